@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// gan-compile: loads the TypeScript CLI through tsx (no build step).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../compiler/cli.ts');

@@ -1,0 +1,96 @@
+// Diagnostics: the one shape of every problem the compiler reports (code, position, JSON
+// pointer, message, hint), the catalogue of codes, a collector, and compiler-style rendering.
+
+export interface Diagnostic {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  file: string;
+  /** 1-based */
+  line: number;
+  /** 1-based, in UTF-16 code units like the source text */
+  col: number;
+  /** JSON pointer into the spec document; '' for the whole document or no particular value */
+  pointer: string;
+  hint?: string;
+}
+
+/** Every code the compiler can report, with a short title. GS0xx: parse and schema. */
+export const codes = {
+  GS001: 'syntax error',
+  GS002: 'unknown key',
+  GS003: 'missing key',
+  GS004: 'wrong type',
+  GS005: 'value out of range',
+  GS006: 'unknown value',
+  GS007: 'duplicate key',
+  GS008: 'malformed value',
+  GS009: 'no allowed form matches',
+} as const;
+
+export type Code = keyof typeof codes;
+
+/** Collects diagnostics, drops exact repeats, and hands them out in source order. */
+export class Diagnostics {
+  readonly #items: Diagnostic[] = [];
+  readonly #seen = new Set<string>();
+
+  add(d: Diagnostic): void {
+    const key = [d.file, d.line, d.col, d.code, d.pointer, d.message].join('\0');
+    if (this.#seen.has(key)) return;
+    this.#seen.add(key);
+    this.#items.push(d);
+  }
+
+  /** All diagnostics, sorted by file, line and column (stable for equal positions). */
+  get all(): Diagnostic[] {
+    return [...this.#items].sort(
+      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col,
+    );
+  }
+
+  get errors(): Diagnostic[] {
+    return this.all.filter((d) => d.severity === 'error');
+  }
+
+  get hasErrors(): boolean {
+    return this.#items.some((d) => d.severity === 'error');
+  }
+}
+
+/**
+ * A value as it appears in a message: strings single-quoted with escapes (cut after 60
+ * characters), numbers, booleans and null literally, collections by kind.
+ */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const body = JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+    return `'${body.length > 60 ? `${body.slice(0, 57)}...` : body}'`;
+  }
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** `FILE:LINE:COL POINTER: message (hint)`: one line, for logs and tests. */
+export function renderDiagnosticLine(d: Diagnostic): string {
+  const where = `${d.file}:${d.line}:${d.col}`;
+  const text = d.pointer ? `${d.pointer}: ${d.message}` : d.message;
+  return `${where} ${text}${d.hint ? ` (${d.hint})` : ''}`;
+}
+
+/** The header line, a code frame with a caret when the source is known, and the hint. */
+export function renderDiagnostic(d: Diagnostic, sourceText?: string): string {
+  const subject = d.pointer ? ` ${d.pointer}` : '';
+  const out = [`${d.file}:${d.line}:${d.col} ${d.severity} ${d.code}${subject}: ${d.message}`];
+  const sourceLine = sourceText?.split('\n')[d.line - 1]?.replace(/\r$/, '');
+  if (sourceLine !== undefined) {
+    const gutter = String(d.line);
+    // Keep tabs before the caret so it lines up however the terminal renders them.
+    const lead = sourceLine.slice(0, Math.max(0, d.col - 1)).replace(/[^\t]/g, ' ');
+    const pad = ' '.repeat(Math.max(0, d.col - 1 - sourceLine.length));
+    out.push(`  ${gutter} | ${sourceLine}`, `  ${' '.repeat(gutter.length)} | ${lead}${pad}^`);
+  }
+  if (d.hint) out.push(`  hint: ${d.hint}`);
+  return out.join('\n');
+}

@@ -1,0 +1,106 @@
+// Stage 6, emit: renders a module's IR through the handlebars template. This file only turns
+// IR values into quoted TypeScript fragments; the template lays them out and decides nothing.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import type { ModuleIR, Stmt } from '../ir';
+import { commentText, ident, lit } from './quote';
+import { describeStmts, renderStmt } from './statements';
+
+const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
+  noEscape: true,
+  strict: true,
+});
+
+const tensorType = (rank: number): string => (rank >= 1 && rank <= 4 ? `tf.Tensor${rank}D` : 'tf.Tensor');
+
+function statements(stmts: Stmt[], params: { real: string; sampled: string }) {
+  const text = describeStmts(stmts);
+  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params), comment: commentText(text.get(s.id)!) }));
+}
+
+/** `real` or `_real` when the function does not read it (strict TypeScript rejects unused names). */
+function params(real: string[], sampled: string[]) {
+  return { real: real.length > 0 ? 'real' : '_real', sampled: sampled.length > 0 ? 'sampled' : '_sampled' };
+}
+
+export function emitModule(ir: ModuleIR, runtimeImport: string): string {
+  const view = {
+    source: commentText(ir.source),
+    title: commentText(`${ir.name}${ir.description ? `: ${ir.description}` : ''}`),
+    paper: commentText(ir.paper),
+    runtime: lit(runtimeImport),
+    batch: lit(ir.batch),
+    steps: lit(ir.steps),
+    real: ir.real.map((x) => ({ name: ident(x.name), type: tensorType(x.shape.length + 1) })),
+    samples: ir.samples.map((s) => ({
+      name: ident(s.name),
+      type: tensorType(s.kind === 'label' ? 1 : 2),
+      comment: commentText(`${s.kind}(${s.size})`),
+    })),
+    networks: ir.networks.map((n) => ({
+      name: ident(n.name),
+      pointer: commentText(n.pointer),
+      modelName: lit(n.name),
+      inputs: n.inputs.map((i) => ({ variable: ident(i.variable), shape: lit(i.shape), dtype: lit(i.dtype), layerName: lit(`${n.name}_${i.name}`) })),
+      layers: n.layers.map((l) => ({
+        variable: ident(l.variable),
+        factory: `${l.namespace}.${ident(l.factory)}`,
+        config: lit({ ...l.config, name: l.layerName }),
+        inputs: l.inputs.length === 1 ? ident(l.inputs[0]) : `[${l.inputs.map(ident).join(', ')}]`,
+        comment: commentText(`${l.pointer}: ${l.label} -> [${l.shape.join(', ')}]`),
+      })),
+      inputList: `[${n.inputs.map((i) => ident(i.variable)).join(', ')}]`,
+      outputList: n.outputs.length === 1 ? ident(n.outputs[0].variable) : `[${n.outputs.map((o) => ident(o.variable)).join(', ')}]`,
+    })),
+    phases: ir.phases.map((p) => {
+      const names = params(p.real, p.sampled);
+      return {
+        key: lit(p.name),
+        nameLit: lit(p.name),
+        fn: `loss${ident(p.name)}`,
+        settings: lit({ repeat: p.repeat, clip: p.clip, optimizer: p.optimizer }),
+        lossName: commentText(p.loss.name),
+        lossPointer: commentText(p.loss.pointer),
+        lossText: commentText(p.loss.text),
+        realParam: names.real,
+        sampledParam: names.sampled,
+        stmts: statements(p.stmts, names),
+        result: ident(p.result),
+        updates: lit(p.updates.map((u) => (u.head === undefined ? { net: u.net } : { net: u.net, layers: headLayers(ir, u.net, u.head) }))),
+        realNames: lit(p.real),
+        sampledNames: lit(p.sampled),
+      };
+    }),
+    preview: (() => {
+      const names = params(ir.preview.real, ir.preview.sampled);
+      return {
+        realParam: names.real,
+        sampledParam: names.sampled,
+        stmts: statements(ir.preview.stmts, names),
+        results: ir.preview.bands.map((b) => ident(b.result)).join(', '),
+      };
+    })(),
+    nameLit: lit(ir.name),
+    sourceLit: lit(ir.source),
+    paperLit: lit(ir.paper),
+    data: lit(ir.data),
+    realList: lit(ir.real),
+    sampleList: lit(ir.samples),
+    previewSettings: lit({
+      every: ir.preview.every,
+      rows: ir.preview.rows,
+      cols: ir.preview.cols,
+      perRow: ir.preview.perRow,
+      perCol: ir.preview.perCol,
+      bands: ir.preview.bands.map((b) => b.text),
+      real: ir.preview.real,
+      sampled: ir.preview.sampled,
+    }),
+    checkpoint: lit(ir.checkpoint),
+  };
+  return template(view);
+}
+
+function headLayers(ir: ModuleIR, net: string, head: string): string[] {
+  return ir.networks.find((n) => n.name === net)!.headLayers[head] ?? [];
+}

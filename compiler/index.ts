@@ -1,0 +1,120 @@
+// The compiler pipeline in one place: load (parse + extends + --set) → validate (schema) →
+// resolve (defaults, blocks, copies) → check networks (shapes) → lower (expressions, IR) →
+// emit (template). Each stage records diagnostics; the first stage with errors ends the run.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { checkNetwork, type CheckedNetwork } from './check/networks';
+import type { Diagnostic } from './diagnostics';
+import { emitModule } from './emit/module';
+import { isSafeName } from './emit/quote';
+import { loadSpec, type Loaded, type Position } from './load';
+import { lowerModule } from './lower/module';
+import { join } from './pointer';
+import { resolve, type Resolved } from './resolve';
+import type { Spec } from './spec';
+import { validateSpec } from './validate';
+
+export const SCHEMA = JSON.parse(readFileSync(new URL('../schema/ganspec.schema.json', import.meta.url), 'utf8')) as object;
+const RUNTIME_API = resolvePath(dirname(new URL(import.meta.url).pathname), '../runtime/api');
+
+export interface Compiled {
+  /** The spec's name: the module is `<outDir>/<name>.ts`. */
+  name?: string;
+  /** The module text as emitted (before formatting and type-checking). */
+  text?: string;
+  diagnostics: Diagnostic[];
+  /** Source texts by file, for code frames. */
+  texts: Map<string, string>;
+}
+
+/** The import specifier of the runtime API as seen from a module written into `outDir`. */
+export function runtimeImport(outDir: string): string {
+  const rel = relative(resolvePath(outDir), RUNTIME_API).split('\\').join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** Finds the character `at` of the expression stored at `pos` in its source text. */
+function positionInExpression(texts: Map<string, string>, pos: Position, expr: string, at: number): Position {
+  const src = texts.get(pos.file);
+  const needle = expr.slice(at).split(/\s/)[0].slice(0, 24);
+  if (src === undefined || needle === '') return pos;
+  // The same text may occur earlier in the expression: skip as many occurrences in the source.
+  let skip = 0;
+  for (let i = expr.indexOf(needle); i >= 0 && i < at; i = expr.indexOf(needle, i + 1)) skip++;
+  const lines = src.split('\n');
+  let index = lines.slice(0, pos.line - 1).reduce((n, l) => n + l.length + 1, 0) + pos.col - 1;
+  for (let k = 0; k <= skip; k++) {
+    index = src.indexOf(needle, k === 0 ? index : index + 1);
+    if (index < 0) return pos;
+  }
+  const head = src.slice(0, index).split('\n');
+  return { file: pos.file, line: head.length, col: head[head.length - 1].length + 1 };
+}
+
+function checkNames(r: Resolved, report: (p: string, m: string, h?: string) => void): void {
+  const check = (name: string, pointer: string, what: string) => {
+    if (!isSafeName(name)) report(pointer, `'${name}' cannot name a ${what}: it is a reserved word of TypeScript`, 'choose another name');
+  };
+  r.networks.forEach((n) => {
+    check(n.name, n.pointer, 'network');
+    n.outputs.forEach((o) => o.name && check(o.name, o.pointer, 'head'));
+  });
+  Object.keys(r.spec.sample ?? {}).forEach((s) => check(s, join('/sample', s), 'random input'));
+  const seen = new Set<string>();
+  r.phases.forEach((p) => {
+    check(p.name, p.pointer, 'phase');
+    if (seen.has(p.name)) report(p.pointer, `two phases are named '${p.name}'`, "give one a 'name'");
+    seen.add(p.name);
+  });
+}
+
+export interface CompileOptions {
+  overrides?: string[];
+  /** Folder the module will be written to (for its import of the runtime). */
+  outDir: string;
+}
+
+export function compileSpec(file: string, options: CompileOptions): Compiled {
+  const loaded: Loaded = loadSpec(file, options.overrides ?? []);
+  const { texts } = loaded;
+  const diagnostics = [...loaded.diagnostics];
+  const done = (extra: Partial<Compiled> = {}): Compiled => ({ diagnostics: sortDiagnostics(diagnostics), texts, ...extra });
+  if (diagnostics.some((d) => d.severity === 'error')) return done();
+
+  const located = (pointer: string, which?: 'key' | 'value') => loaded.where(pointer, which);
+  for (const d of validateSpec(SCHEMA, loaded.doc, '', located)) diagnostics.push({ ...d, file: loaded.where(d.pointer).file });
+  if (diagnostics.length > 0) return done();
+
+  const spec = loaded.doc as unknown as Spec;
+  const report = (pointer: string, message: string, hint?: string, code = 'GS100', at?: number) => {
+    let pos = loaded.where(pointer, 'value');
+    if (at !== undefined) {
+      const text = pointer.startsWith('/losses/') ? spec.losses[pointer.slice('/losses/'.length)] : pointer.startsWith('/preview/show/') ? spec.preview.show[Number(pointer.split('/').pop())] : '';
+      pos = positionInExpression(texts, pos, text ?? '', at);
+    }
+    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...pos });
+  };
+  const resolved = resolve(spec, diagnostics, (p) => loaded.where(p, 'value'));
+  checkNames(resolved, report);
+  if (diagnostics.length > 0) return done();
+
+  const checked = resolved.networks.map((n) => checkNetwork(n, report)).filter((n): n is CheckedNetwork => n !== undefined);
+  if (diagnostics.length > 0) return done();
+
+  const source = relative(process.cwd(), resolvePath(file)).split('\\').join('/');
+  const ir = lowerModule(resolved, checked, source, report);
+  if (diagnostics.length > 0) return done();
+  return done({ name: spec.name, text: emitModule(ir, runtimeImport(options.outDir)) });
+}
+
+function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds
+    .filter((d) => {
+      const key = `${d.file}:${d.line}:${d.col}:${d.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col);
+}

@@ -1,0 +1,120 @@
+// The intermediate representation: plain data between `lower` and `emit`. Every node keeps the
+// JSON pointer of the spec text it came from, so generated code can point back to the spec.
+import type { DataConfig } from '../runtime/data/config';
+
+export type DType = 'float32' | 'int32';
+
+/** A tfjs layer factory call: `tf.layers.<factory>(config)` or `gs.<factory>(config)`. */
+export interface LayerIR {
+  /** TypeScript variable holding the layer's symbolic output. */
+  variable: string;
+  /** tfjs layer name, unique within the network. */
+  layerName: string;
+  namespace: 'tf.layers' | 'gs';
+  factory: string;
+  config: Record<string, unknown>;
+  inputs: string[];
+  shape: number[];
+  pointer: string;
+  /** The spec's description of the layer, for the comment beside it. */
+  label: string;
+}
+
+export interface NetworkInputIR {
+  name: string;
+  variable: string;
+  shape: number[];
+  dtype: DType;
+}
+
+export interface NetworkIR {
+  name: string;
+  pointer: string;
+  inputs: NetworkInputIR[];
+  layers: LayerIR[];
+  /** Named heads in order; a single unnamed output has the name ''. */
+  outputs: { name: string; variable: string; shape: number[] }[];
+  /** Per head, the tfjs names of the layers only that head uses (its own layers). */
+  headLayers: Record<string, string[]>;
+}
+
+export type Operand = { ref: string } | { num: number };
+
+/** One straight-line statement of a loss or preview function. */
+export type Stmt = { id: string } & (
+  | { op: 'input'; source: 'real' | 'sampled'; name: string }
+  | { op: 'column'; arg: string }
+  | { op: 'apply'; net: string; args: string[]; training: boolean; heads: number }
+  | { op: 'head'; arg: string; index: number; name: string }
+  | { op: 'loss'; fn: 'bce' | 'ce' | 'mse' | 'l1'; args: Operand[] }
+  | { op: 'reduce'; fn: 'mean' | 'sum'; arg: string }
+  | { op: 'unary'; fn: 'neg' | 'relu' | 'softplus' | 'abs' | 'square' | 'sqrt' | 'log' | 'exp' | 'sigmoid' | 'tanh'; arg: string }
+  | { op: 'binary'; fn: 'add' | 'sub' | 'mul' | 'div'; a: Operand; b: Operand }
+  | { op: 'penalty'; net: string; real: string; fake: string }
+  | { op: 'detach'; arg: string }
+);
+
+export interface OptimizerIR {
+  kind: 'adam' | 'rmsprop' | 'sgd';
+  lr: number;
+  beta1?: number;
+  beta2?: number;
+  rho?: number;
+  momentum?: number;
+  epsilon?: number;
+}
+
+export interface PhaseIR {
+  name: string;
+  pointer: string;
+  loss: { name: string; text: string; pointer: string };
+  updates: { net: string; head?: string }[];
+  repeat: number;
+  clip: number | null;
+  optimizer: OptimizerIR;
+  stmts: Stmt[];
+  result: string;
+  real: string[];
+  sampled: string[];
+}
+
+export interface SampleIR {
+  name: string;
+  kind: 'normal' | 'uniform' | 'label' | 'categorical';
+  size: number;
+}
+
+export interface RealInputIR {
+  name: string;
+  shape: number[];
+  dtype: DType;
+}
+
+export interface PreviewIR {
+  every: number;
+  rows: number;
+  cols: number;
+  perRow: string[];
+  perCol: string[];
+  stmts: Stmt[];
+  bands: { text: string; result: string }[];
+  real: string[];
+  sampled: string[];
+}
+
+export interface ModuleIR {
+  name: string;
+  /** The spec's path as given to the compiler, relative to the working directory. */
+  source: string;
+  paper: string;
+  description: string;
+  data: DataConfig;
+  real: RealInputIR[];
+  samples: SampleIR[];
+  networks: NetworkIR[];
+  phases: PhaseIR[];
+  batch: number;
+  steps: number;
+  preview: PreviewIR;
+  checkpoint: { every: number; keep: number };
+}

@@ -1,0 +1,115 @@
+// Stage 1, load: reads a spec file (YAML or JSON), follows its `extends` chain, applies
+// `--set key=value` overrides and merges them into one document that still knows, for every
+// JSON pointer, which file and line:col it came from.
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { type Diagnostic } from './diagnostics';
+import { parseSpec } from './parse';
+import { has, pointerOf } from './pointer';
+
+export interface Position {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Loaded {
+  doc: Record<string, unknown>;
+  /** Source texts by file, for code frames. */
+  texts: Map<string, string>;
+  where(pointer: string, which?: 'key' | 'value'): Position;
+  diagnostics: Diagnostic[];
+}
+
+interface Layer {
+  doc: unknown;
+  where(pointer: string, which?: 'key' | 'value'): Position;
+}
+
+const SET_FILE = '--set';
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+/** Objects merge key by key; anything else in `over` replaces what `base` had. */
+export function merge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
+  return out;
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function loadChain(file: string, seen: string[], texts: Map<string, string>, diagnostics: Diagnostic[]): Layer[] {
+  const shown = displayPath(file);
+  const fail = (message: string, hint?: string): Layer[] => {
+    diagnostics.push({ code: 'GS001', severity: 'error', message, file: shown, line: 1, col: 1, pointer: '', hint });
+    return [];
+  };
+  if (seen.includes(file)) return fail(`'extends' makes a cycle: ${[...seen, file].map(displayPath).join(' -> ')}`);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return fail(`cannot read spec file ${shown}`);
+  }
+  texts.set(shown, text);
+  const parsed = parseSpec(shown, text);
+  diagnostics.push(...parsed.diagnostics);
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) return [];
+  const own: Layer = {
+    doc: parsed.doc,
+    where: (p, which) => ({ file: shown, ...parsed.locate(p, which) }),
+  };
+  const parent = isPlainObject(parsed.doc) ? parsed.doc.extends : undefined;
+  if (typeof parent !== 'string') return [own];
+  const base = loadChain(resolve(dirname(file), parent), [...seen, file], texts, diagnostics);
+  return base.length === 0 && diagnostics.length > 0 ? [] : [...base, own];
+}
+
+/** Applies one `a.b.0.c=value` override (the value is read as YAML) to the document. */
+function applySet(doc: Record<string, unknown>, assignment: string): string | undefined {
+  const eq = assignment.indexOf('=');
+  if (eq <= 0) return `--set expects key=value, got '${assignment}'`;
+  const path = assignment.slice(0, eq).split('.');
+  const value = parseDocument(assignment.slice(eq + 1)).toJS();
+  let node: Record<string, unknown> = doc;
+  for (const seg of path.slice(0, -1)) {
+    const next = node[seg];
+    if (next === null || typeof next !== 'object') return `--set ${assignment.slice(0, eq)}: '${seg}' is not a section of the spec`;
+    node = next as Record<string, unknown>;
+  }
+  node[path[path.length - 1]] = value;
+  return undefined;
+}
+
+export function loadSpec(file: string, overrides: string[] = []): Loaded {
+  const texts = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const chain = loadChain(resolve(file), [], texts, diagnostics);
+  let doc: unknown = {};
+  for (const layer of chain) doc = merge(doc, layer.doc);
+  const merged = (isPlainObject(doc) ? doc : {}) as Record<string, unknown>;
+  delete merged.extends;
+
+  const setPointers = new Map<string, number>();
+  overrides.forEach((assignment, i) => {
+    const error = applySet(merged, assignment);
+    if (error) diagnostics.push({ code: 'GS001', severity: 'error', message: error, file: SET_FILE, line: 1, col: i + 1, pointer: '' });
+    else setPointers.set(pointerOf(...assignment.slice(0, assignment.indexOf('=')).split('.')), i + 1);
+  });
+
+  const where = (pointer: string, which?: 'key' | 'value'): Position => {
+    for (const [p, index] of setPointers) if (pointer === p || pointer.startsWith(p + '/')) return { file: SET_FILE, line: 1, col: index };
+    for (let i = chain.length - 1; i >= 0; i--) if (has(chain[i].doc, pointer)) return chain[i].where(pointer, which);
+    const last = chain[chain.length - 1];
+    return last ? last.where(pointer, which) : { file: displayPath(resolve(file)), line: 1, col: 1 };
+  };
+  return { doc: merged, texts, where, diagnostics };
+}

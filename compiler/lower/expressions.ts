@@ -1,0 +1,268 @@
+// Stage 4b/5, check and lower expressions: types every loss and preview expression (network
+// calls against their inputs, head names, loss arguments) and lowers it to straight-line
+// statements in which each repeated subexpression, such as G(z), is computed once.
+import type { Expr } from '../expr/ast';
+import { show } from '../expr/ast';
+import type { DType, Operand, Stmt } from '../ir';
+import type { CheckedNetwork } from '../check/networks';
+import { closest } from '../suggest';
+
+export type Ty =
+  | { t: 'num'; value: number }
+  | { t: 'scalar' }
+  | { t: 'tensor'; shape: number[]; dtype: DType; classes?: number }
+  | { t: 'heads'; net: string; heads: { name: string; shape: number[] }[] }
+  | { t: 'net'; name: string };
+
+export interface Value {
+  ty: Ty;
+  operand?: Operand;
+}
+
+export interface Env {
+  real: Map<string, Ty & { t: 'tensor' }>;
+  sampled: Map<string, Ty & { t: 'tensor' }>;
+  networks: Map<string, CheckedNetwork>;
+  training: boolean;
+}
+
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+const fmt = (s: number[]): string => `[${s.join(', ')}]`;
+const LOSSES = ['bce', 'ce', 'mse', 'l1'] as const;
+const REDUCTIONS = ['mean', 'sum'] as const;
+const ELEMENTWISE = ['relu', 'softplus', 'abs', 'square', 'sqrt', 'log', 'exp', 'sigmoid', 'tanh'] as const;
+export const FUNCTIONS = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, 'gradient_penalty', 'detach'];
+
+function describe(ty: Ty): string {
+  switch (ty.t) {
+    case 'num':
+      return `the number ${ty.value}`;
+    case 'scalar':
+      return 'a single number';
+    case 'tensor':
+      return ty.dtype === 'int32' ? 'class labels' : `a tensor of ${fmt(ty.shape)} per example`;
+    case 'heads':
+      return `the heads ${ty.heads.map((h) => h.name).join(', ')} of ${ty.net}`;
+    case 'net':
+      return `the network ${ty.name}`;
+  }
+}
+
+/** Straight-line statements with sharing: the same operation on the same operands is one statement. */
+export class StmtBuilder {
+  readonly stmts: Stmt[] = [];
+  private readonly seen = new Map<string, string>();
+  /** Which real and sampled inputs the statements read. */
+  readonly real = new Set<string>();
+  readonly sampled = new Set<string>();
+
+  add(stmt: Stmt extends infer S ? (S extends Stmt ? Omit<S, 'id'> : never) : never): string {
+    const key = JSON.stringify(stmt);
+    const found = this.seen.get(key);
+    if (found) return found;
+    const id = `t${this.stmts.length}`;
+    this.stmts.push({ id, ...stmt } as Stmt);
+    this.seen.set(key, id);
+    if (stmt.op === 'input') (stmt.source === 'real' ? this.real : this.sampled).add(stmt.name);
+    return id;
+  }
+}
+
+export class ExprLowering {
+  constructor(
+    private readonly env: Env,
+    readonly out: StmtBuilder,
+  ) {}
+
+  lower(e: Expr): Value {
+    switch (e.kind) {
+      case 'num':
+        return { ty: { t: 'num', value: e.value }, operand: { num: e.value } };
+      case 'name':
+        return this.name(e.name, e.at);
+      case 'member':
+        return this.member(e);
+      case 'unary': {
+        const v = this.lower(e.arg);
+        if (v.ty.t === 'num') return { ty: { t: 'num', value: -v.ty.value }, operand: { num: -v.ty.value } };
+        const ref = this.ref(v, e.arg, 'negate');
+        return { ty: v.ty, operand: { ref: this.out.add({ op: 'unary', fn: 'neg', arg: ref }) } };
+      }
+      case 'binary':
+        return this.binary(e);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  private name(name: string, at: number): Value {
+    const real = this.env.real.get(name);
+    if (real) return { ty: real, operand: { ref: this.out.add({ op: 'input', source: 'real', name }) } };
+    const sampled = this.env.sampled.get(name);
+    if (sampled) return { ty: sampled, operand: { ref: this.out.add({ op: 'input', source: 'sampled', name }) } };
+    if (this.env.networks.has(name)) return { ty: { t: 'net', name } };
+    const names = [...this.env.real.keys(), ...this.env.sampled.keys(), ...this.env.networks.keys()];
+    const best = closest(name, names);
+    throw new ExprError(`unknown name '${name}'`, at, best ? `did you mean '${best}'?` : `known names: ${names.join(', ')}`);
+  }
+
+  /** The statement id of a value that must be a tensor or single number. */
+  private ref(v: Value, e: Expr, what: string): string {
+    if (v.ty.t === 'heads') {
+      throw new ExprError(`${show(e)} has several heads (${v.ty.heads.map((h) => h.name).join(', ')}): pick one to ${what}`, e.at, `e.g. ${show(e)}.${v.ty.heads[0].name}`);
+    }
+    if (v.ty.t === 'net') throw new ExprError(`cannot ${what} the network ${v.ty.name} itself: call it`, e.at, `e.g. ${v.ty.name}(...)`);
+    if (!v.operand || !('ref' in v.operand)) throw new ExprError(`cannot ${what} a constant`, e.at);
+    return v.operand.ref;
+  }
+
+  private member(e: Expr & { kind: 'member' }): Value {
+    const obj = this.lower(e.object);
+    if (obj.ty.t !== 'heads') throw new ExprError(`.${e.name}: ${show(e.object)} is ${describe(obj.ty)}, which has no heads`, e.at);
+    const index = obj.ty.heads.findIndex((h) => h.name === e.name);
+    if (index < 0) {
+      const names = obj.ty.heads.map((h) => h.name);
+      const best = closest(e.name, names);
+      throw new ExprError(`${obj.ty.net} has no head '${e.name}'`, e.at, best ? `did you mean '${best}'?` : `its heads: ${names.join(', ')}`);
+    }
+    const arg = (obj.operand as { ref: string }).ref;
+    const ref = this.out.add({ op: 'head', arg, index, name: e.name });
+    return { ty: { t: 'tensor', shape: obj.ty.heads[index].shape, dtype: 'float32' }, operand: { ref } };
+  }
+
+  private binary(e: Expr & { kind: 'binary' }): Value {
+    const a = this.lower(e.left);
+    const b = this.lower(e.right);
+    const fn = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op];
+    if (a.ty.t === 'num' && b.ty.t === 'num') {
+      const value = { add: a.ty.value + b.ty.value, sub: a.ty.value - b.ty.value, mul: a.ty.value * b.ty.value, div: a.ty.value / b.ty.value }[fn];
+      return { ty: { t: 'num', value }, operand: { num: value } };
+    }
+    const left = a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.left, `use ${e.op} on`) };
+    const right = b.ty.t === 'num' ? (b.operand as Operand) : { ref: this.ref(b, e.right, `use ${e.op} on`) };
+    let ty: Ty;
+    if (a.ty.t === 'tensor' || b.ty.t === 'tensor') {
+      const ta = a.ty.t === 'tensor' ? a.ty : undefined;
+      const tb = b.ty.t === 'tensor' ? b.ty : undefined;
+      if (ta && tb && fmt(ta.shape) !== fmt(tb.shape)) {
+        throw new ExprError(`'${e.op}' needs operands of one shape, got ${fmt(ta.shape)} and ${fmt(tb.shape)}`, e.at);
+      }
+      for (const t of [ta, tb]) if (t?.dtype === 'int32') throw new ExprError(`'${e.op}' does not apply to class labels`, e.at);
+      ty = { t: 'tensor', shape: (ta ?? tb)!.shape, dtype: 'float32' };
+    } else {
+      ty = { t: 'scalar' };
+    }
+    return { ty, operand: { ref: this.out.add({ op: 'binary', fn, a: left, b: right }) } };
+  }
+
+  private call(e: Expr & { kind: 'call' }): Value {
+    const net = this.env.networks.get(e.callee);
+    if (net) return this.apply(net, e);
+    const args = e.args.map((a) => this.lower(a));
+    const arity = (n: number) => {
+      if (args.length !== n) throw new ExprError(`${e.callee}() takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`, e.at);
+    };
+    const tensor = (i: number, what: string): Ty & { t: 'tensor' } => {
+      const ty = args[i].ty;
+      this.ref(args[i], e.args[i], what);
+      if (ty.t !== 'tensor') throw new ExprError(`${e.callee}() needs a tensor as argument ${i + 1}, got ${describe(ty)}`, e.args[i].at);
+      return ty;
+    };
+    const callee = e.callee;
+    if ((LOSSES as readonly string[]).includes(callee)) {
+      arity(2);
+      const pred = tensor(0, `pass to ${callee}()`);
+      if (pred.dtype === 'int32') throw new ExprError(`${callee}() needs predictions as its first argument, got class labels`, e.args[0].at);
+      const target = args[1].ty;
+      if (callee === 'ce') this.checkCeTarget(pred, target, e.args[1]);
+      else if (target.t === 'tensor' && (target.dtype === 'int32' || fmt(target.shape) !== fmt(pred.shape))) {
+        throw new ExprError(`${callee}() needs a target of the prediction's shape ${fmt(pred.shape)} or a number, got ${describe(target)}`, e.args[1].at);
+      } else if (target.t !== 'tensor' && target.t !== 'num') {
+        throw new ExprError(`${callee}() needs a target tensor or number, got ${describe(target)}`, e.args[1].at);
+      }
+      const ops: Operand[] = args.map((a, i) => (a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.args[i], `pass to ${callee}()`) }));
+      return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'loss', fn: callee as (typeof LOSSES)[number], args: ops }) } };
+    }
+    if ((REDUCTIONS as readonly string[]).includes(callee)) {
+      arity(1);
+      const ref = this.ref(args[0], e.args[0], `take the ${callee} of`);
+      return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'reduce', fn: callee as 'mean' | 'sum', arg: ref }) } };
+    }
+    if ((ELEMENTWISE as readonly string[]).includes(callee) || callee === 'detach') {
+      arity(1);
+      if (args[0].ty.t === 'num') throw new ExprError(`${callee}() of a constant: write the number`, e.at);
+      const ref = this.ref(args[0], e.args[0], `apply ${callee}() to`);
+      const stmt = callee === 'detach' ? ({ op: 'detach', arg: ref } as const) : ({ op: 'unary', fn: callee as (typeof ELEMENTWISE)[number], arg: ref } as const);
+      return { ty: args[0].ty, operand: { ref: this.out.add(stmt) } };
+    }
+    if (callee === 'gradient_penalty') return this.penalty(e, args);
+    const best = closest(callee, [...FUNCTIONS, ...this.env.networks.keys()]);
+    throw new ExprError(`unknown function '${callee}'`, e.at, best ? `did you mean '${best}'?` : `functions: ${FUNCTIONS.join(', ')}`);
+  }
+
+  private checkCeTarget(pred: Ty & { t: 'tensor' }, target: Ty, e: Expr): void {
+    if (pred.shape.length !== 1) throw new ExprError(`ce() needs class probabilities of shape [classes], got ${fmt(pred.shape)}`, e.at);
+    const k = pred.shape[0];
+    if (target.t === 'num') {
+      if (!Number.isInteger(target.value) || target.value < 0 || target.value >= k) {
+        throw new ExprError(`ce() class ${target.value} is out of range for ${k} classes (0..${k - 1})`, e.at);
+      }
+    } else if (target.t === 'tensor' && target.dtype === 'int32') {
+      if (target.classes !== undefined && target.classes > k) throw new ExprError(`ce() labels have ${target.classes} classes but the prediction only ${k}`, e.at);
+    } else if (!(target.t === 'tensor' && fmt(target.shape) === fmt(pred.shape))) {
+      throw new ExprError(`ce() needs class labels, a class number or one-hot codes of shape ${fmt(pred.shape)}, got ${describe(target)}`, e.at);
+    }
+  }
+
+  private apply(net: CheckedNetwork, e: Expr & { kind: 'call' }): Value {
+    if (e.args.length !== net.inputs.length) {
+      throw new ExprError(`${net.name} takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'} (${net.inputs.map((i) => i.name).join(', ')}), got ${e.args.length}`, e.at);
+    }
+    const refs = net.inputs.map((input, i) => {
+      const v = this.lower(e.args[i]);
+      const ref = this.ref(v, e.args[i], `pass to ${net.name}`);
+      const ty = v.ty as Ty & { t: 'tensor' };
+      if (input.kind === 'label') {
+        if (ty.dtype !== 'int32') throw new ExprError(`${net.name}'s input '${input.name}' is a class label, but ${show(e.args[i])} is ${describe(ty)}`, e.args[i].at);
+        return this.out.add({ op: 'column', arg: ref });
+      }
+      if (ty.dtype === 'int32') throw new ExprError(`${net.name}'s input '${input.name}' expects ${fmt(input.shape)}, but ${show(e.args[i])} is class labels`, e.args[i].at);
+      if (fmt(ty.shape) !== fmt(input.shape)) {
+        throw new ExprError(`${net.name}'s input '${input.name}' expects ${fmt(input.shape)}, but ${show(e.args[i])} gives ${fmt(ty.shape)}`, e.args[i].at);
+      }
+      return ref;
+    });
+    const named = net.heads.length > 1 || (net.heads.length === 1 && net.heads[0].name !== '');
+    const ref = this.out.add({ op: 'apply', net: net.name, args: refs, training: this.env.training, heads: net.heads.length });
+    if (!named) return { ty: { t: 'tensor', shape: net.heads[0].type.shape, dtype: 'float32' }, operand: { ref } };
+    return { ty: { t: 'heads', net: net.name, heads: net.heads.map((h) => ({ name: h.name, shape: h.type.shape })) }, operand: { ref } };
+  }
+
+  private penalty(e: Expr & { kind: 'call' }, args: Value[]): Value {
+    if (args.length !== 3 || args[0].ty.t !== 'net') {
+      throw new ExprError('gradient_penalty(Net, real, fake) takes a network and two batches of its input', e.at);
+    }
+    const net = this.env.networks.get(args[0].ty.name)!;
+    if (net.inputs.length !== 1 || net.heads.length !== 1) {
+      throw new ExprError(`gradient_penalty needs a network with one input and one output; ${net.name} has ${net.inputs.length} and ${net.heads.length}`, e.args[0].at);
+    }
+    const [real, fake] = [1, 2].map((i) => {
+      const ref = this.ref(args[i], e.args[i], 'pass to gradient_penalty');
+      const ty = args[i].ty as Ty & { t: 'tensor' };
+      if (ty.dtype === 'int32' || fmt(ty.shape) !== fmt(net.inputs[0].shape)) {
+        throw new ExprError(`gradient_penalty: ${net.name} takes ${fmt(net.inputs[0].shape)}, but ${show(e.args[i])} is ${describe(ty)}`, e.args[i].at);
+      }
+      return ref;
+    });
+    return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'penalty', net: net.name, real, fake }) } };
+  }
+}

@@ -1,0 +1,256 @@
+// Stage 3, resolve: fills defaults, expands `like` copies and `use` blocks (with $params and the
+// global $channels/$height/$width), and turns every network into a flat list of layer nodes whose
+// inputs are explicit ids. Mistakes are recorded as diagnostics, never thrown.
+import type { Diagnostic } from './diagnostics';
+import { join } from './pointer';
+import type { LayerEntry, LayerItem, NetworkSpec, Spec } from './spec';
+import { closest } from './suggest';
+
+export type InputKind = 'shape' | 'image' | 'label';
+
+export interface LayerNode {
+  id: string;
+  kind: string;
+  args: unknown;
+  from: string[];
+  pointer: string;
+  /** The head whose own layers include this one. */
+  head?: string;
+  /** Where a block was used, for messages about its layers. */
+  usedAt?: string;
+}
+
+export interface ResolvedNetwork {
+  name: string;
+  pointer: string;
+  inputs: { name: string; kind: InputKind; shape: number[]; pointer: string }[];
+  layers: LayerNode[];
+  /** Heads in order; a network without `outputs` has one head named '' (its last layer). */
+  outputs: { name: string; ref: string; pointer: string }[];
+}
+
+export interface ResolvedPhase {
+  name: string;
+  pointer: string;
+  updates: { net: string; head?: string; pointer: string }[];
+  loss: string;
+  repeat: number;
+  clip: number | null;
+  optimizer: Spec['schedule']['phases'][number]['optimizer'];
+}
+
+export interface Resolved {
+  spec: Spec;
+  data: Required<Pick<Spec['data'], 'source' | 'image' | 'range'>> & Spec['data'];
+  networks: ResolvedNetwork[];
+  phases: ResolvedPhase[];
+  preview: { every: number; show: string[]; rows: number; cols: number; perRow: string[]; perCol: string[]; pointer: string };
+  checkpoint: { every: number; keep: number };
+}
+
+export const ENTRY_KEYS = new Set(['id', 'from', 'use', 'args', 'repeat']);
+
+type Report = (pointer: string, message: string, hint?: string, code?: string) => void;
+
+function substitute(value: unknown, params: Record<string, unknown>, pointer: string, report: Report): unknown {
+  if (typeof value === 'string' && value.startsWith('$')) {
+    const name = value.slice(1);
+    if (name in params) return params[name];
+    report(pointer, `unknown parameter '${value}'`, hintFor(name, Object.keys(params), (n) => `$${n}`), 'GS101');
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, params, join(pointer, i), report));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, params, join(pointer, k), report)]));
+  }
+  return value;
+}
+
+function hintFor(name: string, candidates: string[], show: (s: string) => string = (s) => `'${s}'`): string | undefined {
+  const best = closest(name, candidates);
+  return best === undefined ? undefined : `did you mean ${show(best)}?`;
+}
+
+function refs(x: unknown): string[] {
+  if (x === undefined || x === null) return [];
+  return Array.isArray(x) ? x.map(String) : [String(x)];
+}
+
+/** Expands one network's layer list (trunk or head) into nodes. */
+class Expander {
+  readonly nodes: LayerNode[] = [];
+  constructor(
+    private readonly spec: Spec,
+    private readonly globals: Record<string, unknown>,
+    private readonly report: Report,
+  ) {}
+
+  /**
+   * Appends `entries`; returns the id of the last node. `prev` is the default input of the
+   * first entry; `scope` maps block-local ids to global ones; `prefix` makes ids unique.
+   */
+  expand(entries: LayerEntry[], pointer: string, prev: string | undefined, opts: { prefix: string; params: Record<string, unknown>; scope: Map<string, string>; head?: string; usedAt?: string; autoId: (i: number) => string }): string | undefined {
+    entries.forEach((entry, i) => {
+      const at = join(pointer, i);
+      const item: LayerItem = typeof entry === 'string' ? { [entry]: null } : entry;
+      const mapRef = (r: string, p: string): string => {
+        const s = r.startsWith('$') ? substitute(r, opts.params, p, this.report) : r;
+        return typeof s === 'string' ? (opts.scope.get(s) ?? s) : String(s);
+      };
+      const explicitFrom = item.from === undefined ? undefined : refs(item.from).map((r, k) => mapRef(r, Array.isArray(item.from) ? join(at, 'from', k) : join(at, 'from')));
+      const input = explicitFrom ?? (prev === undefined ? [] : [prev]);
+      const localId = item.id;
+      const id = localId !== undefined ? opts.prefix + localId : opts.prefix + opts.autoId(i);
+      if (item.use !== undefined) {
+        prev = this.useBlock(item, at, input, id, opts);
+      } else {
+        const kinds = Object.keys(item).filter((k) => !ENTRY_KEYS.has(k));
+        if (kinds.length !== 1) {
+          const message = kinds.length === 0 ? 'a layer entry needs a layer kind (e.g. conv2d) or use' : `one layer per entry, found ${kinds.map((k) => `'${k}'`).join(' and ')}`;
+          this.report(at, message, undefined, 'GS102');
+          return;
+        }
+        for (const key of ['args', 'repeat'] as const) {
+          if (item[key] !== undefined) this.report(join(at, key), `'${key}' belongs to a block use ('use: <block>')`, undefined, 'GS102');
+        }
+        const kind = kinds[0];
+        let args = substitute(item[kind], { ...this.globals, ...opts.params }, join(at, kind), this.report);
+        const extra = args !== null && typeof args === 'object' && !Array.isArray(args) && 'with' in args ? refs((args as { with: unknown }).with).map((r) => mapRef(r, join(at, kind, 'with'))) : [];
+        if (extra.length > 0) {
+          const rest = { ...(args as Record<string, unknown>) };
+          delete rest.with;
+          args = rest;
+        }
+        this.nodes.push({ id, kind, args, from: [...input, ...extra], pointer: at, head: opts.head, usedAt: opts.usedAt });
+        prev = id;
+      }
+      if (localId !== undefined) opts.scope.set(localId, id);
+    });
+    return prev;
+  }
+
+  private useBlock(item: LayerItem, at: string, input: string[], id: string, opts: { prefix: string; params: Record<string, unknown>; head?: string; usedAt?: string }): string | undefined {
+    const blocks = this.spec.blocks ?? {};
+    const name = item.use as string;
+    const block = blocks[name];
+    if (!block) {
+      this.report(join(at, 'use'), `unknown block '${name}'`, hintFor(name, Object.keys(blocks)), 'GS103');
+      return input[0];
+    }
+    const declared = block.params ?? [];
+    const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(given)) {
+      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter '${k}'`, hintFor(k, declared), 'GS104');
+    }
+    for (const k of declared) {
+      if (!(k in given)) this.report(join(at, 'args'), `block '${name}' needs parameter '${k}'`, undefined, 'GS104');
+    }
+    // Parameters that name layers refer to the scope of the use site.
+    const params: Record<string, unknown> = { ...this.globals, ...given };
+    let prev = input.length === 1 ? input[0] : undefined;
+    const times = item.repeat ?? 1;
+    for (let r = 0; r < times; r++) {
+      const prefix = times === 1 ? `${id}_` : `${id}_${r}_`;
+      prev = this.expand(block.layers, join('/blocks', name, 'layers'), prev, {
+        prefix,
+        params,
+        scope: new Map(),
+        head: opts.head,
+        usedAt: opts.usedAt ?? at,
+        autoId: (i) => String(i),
+      });
+    }
+    if (prev !== undefined && prev !== id) {
+      const last = this.nodes[this.nodes.length - 1];
+      if (last && last.id === prev) last.id = id;
+      return id;
+    }
+    return prev;
+  }
+}
+
+function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: string, globals: Record<string, unknown>, report: Report): ResolvedNetwork {
+  const inputs = Object.entries(net.inputs ?? {}).map(([inName, v]) => {
+    const p = join(pointer, 'inputs', inName);
+    if (v === 'image') return { name: inName, kind: 'image' as const, shape: [...spec.data.image], pointer: p };
+    if (v === 'label') return { name: inName, kind: 'label' as const, shape: [1], pointer: p };
+    return { name: inName, kind: 'shape' as const, shape: v as number[], pointer: p };
+  });
+  if (inputs.length === 0) report(pointer, `network '${name}' needs inputs`, undefined, 'GS105');
+  const ex = new Expander(spec, globals, report);
+  const scope = new Map<string, string>();
+  const first = inputs.length === 1 ? inputs[0].name : undefined;
+  const trunkEnd = ex.expand(net.layers ?? [], join(pointer, 'layers'), first, { prefix: '', params: {}, scope, autoId: (i) => `l${i}` });
+  const outputs: ResolvedNetwork['outputs'] = [];
+  for (const [head, out] of Object.entries(net.outputs ?? {})) {
+    const p = join(pointer, 'outputs', head);
+    if (typeof out === 'string') {
+      outputs.push({ name: head, ref: scope.get(out) ?? out, pointer: p });
+    } else {
+      const end = ex.expand(out, p, trunkEnd, { prefix: '', params: {}, scope, head, autoId: (i) => `${head}_${i}` });
+      if (end !== undefined) outputs.push({ name: head, ref: end, pointer: p });
+    }
+  }
+  if (outputs.length === 0) {
+    const end = trunkEnd ?? first;
+    if (end === undefined) report(join(pointer, 'layers'), `network '${name}' has no layers and several inputs: it has no output`, undefined, 'GS105');
+    else outputs.push({ name: '', ref: end, pointer: join(pointer, 'layers') });
+  }
+  return { name, pointer, inputs, layers: ex.nodes, outputs };
+}
+
+function networkSpecs(spec: Spec, report: Report): [string, NetworkSpec, string][] {
+  return Object.entries(spec.networks).map(([name, net]) => {
+    const pointer = join('/networks', name);
+    if (net.like === undefined) return [name, net, pointer];
+    const target = spec.networks[net.like];
+    if (!target || target.like !== undefined) {
+      const why = target ? `'${net.like}' is itself a copy` : `unknown network '${net.like}'`;
+      report(join(pointer, 'like'), why, hintFor(net.like, Object.keys(spec.networks).filter((n) => n !== name)), 'GS106');
+      return [name, { inputs: {}, layers: [] }, pointer];
+    }
+    return [name, { ...target, ...net, like: undefined }, join('/networks', net.like)];
+  });
+}
+
+export function resolve(spec: Spec, diagnostics: Diagnostic[], where: (p: string) => { file: string; line: number; col: number }): Resolved {
+  const report: Report = (pointer, message, hint, code = 'GS100') => {
+    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...where(pointer) });
+  };
+  const [h, w, c] = spec.data.image;
+  const globals = { channels: c, height: h, width: w };
+  const networks = networkSpecs(spec, report).map(([name, net, pointer]) => ({
+    ...resolveNetwork(spec, name, net, pointer, globals, report),
+    name,
+  }));
+
+  const phases: ResolvedPhase[] = spec.schedule.phases.map((ph, i) => {
+    const pointer = join('/schedule/phases', i);
+    const targets = Array.isArray(ph.update) ? ph.update : [ph.update];
+    const updates = targets.map((t, k) => {
+      const [net, head] = t.split('.');
+      return { net, head, pointer: Array.isArray(ph.update) ? join(pointer, 'update', k) : join(pointer, 'update') };
+    });
+    const name = ph.name ?? (updates.length === 1 && !updates[0].head ? updates[0].net : ph.loss ?? `phase${i}`);
+    const loss = ph.loss ?? name;
+    return { name, pointer, updates, loss, repeat: ph.repeat ?? 1, clip: ph.clip ?? null, optimizer: ph.optimizer };
+  });
+
+  const pv = spec.preview;
+  return {
+    spec,
+    data: { range: [-1, 1], ...spec.data },
+    networks,
+    phases,
+    preview: {
+      every: pv.every ?? 200,
+      show: pv.show,
+      rows: pv.rows ?? 8,
+      cols: pv.cols ?? 8,
+      perRow: pv.per_row ?? [],
+      perCol: pv.per_col ?? [],
+      pointer: '/preview',
+    },
+    checkpoint: { every: spec.checkpoint?.every ?? 1000, keep: spec.checkpoint?.keep ?? 3 },
+  };
+}

@@ -1,0 +1,51 @@
+// Helpers for kernels written in TypeScript against the wasm backend: allocate tensors on its
+// heap, view them in place (no readSync copies), call its registered kernels, free temporaries.
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export type Wasm = BackendWasm;
+export type Info = tf.TensorInfo;
+
+/** A new uninitialised tensor on the wasm heap. */
+export function alloc(backend: Wasm, shape: number[], dtype: tf.DataType = 'float32'): Info {
+  return backend.makeOutput(shape, dtype);
+}
+
+/** A float32 view of a tensor's heap memory. Take views after the last allocation: a heap
+ *  growth detaches earlier ones. */
+export function f32(backend: Wasm, t: Info): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
+export function free(backend: Wasm, ...ts: Info[]): void {
+  for (const t of ts) backend.disposeData(t.dataId);
+}
+
+/** The same data under another shape (no copy). */
+export function reshaped(t: Info, shape: number[]): Info {
+  return { dataId: t.dataId, shape, dtype: t.dtype };
+}
+
+/** dst[c * rows + r] = src[r * cols + c]: a rows x cols matrix transposed, in cache-sized tiles. */
+export function transpose2d(src: Float32Array, rows: number, cols: number, dst: Float32Array): void {
+  const T = 32;
+  for (let r0 = 0; r0 < rows; r0 += T) {
+    const r1 = Math.min(rows, r0 + T);
+    for (let c0 = 0; c0 < cols; c0 += T) {
+      const c1 = Math.min(cols, c0 + T);
+      for (let r = r0; r < r1; r++) {
+        let s = r * cols + c0;
+        for (let c = c0; c < c1; c++) dst[c * rows + r] = src[s++];
+      }
+    }
+  }
+}
+
+/** A copy of a float32 matrix [...1s, rows, cols] with its last two axes swapped. */
+export function transposedCopy(backend: Wasm, t: Info): Info {
+  const r = t.shape.length;
+  const [rows, cols] = [t.shape[r - 2], t.shape[r - 1]];
+  const out = alloc(backend, [...t.shape.slice(0, -2), cols, rows]);
+  transpose2d(f32(backend, t), rows, cols, f32(backend, out));
+  return out;
+}

@@ -1,0 +1,34 @@
+// Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
+// included: registers the kernels it lacks or runs slowly, the missing zero gradients, and a
+// fix for the cpu backend's upsampling gradient.
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { resizeNearestNeighborGrad } from './cpu-kernels';
+import { registerZeroGradients } from './gradients';
+import { conv2DBackpropFilter, conv2DBackpropInput } from './wasm-conv';
+import { withTransposedCopies } from './wasm-matmul';
+import { unsortedSegmentSum } from './wasm-segment';
+
+const ours = new Set<tf.KernelFunc>();
+
+/** Registers kernelFunc in place of any existing kernel, keeping its setup function. */
+function replace(kernelName: string, backendName: string, kernelFunc: tf.KernelFunc): void {
+  const existing = tf.getKernel(kernelName, backendName);
+  if (existing != null) {
+    if (ours.has(existing.kernelFunc)) return;
+    tf.unregisterKernel(kernelName, backendName);
+  }
+  ours.add(kernelFunc);
+  tf.registerKernel({ ...existing, kernelName, backendName, kernelFunc });
+}
+
+/** Idempotent; safe to call before or after the wasm backend is initialised. */
+export function registerTrainingKernels(): void {
+  registerZeroGradients();
+  replace('Conv2DBackpropFilter', 'wasm', conv2DBackpropFilter);
+  replace('Conv2DBackpropInput', 'wasm', conv2DBackpropInput);
+  replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
+  const matMul = tf.getKernel('BatchMatMul', 'wasm');
+  if (!ours.has(matMul.kernelFunc)) replace('BatchMatMul', 'wasm', withTransposedCopies(matMul.kernelFunc));
+  replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
+}

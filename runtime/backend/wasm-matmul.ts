@@ -1,0 +1,22 @@
+// BatchMatMul on wasm with transposed operands: the backend's own kernel uses XNNPACK only for
+// untransposed single matrices and a naive loop otherwise (about 10 times slower), and dense
+// layers' gradients are exactly such products. Transposed operands are copied transposed first.
+import type * as tf from '@tensorflow/tfjs';
+import { type Info, type Wasm, free, transposedCopy } from './wasm-heap';
+
+const isSingleMatrix = (t: Info): boolean => t.shape.slice(0, -2).every((d) => d === 1);
+
+export function withTransposedCopies(original: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: Info; b: Info };
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean };
+    const fast = a.dtype === 'float32' && b.dtype === 'float32' && isSingleMatrix(a) && isSingleMatrix(b);
+    if ((!transposeA && !transposeB) || !fast) return original(args);
+    const backend = args.backend as Wasm;
+    const at = transposeA ? transposedCopy(backend, a) : a;
+    const bt = transposeB ? transposedCopy(backend, b) : b;
+    const out = original({ backend, inputs: { a: at, b: bt }, attrs: { transposeA: false, transposeB: false } });
+    free(backend, ...[at, bt].filter((t, i) => t !== [a, b][i]));
+    return out;
+  };
+}

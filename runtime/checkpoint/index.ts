@@ -1,0 +1,4 @@
+// Checkpointing API for trainers: save/load whole training states, and the directory IOHandler.
+export { dirIOHandler } from './dir-io-handler';
+export { loadCheckpoint, type LoadedCheckpoint } from './load';
+export { saveCheckpoint, type CheckpointState } from './save';

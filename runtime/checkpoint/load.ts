@@ -1,0 +1,77 @@
+// loadCheckpoint: finds a checkpoint (a checkpoint dir, or a run dir / checkpoints dir via its
+// `latest` pointer), reads and checks every requested network and optimizer before changing any,
+// then restores them in place and returns the saved step, rng state and meta.
+import * as tf from '@tensorflow/tfjs';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { UserError } from '../errors';
+import { isRecord, readJson } from './files';
+import { CHECKPOINTS_DIR, LATEST_FILE, parseStepDirName, STATE_FILE } from './layout';
+import { readNetworkWeights } from './network-weights';
+import { applyOptimizer, readOptimizers } from './optimizer-state';
+
+export interface LoadedCheckpoint {
+  /** The checkpoint directory that was loaded. */
+  dir: string;
+  step: number;
+  /** Pass to restoreRng() after building the models (initialisers draw from Math.random). */
+  rng: number[];
+  meta?: object;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isFile(), () => false);
+}
+
+async function resolveCheckpointDir(pathOrRunDir: string): Promise<string> {
+  if (await isFile(path.join(pathOrRunDir, STATE_FILE))) return pathOrRunDir;
+  const inRunDir = path.join(pathOrRunDir, CHECKPOINTS_DIR, LATEST_FILE);
+  const latestFile = (await isFile(inRunDir)) ? inRunDir : path.join(pathOrRunDir, LATEST_FILE);
+  if (!(await isFile(latestFile))) {
+    throw new UserError(`no checkpoint at ${pathOrRunDir} (neither ${path.join(pathOrRunDir, STATE_FILE)} nor ${inRunDir} exists)`);
+  }
+  const latest = await readJson(latestFile);
+  if (!isRecord(latest) || typeof latest.checkpoint !== 'string' || parseStepDirName(latest.checkpoint) === null) {
+    throw new UserError(`corrupt checkpoint file ${latestFile}: no checkpoint name`);
+  }
+  return path.join(path.dirname(latestFile), latest.checkpoint);
+}
+
+function isUint32Array(x: unknown): x is number[] {
+  return Array.isArray(x) && x.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff);
+}
+
+async function readState(dir: string): Promise<LoadedCheckpoint> {
+  const file = path.join(dir, STATE_FILE);
+  const state = await readJson(file);
+  if (!isRecord(state) || !Number.isSafeInteger(state.step) || (state.step as number) < 0 ||
+    !isUint32Array(state.rng) || !(state.meta === undefined || isRecord(state.meta))) {
+    throw new UserError(`corrupt checkpoint file ${file}: expected {step, rng, meta?}`);
+  }
+  return { dir, step: state.step as number, rng: state.rng, ...(state.meta === undefined ? {} : { meta: state.meta }) };
+}
+
+/**
+ * Restores `networks` (already built, same architecture) and `optimizers` (same classes, used
+ * with the same variable order, see optimizer-state.ts) from a checkpoint.
+ */
+export async function loadCheckpoint(
+  pathOrRunDir: string,
+  networks: Record<string, tf.LayersModel>,
+  optimizers: Record<string, tf.Optimizer>,
+): Promise<LoadedCheckpoint> {
+  const dir = await resolveCheckpointDir(pathOrRunDir);
+  const loaded = await readState(dir);
+  const weights: [tf.LayersModel, tf.Tensor[]][] = [];
+  try {
+    for (const [name, model] of Object.entries(networks)) {
+      weights.push([model, await readNetworkWeights(name, path.join(dir, name), model)]);
+    }
+    const optimizerStates = await readOptimizers(dir, optimizers);
+    for (const [model, tensors] of weights) model.setWeights(tensors);
+    for (const restore of optimizerStates) await applyOptimizer(restore);
+  } finally {
+    tf.dispose(weights.flatMap(([, tensors]) => tensors));
+  }
+  return loaded;
+}

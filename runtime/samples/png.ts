@@ -1,0 +1,37 @@
+// PNG files for sample grids: written atomically (temp file in the same folder, then rename)
+// and read back as raw 8-bit pixels.
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { UserError } from '../errors';
+import type { RawImage } from './grid';
+
+export async function writePng(file: string, img: RawImage): Promise<void> {
+  const { data, width, height, channels } = img;
+  const raw = sharp(data, { raw: { width, height, channels } });
+  const png = await (channels === 1 ? raw.toColourspace('b-w') : raw).png().toBuffer();
+  await mkdir(dirname(file), { recursive: true });
+  const temp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temp, png);
+    await rename(temp, file);
+  } catch (err) {
+    await rm(temp, { force: true });
+    throw err;
+  }
+}
+
+// Grey PNGs come back with 1 channel, colour ones with 3; alpha is dropped.
+export async function readPng(file: string): Promise<RawImage> {
+  try {
+    const meta = await sharp(file).metadata();
+    const grey = (meta.channels ?? 3) - (meta.hasAlpha ? 1 : 0) === 1;
+    const pipeline = sharp(file).removeAlpha();
+    const { data, info } = await (grey ? pipeline.grayscale() : pipeline.toColourspace('srgb'))
+      .raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height, channels: grey ? 1 : 3 };
+  } catch (err) {
+    throw new UserError(`${file}: cannot read PNG (${(err as Error).message.split('\n')[0]})`);
+  }
+}

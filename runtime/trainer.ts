@@ -1,0 +1,76 @@
+// The contract between a generated trainer module and the runtime: what `gan-compile` emits
+// (`export const trainer: Trainer<...>`) and what the training loop, sampler and checkpoints read.
+import type * as tf from '@tensorflow/tfjs';
+import type { DataConfig } from './data/config';
+
+export type OptimizerSettings =
+  | { kind: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number }
+  | { kind: 'rmsprop'; lr: number; rho: number; momentum: number; epsilon: number }
+  | { kind: 'sgd'; lr: number };
+
+export interface PhaseSettings {
+  /** Updates per step (n_critic). */
+  readonly repeat: number;
+  /** Clip the updated weights to [-clip, clip] after each update. */
+  readonly clip: number | null;
+  readonly optimizer: OptimizerSettings;
+}
+
+export interface SampleDef {
+  readonly name: string;
+  readonly kind: 'normal' | 'uniform' | 'label' | 'categorical';
+  readonly size: number;
+}
+
+export interface RealDef {
+  readonly name: string;
+  readonly shape: number[];
+  readonly dtype: 'float32' | 'int32';
+}
+
+/** What a phase trains: a whole network, or only the named layers of it (a head's own layers). */
+export interface UpdateTarget {
+  readonly net: string;
+  readonly layers?: string[];
+}
+
+export interface Phase<N, R, S> {
+  readonly name: string;
+  readonly loss: (nets: N, real: R, sampled: S) => tf.Scalar;
+  readonly settings: PhaseSettings;
+  readonly updates: UpdateTarget[];
+  /** The real and random inputs the loss reads, so that nothing else is drawn. */
+  readonly real: string[];
+  readonly sampled: string[];
+}
+
+export interface PreviewSettings {
+  readonly every: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** Random inputs held along a row (labels and codes take the row index) or a column. */
+  readonly perRow: string[];
+  readonly perCol: string[];
+  /** The expression of each band, in order. */
+  readonly bands: string[];
+  readonly real: string[];
+  readonly sampled: string[];
+}
+
+export interface Trainer<N = Record<string, tf.LayersModel>, R = Record<string, tf.Tensor>, S = Record<string, tf.Tensor>> {
+  readonly name: string;
+  readonly source: string;
+  readonly paper: string;
+  readonly hyperparameters: { readonly batch: number; readonly steps: number };
+  readonly data: DataConfig;
+  readonly real: RealDef[];
+  readonly samples: SampleDef[];
+  readonly networks: { readonly [K in keyof N]: () => tf.LayersModel };
+  readonly phases: Phase<N, R, S>[];
+  readonly preview: PreviewSettings;
+  readonly render: (nets: N, real: R, sampled: S) => tf.Tensor[];
+  readonly checkpoint: { readonly every: number; readonly keep: number };
+}
+
+/** A trainer seen by the runtime, which works with names rather than the module's own types. */
+export type AnyTrainer = Trainer<Record<string, tf.LayersModel>, Record<string, tf.Tensor>, Record<string, tf.Tensor>>;

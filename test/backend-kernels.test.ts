@@ -1,0 +1,160 @@
+// The wasm backend's training kernels (runtime/backend) against the pure-JS cpu backend on the
+// same random inputs: convolution and transposed convolution with both gradients, matrix
+// products with transposes, upsampling and embedding gradients, and a second-order gradient
+// penalty through a small critic. Also checks the kernels free their temporaries.
+import { before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
+
+const TOLERANCE = 1e-4;
+
+/** Deterministic values in [-1, 1). */
+function values(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed * 2654435761 >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+const tensor = (shape: number[], seed: number): tf.Tensor =>
+  tf.tensor(values(shape.reduce((a, b) => a * b, 1), seed), shape);
+
+/** Runs f on a backend and returns its outputs as plain arrays. */
+async function on(backend: string, f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const outs = tf.tidy(f);
+  const data = outs.map((t) => t.dataSync() as Float32Array);
+  tf.dispose(outs);
+  return data;
+}
+
+function assertClose(actual: Float32Array[], expected: Float32Array[], what: string): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i];
+    assert.equal(a.length, e.length, `${what} #${i}: length`);
+    let diff = 0;
+    let scale = 0;
+    for (let j = 0; j < e.length; j++) {
+      diff = Math.max(diff, Math.abs(a[j] - e[j]));
+      scale = Math.max(scale, Math.abs(e[j]));
+    }
+    // Some gradients are exactly zero (a batchnorm shift under a gradient penalty): floor the scale.
+    const relative = diff / Math.max(scale, 1e-3);
+    assert.ok(relative < TOLERANCE, `${what} #${i}: relative error ${relative}`);
+  });
+}
+
+async function compare(what: string, f: () => tf.Tensor[]): Promise<void> {
+  const expected = await on('cpu', f);
+  await tf.setBackend('wasm');
+  const before = tf.engine().backend.numDataIds();
+  const actual = await on('wasm', f);
+  assert.equal(tf.engine().backend.numDataIds(), before, `${what}: wasm memory leaked`);
+  assertClose(actual, expected, what);
+}
+
+before(async () => {
+  registerTrainingKernels();
+  registerTrainingKernels();
+  assert.ok(await tf.setBackend('wasm'));
+});
+
+describe('wasm training kernels match the cpu backend', () => {
+  for (const stride of [1, 2] as const) {
+    for (const pad of ['same', 'valid'] as const) {
+      test(`conv2d stride ${stride} ${pad}: forward and both gradients`, () =>
+        compare('conv2d', () => {
+          const x = tensor([2, 9, 7, 3], 1) as tf.Tensor4D;
+          const w = tensor([3, 3, 3, 5], 2) as tf.Tensor4D;
+          const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
+          const y = f(x, w);
+          const r = tensor(y.shape, 3);
+          return [y, ...tf.grads((a, b) => tf.sum(tf.mul(f(a, b), r)))([x, w])];
+        }));
+
+      test(`conv2dTranspose stride ${stride} ${pad}: forward and both gradients`, () =>
+        compare('conv2dTranspose', () => {
+          const x = tensor([2, 4, 5, 6], 4) as tf.Tensor4D;
+          const w = tensor([4, 4, 3, 6], 5) as tf.Tensor4D;
+          const outShape: [number, number, number, number] = pad === 'same'
+            ? [2, 4 * stride, 5 * stride, 3]
+            : [2, 3 * stride + 4, 4 * stride + 4, 3];
+          const f = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, outShape, stride, pad);
+          const y = f(x, w);
+          const r = tensor(y.shape, 6);
+          return [y, ...tf.grads((a, b) => tf.sum(tf.mul(f(a, b), r)))([x, w])];
+        }));
+    }
+  }
+
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+    test(`matMul transposeA=${ta} transposeB=${tb}`, () =>
+      compare('matMul', () => {
+        const a = tensor(ta ? [7, 5] : [5, 7], 7);
+        const b = tensor(tb ? [4, 7] : [7, 4], 8);
+        return [tf.matMul(a, b, ta, tb)];
+      }));
+  }
+
+  test('upSampling2d gradient', () =>
+    compare('upsampling', () => {
+      const up = tf.layers.upSampling2d({ size: [2, 2] });
+      const x = tensor([2, 3, 4, 5], 9);
+      const r = tensor([2, 6, 8, 5], 10);
+      return [tf.grad((a) => tf.sum(tf.mul(up.apply(a) as tf.Tensor, r)))(x)];
+    }));
+
+  test('cpu upsampling gradient sums each 2x2 block at batch > 1 (tfjs 4.22 bug fixed)', async () => {
+    await tf.setBackend('cpu');
+    const [actual, expected] = tf.tidy(() => {
+      const x = tensor([3, 3, 4, 5], 14);
+      const r = tensor([3, 6, 8, 5], 15);
+      const up = tf.layers.upSampling2d({ size: [2, 2] });
+      const g = tf.grad((a) => tf.sum(tf.mul(up.apply(a) as tf.Tensor, r)))(x);
+      return [g.dataSync() as Float32Array, tf.sum(tf.reshape(r, [3, 3, 2, 4, 2, 5]), [2, 4]).dataSync() as Float32Array];
+    });
+    assertClose([actual], [expected], 'cpu upsampling');
+  });
+
+  test('embedding gradient', () =>
+    compare('embedding', () => {
+      const table = tensor([10, 4], 11);
+      const ids = tf.tensor1d([3, 1, 3, 9, 0, 3], 'int32');
+      const r = tensor([6, 4], 12);
+      return [tf.grad((t) => tf.sum(tf.mul(tf.gather(t, ids), r)))(table)];
+    }));
+
+  test('gradient penalty (second order) through conv, batchnorm, leakyReLU, dense', () =>
+    compare('gradient penalty', () => {
+      const L = tf.layers;
+      const critic = tf.sequential({
+        layers: [
+          L.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+          L.batchNormalization({ momentum: 0.8 }),
+          L.leakyReLU({ alpha: 0.2 }),
+          L.conv2d({ filters: 3, kernelSize: 3, strides: 1, padding: 'valid' }),
+          L.leakyReLU({ alpha: 0.2 }),
+          L.flatten(),
+          L.dense({ units: 1 }),
+        ],
+      });
+      critic.setWeights(critic.getWeights().map((w, i) => tensor(w.shape, 20 + i)));
+      const x = tensor([4, 8, 8, 2], 13);
+      const penalty = () => {
+        const g = tf.grad((a) => tf.sum(critic.apply(a, { training: true }) as tf.Tensor))(x);
+        const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3]));
+        return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
+      };
+      const { value, grads } = tf.variableGrads(penalty, critic.trainableWeights.map((w) => w.read() as tf.Variable));
+      const out = [value, ...Object.values(grads)];
+      critic.dispose();
+      return out;
+    }));
+});
