@@ -29,7 +29,7 @@ export interface Position {
 export type Locate = (pointer: string, which?: 'key' | 'value') => Position;
 
 export interface ParsedSpec {
-  /** The plain document; undefined when it could not be built at all. */
+  /** The plain document: best effort after syntax errors, undefined when none could be built. */
   doc: unknown;
   locate: Locate;
   diagnostics: Diagnostic[];
@@ -60,6 +60,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
 
   for (const error of document.errors) {
     if (error.code === 'DUPLICATE_KEY') reportDuplicate(error);
+    else if (error.code === 'MULTIPLE_DOCS') report('GS001', 'error', error.pos[0], 'a spec is a single YAML document');
     else report('GS001', 'error', error.pos[0], sentence(error.message));
   }
   for (const warning of document.warnings) report('GS001', 'warning', warning.pos[0], sentence(warning.message));

@@ -1,6 +1,4 @@
-// What generated trainer modules import as `gs`: the loss functions, the gradient penalty,
-// custom layers and the Trainer contract.
-export { bce, ce, mse, l1, detach } from './ops/losses';
-export { gradientPenalty } from './ops/penalty';
-export { instanceNormalization } from './ops/instance-norm';
-export type { Trainer, PhaseSettings, OptimizerSettings } from './trainer';
+// The one import of a generated trainer module: `tf` (the process's single TensorFlow.js, so a
+// module compiled anywhere uses the runtime's) and `gs` (the spec language's operations).
+export * as tf from '@tensorflow/tfjs';
+export * as gs from './ops';

@@ -1,6 +1,5 @@
 // Stage 4a, check networks: binds every layer's inputs, infers shapes through every layer in
 // order and reports the first layer a shape does not fit, naming the layer and both shapes.
-import type { Diagnostic } from '../diagnostics';
 import { join } from '../pointer';
 import type { ResolvedNetwork } from '../resolve';
 import { closest } from '../suggest';

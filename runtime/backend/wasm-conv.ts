@@ -43,17 +43,16 @@ function im2colT(x: Float32Array, c: Conv, cols: Float32Array): void {
       for (let b = 0; b < B; b++) {
         for (let oh = 0; oh < OH; oh++) {
           const ih = oh * sh + kh - c.padInfo.top;
-          const n0 = (b * OH + oh) * OW;
-          for (let ci = 0; ci < C; ci++) {
-            const d = rows + ci * N + n0;
-            if (ih < 0 || ih >= H) {
-              cols.fill(0, d, d + OW);
-              continue;
+          const inside = ih >= 0 && ih < H;
+          const x0 = ((b * H + ih) * W + lo * sw + kw - c.padInfo.left) * C;
+          // An OW x C tile of x transposed into C runs of OW: small enough to stay in cache.
+          for (let ci = 0, d = rows + (b * OH + oh) * OW; ci < C; ci++, d += N) {
+            let ow = 0;
+            if (inside) {
+              for (; ow < lo; ow++) cols[d + ow] = 0;
+              for (let s = x0 + ci; ow < hi; ow++, s += step) cols[d + ow] = x[s];
             }
-            cols.fill(0, d, d + lo);
-            cols.fill(0, d + hi, d + OW);
-            let s = ((b * H + ih) * W + lo * sw + kw - c.padInfo.left) * C + ci;
-            for (let ow = lo; ow < hi; ow++, s += step) cols[d + ow] = x[s];
+            for (; ow < OW; ow++) cols[d + ow] = 0;
           }
         }
       }
@@ -101,9 +100,14 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
   const c = convInfo(x.shape, a.filterShape, a);
   const N = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
+  const t0 = performance.now();
   const cols = alloc(wasm, [K, N]);
+  const t1 = performance.now();
   im2colT(f32(wasm, x), c, f32(wasm, cols));
+  const t2 = performance.now();
   const dw = matMul(wasm, cols, reshaped(dy, [N, c.outChannels]));
+  const t3 = performance.now();
+  if (process.env.DBG) console.log(`${x.shape} ${a.filterShape} alloc ${(t1-t0).toFixed(1)} im2col ${(t2-t1).toFixed(1)} mm ${(t3-t2).toFixed(1)}`);
   free(wasm, cols);
   return reshaped(dw, a.filterShape);
 };

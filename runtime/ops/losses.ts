@@ -47,7 +47,7 @@ export function l1(pred: tf.Tensor, target: Target): tf.Scalar {
 }
 
 /** The identity whose gradient is zero: the value flows on, learning does not. */
-export const detach: (x: tf.Tensor) => tf.Tensor = tf.customGrad((x, save) => {
-  save([]);
-  return { value: tf.clone(x as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
-}) as unknown as (x: tf.Tensor) => tf.Tensor;
+export const detach = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(args[0] as tf.Tensor),
+  gradFunc: (dy: tf.Tensor | tf.Tensor[]) => tf.zerosLike(dy as tf.Tensor),
+})) as (x: tf.Tensor) => tf.Tensor;

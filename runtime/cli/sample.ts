@@ -1,0 +1,49 @@
+// gan-sample: draws a sample grid from a trained run (its latest checkpoint) or from one
+// checkpoint, using the run's trainer module and its preview layout.
+import { join, resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { selectBackend } from '../backend/select';
+import { loadCheckpoint } from '../checkpoint';
+import { loadData } from '../data';
+import { UserError } from '../errors';
+import { installSeededRandom } from '../rng';
+import { buildNetworks } from '../loop/train';
+import { disposeInputs, previewInputs, writePreview } from '../loop/preview';
+import { findRunDir, importTrainer, readRunInfo } from './run-dir';
+import { runMain } from './main';
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('gan-sample')
+    .usage('$0 <run dir | checkpoint dir> [--n 64] [--out FILE.png]\n\nDraws a grid of samples from a trained generator (the latest checkpoint of a run, or the checkpoint given).')
+    .option('n', { type: 'number', default: 64, describe: 'number of samples per band of the grid' })
+    .option('out', { type: 'string', describe: 'PNG file to write (default <run dir>/sample.png)' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .example('$0 runs/dcgan', 'a 8x8 grid from the latest checkpoint of runs/dcgan')
+    .demandCommand(1, 'name a run directory or a checkpoint')
+    .strict()
+    .help()
+    .parseAsync();
+  if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > 1024) throw new UserError(`--n must be an integer from 1 to 1024, got ${argv.n}`);
+  const target = String(argv._[0]);
+  const runDir = findRunDir(target);
+  const info = readRunInfo(runDir);
+  console.log(`backend: ${await selectBackend(argv.backend)}`);
+  const trainer = await importTrainer(join(runDir, info.module));
+  installSeededRandom(argv.seed);
+  const nets = buildNetworks(trainer);
+  const loaded = await loadCheckpoint(resolve(target), nets, {});
+  const perRow = trainer.preview.perRow.length > 0;
+  const cols = perRow ? trainer.preview.cols : Math.ceil(Math.sqrt(argv.n));
+  const rows = Math.ceil(argv.n / cols);
+  const data = trainer.preview.real.length > 0 ? await loadData(trainer.data, resolve(runDir, info.dataDir)) : undefined;
+  const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}) }, argv.seed, rows, cols);
+  const out = argv.out ?? join(runDir, 'sample.png');
+  await writePreview(trainer, nets, inputs, out);
+  disposeInputs(inputs);
+  console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
+}
+
+runMain('gan-sample', main);

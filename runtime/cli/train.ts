@@ -1,0 +1,99 @@
+// gan-train: compiles a spec (or takes a generated module), picks the backend and trains it,
+// writing samples/, checkpoints/, losses.jsonl and run.json into the run directory.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { compileSpec } from '../../compiler/index';
+import { renderDiagnostic } from '../../compiler/diagnostics';
+import { verifyModules } from '../../compiler/verify';
+import { selectBackend } from '../backend/select';
+import { UserError } from '../errors';
+import { train } from '../loop/train';
+import { importTrainer, relativeTo, writeRunInfo } from './run-dir';
+import { runMain } from './main';
+
+const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+/** Compiles the spec into the run directory; returns the run directory and the module's path. */
+function compileInto(spec: string, overrides: string[], out: string | undefined): { module: string; runDir: string } {
+  // runs/<name> and runs/_ are equally deep, so the module's import of the runtime is the same.
+  const first = compileSpec(spec, { overrides, outDir: out ?? join('runs', '_') });
+  if (!first.text || !first.name) {
+    for (const d of first.diagnostics) console.error(renderDiagnostic(d, first.texts.get(d.file)));
+    throw new UserError(`${spec} has ${first.diagnostics.length} error(s); nothing was trained`);
+  }
+  const runDir = out ?? join('runs', first.name);
+  // .mts: an ES module wherever the run directory is, whatever package.json is around it.
+  const module = join(runDir, `${first.name}.mts`);
+  mkdirSync(runDir, { recursive: true });
+  const [verified] = verifyModules([{ path: resolve(module), text: first.text }], false);
+  writeFileSync(module, verified.text);
+  return { module, runDir };
+}
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('gan-train')
+    .usage(
+      '$0 <spec.yaml | module.ts> [options]\n\n' +
+        'Trains a GAN. Given a spec, compiles it into the run directory first.\n' +
+        'The run directory (default runs/<name>) receives samples/step-*.png (sample grids),\n' +
+        'checkpoints/ (weights, optimizer state, step, RNG), losses.jsonl and run.json.',
+    )
+    .option('steps', { type: 'number', describe: "schedule steps to train (default: the spec's)" })
+    .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (default: the best available; or GANSPEC_BACKEND)' })
+    .option('out', { type: 'string', describe: 'run directory (default runs/<name>)' })
+    .option('seed', { type: 'number', default: 0, describe: 'random seed; runs repeat exactly on the cpu backend' })
+    .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
+    .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
+    .example('$0 specs/dcgan.yaml --steps 200', 'train DCGAN on MNIST for 200 steps')
+    .example('$0 specs/dcgan.yaml --steps 400 --resume', 'continue that run to step 400')
+    .demandCommand(1, 'name a spec or a generated module')
+    .strict()
+    .help()
+    .parseAsync();
+  const input = String(argv._[0]);
+  for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
+  }
+
+  const backend = await selectBackend(argv.backend);
+  console.log(`backend: ${backend}`);
+
+  let modulePath: string;
+  let runDir: string;
+  let dataDir: string;
+  if (SPEC_EXTENSIONS.has(extname(input))) {
+    const compiled = compileInto(input, argv.set.map(String), argv.out);
+    modulePath = compiled.module;
+    runDir = compiled.runDir;
+    dataDir = dirname(resolve(input));
+  } else {
+    if (argv.set.length > 0) throw new UserError('--set applies to specs; recompile the module with gan-compile --set instead');
+    modulePath = input;
+    runDir = '';
+    dataDir = process.cwd();
+  }
+  const trainer = await importTrainer(modulePath);
+  runDir ||= argv.out ?? join('runs', trainer.name);
+  mkdirSync(runDir, { recursive: true });
+  const steps = argv.steps ?? trainer.hyperparameters.steps;
+  const batch = argv.batch ?? trainer.hyperparameters.batch;
+  writeRunInfo(runDir, {
+    name: trainer.name,
+    module: relativeTo(runDir, modulePath),
+    dataDir: relativeTo(runDir, dataDir),
+    spec: SPEC_EXTENSIONS.has(extname(input)) ? relativeTo(runDir, input) : undefined,
+    seed: argv.seed,
+    batch,
+    steps,
+    backend,
+  });
+  console.log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
+  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume });
+  console.log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
+}
+
+runMain('gan-train', main);

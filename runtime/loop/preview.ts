@@ -1,0 +1,52 @@
+// Renders a trainer's preview (its sample grid) to a PNG from fixed inputs: the same random
+// inputs and real examples every time, drawn once from their own seed, so grids of one run
+// compare across steps and across a resume.
+import * as tf from '@tensorflow/tfjs';
+import type { DataSource } from '../data/config';
+import { installSeededRandom, restoreRng, rngState } from '../rng';
+import { gridImage } from '../samples/grid';
+import { writePng } from '../samples/png';
+import type { AnyTrainer } from '../trainer';
+import { gridInputs } from './sample';
+
+export interface PreviewInputs {
+  real: Record<string, tf.Tensor>;
+  sampled: Record<string, tf.Tensor>;
+  rows: number;
+  cols: number;
+}
+
+/** Draws the preview inputs from `seed` without disturbing the training random stream. */
+export function previewInputs(trainer: AnyTrainer, data: DataSource, seed: number, rows = trainer.preview.rows, cols = trainer.preview.cols): PreviewInputs {
+  const saved = rngState();
+  installSeededRandom(seed);
+  try {
+    const p = trainer.preview;
+    const sampled = gridInputs(trainer.samples, p.sampled, rows, cols, p.perRow, p.perCol);
+    const real: Record<string, tf.Tensor> = {};
+    if (p.real.length > 0) {
+      const batch = data.batch(rows * cols, Math.random);
+      for (const [name, t] of Object.entries(batch)) {
+        if (p.real.includes(name)) real[name] = t;
+        else t.dispose();
+      }
+    }
+    return { real, sampled, rows, cols };
+  } finally {
+    restoreRng(saved);
+  }
+}
+
+/** Runs the preview and writes the grid: each band's images fill `rows` rows of `cols`. */
+export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, inputs: PreviewInputs, file: string): Promise<void> {
+  const image = tf.tidy(() => {
+    const bands = trainer.render(nets, inputs.real, inputs.sampled) as tf.Tensor4D[];
+    const all = bands.length === 1 ? bands[0] : tf.concat(bands, 0);
+    return gridImage(all as tf.Tensor4D, inputs.rows * bands.length, inputs.cols, trainer.data.range);
+  });
+  await writePng(file, image);
+}
+
+export function disposeInputs(inputs: PreviewInputs): void {
+  tf.dispose([...Object.values(inputs.real), ...Object.values(inputs.sampled)]);
+}

@@ -1,0 +1,126 @@
+// The training loop every generated trainer runs on: each step runs the phases in order, each
+// phase `repeat` times (n_critic) on a fresh real batch and fresh random inputs, minimising its
+// loss over only the variables it updates, then clipping them if asked. Logs losses, writes
+// sample grids and checkpoints, resumes exactly, and stops cleanly on a NaN loss.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
+import { loadData } from '../data';
+import type { DataSource } from '../data/config';
+import { UserError } from '../errors';
+import { installSeededRandom, restoreRng, rngState } from '../rng';
+import type { AnyTrainer } from '../trainer';
+import { clipVariables, makeOptimizer, phaseVariables } from './optimizers';
+import { disposeInputs, previewInputs, writePreview } from './preview';
+import { LossLog, progressLine } from './progress';
+import { drawInputs } from './sample';
+
+export interface TrainOptions {
+  runDir: string;
+  /** Folder relative data paths of the spec resolve against. */
+  dataDir: string;
+  steps?: number;
+  batch?: number;
+  seed?: number;
+  resume?: boolean;
+  /** Seconds between progress lines (0: every step). */
+  logEvery?: number;
+  log?: (line: string) => void;
+  /** Called after every step, e.g. for evaluation. */
+  afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
+  /** Already loaded data (tests share one). */
+  data?: DataSource;
+}
+
+export interface TrainResult {
+  step: number;
+  losses: Record<string, number>;
+  nets: Record<string, tf.LayersModel>;
+  checkpoint: string;
+  msPerStep: number;
+}
+
+export function buildNetworks(trainer: AnyTrainer): Record<string, tf.LayersModel> {
+  return Object.fromEntries(Object.entries(trainer.networks).map(([name, build]) => [name, build()]));
+}
+
+export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<TrainResult> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const steps = opts.steps ?? trainer.hyperparameters.steps;
+  const batch = opts.batch ?? trainer.hyperparameters.batch;
+  const seed = opts.seed ?? 0;
+  mkdirSync(join(opts.runDir, 'samples'), { recursive: true });
+
+  installSeededRandom(seed);
+  const nets = buildNetworks(trainer);
+  const phases = trainer.phases.map((p) => ({
+    phase: p,
+    optimizer: makeOptimizer(p.settings.optimizer),
+    vars: phaseVariables(nets, p.updates),
+  }));
+  const optimizers = Object.fromEntries(phases.map((p) => [p.phase.name, p.optimizer]));
+
+  let start = 0;
+  const lossLog = new LossLog(join(opts.runDir, 'losses.jsonl'));
+  if (opts.resume) {
+    const loaded = await loadCheckpoint(opts.runDir, nets, optimizers);
+    start = loaded.step;
+    restoreRng(loaded.rng);
+    lossLog.truncateAfter(start);
+    log(`resumed from ${loaded.dir} at step ${start}`);
+  } else {
+    lossLog.truncateAfter(-1);
+  }
+  if (start >= steps) throw new UserError(`the run in ${opts.runDir} is already at step ${start} of ${steps}: ask for more with --steps`);
+
+  const data = opts.data ?? (await loadData(trainer.data, opts.dataDir));
+  const fixed = previewInputs(trainer, data, seed + 1);
+  const save = async (step: number) =>
+    saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
+  const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
+
+  const losses: Record<string, number> = {};
+  const began = performance.now();
+  let lastLog = began;
+  let checkpoint = '';
+  for (let step = start + 1; step <= steps; step++) {
+    for (const { phase, optimizer, vars } of phases) {
+      for (let r = 0; r < phase.settings.repeat; r++) {
+        const value = tf.tidy(() => {
+          const real = phase.real.length > 0 ? pick(data.batch(batch, Math.random), phase.real) : {};
+          const sampled = drawInputs(trainer.samples, phase.sampled, batch);
+          const cost = optimizer.minimize(() => phase.loss(nets, real, sampled), true, vars)!;
+          return cost.dataSync()[0];
+        });
+        if (!Number.isFinite(value)) {
+          disposeInputs(fixed);
+          throw new UserError(`phase ${phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
+        }
+        if (phase.settings.clip !== null) clipVariables(vars, phase.settings.clip);
+        losses[phase.name] = value;
+      }
+    }
+    lossLog.append({ step, ...losses });
+    await opts.afterStep?.(step, nets);
+    const now = performance.now();
+    if (step === steps || now - lastLog >= (opts.logEvery ?? 2) * 1000) {
+      log(progressLine(step, steps, losses, (step - start) / ((now - began) / 1000)));
+      lastLog = now;
+    }
+    if (step % trainer.preview.every === 0 || step === steps) await preview(step);
+    if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
+  }
+  disposeInputs(fixed);
+  const msPerStep = (performance.now() - began) / (steps - start);
+  return { step: steps, losses, nets, checkpoint, msPerStep };
+}
+
+function pick(batch: Record<string, tf.Tensor>, names: readonly string[]): Record<string, tf.Tensor> {
+  const out: Record<string, tf.Tensor> = {};
+  for (const [k, t] of Object.entries(batch)) {
+    if (names.includes(k)) out[k] = t;
+    else t.dispose();
+  }
+  return out;
+}

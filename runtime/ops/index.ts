@@ -1,0 +1,6 @@
+// The spec language's operations as generated modules call them (`gs.bce(...)`): loss
+// functions, the gradient penalty, custom layers, and the Trainer contract's types.
+export { bce, ce, mse, l1, detach } from './losses';
+export { gradientPenalty } from './penalty';
+export { instanceNormalization } from './instance-norm';
+export type { Trainer, PhaseSettings, OptimizerSettings } from '../trainer';
