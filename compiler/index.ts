@@ -52,8 +52,12 @@ function positionInExpression(texts: Map<string, string>, pos: Position, expr: s
 }
 
 function checkNames(r: Resolved, report: (p: string, m: string, h?: string) => void): void {
+  // Each unsafe name once: a phase named after its network would only repeat the network's error.
+  const reported = new Set<string>();
   const check = (name: string, pointer: string, what: string) => {
-    if (!isSafeName(name)) report(pointer, `'${name}' cannot name a ${what}: it is a reserved word of TypeScript`, 'choose another name');
+    if (isSafeName(name) || reported.has(name)) return;
+    reported.add(name);
+    report(pointer, `'${name}' cannot name a ${what}: it is a reserved word of TypeScript`, 'choose another name');
   };
   r.networks.forEach((n) => {
     check(n.name, n.pointer, 'network');
@@ -94,7 +98,7 @@ export function compileSpec(file: string, options: CompileOptions): Compiled {
     }
     diagnostics.push({ code, severity: 'error', message, pointer, hint, ...pos });
   };
-  const resolved = resolve(spec, diagnostics, (p) => loaded.where(p, 'value'));
+  const resolved = resolve(spec, diagnostics, (p, which) => loaded.where(p, which ?? 'value'));
   checkNames(resolved, report);
   if (diagnostics.length > 0) return done();
 

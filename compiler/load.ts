@@ -46,10 +46,12 @@ function displayPath(file: string): string {
   return rel.startsWith('..') ? file : rel;
 }
 
-function loadChain(file: string, seen: string[], texts: Map<string, string>, diagnostics: Diagnostic[]): Layer[] {
+/** `named`: where the `extends` that names this file is written (problems with the file go there). */
+function loadChain(file: string, seen: string[], texts: Map<string, string>, diagnostics: Diagnostic[], named?: Position): Layer[] {
   const shown = displayPath(file);
   const fail = (message: string, hint?: string): Layer[] => {
-    diagnostics.push({ code: 'GS001', severity: 'error', message, file: shown, line: 1, col: 1, pointer: '', hint });
+    const at = named ? { ...named, pointer: '/extends' } : { file: shown, line: 1, col: 1, pointer: '' };
+    diagnostics.push({ code: 'GS001', severity: 'error', message, ...at, hint });
     return [];
   };
   if (seen.includes(file)) return fail(`'extends' makes a cycle: ${[...seen, file].map(displayPath).join(' -> ')}`);
@@ -69,7 +71,7 @@ function loadChain(file: string, seen: string[], texts: Map<string, string>, dia
   };
   const parent = isPlainObject(parsed.doc) ? parsed.doc.extends : undefined;
   if (typeof parent !== 'string') return [own];
-  const base = loadChain(resolve(dirname(file), parent), [...seen, file], texts, diagnostics);
+  const base = loadChain(resolve(dirname(file), parent), [...seen, file], texts, diagnostics, own.where('/extends', 'value'));
   return base.length === 0 && diagnostics.length > 0 ? [] : [...base, own];
 }
 

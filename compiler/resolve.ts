@@ -50,12 +50,12 @@ export interface Resolved {
 
 export const ENTRY_KEYS = new Set(['id', 'from', 'use', 'args', 'repeat']);
 
-type Report = (pointer: string, message: string, hint?: string, code?: string) => void;
+type Report = (pointer: string, message: string, hint?: string, code?: string, which?: 'key' | 'value') => void;
 
 function substitute(value: unknown, params: Record<string, unknown>, pointer: string, report: Report): unknown {
   if (typeof value === 'string' && value.startsWith('$')) {
     const name = value.slice(1);
-    if (name in params) return params[name];
+    if (Object.hasOwn(params, name)) return params[name];
     report(pointer, `unknown parameter '${value}'`, hintFor(name, Object.keys(params), (n) => `$${n}`), 'GS101');
     return value;
   }
@@ -132,7 +132,7 @@ class Expander {
   private useBlock(item: LayerItem, at: string, input: string[], id: string, opts: { prefix: string; params: Record<string, unknown>; head?: string; usedAt?: string }): string | undefined {
     const blocks = this.spec.blocks ?? {};
     const name = item.use as string;
-    const block = blocks[name];
+    const block = Object.hasOwn(blocks, name) ? blocks[name] : undefined;
     if (!block) {
       this.report(join(at, 'use'), `unknown block '${name}'`, hintFor(name, Object.keys(blocks)), 'GS103');
       return input[0];
@@ -140,11 +140,12 @@ class Expander {
     const declared = block.params ?? [];
     const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(given)) {
-      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter '${k}'`, hintFor(k, declared), 'GS104');
+      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter '${k}'`, hintFor(k, declared), 'GS104', 'key');
     }
-    for (const k of declared) {
-      if (!(k in given)) this.report(join(at, 'args'), `block '${name}' needs parameter '${k}'`, undefined, 'GS104');
-    }
+    const missing = declared.filter((k) => !Object.hasOwn(given, k));
+    for (const k of missing) this.report(join(at, 'args'), `block '${name}' needs parameter '${k}'`, undefined, 'GS104');
+    // Expanding without them would only add errors about '$k' inside the block.
+    if (missing.length > 0) return input[0];
     // Parameters that name layers refer to the scope of the use site.
     const params: Record<string, unknown> = { ...this.globals, ...given };
     let prev = input.length === 1 ? input[0] : undefined;
@@ -200,22 +201,23 @@ function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: str
 }
 
 function networkSpecs(spec: Spec, report: Report): [string, NetworkSpec, string][] {
-  return Object.entries(spec.networks).map(([name, net]) => {
+  return Object.entries(spec.networks).flatMap(([name, net]): [string, NetworkSpec, string][] => {
     const pointer = join('/networks', name);
-    if (net.like === undefined) return [name, net, pointer];
-    const target = spec.networks[net.like];
+    if (net.like === undefined) return [[name, net, pointer]];
+    const target = Object.hasOwn(spec.networks, net.like) ? spec.networks[net.like] : undefined;
     if (!target || target.like !== undefined) {
       const why = target ? `'${net.like}' is itself a copy` : `unknown network '${net.like}'`;
       report(join(pointer, 'like'), why, hintFor(net.like, Object.keys(spec.networks).filter((n) => n !== name)), 'GS106');
-      return [name, { inputs: {}, layers: [] }, pointer];
+      // Left out: resolving an empty stand-in would only add errors about its inputs.
+      return [];
     }
-    return [name, { ...target, ...net, like: undefined }, join('/networks', net.like)];
+    return [[name, { ...target, ...net, like: undefined }, join('/networks', net.like)]];
   });
 }
 
-export function resolve(spec: Spec, diagnostics: Diagnostic[], where: (p: string) => { file: string; line: number; col: number }): Resolved {
-  const report: Report = (pointer, message, hint, code = 'GS100') => {
-    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...where(pointer) });
+export function resolve(spec: Spec, diagnostics: Diagnostic[], where: (p: string, which?: 'key' | 'value') => { file: string; line: number; col: number }): Resolved {
+  const report: Report = (pointer, message, hint, code = 'GS100', which = 'value') => {
+    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...where(pointer, which) });
   };
   const [h, w, c] = spec.data.image;
   const globals = { channels: c, height: h, width: w };

@@ -43,7 +43,7 @@ export interface Spec {
   paper?: string;
   description?: string;
   data: {
-    source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains';
+    source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains' | 'ring';
     image: [number, number, number];
     range?: [number, number];
     path?: string;

@@ -66,18 +66,31 @@ before(async () => {
 });
 
 describe('wasm training kernels match the cpu backend', () => {
+  type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
+  const convCases: { strides: number | [number, number]; pad: Pad; kernel: number }[] = [
+    { strides: 1, pad: 'same', kernel: 3 },
+    { strides: 1, pad: 'valid', kernel: 3 },
+    { strides: 2, pad: 'same', kernel: 3 },
+    { strides: 2, pad: 'valid', kernel: 3 },
+    { strides: 3, pad: 'valid', kernel: 4 },
+    { strides: [2, 1], pad: 'same', kernel: 4 },
+    { strides: 2, pad: 'same', kernel: 1 },
+    { strides: 1, pad: [[0, 0], [3, 4], [2, 3], [0, 0]], kernel: 3 }, // wider than the kernel
+  ];
+  for (const { strides, pad, kernel } of convCases) {
+    test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}: forward and both gradients`, () =>
+      compare('conv2d', () => {
+        const x = tensor([2, 9, 7, 3], 1) as tf.Tensor4D;
+        const w = tensor([kernel, kernel, 3, 5], 2) as tf.Tensor4D;
+        const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad);
+        const y = f(x, w);
+        const r = tensor(y.shape, 3);
+        return [y, ...tf.grads((a, b) => tf.sum(tf.mul(f(a, b), r)))([x, w])];
+      }));
+  }
+
   for (const stride of [1, 2] as const) {
     for (const pad of ['same', 'valid'] as const) {
-      test(`conv2d stride ${stride} ${pad}: forward and both gradients`, () =>
-        compare('conv2d', () => {
-          const x = tensor([2, 9, 7, 3], 1) as tf.Tensor4D;
-          const w = tensor([3, 3, 3, 5], 2) as tf.Tensor4D;
-          const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, stride, pad);
-          const y = f(x, w);
-          const r = tensor(y.shape, 3);
-          return [y, ...tf.grads((a, b) => tf.sum(tf.mul(f(a, b), r)))([x, w])];
-        }));
-
       test(`conv2dTranspose stride ${stride} ${pad}: forward and both gradients`, () =>
         compare('conv2dTranspose', () => {
           const x = tensor([2, 4, 5, 6], 4) as tf.Tensor4D;
@@ -102,6 +115,17 @@ describe('wasm training kernels match the cpu backend', () => {
         return [tf.matMul(a, b, ta, tb)];
       }));
   }
+
+  test('tile, any rank, reps and dtype', () =>
+    compare('tile', () => [
+      tf.tile(tensor([1, 1, 1, 5], 30), [2, 3, 4, 1]),
+      tf.tile(tensor([2, 3], 31), [3, 2]),
+      tf.tile(tensor([3, 1], 32), [2, 70]),
+      tf.tile(tensor([2, 100], 33), [2, 3]),
+      tf.tile(tensor([4], 34), [3]),
+      tf.cast(tf.tile(tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32'), [2, 3]), 'float32'),
+      tf.cast(tf.tile(tf.greater(tensor([2, 3], 35), 0), [3, 1]), 'float32'),
+    ]));
 
   test('upSampling2d gradient', () =>
     compare('upsampling', () => {

@@ -23,6 +23,7 @@ function realInputs(r: Resolved): RealInputIR[] {
     case 'mnist':
     case 'fashion-mnist':
     case 'folder':
+    case 'ring':
       return [{ name: 'x', ...image }, { name: 'y', ...labels }];
     case 'idx':
       return r.data.labels ? [{ name: 'x', ...image }, { name: 'y', ...labels }] : [{ name: 'x', ...image }];
@@ -49,8 +50,8 @@ function sampleType(s: SampleIR): Ty & { t: 'tensor' } {
 }
 
 function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
-  const tenClasses = r.data.source === 'mnist' || r.data.source === 'fashion-mnist';
-  return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes: tenClasses ? 10 : undefined } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
+  const classes = { mnist: 10, 'fashion-mnist': 10, ring: 8 } as Record<string, number | undefined>;
+  return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes: classes[r.data.source] } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
 }
 
 function lowerNetwork(net: CheckedNetwork): NetworkIR {
@@ -61,7 +62,8 @@ function lowerNetwork(net: CheckedNetwork): NetworkIR {
     return { name: i.name, variable, shape: i.shape, dtype: i.kind === 'label' ? ('int32' as const) : ('float32' as const) };
   });
   const layers: LayerIR[] = [];
-  const headLayers: Record<string, string[]> = {};
+  // No prototype: a head may be named like an Object method (toString).
+  const headLayers: Record<string, string[]> = Object.create(null);
   for (const node of net.layers) {
     const tfLayers = LAYER_KINDS[node.kind].tf(node.args);
     let from = node.from.map((f) => variables.get(f)!);
@@ -101,6 +103,9 @@ function optimizer(spec: Resolved['phases'][number]['optimizer']): OptimizerIR {
   return { kind: 'sgd', lr: spec.sgd!.lr };
 }
 
+/** Expression text quoted in a message: one line, whatever line breaks the spec wrote in it. */
+const oneLine = (text: string): string => text.trim().replace(/\s+/g, ' ');
+
 /** Parses and lowers one expression; errors become diagnostics at their character. */
 function lowerExpression(text: string, pointer: string, lowering: ExprLowering, report: Report): { result: string; ty: Ty } | undefined {
   const parsed = parseExpr(text);
@@ -111,7 +116,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
   try {
     const v = lowering.lower(parsed as Expr);
     if (!v.operand || !('ref' in v.operand)) {
-      report(pointer, `'${text.trim()}' is a constant: it has nothing to learn from`, undefined, 'GS131', 0);
+      report(pointer, `'${oneLine(text)}' is a constant: it has nothing to learn from`, undefined, 'GS131', 0);
       return undefined;
     }
     return { result: v.operand.ref, ty: v.ty };
@@ -127,7 +132,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     let ok = true;
     for (const u of ph.updates) {
       const net = networks.get(u.net);
-      if (!r.spec.networks[u.net]) {
+      if (!Object.hasOwn(r.spec.networks, u.net)) {
         const best = closest(u.net, Object.keys(r.spec.networks));
         report(u.pointer, `unknown network '${u.net}'`, best ? `did you mean '${best}'?` : undefined, 'GS140');
         ok = false;
@@ -140,8 +145,10 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         ok = false;
       }
     }
-    const text = r.spec.losses[ph.loss];
+    const text = Object.hasOwn(r.spec.losses, ph.loss) ? r.spec.losses[ph.loss] : undefined;
     if (text === undefined) {
+      // A loss named after an unknown network was only guessed from it: that error says it all.
+      if (!ok && ph.updates.some((u) => u.net === ph.loss)) return [];
       const best = closest(ph.loss, Object.keys(r.spec.losses));
       report(join(ph.pointer, 'loss'), `no loss named '${ph.loss}' in losses`, best ? `did you mean '${best}'?` : `name one with loss: <name>`, 'GS141');
       return [];
@@ -151,7 +158,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     const lowered = lowerExpression(text, lossPointer, new ExprLowering({ ...env, training: true }, builder), report);
     if (!lowered || !ok) return [];
     if (lowered.ty.t !== 'scalar') {
-      report(lossPointer, `the loss must be a single number, but '${text.trim()}' gives ${lowered.ty.t === 'tensor' ? `a tensor of [${lowered.ty.shape.join(', ')}] per example` : 'no number'}`, 'wrap it in mean(...) or a loss function', 'GS132', 0);
+      report(lossPointer, `the loss must be a single number, but '${oneLine(text)}' gives ${lowered.ty.t === 'tensor' ? `a tensor of [${lowered.ty.shape.join(', ')}] per example` : 'no number'}`, 'wrap it in mean(...) or a loss function', 'GS132', 0);
       return [];
     }
     return [
@@ -193,8 +200,9 @@ export function lowerModule(r: Resolved, checked: CheckedNetwork[], source: stri
     const lowered = lowerExpression(text, pointer, lowering, report);
     if (!lowered) return [];
     const ty = lowered.ty;
-    if (ty.t !== 'tensor' || ty.shape.length !== 3 || (ty.shape[2] !== 1 && ty.shape[2] !== 3)) {
-      report(pointer, `preview shows images, but '${text}' is ${ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor'}`, 'show a generator call such as G(z)', 'GS150', 0);
+    const points = ty.t === 'tensor' && ty.shape.join() === '1,1,2';
+    if (ty.t !== 'tensor' || ty.shape.length !== 3 || (ty.shape[2] !== 1 && ty.shape[2] !== 3 && !points)) {
+      report(pointer, `preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but '${oneLine(text)}' is ${ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor'}`, 'show a generator call such as G(z)', 'GS150', 0);
       return [];
     }
     return [{ text, result: lowered.result }];

@@ -5,8 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerZeroGradients } from './gradients';
-import { conv2DBackpropFilter, conv2DBackpropInput } from './wasm-conv';
+import { conv2DBackpropFilter } from './wasm-conv-filter';
+import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
+import { withFastTile } from './wasm-tile';
 import { unsortedSegmentSum } from './wasm-segment';
 
 const ours = new Set<tf.KernelFunc>();
@@ -22,13 +24,19 @@ function replace(kernelName: string, backendName: string, kernelFunc: tf.KernelF
   tf.registerKernel({ ...existing, kernelName, backendName, kernelFunc });
 }
 
+/** Registers a wasm kernel that handles some cases itself and passes the rest to the original. */
+function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'wasm').kernelFunc;
+  if (!ours.has(original)) replace(kernelName, 'wasm', wrapper(original));
+}
+
 /** Idempotent; safe to call before or after the wasm backend is initialised. */
 export function registerTrainingKernels(): void {
   registerZeroGradients();
   replace('Conv2DBackpropFilter', 'wasm', conv2DBackpropFilter);
   replace('Conv2DBackpropInput', 'wasm', conv2DBackpropInput);
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
-  const matMul = tf.getKernel('BatchMatMul', 'wasm');
-  if (!ours.has(matMul.kernelFunc)) replace('BatchMatMul', 'wasm', withTransposedCopies(matMul.kernelFunc));
+  wrap('BatchMatMul', withTransposedCopies);
+  wrap('Tile', withFastTile);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
 }

@@ -3,7 +3,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 export type DataConfig = {
-  source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains';
+  source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains' | 'ring';
   image: [number, number, number];      // H, W, C the networks expect
   range: [number, number];              // pixel range, e.g. [-1, 1] or [0, 1]
   path?: string;                        // idx: images file; folder: dir; domains: dir with trainA/ trainB/; fashion-mnist: dir with the 4 IDX files

@@ -7,6 +7,7 @@ import { readImageFolder, type FolderImages } from './folder';
 import { readIdxImages, readIdxLabels } from './idx';
 import { sliceImages } from './images';
 import { mnistDir, readMnistLayout } from './mnist';
+import { ringSource } from './ring';
 import { domainPairSource, imageSource, type Labels } from './sources';
 
 export type { DataConfig, DataSource } from './config';
@@ -53,6 +54,8 @@ export async function loadData(cfg: DataConfig, baseDir: string): Promise<DataSo
       const b = dilate3x3(sliceImages(images, half, end));
       return domainPairSource(sliceImages(images, 0, half), b, cfg, `${dir} (first half)`, `${dir} (second half)`);
     }
+    case 'ring':
+      return ringSource(cfg);
   }
 }
 

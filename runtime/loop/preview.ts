@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../data/config';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import { gridImage } from '../samples/grid';
+import { scatterImage } from '../samples/scatter';
 import { writePng } from '../samples/png';
 import type { AnyTrainer } from '../trainer';
 import { gridInputs } from './sample';
@@ -41,8 +42,10 @@ export function previewInputs(trainer: AnyTrainer, data: DataSource, seed: numbe
 export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, inputs: PreviewInputs, file: string): Promise<void> {
   const image = tf.tidy(() => {
     const bands = trainer.render(nets, inputs.real, inputs.sampled) as tf.Tensor4D[];
-    const all = bands.length === 1 ? bands[0] : tf.concat(bands, 0);
-    return gridImage(all as tf.Tensor4D, inputs.rows * bands.length, inputs.cols, trainer.data.range);
+    const all = (bands.length === 1 ? bands[0] : tf.concat(bands, 0)) as tf.Tensor4D;
+    // Two channels are 2-D points, not pixels: plot them.
+    if (all.shape[3] === 2) return scatterImage(all.dataSync() as Float32Array);
+    return gridImage(all, inputs.rows * bands.length, inputs.cols, trainer.data.range);
   });
   await writePng(file, image);
 }

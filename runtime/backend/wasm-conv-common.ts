@@ -1,0 +1,32 @@
+// Shared by the wasm convolution-gradient kernels: their attributes, the convolution geometry,
+// and calls into the backend's own fast kernels (XNNPACK matrix product and Conv2D).
+import * as tf from '@tensorflow/tfjs';
+import type { Info, Wasm } from './wasm-heap';
+
+export type Conv = tf.backend_util.Conv2DInfo;
+export type Shape4 = [number, number, number, number];
+
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+export function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs): Conv {
+  if (a.dataFormat === 'NCHW') throw new Error('wasm convolution gradients support NHWC only');
+  return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode);
+}
+
+/** a × b for float32 matrices on the heap, through the backend's XNNPACK path. */
+export function matMul(backend: Wasm, a: Info, b: Info): Info {
+  const kernel = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;
+  return kernel({ backend, inputs: { a, b }, attrs: { transposeA: false, transposeB: false } }) as Info;
+}
+
+/** A stride-1 NHWC Conv2D with explicit padding [[top, bottom], [left, right]]. */
+export function conv2d(backend: Wasm, x: Info, filter: Info, pad: [[number, number], [number, number]]): Info {
+  const kernel = tf.getKernel('Conv2D', 'wasm').kernelFunc;
+  const attrs = { strides: 1, dilations: 1, dataFormat: 'NHWC', pad: [[0, 0], ...pad, [0, 0]] };
+  return kernel({ backend, inputs: { x, filter }, attrs }) as Info;
+}
