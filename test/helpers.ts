@@ -1,9 +1,12 @@
-// Shared by the training tests: temporary run directories, the wasm backend once per process,
-// and loading a generated trainer by name.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Shared by the tests: temporary directories, choosing the backend, loading a generated or
+// freshly compiled trainer, and running the CLIs.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after } from 'node:test';
+import { compileSpec } from '../compiler/index';
 import { selectBackend } from '../runtime/backend/select';
 import type { AnyTrainer } from '../runtime/trainer';
 
@@ -20,4 +23,20 @@ export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
 export async function generatedTrainer(name: string): Promise<AnyTrainer> {
   const mod = (await import(`../generated/${name}`)) as { trainer: AnyTrainer };
   return mod.trainer;
+}
+
+/** Compiles a spec (with --set style overrides) into `dir` and imports its trainer. */
+export async function compiledTrainer(spec: string, overrides: string[], dir: string): Promise<AnyTrainer> {
+  const compiled = compileSpec(spec, { overrides, outDir: dir });
+  if (!compiled.text || !compiled.name) throw new Error(compiled.diagnostics.map((d) => d.message).join('; '));
+  const file = join(dir, `${compiled.name}.mts`);
+  writeFileSync(file, compiled.text);
+  const mod = (await import(pathToFileURL(file).href)) as { trainer: AnyTrainer };
+  return mod.trainer;
+}
+
+/** Runs one of the package's CLIs (bin/<name>.js) to completion. */
+export function runCli(name: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join('bin', `${name}.js`), ...args], { encoding: 'utf8', env: { ...process.env, GANSPEC_BACKEND: 'wasm' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Info, Wasm } from './wasm-heap';
 
 export type Conv = tf.backend_util.Conv2DInfo;
-export type Shape4 = [number, number, number, number];
+type Shape4 = [number, number, number, number];
 
 export interface ConvAttrs {
   strides: number | [number, number];
