@@ -23,7 +23,7 @@ const OPTIONS: ts.CompilerOptions = {
   skipLibCheck: true,
   esModuleInterop: true,
   noEmit: true,
-  types: ['node'],
+  types: [],
 };
 
 const FORMAT = { indentSize: 2, tabSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true };

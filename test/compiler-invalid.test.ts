@@ -171,7 +171,7 @@ test('gan-compile exits 1 with file:line:col and a code frame, no stack trace, a
       assert.doesNotMatch(r.stderr, /internal error|TypeError|ReferenceError/);
     }
     assert.match(single.stderr, /^test\/fixtures\/invalid\/gen-disc-mismatch\.yaml:19:27 error GS131 \/losses\/D: D's input 'img' expects \[28, 28, 1\], but G\(z\) gives \[32, 32, 1\]$/m);
-    assert.match(single.stderr, /^ {2}19 \| {2}D: bce\(D\(x\), 1\) \+ bce\(D\(G\(z\)\), 0\)\n {5}\| {26}\^$/m);
+    assert.ok(single.stderr.includes(`  19 |   D: bce(D(x), 1) + bce(D(G(z)), 0)\n     | ${' '.repeat(26)}^\n`), 'code frame with a caret under G(z)');
     assert.match(single.stderr, /gen-disc-mismatch\.yaml:20:12 error/);
     assert.match(mixed.stderr, /^test\/fixtures\/invalid\/base\/cycle\.yaml:2:10 error GS001 \/extends: 'extends' makes a cycle/m);
     assert.match(mixed.stderr, /^test\/fixtures\/invalid\/yaml-syntax\.yaml:6:1 error GS001: all mapping items must start at the same column$/m);

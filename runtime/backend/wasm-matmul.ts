@@ -13,10 +13,15 @@ export function withTransposedCopies(original: tf.KernelFunc): tf.KernelFunc {
     const fast = a.dtype === 'float32' && b.dtype === 'float32' && isSingleMatrix(a) && isSingleMatrix(b);
     if ((!transposeA && !transposeB) || !fast) return original(args);
     const backend = args.backend as Wasm;
-    const at = transposeA ? transposedCopy(backend, a) : a;
-    const bt = transposeB ? transposedCopy(backend, b) : b;
-    const out = original({ backend, inputs: { a: at, b: bt }, attrs: { transposeA: false, transposeB: false } });
-    free(backend, ...[at, bt].filter((t, i) => t !== [a, b][i]));
+    const copies: Info[] = [];
+    const plain = (t: Info, transposed: boolean): Info => {
+      if (!transposed) return t;
+      copies.push(transposedCopy(backend, t));
+      return copies[copies.length - 1];
+    };
+    const inputs = { a: plain(a, transposeA), b: plain(b, transposeB) };
+    const out = original({ backend, inputs, attrs: { transposeA: false, transposeB: false } });
+    free(backend, ...copies);
     return out;
   };
 }

@@ -1,6 +1,6 @@
 // Tile on wasm: the backend's own kernel takes about 60 ns per output element, and batchnorm's
 // gradient tiles per-channel vectors to full activations several times per layer. This one
-// copies the input once, then doubles it along each axis, innermost first, with copyWithin.
+// copies the input rows once, then repeats the filled block along each axis, innermost first.
 import type * as tf from '@tensorflow/tfjs';
 import { type Info, type Wasm, alloc } from './wasm-heap';
 
