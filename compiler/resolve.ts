@@ -1,7 +1,7 @@
 // Stage 3, resolve: fills defaults, expands `like` copies and `use` blocks (with $params and the
 // global $channels/$height/$width), and turns every network into a flat list of layer nodes whose
 // inputs are explicit ids. Mistakes are recorded as diagnostics, never thrown.
-import type { Diagnostic } from './diagnostics';
+import { formatValue, type Diagnostic } from './diagnostics';
 import { join } from './pointer';
 import type { LayerEntry, LayerItem, NetworkSpec, Spec } from './spec';
 import { closest } from './suggest';
@@ -56,7 +56,7 @@ function substitute(value: unknown, params: Record<string, unknown>, pointer: st
   if (typeof value === 'string' && value.startsWith('$')) {
     const name = value.slice(1);
     if (Object.hasOwn(params, name)) return params[name];
-    report(pointer, `unknown parameter '${value}'`, hintFor(name, Object.keys(params), (n) => `$${n}`), 'GS101');
+    report(pointer, `unknown parameter ${formatValue(value)}`, hintFor(name, Object.keys(params), (n) => `$${n}`), 'GS101');
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, params, join(pointer, i), report));
@@ -69,6 +69,13 @@ function substitute(value: unknown, params: Record<string, unknown>, pointer: st
 function hintFor(name: string, candidates: string[], show: (s: string) => string = (s) => `'${s}'`): string | undefined {
   const best = closest(name, candidates);
   return best === undefined ? undefined : `did you mean ${show(best)}?`;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+function isArgument(v: unknown, nested = false): boolean {
+  if (Array.isArray(v)) return !nested && v.length > 0 && v.every((x) => isArgument(x, true));
+  return (Number.isInteger(v) && (v as number) >= 1) || (typeof v === 'string' && IDENTIFIER.test(v));
 }
 
 function refs(x: unknown): string[] {
@@ -140,7 +147,9 @@ class Expander {
     const declared = block.params ?? [];
     const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(given)) {
-      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter '${k}'`, hintFor(k, declared), 'GS104', 'key');
+      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter ${formatValue(k)}`, hintFor(k, declared), 'GS104', 'key');
+      // A parameter stands where the schema allows '$name': a count (integer >= 1) or a layer id.
+      else if (!isArgument(given[k])) this.report(join(at, 'args', k), `block parameter '${k}' must be a whole number >= 1, a layer id, or a list of those (got ${formatValue(given[k])})`, undefined, 'GS104');
     }
     const missing = declared.filter((k) => !Object.hasOwn(given, k));
     for (const k of missing) this.report(join(at, 'args'), `block '${name}' needs parameter '${k}'`, undefined, 'GS104');

@@ -1,7 +1,6 @@
 // The training loop every generated trainer runs on: each step runs the phases in order, each
-// phase `repeat` times (n_critic) on a fresh real batch and fresh random inputs, minimising its
-// loss over only the variables it updates, then clipping them if asked. Logs losses, writes
-// sample grids and checkpoints, resumes exactly, and stops cleanly on a NaN loss.
+// phase `repeat` times (n_critic). Logs losses, writes sample grids and checkpoints, resumes
+// exactly, and stops cleanly on a NaN loss.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -11,10 +10,9 @@ import type { DataSource } from '../data/config';
 import { UserError } from '../errors';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../trainer';
-import { clipVariables, makeOptimizer, phaseVariables } from './optimizers';
 import { disposeInputs, previewInputs, writePreview } from './preview';
+import { phaseRunners, updateOnce } from './phase';
 import { LossLog, progressLine } from './progress';
-import { drawInputs } from './sample';
 
 export interface TrainOptions {
   runDir: string;
@@ -54,11 +52,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
 
   installSeededRandom(seed);
   const nets = buildNetworks(trainer);
-  const phases = trainer.phases.map((p) => ({
-    phase: p,
-    optimizer: makeOptimizer(p.settings.optimizer),
-    vars: phaseVariables(nets, p.updates),
-  }));
+  const phases = phaseRunners(trainer, nets);
   const optimizers = Object.fromEntries(phases.map((p) => [p.phase.name, p.optimizer]));
 
   let start = 0;
@@ -85,20 +79,14 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   let lastLog = began;
   let checkpoint = '';
   for (let step = start + 1; step <= steps; step++) {
-    for (const { phase, optimizer, vars } of phases) {
-      for (let r = 0; r < phase.settings.repeat; r++) {
-        const value = tf.tidy(() => {
-          const real = phase.real.length > 0 ? pick(data.batch(batch, Math.random), phase.real) : {};
-          const sampled = drawInputs(trainer.samples, phase.sampled, batch);
-          const cost = optimizer.minimize(() => phase.loss(nets, real, sampled), true, vars)!;
-          return cost.dataSync()[0];
-        });
+    for (const runner of phases) {
+      for (let r = 0; r < runner.phase.settings.repeat; r++) {
+        const value = updateOnce(trainer, runner, nets, data, batch);
         if (!Number.isFinite(value)) {
           disposeInputs(fixed);
-          throw new UserError(`phase ${phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
+          throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
         }
-        if (phase.settings.clip !== null) clipVariables(vars, phase.settings.clip);
-        losses[phase.name] = value;
+        losses[runner.phase.name] = value;
       }
     }
     lossLog.append({ step, ...losses });
@@ -114,13 +102,4 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   disposeInputs(fixed);
   const msPerStep = (performance.now() - began) / (steps - start);
   return { step: steps, losses, nets, checkpoint, msPerStep };
-}
-
-function pick(batch: Record<string, tf.Tensor>, names: readonly string[]): Record<string, tf.Tensor> {
-  const out: Record<string, tf.Tensor> = {};
-  for (const [k, t] of Object.entries(batch)) {
-    if (names.includes(k)) out[k] = t;
-    else t.dispose();
-  }
-  return out;
 }
