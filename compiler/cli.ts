@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     .example('$0 specs/*.yaml --check', 'fail when generated/ is stale')
     .demandCommand(1, 'name at least one spec file')
     .strict()
+    .wrap(100)
     .help()
     .parseAsync();
   const specs = argv._.map(String);

@@ -139,8 +139,8 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t15 = tf.add(t7, t14); // ((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0))
   const t16 = t12[1]; // D(G(z, y_g)).label
   const t17 = gs.ce(t16, 10); // ce(D(G(z, y_g)).label, 10)
-  const t18 = tf.add(t15, t17); // (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(G(z, y_g)).label, 10))
-  const t19 = tf.mul(0.5, t18); // (0.5 * (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(G(z, y_g)).label, 10)))
+  const t18 = tf.add(t15, t17); // (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(G(z, y_...
+  const t19 = tf.mul(0.5, t18); // (0.5 * (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(...
   return t19 as tf.Scalar;
 }
 

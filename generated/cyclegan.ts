@@ -234,8 +234,8 @@ export function lossD(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Sc
   const t13 = gs.mse(t12, 0); // mse(D_B(G_AB(a)), 0)
   const t14 = tf.add(t10, t13); // (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0))
   const t15 = tf.mul(0.5, t14); // (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0)))
-  const t16 = tf.add(t8, t15); // ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0))))
-  const t17 = tf.mul(0.5, t16); // (0.5 * ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0)))))
+  const t16 = tf.add(t8, t15); // ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(D_B(G_A...
+  const t17 = tf.mul(0.5, t16); // (0.5 * ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(...
   return t17 as tf.Scalar;
 }
 
@@ -256,14 +256,14 @@ export function lossG(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Sc
   const t12 = gs.l1(t11, t0); // l1(G_AB(G_BA(b)), b)
   const t13 = tf.add(t10, t12); // (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b))
   const t14 = tf.mul(10, t13); // (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b)))
-  const t15 = tf.add(t8, t14); // ((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b))))
+  const t15 = tf.add(t8, t14); // ((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(...
   const t16 = nets.G_BA.apply(t4, { training: true }) as tf.Tensor; // G_BA(a)
   const t17 = gs.l1(t16, t4); // l1(G_BA(a), a)
   const t18 = nets.G_AB.apply(t0, { training: true }) as tf.Tensor; // G_AB(b)
   const t19 = gs.l1(t18, t0); // l1(G_AB(b), b)
   const t20 = tf.add(t17, t19); // (l1(G_BA(a), a) + l1(G_AB(b), b))
   const t21 = tf.mul(1, t20); // (1 * (l1(G_BA(a), a) + l1(G_AB(b), b)))
-  const t22 = tf.add(t15, t21); // (((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b)))) + (1 * (l1(G_BA(a), a) + l1(G_AB(b), b))))
+  const t22 = tf.add(t15, t21); // (((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB...
   return t22 as tf.Scalar;
 }
 

@@ -15,7 +15,8 @@ const tensorType = (rank: number): string => (rank >= 1 && rank <= 4 ? `tf.Tenso
 
 function statements(stmts: Stmt[], params: { real: string; sampled: string }) {
   const text = describeStmts(stmts);
-  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params), comment: commentText(text.get(s.id)!) }));
+  const short = (t: string) => (t.length > 90 ? `${t.slice(0, 87)}...` : t);
+  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params), comment: commentText(short(text.get(s.id)!)) }));
 }
 
 /** `real` or `_real` when the function does not read it (strict TypeScript rejects unused names). */

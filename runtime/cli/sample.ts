@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     .example('$0 runs/dcgan', 'a 8x8 grid from the latest checkpoint of runs/dcgan')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
+    .wrap(100)
     .help()
     .parseAsync();
   if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > 1024) throw new UserError(`--n must be an integer from 1 to 1024, got ${argv.n}`);

@@ -37,9 +37,9 @@ async function main(): Promise<void> {
     .scriptName('gan-train')
     .usage(
       '$0 <spec.yaml | module.ts> [options]\n\n' +
-        'Trains a GAN. Given a spec, compiles it into the run directory first.\n' +
-        'The run directory (default runs/<name>) receives samples/step-*.png (sample grids),\n' +
-        'checkpoints/ (weights, optimizer state, step, RNG), losses.jsonl and run.json.',
+        'Trains a GAN; a spec is compiled into the run directory first. The run directory\n' +
+        '(default runs/<name>) receives samples/step-*.png (sample grids), checkpoints/\n' +
+        '(weights, optimizer state, step, RNG), losses.jsonl and run.json.',
     )
     .option('steps', { type: 'number', describe: "schedule steps to train (default: the spec's)" })
     .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     .example('$0 specs/dcgan.yaml --steps 400 --resume', 'continue that run to step 400')
     .demandCommand(1, 'name a spec or a generated module')
     .strict()
+    .wrap(100)
     .help()
     .parseAsync();
   const input = String(argv._[0]);
