@@ -26,6 +26,28 @@ export const codes = {
   GS007: 'duplicate key',
   GS008: 'malformed value',
   GS009: 'no allowed form matches',
+  // GS1xx: resolve, check and lower.
+  GS100: 'invalid spec',
+  GS101: 'unknown block parameter',
+  GS102: 'malformed layer entry',
+  GS103: 'unknown block',
+  GS104: 'block arguments do not match',
+  GS105: 'network without inputs or output',
+  GS106: 'invalid network copy',
+  GS110: 'network error',
+  GS111: 'unknown layer',
+  GS112: 'layer inputs',
+  GS113: 'shape mismatch',
+  GS114: 'unknown head layer',
+  GS120: 'malformed random input',
+  GS121: 'name clash',
+  GS130: 'expression syntax error',
+  GS131: 'expression type error',
+  GS132: 'loss is not a single number',
+  GS140: 'unknown update target',
+  GS141: 'unknown loss',
+  GS150: 'preview is not images',
+  GS151: 'unknown preview input',
 } as const;
 
 export type Code = keyof typeof codes;
@@ -64,7 +86,12 @@ export class Diagnostics {
  */
 export function formatValue(value: unknown): string {
   if (typeof value === 'string') {
-    const body = JSON.stringify(value).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+    // JSON escapes every control character but not these line breaks: a message stays one line.
+    const body = JSON.stringify(value)
+      .slice(1, -1)
+      .replace(/\\"/g, '"')
+      .replace(/'/g, "\\'")
+      .replace(/[\u0085\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
     return `'${body.length > 60 ? `${body.slice(0, 57)}...` : body}'`;
   }
   if (Array.isArray(value)) return 'a list';

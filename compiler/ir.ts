@@ -52,6 +52,7 @@ export type Stmt = { id: string } & (
   | { op: 'binary'; fn: 'add' | 'sub' | 'mul' | 'div'; a: Operand; b: Operand }
   | { op: 'penalty'; net: string; real: string; fake: string }
   | { op: 'detach'; arg: string }
+  | { op: 'onehot'; arg: string; classes: number }
 );
 
 export interface OptimizerIR {

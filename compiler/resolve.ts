@@ -147,7 +147,8 @@ class Expander {
     const declared = block.params ?? [];
     const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(given)) {
-      if (!declared.includes(k)) this.report(join(at, 'args', k), `block '${name}' has no parameter ${formatValue(k)}`, hintFor(k, declared), 'GS104', 'key');
+      // (At the args when the key is no name: it would make a pointer of any text.)
+      if (!declared.includes(k)) this.report(IDENTIFIER.test(k) ? join(at, 'args', k) : join(at, 'args'), `block '${name}' has no parameter ${formatValue(k)}`, hintFor(k, declared), 'GS104', IDENTIFIER.test(k) ? 'key' : 'value');
       // A parameter stands where the schema allows '$name': a count (integer >= 1) or a layer id.
       else if (!isArgument(given[k])) this.report(join(at, 'args', k), `block parameter '${k}' must be a whole number >= 1, a layer id, or a list of those (got ${formatValue(given[k])})`, undefined, 'GS104');
     }

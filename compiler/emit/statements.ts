@@ -30,6 +30,8 @@ export function renderStmt(s: Stmt, params: { real: string; sampled: string }): 
       return `gs.gradientPenalty((input) => nets.${ident(s.net)}.apply(input, { training: true }) as tf.Tensor, ${ident(s.real)}, ${ident(s.fake)})`;
     case 'detach':
       return `gs.detach(${ident(s.arg)})`;
+    case 'onehot':
+      return `tf.cast(tf.oneHot(${ident(s.arg)}, ${lit(s.classes)}), "float32")`;
   }
 }
 
@@ -68,6 +70,9 @@ export function describeStmts(stmts: Stmt[]): Map<string, string> {
         break;
       case 'penalty':
         t = `gradient_penalty(${s.net}, ${of(s.real)}, ${of(s.fake)})`;
+        break;
+      case 'onehot':
+        t = `onehot(${of(s.arg)}, ${s.classes})`;
         break;
     }
     text.set(s.id, t);

@@ -40,7 +40,7 @@ const fmt = (s: number[]): string => `[${s.join(', ')}]`;
 const LOSSES = ['bce', 'ce', 'mse', 'l1'] as const;
 const REDUCTIONS = ['mean', 'sum'] as const;
 const ELEMENTWISE = ['relu', 'softplus', 'abs', 'square', 'sqrt', 'log', 'exp', 'sigmoid', 'tanh'] as const;
-export const FUNCTIONS = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, 'gradient_penalty', 'detach'];
+export const FUNCTIONS = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, 'gradient_penalty', 'detach', 'onehot'];
 
 function describe(ty: Ty): string {
   switch (ty.t) {
@@ -135,8 +135,11 @@ export class ExprLowering {
       throw new ExprError(`${obj.ty.net} has no head '${e.name}'`, e.at, best ? `did you mean '${best}'?` : `its heads: ${names.join(', ')}`);
     }
     const arg = (obj.operand as { ref: string }).ref;
+    const ty: Ty = { t: 'tensor', shape: obj.ty.heads[index].shape, dtype: 'float32' };
+    // A model with one output returns that tensor itself, not a list of one.
+    if (obj.ty.heads.length === 1) return { ty, operand: { ref: arg } };
     const ref = this.out.add({ op: 'head', arg, index, name: e.name });
-    return { ty: { t: 'tensor', shape: obj.ty.heads[index].shape, dtype: 'float32' }, operand: { ref } };
+    return { ty, operand: { ref } };
   }
 
   private binary(e: Expr & { kind: 'binary' }): Value {
@@ -205,6 +208,7 @@ export class ExprLowering {
       return { ty: args[0].ty, operand: { ref: this.out.add(stmt) } };
     }
     if (callee === 'gradient_penalty') return this.penalty(e, args);
+    if (callee === 'onehot') return this.onehot(e, args);
     const best = closest(callee, [...FUNCTIONS, ...this.env.networks.keys()]);
     throw new ExprError(`unknown function '${callee}'`, e.at, best ? `did you mean '${best}'?` : `functions: ${FUNCTIONS.join(', ')}`);
   }
@@ -245,6 +249,19 @@ export class ExprLowering {
     const ref = this.out.add({ op: 'apply', net: net.name, args: refs, training: this.env.training, heads: net.heads.length });
     if (!named) return { ty: { t: 'tensor', shape: net.heads[0].type.shape, dtype: 'float32' }, operand: { ref } };
     return { ty: { t: 'heads', net: net.name, heads: net.heads.map((h) => ({ name: h.name, shape: h.type.shape })) }, operand: { ref } };
+  }
+
+  /** onehot(labels, K): class labels as float one-hot codes [K], e.g. to condition by concat. */
+  private onehot(e: Expr & { kind: 'call' }, args: Value[]): Value {
+    const [labels, k] = args;
+    if (args.length !== 2 || labels.ty.t !== 'tensor' || labels.ty.dtype !== 'int32' || k.ty.t !== 'num' || !Number.isInteger(k.ty.value) || k.ty.value < 1) {
+      throw new ExprError('onehot(labels, K) takes class labels and a whole number of classes', e.at);
+    }
+    if (labels.ty.classes !== undefined && labels.ty.classes > k.ty.value) {
+      throw new ExprError(`onehot: the labels have ${labels.ty.classes} classes, more than ${k.ty.value}`, e.args[1].at);
+    }
+    const ref = this.ref(labels, e.args[0], 'pass to onehot()');
+    return { ty: { t: 'tensor', shape: [k.ty.value], dtype: 'float32' }, operand: { ref: this.out.add({ op: 'onehot', arg: ref, classes: k.ty.value }) } };
   }
 
   private penalty(e: Expr & { kind: 'call' }, args: Value[]): Value {

@@ -1,0 +1,125 @@
+// gan-bench: training-step benchmarks of specs (per spec and backend: ms per schedule step and
+// per phase, samples/s, peak RSS, tensors leaked), a hand-written tf.js DCGAN baseline timed
+// interleaved with the generated one, kernel profiles, conv GFLOP/s against matMul, and the
+// compile benchmark. Each spec/backend pair runs in its own child process (its own peak RSS).
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { runMain } from '../runtime/cli/main';
+import { UserError } from '../runtime/errors';
+import { benchCompile } from './compile';
+import { compileText, gflopsText, profileText, stepTable } from './format';
+import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from './one';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = resolve(ROOT, 'bin', 'gan-bench.js');
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('gan-bench')
+    .usage(
+      '$0 <spec...> [--backend NAME] [--batch B] [--steps N] [--json]\n\n' +
+        'Times training steps of each spec on each backend: one step is one schedule cycle\n' +
+        '(every phase, n_critic repeats included); the median of the timed steps after warm-up.\n' +
+        'Reports ms per step and per phase, samples/s, peak RSS and tensors leaked.',
+    )
+    .option('backend', { type: 'string', array: true, describe: 'node-gpu | node | wasm | cpu; several, or comma-separated (default: the best available)' })
+    .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
+    .option('steps', { type: 'number', default: 10, describe: 'timed steps' })
+    .option('warmup', { type: 'number', default: 2, describe: 'untimed steps first' })
+    .option('seed', { type: 'number', default: 0 })
+    .option('json', { type: 'boolean', default: false, describe: 'one JSON object per line' })
+    .option('baseline', { type: 'boolean', default: false, describe: 'DCGAN only: also time the hand-written tf.js Keras-GAN step, interleaved, and print the ratio' })
+    .option('profile', { type: 'boolean', default: false, describe: 'profile kernels over a few more steps and print the top ones' })
+    .option('profile-steps', { type: 'number', default: 3, describe: 'steps profiled (the median one is printed)' })
+    .option('top', { type: 'number', default: 12, describe: 'kernels listed per profile' })
+    .option('gflops', { type: 'boolean', default: false, describe: "each convolution kernel's GFLOP/s against matMul of the same size" })
+    .option('compile', { type: 'boolean', default: false, describe: 'also time compiling and type-checking all of specs/' })
+    .option('compile-runs', { type: 'number', default: 3 })
+    .option('in-process', { type: 'boolean', default: false, hidden: true, describe: 'measure one spec on one backend in this process (used per child)' })
+    .example('$0 specs/dcgan.yaml --baseline', 'the generated DCGAN step against a hand-written one')
+    .example('$0 specs/*.yaml --backend wasm --profile --json', 'every spec, with kernel profiles, as JSON lines')
+    .example('$0 --compile', 'the compile benchmark only')
+    .strict()
+    .help()
+    .parseAsync();
+
+  const specs = argv._.map(String);
+  for (const [name, v, min] of [['steps', argv.steps, 1], ['warmup', argv.warmup, 0], ['batch', argv.batch, 1], ['profile-steps', argv['profile-steps'], 1], ['compile-runs', argv['compile-runs'], 1]] as const) {
+    if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`--${name} must be an integer >= ${min}, got ${v}`);
+  }
+  const backends = (argv.backend ?? []).flatMap((b) => String(b).split(',')).filter((b) => b !== '');
+
+  if (argv['in-process']) {
+    if (specs.length !== 1 || backends.length > 1) throw new UserError('--in-process measures one spec on one backend');
+    const { runOne } = await import('./one');
+    const records = await runOne({
+      spec: specs[0],
+      backend: backends[0],
+      batch: argv.batch,
+      steps: argv.steps,
+      warmup: argv.warmup,
+      seed: argv.seed,
+      baseline: argv.baseline,
+      profile: argv.profile,
+      profileSteps: argv['profile-steps'],
+      gflops: argv.gflops,
+    });
+    for (const r of records) process.stdout.write(`${JSON.stringify(r)}\n`);
+    return;
+  }
+  if (specs.length === 0 && !argv.compile) throw new UserError('name at least one spec, or --compile');
+
+  const say = (s: string) => {
+    if (!argv.json) console.log(s);
+  };
+  say(`gan-bench ${new Date().toISOString()}: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, node ${process.version}`);
+  say(`(median of ${argv.steps} timed steps after ${argv.warmup} warm-up; one step = one schedule cycle)`);
+
+  if (argv.compile) {
+    const c = benchCompile(ROOT, argv['compile-runs']);
+    if (argv.json) console.log(JSON.stringify(c));
+    else say(compileText(c));
+    if (!c.ok) process.exitCode = 1;
+  }
+
+  const steps: StepRecord[] = [];
+  const details: (ProfileRecord | GflopsRecord)[] = [];
+  const pass = (flag: string, on: boolean) => (on ? [flag] : []);
+  for (const spec of specs) {
+    for (const backend of backends.length > 0 ? backends : [undefined]) {
+      const args = [
+        BIN, spec, '--in-process',
+        '--steps', String(argv.steps), '--warmup', String(argv.warmup), '--seed', String(argv.seed),
+        '--profile-steps', String(argv['profile-steps']),
+        ...(argv.batch !== undefined ? ['--batch', String(argv.batch)] : []),
+        ...(backend !== undefined ? ['--backend', backend] : []),
+        ...pass('--baseline', argv.baseline), ...pass('--profile', argv.profile), ...pass('--gflops', argv.gflops),
+      ];
+      if (!argv.json) process.stderr.write(`measuring ${spec}${backend ? ` on ${backend}` : ''}...\n`);
+      const child = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+      const records: BenchRecord[] = [];
+      for (const line of child.stdout.split('\n')) {
+        if (line.trim() === '') continue;
+        try {
+          records.push(JSON.parse(line) as BenchRecord);
+        } catch {
+          process.stderr.write(`${line}\n`); // a library's chatter, not a record
+        }
+      }
+      if (child.status !== 0) process.exitCode = 1;
+      for (const r of records) {
+        if (argv.json) console.log(JSON.stringify(r));
+        else if (r.kind === 'step') steps.push(r);
+        else details.push(r);
+      }
+    }
+  }
+  if (steps.length > 0) say(`\n${stepTable(steps)}`);
+  for (const d of details) say(`\n${d.kind === 'profile' ? profileText(d, argv.top) : gflopsText(d)}`);
+}
+
+runMain('gan-bench', main);
