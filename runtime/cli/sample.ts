@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     .option('n', { type: 'number', default: 64, describe: 'number of samples per band of the grid' })
     .option('out', { type: 'string', describe: 'PNG file to write (default <run dir>/sample.png)' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
+    .option('scale', { type: 'number', default: 1, describe: 'enlarge the picture this many times (nearest neighbour)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
     .example('$0 runs/dcgan', 'a 8x8 grid from the latest checkpoint of runs/dcgan')
     .demandCommand(1, 'name a run directory or a checkpoint')
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     .help()
     .parseAsync();
   if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > 1024) throw new UserError(`--n must be an integer from 1 to 1024, got ${argv.n}`);
+  if (!Number.isInteger(argv.scale) || argv.scale < 1 || argv.scale > 16) throw new UserError(`--scale must be an integer from 1 to 16, got ${argv.scale}`);
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   const data = trainer.preview.real.length > 0 ? await loadData(trainer.data, resolve(runDir, info.dataDir)) : undefined;
   const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}) }, argv.seed, rows, cols);
   const out = argv.out ?? join(runDir, 'sample.png');
-  await writePreview(trainer, nets, inputs, out);
+  await writePreview(trainer, nets, inputs, out, argv.scale);
   disposeInputs(inputs);
   console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
 }

@@ -29,3 +29,21 @@ export function gridImage(images: tf.Tensor4D, rows: number, cols: number, range
   }
   return { data, width, height, channels };
 }
+
+/** The picture `factor` times larger, each pixel a factor x factor block (nearest neighbour). */
+export function upscale(img: RawImage, factor: number): RawImage {
+  if (factor === 1) return img;
+  const width = img.width * factor;
+  const height = img.height * factor;
+  const c = img.channels;
+  const data = new Uint8Array(width * height * c);
+  for (let y = 0; y < height; y++) {
+    const row = Math.floor(y / factor) * img.width;
+    for (let x = 0; x < width; x++) {
+      const from = (row + Math.floor(x / factor)) * c;
+      const to = (y * width + x) * c;
+      for (let k = 0; k < c; k++) data[to + k] = img.data[from + k];
+    }
+  }
+  return { data, width, height, channels: c };
+}
