@@ -72,6 +72,24 @@ function checkNames(r: Resolved, report: (p: string, m: string, h?: string) => v
   });
 }
 
+/** The schema of one layer entry once a block's $params are filled in (no `$name` left). */
+const LAYER_SCHEMA = {
+  $schema: (SCHEMA as { $schema: string }).$schema,
+  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: { type: 'integer', minimum: 1 } },
+  $ref: '#/$defs/layer',
+};
+
+function checkBlockLayers(r: Resolved, report: (p: string, m: string, h?: string, code?: string) => void): void {
+  for (const net of r.networks) {
+    for (const node of net.layers) {
+      if (node.usedAt === undefined) continue;
+      for (const d of validateSpec(LAYER_SCHEMA, { [node.kind]: node.args }, '', () => ({ line: 1, col: 1 }))) {
+        report(node.usedAt, `the block's arguments make ${node.pointer}${d.pointer} wrong: ${d.message}`, d.hint, d.code);
+      }
+    }
+  }
+}
+
 export interface CompileOptions {
   overrides?: string[];
   /** Folder the module will be written to (for its import of the runtime). */
@@ -100,6 +118,8 @@ export function compileSpec(file: string, options: CompileOptions): Compiled {
   };
   const resolved = resolve(spec, diagnostics, (p, which) => loaded.where(p, which ?? 'value'));
   checkNames(resolved, report);
+  if (diagnostics.length > 0) return done();
+  checkBlockLayers(resolved, report);
   if (diagnostics.length > 0) return done();
 
   const checked = resolved.networks.map((n) => checkNetwork(n, report)).filter((n): n is CheckedNetwork => n !== undefined);
