@@ -9,6 +9,7 @@ import { renderDiagnostic } from '../../compiler/diagnostics';
 import { verifyModules } from '../../compiler/verify';
 import { selectBackend } from '../backend/select';
 import { UserError } from '../errors';
+import { evalEvery } from '../eval';
 import { train } from '../loop/train';
 import { importTrainer, relativeTo, writeRunInfo } from './run-dir';
 import { runMain } from './main';
@@ -48,17 +49,21 @@ async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0, describe: 'random seed; runs repeat exactly on the cpu backend' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
+    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
+    .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .example('$0 specs/dcgan.yaml --steps 200', 'train DCGAN on MNIST for 200 steps')
     .example('$0 specs/dcgan.yaml --steps 400 --resume', 'continue that run to step 400')
+    .example('$0 specs/cgan.yaml --eval-every 500', 'log FID, class coverage and label accuracy every 500 steps')
     .demandCommand(1, 'name a spec or a generated module')
     .strict()
     .wrap(100)
     .help()
     .parseAsync();
   const input = String(argv._[0]);
-  for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch]] as const) {
+  for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch], ['eval-n', argv.evalN]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
   }
+  if (!Number.isInteger(argv.evalEvery) || argv.evalEvery < 0) throw new UserError(`--eval-every must be a whole number of steps, got ${argv.evalEvery}`);
 
   const backend = await selectBackend(argv.backend);
   console.log(`backend: ${backend}`);
@@ -93,7 +98,8 @@ async function main(): Promise<void> {
     backend,
   });
   console.log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
-  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume });
+  const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN }) : undefined;
+  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume, afterStep });
   console.log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
 }
 
