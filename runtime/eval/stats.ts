@@ -218,8 +218,9 @@ export interface ClassStats {
 
 export function classStats(probs: ArrayLike<number>, n: number, k: number, minShare = 0.01): ClassStats {
   const predicted = argmaxRows(probs, n, k);
-  const histogram = new Array<number>(k).fill(0);
-  for (const c of predicted) histogram[c] += 1 / n;
+  const counts = new Array<number>(k).fill(0);
+  for (const c of predicted) counts[c]++;
+  const histogram = counts.map((c) => c / n);
   const marginal = new Float64Array(k);
   for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) marginal[c] += probs[i * k + c] / n;
   let kl = 0;
@@ -232,7 +233,7 @@ export function classStats(probs: ArrayLike<number>, n: number, k: number, minSh
   return {
     histogram,
     covered: histogram.filter((s) => s >= minShare).length,
-    entropyBits: -histogram.reduce((s, p) => (p > 0 ? s + p * Math.log2(p) : s), 0),
+    entropyBits: Math.max(0, -histogram.reduce((s, p) => (p > 0 ? s + p * Math.log2(p) : s), 0)),
     inceptionScore: Math.exp(kl / n),
   };
 }

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// gan-eval: loads the TypeScript CLI through tsx (no build step).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('../runtime/cli/eval.ts');

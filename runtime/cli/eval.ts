@@ -1,0 +1,87 @@
+// gan-eval: scores a trained run's generator(s) with the MNIST evaluator (models/mnist-evaluator):
+// FID and KID against the test split, classes covered, entropy, inception-style score, and, where
+// the trainer's preview shows them, label accuracy, code-to-class maps and translation retention.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { selectBackend } from '../backend/select';
+import { loadCheckpoint } from '../checkpoint';
+import { UserError } from '../errors';
+import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, type Metrics } from '../eval';
+import { buildNetworks } from '../loop/train';
+import { installSeededRandom } from '../rng';
+import { findRunDir, importTrainer, readRunInfo } from './run-dir';
+import { runMain } from './main';
+
+function disposeNets(nets: Record<string, tf.LayersModel>): void {
+  for (const net of Object.values(nets)) net.dispose();
+}
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('gan-eval')
+    .usage(
+      '$0 <run dir | checkpoint dir> [--n 10000] [--json]\n\n' +
+        'Scores the generator(s) of a run (its latest checkpoint, or the checkpoint given) with an MNIST\n' +
+        'classifier: FID and KID to the test split, classes covered, entropy, inception score, and where\n' +
+        "the preview uses them, label accuracy, categorical-code classes and translations' class retention.",
+    )
+    .option('n', { type: 'number', default: 10000, describe: 'samples per preview band' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the metrics as JSON' })
+    .option('baseline', { type: 'boolean', default: false, describe: 'also score the untrained networks (step 0) and real training images' })
+    .option('untrained', { type: 'boolean', default: false, describe: 'score the networks as built (step 0), not the checkpoint' })
+    .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
+    .option('out', { type: 'string', describe: 'also write the JSON to this file' })
+    .option('evaluator', { type: 'string', describe: 'evaluator directory (default models/mnist-evaluator)' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .example('$0 runs/cgan', 'score the latest checkpoint of runs/cgan on 10000 samples')
+    .example('$0 runs/dcgan --n 2000 --baseline --json', 'trained, untrained and real data, as JSON')
+    .demandCommand(1, 'name a run directory or a checkpoint')
+    .strict()
+    .help()
+    .parseAsync();
+  if (!Number.isInteger(argv.n) || argv.n < 2) throw new UserError(`--n must be an integer of at least 2, got ${argv.n}`);
+  const target = String(argv._[0]);
+  const runDir = findRunDir(target);
+  const info = readRunInfo(runDir);
+  const backend = await selectBackend(argv.backend);
+  if (!argv.json) console.log(`backend: ${backend}`);
+  const trainer = await importTrainer(join(runDir, info.module));
+  const evaluator = await loadEvaluator(argv.evaluator);
+  const opts = { n: argv.n, seed: argv.seed, dataDir: resolve(runDir, info.dataDir), evaluator };
+
+  const results: { label: string; checkpoint?: string; metrics: Metrics }[] = [];
+  const report = (label: string, metrics: Metrics, checkpoint?: string) => {
+    results.push({ label, ...(checkpoint ? { checkpoint } : {}), metrics });
+    if (!argv.json) console.log(formatMetrics(metrics, label));
+  };
+  if (!argv.untrained) {
+    installSeededRandom(info.seed);
+    const nets = buildNetworks(trainer);
+    try {
+      const loaded = await loadCheckpoint(resolve(target), nets, {});
+      report(`${trainer.name} step ${loaded.step} (${loaded.dir})`, await evaluateRun(trainer, nets, { ...opts, step: loaded.step }), loaded.dir);
+    } finally {
+      disposeNets(nets);
+    }
+  }
+  if (argv.untrained || argv.baseline) {
+    // The run's own step-0 networks: built from its seed, as gan-train builds them.
+    installSeededRandom(info.seed);
+    const nets = buildNetworks(trainer);
+    try {
+      report(`${trainer.name} untrained (step 0)`, await evaluateRun(trainer, nets, { ...opts, step: 0 }));
+    } finally {
+      disposeNets(nets);
+    }
+  }
+  if (argv.baseline) report(`real ${trainer.data.source} images`, await evaluateReal(trainer, opts));
+
+  const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, results }, null, 2);
+  if (argv.json) console.log(json);
+  if (argv.out) writeFileSync(argv.out, json + '\n');
+}
+
+runMain('gan-eval', main);

@@ -1,0 +1,342 @@
+// Evaluates a trainer's generator(s) generically, from the trainer module alone: samples are drawn
+// the way the preview grid draws them (runtime/loop/sample.ts) in batches, passed through the
+// trainer's `render`, and every band (preview expression) is scored by the MNIST evaluator.
+//
+// How a band is read (the text of each preview band decides, nothing model-specific):
+// - A band that is exactly a real input's name ("a") is a source: real images from the test split.
+// - A band whose expression reads exactly one real input ("G_AB(a)", "G_BA(G_AB(a))") is derived
+//   from it; its depth is the number of network calls in it (1: translated, 2 or more: cycled). It
+//   gets classKept: the share of samples whose evaluator class equals the class the evaluator gives
+//   the source image (the source's label is the evaluator's prediction on it), and l1: the mean
+//   absolute pixel difference to the source, in the data's range (the cycle error of a round trip).
+// - Any other band ("G(z)", "G(z, y_g)") is generated.
+// - A random input of kind `label` that a band's expression reads is fixed per sample (sample i
+//   gets class i mod K, so classes are balanced) and the evaluator's accuracy against it is reported;
+//   a `categorical` input read by a band is fixed the same way and reported as code statistics.
+// Every non-source band is compared (FID, KID) with every real image input of the data's test
+// split (mnist, fashion-mnist and mnist-domains have one; other sources use their only split).
+import * as tf from '@tensorflow/tfjs';
+import { resolve } from 'node:path';
+import { loadData } from '../data';
+import type { DataConfig, DataSource } from '../data/config';
+import { UserError } from '../errors';
+import { drawInput } from '../loop/sample';
+import { installSeededRandom, restoreRng, rngState } from '../rng';
+import type { AnyTrainer } from '../trainer';
+import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator } from './evaluator';
+import { accuracyOf, argmaxRows, classStats, codeStats, fid, kid, type ClassStats, type CodeStats } from './stats';
+
+export interface EvalOptions {
+  /** Samples per band (default 10000; translation models use each test image of the source once, at most this many). */
+  n?: number;
+  /** Generator batch (default 250). */
+  batch?: number;
+  /** Seed of the random inputs (default 0); the caller's random stream is restored afterwards. */
+  seed?: number;
+  /** Folder the spec's relative data paths resolve against (default: the current directory). */
+  dataDir?: string;
+  /** The evaluator, or the directory of one (default models/mnist-evaluator). */
+  evaluator?: Evaluator | string;
+  /** Reference images per real input (default 10000: all of MNIST's test split). */
+  referenceN?: number;
+  /** KID block size (default 1000). */
+  kidBlock?: number;
+  /** Recorded in the result. */
+  step?: number;
+}
+
+export interface KidValue {
+  mean: number;
+  std: number;
+}
+
+export interface BandMetrics {
+  /** The preview expression, e.g. "G(z, y_g)", or a real input's name. */
+  band: string;
+  role: 'generated' | 'source' | 'derived' | 'real';
+  n: number;
+  /** Fréchet distance on the evaluator's features, to each reference (real input of the test split). */
+  fid: Record<string, number>;
+  kid: Record<string, KidValue>;
+  classes: ClassStats;
+  /** Label inputs the band reads (or the data's labels, for real images): the evaluator's accuracy against them. */
+  labels?: { input: string; accuracy: number }[];
+  /** Categorical codes the band reads: how code values map onto classes. */
+  codes?: ({ input: string } & CodeStats)[];
+  /** Derived bands: the real input they transform and the number of network calls in between. */
+  source?: string;
+  depth?: number;
+  /** Share of samples keeping the evaluator's class of their source image. */
+  classKept?: number;
+  /** Mean absolute difference to the source image (data range). */
+  l1?: number;
+}
+
+export interface Metrics {
+  model: string;
+  step?: number;
+  /** What was evaluated: the generator(s) of a checkpoint, or the training split's real images. */
+  kind: 'generator' | 'real';
+  n: number;
+  seed: number;
+  seconds: number;
+  references: Record<string, { split: 'test' | 'train'; n: number }>;
+  evaluator: { testAccuracy: number };
+  bands: BandMetrics[];
+}
+
+const TEST_SPLIT_SOURCES = new Set<DataConfig['source']>(['mnist', 'fashion-mnist', 'mnist-domains']);
+
+interface Reference {
+  data: DataSource;
+  split: 'test' | 'train';
+  features: Record<string, { features: Float32Array; n: number }>;
+}
+
+const references = new Map<string, Promise<Reference>>();
+
+function imageInputs(trainer: AnyTrainer, names: readonly string[]): string[] {
+  return names.filter((name) => (trainer.real.find((r) => r.name === name)?.shape.length ?? 3) === 3);
+}
+
+/** A `random` for DataSource.batch that draws, per input, the examples start .. start + n - 1 in order. */
+function sequential(start: number, n: number, size: number): () => number {
+  let c = 0;
+  return () => ((start + (c++ % n)) % size + 0.5) / size;
+}
+
+function checkImages(trainer: AnyTrainer): void {
+  const [h, w, c] = trainer.data.image;
+  if (trainer.data.source === 'ring' || ![1, 3].includes(c) || h < 20 || w < 20 || h > 40 || w > 40) {
+    throw new UserError(`${trainer.name}: gan-eval scores MNIST-like images (about 28x28, 1 or 3 channels) with an MNIST classifier; this model's data is ${trainer.data.source} [${trainer.data.image.join(', ')}]`);
+  }
+}
+
+async function resolveEvaluator(e: Evaluator | string | undefined): Promise<Evaluator> {
+  return typeof e === 'object' ? e : loadEvaluator(e);
+}
+
+/** Evaluator features of the test split's real images (cached per process). */
+async function referenceOf(trainer: AnyTrainer, evaluator: Evaluator, dataDir: string, limit: number): Promise<Reference> {
+  const split = TEST_SPLIT_SOURCES.has(trainer.data.source) ? 'test' : 'train';
+  const cfg: DataConfig = { ...trainer.data, ...(split === 'test' ? { split: 'test' as const } : {}) };
+  const key = JSON.stringify([cfg, resolve(dataDir), limit, evaluator.model.name, evaluator.meta]);
+  let ref = references.get(key);
+  if (!ref) {
+    ref = (async () => {
+      const data = await loadData(cfg, dataDir);
+      const n = Math.min(limit, data.size);
+      const names = imageInputs(trainer, data.names);
+      const features: Reference['features'] = Object.fromEntries(names.map((name) => [name, { features: new Float32Array(n * FEATURE_UNITS), n }]));
+      for (let start = 0; start < n; start += 500) {
+        const size = Math.min(500, n - start);
+        const batch = data.batch(size, sequential(start, size, data.size));
+        for (const name of names) features[name].features.set(evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range).features, start * FEATURE_UNITS);
+        tf.dispose(Object.values(batch));
+      }
+      return { data, split, features };
+    })();
+    references.set(key, ref);
+    ref.catch(() => references.delete(key));
+  }
+  return ref;
+}
+
+function referencesInfo(ref: Reference): Metrics['references'] {
+  return Object.fromEntries(Object.entries(ref.features).map(([name, f]) => [name, { split: ref.split, n: f.n }]));
+}
+
+/** The identifiers of `names` that an expression reads. */
+function reads(expression: string, names: readonly string[]): string[] {
+  return names.filter((name) => new RegExp(`(?<![A-Za-z0-9_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`).test(expression));
+}
+
+interface Accumulator {
+  features: Float32Array;
+  probs: Float32Array;
+  l1: number;
+  kept: number;
+}
+
+function newAccumulator(n: number): Accumulator {
+  return { features: new Float32Array(n * FEATURE_UNITS), probs: new Float32Array(n * CLASSES), l1: 0, kept: 0 };
+}
+
+function distances(acc: Accumulator, n: number, ref: Reference, kidBlock: number): Pick<BandMetrics, 'fid' | 'kid'> {
+  const out: Pick<BandMetrics, 'fid' | 'kid'> = { fid: {}, kid: {} };
+  for (const [name, r] of Object.entries(ref.features)) {
+    out.fid[name] = fid(acc.features, n, r.features, r.n, FEATURE_UNITS);
+    const k = kid(acc.features, n, r.features, r.n, FEATURE_UNITS, kidBlock);
+    out.kid[name] = { mean: k.mean, std: k.std };
+  }
+  return out;
+}
+
+function withSeed<T>(seed: number, body: () => T): T {
+  let saved: number[] | null = null;
+  try {
+    saved = rngState();
+  } catch {
+    saved = null;
+  }
+  const original = Math.random;
+  installSeededRandom(seed);
+  try {
+    return body();
+  } finally {
+    if (saved) restoreRng(saved);
+    else Math.random = original;
+  }
+}
+
+/**
+ * Scores the generator(s) in `nets` (built from `trainer`, trained or not) on `opts.n` samples per
+ * preview band. Leaves the networks, the random stream and the tf memory as they were.
+ */
+export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, opts: EvalOptions = {}): Promise<Metrics> {
+  checkImages(trainer);
+  const began = performance.now();
+  const evaluator = await resolveEvaluator(opts.evaluator);
+  const ref = await referenceOf(trainer, evaluator, opts.dataDir ?? process.cwd(), opts.referenceN ?? 10000);
+  const seed = opts.seed ?? 0;
+  const batch = opts.batch ?? 250;
+  const p = trainer.preview;
+  const realNames = imageInputs(trainer, p.real);
+  let n = opts.n ?? 10000;
+  if (p.real.length > 0) n = Math.min(n, ref.data.size);
+  if (!Number.isInteger(n) || n < 2) throw new UserError(`need at least 2 samples, got ${n}`);
+
+  const defs = trainer.samples.filter((d) => p.sampled.includes(d.name));
+  const fixed: Record<string, Int32Array> = {};
+  for (const d of defs) if (d.kind === 'label' || d.kind === 'categorical') fixed[d.name] = Int32Array.from({ length: n }, (_, i) => i % d.size);
+
+  const roles = p.bands.map((band) => {
+    if (p.real.includes(band.trim())) return { role: 'source' as const, source: band.trim() };
+    const from = reads(band, realNames);
+    if (from.length === 1) return { role: 'derived' as const, source: from[0], depth: (band.match(/\(/g) ?? []).length };
+    return { role: 'generated' as const };
+  });
+  const bandAcc = p.bands.map(() => newAccumulator(n));
+  const sourceAcc: Record<string, Accumulator> = Object.fromEntries(realNames.map((name) => [name, newAccumulator(n)]));
+
+  withSeed(seed, () => {
+    for (let start = 0; start < n; start += batch) {
+      const size = Math.min(batch, n - start);
+      tf.tidy(() => {
+        const sampled: Record<string, tf.Tensor> = {};
+        for (const d of defs) sampled[d.name] = fixed[d.name] ? drawInput(d, size, fixed[d.name].subarray(start, start + size)) : drawInput(d, size);
+        const real: Record<string, tf.Tensor> = {};
+        if (p.real.length > 0) {
+          for (const [name, t] of Object.entries(ref.data.batch(size, sequential(start, size, ref.data.size)))) if (p.real.includes(name)) real[name] = t;
+        }
+        const sourceClass: Record<string, Int32Array> = {};
+        for (const name of realNames) {
+          const s = evaluator.score(real[name] as tf.Tensor4D, trainer.data.range);
+          sourceAcc[name].features.set(s.features, start * FEATURE_UNITS);
+          sourceAcc[name].probs.set(s.probs, start * CLASSES);
+          sourceClass[name] = argmaxRows(s.probs, size, CLASSES);
+        }
+        const bands = trainer.render(nets, real, sampled);
+        if (bands.length !== p.bands.length) throw new Error(`render gave ${bands.length} bands for ${p.bands.length} preview expressions`);
+        bands.forEach((t, b) => {
+          const role = roles[b];
+          if (role.role === 'source') return;
+          const s = evaluator.score(t as tf.Tensor4D, trainer.data.range);
+          const acc = bandAcc[b];
+          acc.features.set(s.features, start * FEATURE_UNITS);
+          acc.probs.set(s.probs, start * CLASSES);
+          if (role.role === 'derived') {
+            const src = real[role.source];
+            const cls = argmaxRows(s.probs, size, CLASSES);
+            for (let i = 0; i < size; i++) if (cls[i] === sourceClass[role.source][i]) acc.kept++;
+            if (src && src.shape.join() === t.shape.join()) acc.l1 += tf.sum(tf.abs(tf.sub(t, src))).dataSync()[0] / (src.size / size);
+          }
+        });
+      });
+    }
+  });
+
+  const kidBlock = opts.kidBlock ?? 1000;
+  const results: BandMetrics[] = p.bands.map((band, b) => {
+    const role = roles[b];
+    if (role.role === 'source') {
+      const acc = sourceAcc[role.source] ?? newAccumulator(n);
+      return { band, role: 'source', n, fid: {}, kid: {}, classes: classStats(acc.probs, n, CLASSES) };
+    }
+    const acc = bandAcc[b];
+    const out: BandMetrics = { band, role: role.role, n, ...distances(acc, n, ref, kidBlock), classes: classStats(acc.probs, n, CLASSES) };
+    const read = reads(band, defs.map((d) => d.name));
+    const labels = defs.filter((d) => d.kind === 'label' && d.size <= CLASSES && read.includes(d.name));
+    if (labels.length > 0) out.labels = labels.map((d) => ({ input: d.name, accuracy: accuracyOf(acc.probs, fixed[d.name], CLASSES) }));
+    const codes = defs.filter((d) => d.kind === 'categorical' && read.includes(d.name));
+    if (codes.length > 0) out.codes = codes.map((d) => ({ input: d.name, ...codeStats(acc.probs, fixed[d.name], d.size, CLASSES) }));
+    if (role.role === 'derived') {
+      out.source = role.source;
+      out.depth = role.depth;
+      out.classKept = acc.kept / n;
+      out.l1 = acc.l1 / n;
+    }
+    return out;
+  });
+  return {
+    model: trainer.name,
+    ...(opts.step !== undefined ? { step: opts.step } : {}),
+    kind: 'generator',
+    n,
+    seed,
+    seconds: (performance.now() - began) / 1000,
+    references: referencesInfo(ref),
+    evaluator: { testAccuracy: evaluator.meta.testAccuracy },
+    bands: results,
+  };
+}
+
+/**
+ * The same metrics for real images: `n` examples of the training split (drawn with `seed`) of each
+ * real image input, against the test split; with labels, the evaluator's accuracy on them.
+ */
+export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}): Promise<Metrics> {
+  checkImages(trainer);
+  const began = performance.now();
+  const evaluator = await resolveEvaluator(opts.evaluator);
+  const dataDir = opts.dataDir ?? process.cwd();
+  const ref = await referenceOf(trainer, evaluator, dataDir, opts.referenceN ?? 10000);
+  const seed = opts.seed ?? 0;
+  const data = await loadData(trainer.data, dataDir);
+  const names = imageInputs(trainer, data.names);
+  const hasLabels = data.names.includes('y');
+  const n = opts.n ?? 10000;
+  const accs: Record<string, Accumulator> = Object.fromEntries(names.map((name) => [name, newAccumulator(n)]));
+  const labels = new Int32Array(n);
+  withSeed(seed, () => {
+    for (let start = 0; start < n; start += 500) {
+      const size = Math.min(500, n - start);
+      const batch = data.batch(size, Math.random);
+      for (const name of names) {
+        const s = evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range);
+        accs[name].features.set(s.features, start * FEATURE_UNITS);
+        accs[name].probs.set(s.probs, start * CLASSES);
+      }
+      if (hasLabels) labels.set(batch.y.dataSync(), start);
+      tf.dispose(Object.values(batch));
+    }
+  });
+  const kidBlock = opts.kidBlock ?? 1000;
+  return {
+    model: trainer.name,
+    kind: 'real',
+    n,
+    seed,
+    seconds: (performance.now() - began) / 1000,
+    references: referencesInfo(ref),
+    evaluator: { testAccuracy: evaluator.meta.testAccuracy },
+    bands: names.map((name) => ({
+      band: `${name} (train split)`,
+      role: 'real',
+      n,
+      ...distances(accs[name], n, ref, kidBlock),
+      classes: classStats(accs[name].probs, n, CLASSES),
+      ...(hasLabels ? { labels: [{ input: 'y', accuracy: accuracyOf(accs[name].probs, labels, CLASSES) }] } : {}),
+    })),
+  };
+}

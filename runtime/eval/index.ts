@@ -1,0 +1,34 @@
+// Evaluation of trained generators with an MNIST classifier: FID, KID, class coverage, entropy,
+// inception-style score, label accuracy, code-to-class maps and translation class retention.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs';
+import type { AnyTrainer } from '../trainer';
+import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
+import { metricsSummary } from './format';
+
+export { evaluateReal, evaluateRun, type BandMetrics, type EvalOptions, type KidValue, type Metrics } from './evaluate';
+export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
+export { bandLine, formatMetrics, metricsSummary } from './format';
+export * from './stats';
+
+export interface EvalEveryOptions extends EvalOptions {
+  /** Appends each result as a JSON line to <runDir>/metrics.jsonl. */
+  runDir?: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * An afterStep hook for the training loop: every `every` steps, evaluates the networks on
+ * `opts.n` (default 2000) samples per band, logs one line and appends the metrics to
+ * <runDir>/metrics.jsonl. The training random stream is left untouched.
+ */
+export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOptions = {}): (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> {
+  const { runDir, log = (line: string) => console.log(line), ...evalOpts } = opts;
+  return async (step, nets) => {
+    if (every <= 0 || step % every !== 0) return;
+    const metrics: Metrics = await evaluateRun(trainer, nets, { n: 2000, ...evalOpts, step });
+    log(metricsSummary(metrics));
+    if (runDir) appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');
+  };
+}
