@@ -10,7 +10,6 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { runMain } from '../runtime/cli/main';
 import { UserError } from '../runtime/errors';
-import { benchCompile } from './compile';
 import { compileText, gflopsText, profileText, stepTable } from './format';
 import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from './one';
 
@@ -26,7 +25,8 @@ async function main(): Promise<void> {
         '(every phase, n_critic repeats included); the median of the timed steps after warm-up.\n' +
         'Reports ms per step and per phase, samples/s, peak RSS and tensors leaked.',
     )
-    .option('backend', { type: 'string', array: true, describe: 'node-gpu | node | wasm | cpu; several, or comma-separated (default: the best available)' })
+    // Not `array: true`, which would swallow the specs after it; repeating the flag still gives a list.
+    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu; comma-separated or repeated for several (default: the best available)' })
     .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
     .option('steps', { type: 'number', default: 10, describe: 'timed steps' })
     .option('warmup', { type: 'number', default: 2, describe: 'untimed steps first' })
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     .example('$0 specs/dcgan.yaml --baseline', 'the generated DCGAN step against a hand-written one')
     .example('$0 specs/*.yaml --backend wasm --profile --json', 'every spec, with kernel profiles, as JSON lines')
     .example('$0 --compile', 'the compile benchmark only')
-    .strict()
+    .strictOptions()
     .help()
     .parseAsync();
 
@@ -51,7 +51,8 @@ async function main(): Promise<void> {
   for (const [name, v, min] of [['steps', argv.steps, 1], ['warmup', argv.warmup, 0], ['batch', argv.batch, 1], ['profile-steps', argv['profile-steps'], 1], ['compile-runs', argv['compile-runs'], 1]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`--${name} must be an integer >= ${min}, got ${v}`);
   }
-  const backends = (argv.backend ?? []).flatMap((b) => String(b).split(',')).filter((b) => b !== '');
+  const given: unknown = argv.backend;
+  const backends = (Array.isArray(given) ? given : given === undefined ? [] : [given]).flatMap((b) => String(b).split(',')).filter((b) => b !== '');
 
   if (argv['in-process']) {
     if (specs.length !== 1 || backends.length > 1) throw new UserError('--in-process measures one spec on one backend');
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   say(`(median of ${argv.steps} timed steps after ${argv.warmup} warm-up; one step = one schedule cycle)`);
 
   if (argv.compile) {
+    const { benchCompile } = await import('./compile'); // loads TypeScript: only when asked
     const c = benchCompile(ROOT, argv['compile-runs']);
     if (argv.json) console.log(JSON.stringify(c));
     else say(compileText(c));

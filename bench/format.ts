@@ -17,6 +17,7 @@ export function stepTable(rows: StepRecord[]): string {
     r.backend,
     String(r.batch),
     f(r.ms_per_step),
+    f(r.cpu_ms_per_step),
     `${f(r.ms_min)}-${f(r.ms_max)}`,
     f(r.samples_per_s),
     f(r.peak_rss_mb, 0),
@@ -25,11 +26,13 @@ export function stepTable(rows: StepRecord[]): string {
       .map(([name, p]) => (p.repeat > 1 ? `${name} ${f(p.ms)} (${p.repeat}x ${f(p.ms_per_update)})` : `${name} ${f(p.ms)}`))
       .join(', '),
   ]);
-  const head = ['spec', 'backend', 'batch', 'ms/step', 'min-max', 'samples/s', 'peak MB', 'leaked', 'phases (ms per step)'];
-  const text = table(head, body, [false, false, true, true, true, true, true, true, false]);
+  const head = ['spec', 'backend', 'batch', 'ms/step', 'cpu ms', 'min-max', 'samples/s', 'peak MB', 'leaked', 'phases (ms per step)'];
+  const text = table(head, body, [false, false, true, true, true, true, true, true, true, false]);
   const ratios = rows.flatMap((r) =>
     Object.entries(r.ratio_to_baseline ?? {}).map(
-      ([b, ratio]) => `${r.spec} / ${b} = ${f(ratio, 3)} (median of paired steps: ${f(r.paired_ratio_to_baseline?.[b] ?? NaN, 3)})`,
+      ([b, ratio]) =>
+        `${r.spec} / ${b}: ${f(ratio, 3)} (medians), ${f(r.paired_ratio_to_baseline?.[b] ?? NaN, 3)} (median of paired steps), ` +
+        `${f(r.min_ratio_to_baseline?.[b] ?? NaN, 3)} (fastest steps), ${f(r.cpu_ratio_to_baseline?.[b] ?? NaN, 3)} (CPU time)`,
     ),
   );
   return ratios.length > 0 ? `${text}\n\n${ratios.join('\n')}` : text;
@@ -49,25 +52,28 @@ export function profileText(p: ProfileRecord, top: number): string {
 }
 
 export function gflopsText(g: GflopsRecord): string {
-  const head = `convolutions of one ${g.spec} step on ${g.backend}, batch ${g.batch} (matMul 1024x1024x1024: ${f(g.matmul_1024_gflops)} GFLOP/s)`;
+  const head = `convolutions of one ${g.spec} step on ${g.backend}, batch ${g.batch}, each timed alone (best of 7) against matMul of ` +
+    `its im2col sizes (matMul 1024x1024x1024: ${f(g.matmul_1024_gflops)} GFLOP/s)`;
   const rows = g.convs.map((c) => [
     c.kernel,
     c.shapes,
+    `${c.strides}/${c.pad}`,
     f(c.calls, 0),
-    f(c.ms, 2),
+    f(c.in_step_ms, 1),
+    f(c.ms, 1),
     f(c.gflops),
     `[${c.matmul.m},${c.matmul.k}]x[${c.matmul.k},${c.matmul.n}]`,
     f(c.matmul.gflops),
     f(c.ratio, 2),
   ]);
-  const cols = ['kernel', 'shapes', 'calls', 'ms', 'GFLOP/s', 'matMul of the same size', 'GFLOP/s', 'ratio'];
-  return `${head}\n${indent(table(cols, rows, [false, false, true, true, true, false, true, true]))}`;
+  const cols = ['kernel', 'shapes', 'stride/pad', 'calls', 'ms in step', 'ms alone', 'GFLOP/s', 'matMul of the same size', 'GFLOP/s', 'ratio'];
+  return `${head}\n${indent(table(cols, rows, [false, false, false, true, true, true, true, false, true, true]))}`;
 }
 
 export function compileText(c: CompileBench): string {
   const state = c.ok ? 'generated/ up to date' : `NOT ok${c.stale.length > 0 ? `: stale ${c.stale.join(', ')}` : ''}`;
-  return `compile: ${c.specs} specs compiled and type-checked (check mode): first run ${f(c.first_ms, 0)} ms, ` +
-    `median of the next ${Math.max(c.runs_ms.length - 1, 0)} ${f(c.median_ms, 0)} ms (${state})`;
+  const later = c.runs_ms.length > 1 ? `, median of the ${c.runs_ms.length - 1} later runs ${f(c.median_ms, 0)} ms` : '';
+  return `compile: ${c.specs} specs compiled and type-checked (check mode): first run ${f(c.first_ms, 0)} ms${later} (${state})`;
 }
 
 const indent = (s: string): string => s.split('\n').map((l) => `  ${l}`).join('\n');

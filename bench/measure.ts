@@ -35,9 +35,14 @@ export interface PhaseTiming {
 export interface Timing {
   label: string;
   batch: number;
-  /** Every timed step's ms, in order. */
+  /** Every timed step's ms (wall), in order. */
   steps_ms: number[];
+  /** Every timed step's CPU time of this process (user + system), in order. */
+  steps_cpu_ms: number[];
   ms_per_step: number;
+  /** Median CPU ms per step: on a loaded machine, less disturbed than wall time for a
+   *  single-threaded backend (wasm, cpu), since waiting for a core is not counted. */
+  cpu_ms_per_step: number;
   ms_min: number;
   ms_max: number;
   samples_per_s: number;
@@ -89,6 +94,7 @@ export function runStep(c: Contender, into?: Record<string, number>): number {
  */
 export function timeContenders(contenders: Contender[], warmup: number, steps: number): Timing[] {
   const stepsMs = contenders.map(() => [] as number[]);
+  const stepsCpu = contenders.map(() => [] as number[]);
   const phaseMs = contenders.map((c) => Object.fromEntries(c.phases.map((p) => [p.name, [] as number[]])));
   const afterFirst: (number | undefined)[] = contenders.map(() => undefined);
   const leaked = contenders.map(() => 0);
@@ -99,13 +105,16 @@ export function timeContenders(contenders: Contender[], warmup: number, steps: n
       const c = contenders[k];
       const before = tf.memory().numTensors;
       const phases: Record<string, number> = {};
+      const cpu0 = process.cpuUsage();
       const ms = runStep(c, phases);
+      const cpu = process.cpuUsage(cpu0);
       const after = tf.memory().numTensors;
       // Growth is counted from the end of the first step: optimizers create their state then.
       if (afterFirst[k] === undefined) afterFirst[k] = after;
       else leaked[k] += after - before;
       if (i < warmup) continue;
       stepsMs[k].push(ms);
+      stepsCpu[k].push((cpu.user + cpu.system) / 1000);
       for (const [name, t] of Object.entries(phases)) phaseMs[k][name].push(t);
     }
   }
@@ -115,7 +124,9 @@ export function timeContenders(contenders: Contender[], warmup: number, steps: n
       label: c.label,
       batch: c.batch,
       steps_ms: stepsMs[k],
+      steps_cpu_ms: stepsCpu[k],
       ms_per_step: ms,
+      cpu_ms_per_step: median(stepsCpu[k]),
       ms_min: Math.min(...stepsMs[k]),
       ms_max: Math.max(...stepsMs[k]),
       samples_per_s: (c.batch * 1000) / ms,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { renderDiagnostic } from '../compiler/diagnostics';
 import { compileSpec } from '../compiler/index';
 import { selectBackend } from '../runtime/backend/select';
@@ -40,16 +41,23 @@ export interface StepRecord {
   steps: number;
   warmup: number;
   ms_per_step: number;
+  /** Median CPU time of the process per step (see Timing.cpu_ms_per_step). */
+  cpu_ms_per_step: number;
   ms_min: number;
   ms_max: number;
   samples_per_s: number;
   peak_rss_mb: number;
+  /** wasm only: the size the backend's heap grew to (it never shrinks); part of peak RSS. */
+  wasm_heap_mb?: number;
   tensors_leaked: number;
   phases: Record<string, PhaseTiming>;
   /** With --baseline, on the generated trainer's row: its median ms over each baseline's. */
   ratio_to_baseline?: Record<string, number>;
   /** With --baseline: the median of the per-step ratios (paired steps). */
   paired_ratio_to_baseline?: Record<string, number>;
+  /** With --baseline: the ratio of the fastest steps, and of median CPU time per step. */
+  min_ratio_to_baseline?: Record<string, number>;
+  cpu_ratio_to_baseline?: Record<string, number>;
 }
 
 export type ProfileRecord = { kind: 'profile'; spec: string; backend: string; batch: number } & StepProfile;
@@ -85,6 +93,13 @@ async function compiledTrainer(spec: string): Promise<AnyTrainer> {
 
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
+function wasmHeapMb(): number | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  // HEAPU8 comes from Emscripten's module type, which tfjs-backend-wasm's typings do not carry.
+  const wasm = (tf.backend() as BackendWasm).wasm as unknown as { HEAPU8: Uint8Array };
+  return wasm.HEAPU8.buffer.byteLength / 2 ** 20;
+}
+
 export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
   const described = await selectBackend(o.backend);
   const backend = described.split(' ')[0];
@@ -100,6 +115,7 @@ export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
   if (o.baseline) for (const v of BASELINE_VARIANTS) contenders.push(kerasDcganBaseline(v, batch));
   const timings = timeContenders(contenders, o.warmup, o.steps);
   const rss = peakRssMb();
+  const heap = wasmHeapMb();
 
   const records: BenchRecord[] = timings.map((t) => ({
     kind: 'step',
@@ -109,10 +125,12 @@ export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
     steps: o.steps,
     warmup: o.warmup,
     ms_per_step: t.ms_per_step,
+    cpu_ms_per_step: t.cpu_ms_per_step,
     ms_min: t.ms_min,
     ms_max: t.ms_max,
     samples_per_s: t.samples_per_s,
     peak_rss_mb: rss,
+    ...(heap !== undefined ? { wasm_heap_mb: heap } : {}),
     tensors_leaked: t.tensors_leaked,
     phases: t.phases,
   }));
@@ -121,9 +139,13 @@ export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
     const row = records[0] as StepRecord;
     row.ratio_to_baseline = {};
     row.paired_ratio_to_baseline = {};
+    row.min_ratio_to_baseline = {};
+    row.cpu_ratio_to_baseline = {};
     for (const t of timings.slice(1)) {
       row.ratio_to_baseline[t.label] = ours.ms_per_step / t.ms_per_step;
       row.paired_ratio_to_baseline[t.label] = median(ours.steps_ms.map((ms, i) => ms / t.steps_ms[i]));
+      row.min_ratio_to_baseline[t.label] = ours.ms_min / t.ms_min;
+      row.cpu_ratio_to_baseline[t.label] = ours.cpu_ms_per_step / t.cpu_ms_per_step;
     }
   }
 

@@ -47,7 +47,10 @@ export async function profileSteps(c: Contender, n: number): Promise<ProfiledSte
     const info = await tf.profile(() => {
       wall = runStep(c);
     });
-    const calls = info.kernels.map((k) => ({
+    // Ops with a custom gradient show up as scopes (e.g. fusedMatMul__op) around the kernels
+    // they run, which are listed too: only registered kernels are counted.
+    const backend = tf.getBackend();
+    const calls = info.kernels.filter((k) => tf.getKernel(k.name, backend) !== undefined).map((k) => ({
       name: k.name,
       inputShapes: k.inputShapes as number[][],
       outputShapes: k.outputShapes as number[][],
@@ -88,84 +91,141 @@ const CONV_KERNELS = new Set(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFi
 
 export interface ConvRate {
   kernel: string;
-  /** x (or dy) shape, filter shape, output shape, as the profile gives them. */
+  /** Input shapes -> output shape, as the profile gives them. */
   shapes: string;
   /** Calls per step with these shapes. */
   calls: number;
+  /** Stride and padding inferred from the shapes (the profile has no attributes). */
+  strides: number;
+  pad: 'same' | 'valid';
   gflop: number;
+  /** Median ms of the calls inside profiled steps. */
+  in_step_ms: number;
+  /** The kernel alone, best of `runs`, interleaved with the matMul below. */
   ms: number;
   gflops: number;
-  /** The same product as one matrix multiply [m, k] x [k, n] (im2col sizes). */
+  /** The same product as one matrix multiply [m, k] x [k, n] (im2col sizes), best of `runs`. */
   matmul: { m: number; k: number; n: number; ms: number; gflops: number };
   ratio: number;
 }
 
-/** Conv geometry from a profiled call's shapes: m = batch·out pixels, k = taps·cin, n = cout. */
-function convSizes(call: KernelCall): { m: number; k: number; n: number } | null {
+interface Geometry {
+  x: number[];
+  filter: number[];
+  dy: number[];
+  strides: number;
+  pad: 'same' | 'valid';
+}
+
+/** The convolution x * filter -> dy behind a profiled call, with a stride and padding that
+ *  reproduce its shapes. */
+function geometry(call: KernelCall): Geometry | null {
   const [a, b] = call.inputShapes;
   const [out] = call.outputShapes;
   if (!a || !b || !out) return null;
-  switch (call.name) {
-    case 'Conv2D':
-    case 'FusedConv2D': // x [B,H,W,Ci], filter [KH,KW,Ci,Co] -> y [B,OH,OW,Co]
-      return { m: out[0] * out[1] * out[2], k: b[0] * b[1] * b[2], n: b[3] };
-    case 'Conv2DBackpropInput': // dy [B,OH,OW,Co], filter [KH,KW,Ci,Co] -> dx [B,H,W,Ci]
-      return { m: a[0] * a[1] * a[2], k: b[0] * b[1] * b[2], n: b[3] };
-    case 'Conv2DBackpropFilter': // x [B,H,W,Ci], dy [B,OH,OW,Co] -> dW [KH,KW,Ci,Co]
-      return { m: b[0] * b[1] * b[2], k: out[0] * out[1] * out[2], n: out[3] };
-    default:
-      return null;
+  let x: number[], filter: number[], dy: number[];
+  if (call.name === 'Conv2D' || call.name === 'FusedConv2D') [x, filter, dy] = [a, b, out];
+  else if (call.name === 'Conv2DBackpropInput') [x, filter, dy] = [out, b, a];
+  else if (call.name === 'Conv2DBackpropFilter') [x, filter, dy] = [a, out, b];
+  else return null;
+  for (let s = 1; s <= 4; s++) {
+    for (const pad of ['same', 'valid'] as const) {
+      const o = (size: number, k: number) => (pad === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1);
+      if (o(x[1], filter[0]) === dy[1] && o(x[2], filter[1]) === dy[2]) return { x, filter, dy, strides: s, pad };
+    }
   }
+  return null;
 }
 
-/** ms of one [m,k] x [k,n] matMul on the current backend: the median of `runs` after 2 warm-ups. */
-export function timeMatMul(m: number, k: number, n: number, runs = 7): number {
-  const a = tf.randomNormal([m, k]);
-  const b = tf.randomNormal([k, n]);
-  const times: number[] = [];
-  for (let i = 0; i < runs + 2; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    const ms = performance.now() - t0;
-    c.dispose();
-    if (i >= 2) times.push(ms);
+/** Runs the kernel once on the given inputs; returns its ms (outputs read back and freed). */
+function runConv(name: string, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor; dy: tf.Tensor; bias: tf.Tensor }): number {
+  const base = { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: 1 };
+  const t0 = performance.now();
+  let out: tf.Tensor;
+  if (name === 'Conv2DBackpropInput') {
+    out = tf.engine().runKernel(name, { dy: t.dy, filter: t.filter }, { ...base, inputShape: g.x }) as tf.Tensor;
+  } else if (name === 'Conv2DBackpropFilter') {
+    out = tf.engine().runKernel(name, { x: t.x, dy: t.dy }, { ...base, filterShape: g.filter }) as tf.Tensor;
+  } else if (name === 'FusedConv2D') {
+    out = tf.engine().runKernel(name, { x: t.x, filter: t.filter, bias: t.bias }, { ...base, activation: 'linear' }) as tf.Tensor;
+  } else {
+    out = tf.engine().runKernel(name, { x: t.x, filter: t.filter }, base) as tf.Tensor;
   }
+  out.dataSync();
+  const ms = performance.now() - t0;
+  out.dispose();
+  return ms;
+}
+
+function runMatMul(a: tf.Tensor, b: tf.Tensor): number {
+  const t0 = performance.now();
+  const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+  c.dataSync();
+  const ms = performance.now() - t0;
+  c.dispose();
+  return ms;
+}
+
+/** ms of one [m,k] x [k,n] matMul on the current backend: the best of `runs` after a warm-up. */
+export function timeMatMul(m: number, k: number, n: number, runs = 5): number {
+  const [a, b] = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
+  runMatMul(a, b);
+  const best = Math.min(...Array.from({ length: runs }, () => runMatMul(a, b)));
   tf.dispose([a, b]);
-  return median(times);
+  return best;
 }
 
-/** Each distinct convolution of the profiled steps: its median time, GFLOP/s, and matMul's. */
-export function convRates(steps: ProfiledStep[]): ConvRate[] {
+/**
+ * Each distinct convolution of the profiled steps, timed alone on the current backend against a
+ * matMul of its im2col sizes (m = batch·output pixels, k = taps·input channels, n = output
+ * channels; the same 2·m·k·n FLOPs), alternating the two `runs` times and keeping the best of
+ * each: on a shared machine the best is the least disturbed.
+ */
+export function convRates(steps: ProfiledStep[], runs = 7): ConvRate[] {
   const groups = new Map<string, { call: KernelCall; ms: number[] }>();
   for (const step of steps) {
     for (const call of step.calls) {
       if (!CONV_KERNELS.has(call.name)) continue;
-      const key = `${call.name} ${call.inputShapes.map((s) => `[${s}]`).join(' ')} -> [${call.outputShapes[0]}]`;
+      const key = `${call.name} ${call.inputShapes.map((sh) => `[${sh}]`).join(' ')} -> [${call.outputShapes[0]}]`;
       const g = groups.get(key) ?? { call, ms: [] };
       g.ms.push(call.ms);
       groups.set(key, g);
     }
   }
   const rates: ConvRate[] = [];
-  for (const [key, g] of groups) {
-    const s = convSizes(g.call);
-    if (!s) continue;
-    const gflop = (2 * s.m * s.k * s.n) / 1e9;
-    const ms = median(g.ms);
-    const mmMs = timeMatMul(s.m, s.k, s.n);
-    const gflops = gflop / (ms / 1000);
-    const mmGflops = gflop / (mmMs / 1000);
+  for (const [key, grp] of groups) {
+    const g = geometry(grp.call);
+    if (!g) continue;
+    const m = g.dy[0] * g.dy[1] * g.dy[2];
+    const k = g.filter[0] * g.filter[1] * g.filter[2];
+    const n = g.filter[3];
+    const gflop = (2 * m * k * n) / 1e9;
+    const t = { x: tf.randomNormal(g.x), filter: tf.randomNormal(g.filter), dy: tf.randomNormal(g.dy), bias: tf.zeros([n]) };
+    const [a, b] = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
+    runConv(grp.call.name, g, t);
+    runMatMul(a, b);
+    const convMs: number[] = [];
+    const mmMs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      convMs.push(runConv(grp.call.name, g, t));
+      mmMs.push(runMatMul(a, b));
+    }
+    tf.dispose([t.x, t.filter, t.dy, t.bias, a, b]);
+    const ms = Math.min(...convMs);
+    const mm = Math.min(...mmMs);
     rates.push({
-      kernel: g.call.name,
-      shapes: key.slice(g.call.name.length + 1),
-      calls: g.ms.length / steps.length,
+      kernel: grp.call.name,
+      shapes: key.slice(grp.call.name.length + 1),
+      calls: grp.ms.length / steps.length,
+      strides: g.strides,
+      pad: g.pad,
       gflop,
+      in_step_ms: median(grp.ms),
       ms,
-      gflops,
-      matmul: { ...s, ms: mmMs, gflops: mmGflops },
-      ratio: gflops / mmGflops,
+      gflops: gflop / (ms / 1000),
+      matmul: { m, k, n, ms: mm, gflops: gflop / (mm / 1000) },
+      ratio: mm / ms,
     });
   }
-  return rates.sort((a, b) => b.ms * b.calls - a.ms * a.calls);
+  return rates.sort((x, y) => y.in_step_ms * y.calls - x.in_step_ms * x.calls);
 }
