@@ -7,7 +7,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { renderDiagnostic } from './diagnostics';
 import { compileSpec } from './index';
-import { verifyModules } from './verify';
+import { VERIFY_CACHE, verifyModules } from './verify';
 
 export interface CompileRun {
   ok: boolean;
@@ -51,7 +51,7 @@ export function runCompile(specs: string[], opts: { out: string; check: boolean;
   if (!ok) return { ok, stale: [], written: [] };
 
   const emitted = results.map((r) => ({ path: join(outDir, `${r.name}.ts`), text: r.text! }));
-  const verified = verifyModules(emitted, opts.typeCheck ?? true);
+  const verified = verifyModules(emitted, opts.typeCheck ?? true, VERIFY_CACHE);
   verified.forEach((v, i) => {
     if (v.errors.length === 0) return;
     ok = false;

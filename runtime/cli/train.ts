@@ -6,7 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compileSpec } from '../../compiler/index';
 import { renderDiagnostic } from '../../compiler/diagnostics';
-import { verifyModules } from '../../compiler/verify';
+import { VERIFY_CACHE, verifyModules } from '../../compiler/verify';
 import { selectBackend } from '../backend/select';
 import { UserError } from '../errors';
 import { evalEvery } from '../eval';
@@ -28,7 +28,7 @@ function compileInto(spec: string, overrides: string[], out: string | undefined)
   // .mts: an ES module wherever the run directory is, whatever package.json is around it.
   const module = join(runDir, `${first.name}.mts`);
   mkdirSync(runDir, { recursive: true });
-  const [verified] = verifyModules([{ path: resolve(module), text: first.text }], false);
+  const [verified] = verifyModules([{ path: resolve(module), text: first.text }], false, VERIFY_CACHE);
   writeFileSync(module, verified.text);
   return { module, runDir };
 }
