@@ -119,7 +119,7 @@ export function buildD(): tf.LayersModel {
   return tf.model({ name: "D", inputs: [in_img], outputs: [h_valid_0, h_label_0] });
 }
 
-/** Loss D (specs/acgan.yaml#/losses/D): 0.5 * (bce(D(x).valid, 1) + ce(D(x).label, y) + bce(D(G(z, y_g)).valid, 0) + ce(D(G(z, y_g)).label, 10)) */
+/** Loss D (specs/acgan.yaml#/losses/D): 0.5 * (bce(D(x).valid, 1) + 0.625 * ce(D(x).label, y) + bce(D(G(z, y_g)).valid, 0) + 0.0625 * ce(D(G(z, y_g)).label, 10)) */
 export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Scalar {
   const t0 = real.x; // x
   const t1 = nets.D.apply(t0, { training: true }) as tf.Tensor[]; // D(x)
@@ -128,23 +128,25 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t4 = t1[1]; // D(x).label
   const t5 = real.y; // y
   const t6 = gs.ce(t4, t5); // ce(D(x).label, y)
-  const t7 = tf.add(t3, t6); // (bce(D(x).valid, 1) + ce(D(x).label, y))
-  const t8 = sampled.z; // z
-  const t9 = sampled.y_g; // y_g
-  const t10 = tf.reshape(t9, [-1, 1]); // y_g
-  const t11 = nets.G.apply([t8, t10], { training: true }) as tf.Tensor; // G(z, y_g)
-  const t12 = nets.D.apply(t11, { training: true }) as tf.Tensor[]; // D(G(z, y_g))
-  const t13 = t12[0]; // D(G(z, y_g)).valid
-  const t14 = gs.bce(t13, 0); // bce(D(G(z, y_g)).valid, 0)
-  const t15 = tf.add(t7, t14); // ((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0))
-  const t16 = t12[1]; // D(G(z, y_g)).label
-  const t17 = gs.ce(t16, 10); // ce(D(G(z, y_g)).label, 10)
-  const t18 = tf.add(t15, t17); // (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(G(z, y_...
-  const t19 = tf.mul(0.5, t18); // (0.5 * (((bce(D(x).valid, 1) + ce(D(x).label, y)) + bce(D(G(z, y_g)).valid, 0)) + ce(D(...
-  return t19 as tf.Scalar;
+  const t7 = tf.mul(0.625, t6); // (0.625 * ce(D(x).label, y))
+  const t8 = tf.add(t3, t7); // (bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y)))
+  const t9 = sampled.z; // z
+  const t10 = sampled.y_g; // y_g
+  const t11 = tf.reshape(t10, [-1, 1]); // y_g
+  const t12 = nets.G.apply([t9, t11], { training: true }) as tf.Tensor; // G(z, y_g)
+  const t13 = nets.D.apply(t12, { training: true }) as tf.Tensor[]; // D(G(z, y_g))
+  const t14 = t13[0]; // D(G(z, y_g)).valid
+  const t15 = gs.bce(t14, 0); // bce(D(G(z, y_g)).valid, 0)
+  const t16 = tf.add(t8, t15); // ((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0))
+  const t17 = t13[1]; // D(G(z, y_g)).label
+  const t18 = gs.ce(t17, 10); // ce(D(G(z, y_g)).label, 10)
+  const t19 = tf.mul(0.0625, t18); // (0.0625 * ce(D(G(z, y_g)).label, 10))
+  const t20 = tf.add(t16, t19); // (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0)) + (0...
+  const t21 = tf.mul(0.5, t20); // (0.5 * (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0...
+  return t21 as tf.Scalar;
 }
 
-/** Loss G (specs/acgan.yaml#/losses/G): bce(D(G(z, y_g)).valid, 1) + ce(D(G(z, y_g)).label, y_g) */
+/** Loss G (specs/acgan.yaml#/losses/G): bce(D(G(z, y_g)).valid, 1) + 0.625 * ce(D(G(z, y_g)).label, y_g) */
 export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Scalar {
   const t0 = sampled.z; // z
   const t1 = sampled.y_g; // y_g
@@ -155,8 +157,9 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t6 = gs.bce(t5, 1); // bce(D(G(z, y_g)).valid, 1)
   const t7 = t4[1]; // D(G(z, y_g)).label
   const t8 = gs.ce(t7, t1); // ce(D(G(z, y_g)).label, y_g)
-  const t9 = tf.add(t6, t8); // (bce(D(G(z, y_g)).valid, 1) + ce(D(G(z, y_g)).label, y_g))
-  return t9 as tf.Scalar;
+  const t9 = tf.mul(0.625, t8); // (0.625 * ce(D(G(z, y_g)).label, y_g))
+  const t10 = tf.add(t6, t9); // (bce(D(G(z, y_g)).valid, 1) + (0.625 * ce(D(G(z, y_g)).label, y_g)))
+  return t10 as tf.Scalar;
 }
 
 /** The sample grid: each band is one row expression (specs/acgan.yaml#/preview). */
