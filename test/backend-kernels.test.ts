@@ -1,7 +1,8 @@
 // The wasm backend's training kernels (runtime/backend) against the pure-JS cpu backend on the
 // same random inputs: convolution and transposed convolution with both gradients, matrix
 // products with transposes, upsampling and embedding gradients, and a second-order gradient
-// penalty through a small critic. Also checks the kernels free their temporaries.
+// penalty through a small critic. Also checks the kernels free their temporaries, and the Tile
+// gradient (every backend) against loops.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -181,4 +182,60 @@ describe('wasm training kernels match the cpu backend', () => {
       critic.dispose();
       return out;
     }));
+});
+
+describe('Tile gradient (runtime/backend/gradients.ts)', () => {
+  const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+  /** dx[i] = Σ dy[o] over the output positions o whose coordinates taken modulo x's shape are i. */
+  function reference(dy: Float32Array, outShape: number[], xShape: number[]): Float32Array {
+    const dx = new Float32Array(size(xShape));
+    for (let o = 0; o < dy.length; o++) {
+      let rest = o;
+      let i = 0;
+      let stride = 1;
+      for (let ax = outShape.length - 1; ax >= 0; ax--) {
+        i += ((rest % outShape[ax]) % xShape[ax]) * stride;
+        rest = Math.floor(rest / outShape[ax]);
+        stride *= xShape[ax];
+      }
+      dx[i] += dy[o];
+    }
+    return dx;
+  }
+
+  const cases: [number[], number[]][] = [
+    [[5], [3]], [[4], [1]], [[1], [6]],
+    [[2, 3], [3, 2]], [[3, 1], [1, 4]], [[2, 3], [1, 1]],
+    [[2, 3, 4], [2, 1, 3]], [[1, 4, 1], [3, 2, 5]],
+    [[1, 1, 3, 5], [2, 3, 1, 4]], [[2, 3, 2, 3], [2, 2, 3, 2]], [[3, 2, 1, 2], [1, 1, 1, 1]],
+  ];
+  for (const backend of ['cpu', 'wasm']) {
+    test(`${backend}: first and second order against loops, ranks 1-4, without Slice`, async () => {
+      await tf.setBackend(backend);
+      const before = tf.engine().backend.numDataIds();
+      for (const [[xShape, reps], k] of cases.map((c, k) => [c, k] as const)) {
+        const outShape = xShape.map((d, i) => d * reps[i]);
+        const what = `${JSON.stringify(xShape)} x ${JSON.stringify(reps)}`;
+        const [x, r, s] = [tensor(xShape, 40 + k), tensor(outShape, 60 + k), tensor(xShape, 80 + k)];
+        // First order: d/dx Σ tile(x)·r.
+        const first = () => tf.grad((a) => tf.sum(tf.mul(tf.tile(a, reps), r)))(x);
+        const { kernels } = await tf.profile(() => void tf.dispose(first()));
+        assert.ok(!kernels.some((kn) => kn.name === 'Slice'), `${what}: Slice in the gradient`);
+        const g1 = tf.tidy(first);
+        assertClose([g1.dataSync() as Float32Array], [reference(r.dataSync() as Float32Array, outShape, xShape)], what);
+        // Second order: g = d/dx Σ tile(x)²·r = 2x·R with R the tile gradient of r, so
+        // d/dx Σ g·s = 2R·s.
+        const g2 = tf.tidy(() => tf.grad((a) => {
+          const g = tf.grad((b) => tf.sum(tf.mul(tf.square(tf.tile(b, reps)), r)))(a);
+          return tf.sum(tf.mul(g, s));
+        })(x));
+        const R = reference(r.dataSync() as Float32Array, outShape, xShape);
+        const sv = s.dataSync();
+        assertClose([g2.dataSync() as Float32Array], [R.map((v, i) => 2 * v * sv[i])], `${what} second order`);
+        tf.dispose([x, r, s, g1, g2]);
+      }
+      assert.equal(tf.engine().backend.numDataIds(), before, 'memory leaked');
+    });
+  }
 });
