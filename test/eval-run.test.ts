@@ -117,14 +117,22 @@ test('translation bands: sources and derived bands by depth; an identity keeps e
   }
 });
 
-test('real data: the training split against the test split, with label accuracy', async () => {
+test('real data: the training split against the test split, with label accuracy, far below an untrained generator', async () => {
   await useBackend('wasm');
-  const real = await evaluateReal(await generatedTrainer('gan'), fast);
+  const gan = await generatedTrainer('gan');
+  const real = await evaluateReal(gan, fast);
+  installSeededRandom(1);
+  const nets = buildNetworks(gan);
+  const untrained = await evaluateRun(gan, nets, fast);
+  Object.values(nets).forEach((net) => net.dispose());
   const x = real.bands[0];
+  const g = untrained.bands[0];
   assert.equal(x.role, 'real');
+  assert.equal(x.band, 'x (train split)');
   assert.ok(x.labels![0].accuracy > 0.97);
   assert.equal(x.classes.covered, 10);
-  assert.ok(x.fid.x < 5, `FID of real train vs test digits ${x.fid.x}`);
+  assert.ok(x.fid.x < g.fid.x / 10, `FID of real train digits ${x.fid.x}, of an untrained generator ${g.fid.x}`);
+  assert.ok(x.kid.x.mean < g.kid.x.mean / 10, `KID of real train digits ${x.kid.x.mean}, of an untrained generator ${g.kid.x.mean}`);
 });
 
 test('evalEvery: evaluates at multiples of N, logs a line and appends metrics.jsonl', async () => {

@@ -95,7 +95,7 @@ const began = performance.now();
 let step = 0;
 outer: for (let epoch = 0; epoch < argv.epochs; epoch++) {
   // The last epoch at a tenth of the learning rate.
-  if (epoch === argv.epochs - 1 && argv.epochs > 1) optimizer.learningRate = argv.lr / 10;
+  if (epoch === argv.epochs - 1 && argv.epochs > 1) (optimizer as unknown as { learningRate: number }).learningRate = argv.lr / 10;
   const order = shuffled(train.images.count);
   let lossSum = 0;
   let accSum = 0;

@@ -24,8 +24,8 @@ async function main(): Promise<void> {
     .scriptName('gan-eval')
     .usage(
       '$0 <run dir | checkpoint dir> [--n 10000] [--json]\n\n' +
-        'Scores the generator(s) of a run (its latest checkpoint, or the checkpoint given) with an MNIST\n' +
-        'classifier: FID and KID to the test split, classes covered, entropy, inception score, and where\n' +
+        'Scores the generator(s) of a run (its latest checkpoint, or the checkpoint given) with an MNIST ' +
+        'classifier: FID and KID to the test split, classes covered, entropy, inception score, and where ' +
         "the preview uses them, label accuracy, categorical-code classes and translations' class retention.",
     )
     .option('n', { type: 'number', default: 10000, describe: 'samples per preview band' })
@@ -36,10 +36,11 @@ async function main(): Promise<void> {
     .option('out', { type: 'string', describe: 'also write the JSON to this file' })
     .option('evaluator', { type: 'string', describe: 'evaluator directory (default models/mnist-evaluator)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
-    .example('$0 runs/cgan', 'score the latest checkpoint of runs/cgan on 10000 samples')
-    .example('$0 runs/dcgan --n 2000 --baseline --json', 'trained, untrained and real data, as JSON')
+    .example('$0 runs/mymodel', 'score the latest checkpoint of runs/mymodel on 10000 samples')
+    .example('$0 runs/mymodel/checkpoints/step-001000 --n 2000 --baseline --json', 'one checkpoint, untrained networks and real data, as JSON')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
+    .wrap(100)
     .help()
     .parseAsync();
   if (!Number.isInteger(argv.n) || argv.n < 2) throw new UserError(`--n must be an integer of at least 2, got ${argv.n}`);
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
       disposeNets(nets);
     }
   }
-  if (argv.baseline) report(`real ${trainer.data.source} images`, await evaluateReal(trainer, opts));
+  // Real images as many as the generator's samples (translation models use each test image once), so FIDs compare.
+  if (argv.baseline) report(`real ${trainer.data.source} images`, await evaluateReal(trainer, { ...opts, n: results[0]?.metrics.n ?? argv.n }));
 
   const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, results }, null, 2);
   if (argv.json) console.log(json);
