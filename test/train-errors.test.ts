@@ -71,3 +71,13 @@ test('the CLIs answer bad input with one line and exit 1, never a stack trace', 
   assert.match(cases[0].stderr, /cannot read spec file specs\/no-such-spec.yaml/);
   assert.match(cases[2].stderr, /tpu/);
 });
+
+test('a fresh run refuses a directory that already holds one, keeping its log', async () => {
+  await useBackend('wasm');
+  const trainer = await generatedTrainer('ring');
+  const runDir = tempDir('twice');
+  await train(trainer, { ...quiet, runDir, dataDir: 'specs', steps: 2, batch: 8 });
+  const log = readFileSync(join(runDir, 'losses.jsonl'), 'utf8');
+  await assert.rejects(train(trainer, { ...quiet, runDir, dataDir: 'specs', steps: 2, batch: 8 }), (err: unknown) => err instanceof UserError && /already holds a run: continue it with --resume/.test(err.message));
+  assert.equal(readFileSync(join(runDir, 'losses.jsonl'), 'utf8'), log);
+});

@@ -1,7 +1,7 @@
 // The training loop every generated trainer runs on: each step runs the phases in order, each
 // phase `repeat` times (n_critic). Logs losses, writes sample grids and checkpoints, resumes
 // exactly, and stops cleanly on a NaN loss.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
@@ -56,13 +56,17 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const optimizers = Object.fromEntries(phases.map((p) => [p.phase.name, p.optimizer]));
 
   let start = 0;
+  let checkpoint = '';
   const lossLog = new LossLog(join(opts.runDir, 'losses.jsonl'));
   if (opts.resume) {
     const loaded = await loadCheckpoint(opts.runDir, nets, optimizers);
     start = loaded.step;
+    checkpoint = loaded.dir;
     restoreRng(loaded.rng);
     lossLog.truncateAfter(start);
     log(`resumed from ${loaded.dir} at step ${start}`);
+  } else if (existsSync(join(opts.runDir, 'checkpoints', 'latest'))) {
+    throw new UserError(`${opts.runDir} already holds a run: continue it with --resume, or train into another --out directory`);
   } else {
     lossLog.truncateAfter(-1);
   }
@@ -77,7 +81,6 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const losses: Record<string, number> = {};
   const began = performance.now();
   let lastLog = began;
-  let checkpoint = '';
   for (let step = start + 1; step <= steps; step++) {
     for (const runner of phases) {
       for (let r = 0; r < runner.phase.settings.repeat; r++) {
