@@ -2,7 +2,7 @@
 // dW[taps·cin, cout] = Σ_chunks colsᵀ[taps·cin, pixels] × dy[pixels, cout], with the transposed
 // patch matrix built in place on the backend's heap from rows of x transposed to channels first.
 // The batch is taken in chunks so that the patch matrix stays under PATCH_BYTES (over the whole
-// batch it is 231 MB for DCGAN at batch 64); one patch buffer serves every chunk.
+// batch it is 231 MB for a 28x28 conv net at batch 64); one patch buffer serves every chunk.
 import type * as tf from '@tensorflow/tfjs';
 import { type Conv, type ConvAttrs, convInfo, matMul } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transposedCopy } from './wasm-heap';

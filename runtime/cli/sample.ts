@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
     .option('scale', { type: 'number', default: 1, describe: 'enlarge the picture this many times (nearest neighbour)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
-    .example('$0 runs/dcgan', 'a 8x8 grid from the latest checkpoint of runs/dcgan')
+    .example('$0 runs/gan', 'an 8x8 grid from the latest checkpoint of runs/gan')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
     .wrap(100)

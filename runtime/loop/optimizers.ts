@@ -23,7 +23,7 @@ export function phaseVariables(nets: Record<string, tf.LayersModel>, updates: re
   });
 }
 
-/** Clips variables to [-c, c] in place (WGAN's weight clipping). */
+/** Clips variables to [-c, c] in place (weight clipping, Arjovsky et al. 2017). */
 export function clipVariables(vars: readonly tf.Variable[], c: number): void {
   tf.tidy(() => {
     for (const v of vars) v.assign(tf.clipByValue(v, -c, c));

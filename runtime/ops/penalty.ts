@@ -1,4 +1,4 @@
-// The WGAN-GP gradient penalty: mean((||d critic(x̂) / d x̂||₂ - 1)²) over random interpolates
+// The gradient penalty of Gulrajani et al. 2017: mean((||d critic(x̂) / d x̂||₂ - 1)²) over random interpolates
 // x̂ of real and generated batches; differentiable again w.r.t. the critic's weights.
 import * as tf from '@tensorflow/tfjs';
 
