@@ -18,6 +18,14 @@ export function convInfo(xShape: number[], filterShape: number[], a: ConvAttrs):
   return tf.backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, a.strides, 1, a.pad, a.dimRoundingMode);
 }
 
+/** The columns j in [lo, hi) of a row of length `size` whose index j·stride + shift lies in
+ *  [0, limit). */
+export function validRange(size: number, stride: number, shift: number, limit: number): [number, number] {
+  const lo = Math.min(size, Math.max(0, Math.ceil(-shift / stride)));
+  const hi = Math.min(size, Math.max(lo, Math.floor((limit - 1 - shift) / stride) + 1));
+  return [lo, hi];
+}
+
 /** a × b for float32 matrices on the heap, through the backend's XNNPACK path. */
 export function matMul(backend: Wasm, a: Info, b: Info): Info {
   const kernel = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;

@@ -1,45 +1,49 @@
-// Conv2DBackpropFilter on wasm (missing there) as XNNPACK matrix products,
-// dW[taps·cin, cout] = Σ_chunks colsᵀ[taps·cin, pixels] × dy[pixels, cout], with the transposed
-// patch matrix built in place on the backend's heap from rows of x transposed to channels first.
-// The batch is taken in chunks so that the patch matrix stays under PATCH_BYTES (over the whole
-// batch it is 231 MB for a 28x28 conv net at batch 64); one patch buffer serves every chunk.
+// Conv2DBackpropFilter on wasm (missing there) as XNNPACK matrix products summed over batch
+// chunks, in one of two forms, each a copy of the smaller side only:
+//  - by patches: dW[taps·cin, cout] = colsᵀ[taps·cin, pixels] × dy[pixels, cout], the transposed
+//    patch matrix of x built from rows of x transposed to channels first;
+//  - by shifted gradients (stride 1, cout < cin): dWᵀ[taps·cout, cin] = S[taps·cout, x pixels] ×
+//    x[x pixels, cin], where row (tap, co) of S is dy's channel co moved onto the input pixels
+//    that tap reads. x is used in place; with one output channel S is 9 rows.
+// The batch is taken in chunks so that the copied matrix stays under `limits.copyBytes` (over the
+// whole batch the patch matrix is 231 MB for a 28x28 conv net at batch 64).
 import type * as tf from '@tensorflow/tfjs';
-import { type Conv, type ConvAttrs, convInfo, matMul } from './wasm-conv-common';
-import { type Info, type Wasm, alloc, f32, free, reshaped, transposedCopy } from './wasm-heap';
+import { type Conv, type ConvAttrs, convInfo, matMul, validRange } from './wasm-conv-common';
+import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
-/** The output columns ow whose tap kw lands inside the input row: [lo, hi). */
-function validColumns(c: Conv, kw: number): [number, number] {
-  const { strideWidth: s, inWidth: W, outWidth: OW } = c;
-  const shift = kw - c.padInfo.left;
-  const lo = Math.min(OW, Math.max(0, Math.ceil(-shift / s)));
-  const hi = Math.min(OW, Math.max(lo, Math.floor((W - 1 - shift) / s) + 1));
-  return [lo, hi];
+/** The budget of the copied matrix, in bytes (a setting so tests can force several chunks). */
+export const limits = { copyBytes: 32 << 20 };
+
+/** dst[d + j] for j in [0, n): src[s + (j − lo)·stride] for j in [lo, hi), else 0. Long unit-stride
+ *  runs are copied natively; short rows are cheaper in plain loops than in native calls. */
+function paddedRow(dst: Float32Array, d: number, n: number, lo: number, hi: number, src: Float32Array, s: number, stride: number): void {
+  let j = 0;
+  for (; j < lo; j++) dst[d + j] = 0;
+  if (stride === 1 && hi - lo >= 64) {
+    dst.set(src.subarray(s, s + hi - lo), d + lo);
+    j = hi;
+  }
+  for (; j < hi; j++, s += stride) dst[d + j] = src[s];
+  for (; j < n; j++) dst[d + j] = 0;
 }
 
-/** The patch matrix's budget, in bytes. */
-export const PATCH_BYTES = 32 << 20;
-
 /** cols[(kh, kw, ci), (b − b0, oh, ow)] = x[b, oh·s + kh − padTop, ow·s + kw − padLeft, ci] for
- *  b in [b0, b0 + nb), 0 outside, copied by rows from xT[ci, (b, h, w)] = x[b, h, w, ci]. */
-function im2colT(xT: Float32Array, c: Conv, b0: number, nb: number, cols: Float32Array): void {
-  const { batchSize: B, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = c;
+ *  b in [b0, b0 + nb), 0 outside, copied by rows from xT[ci · stride + (b, h, w)] = x[b, h, w, ci]. */
+function patchesT(xT: Float32Array, stride: number, c: Conv, b0: number, nb: number, cols: Float32Array): void {
+  const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = c;
   const { inChannels: C, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = c;
   const N = nb * OH * OW;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
-      const [lo, hi] = validColumns(c, kw);
+      const [lo, hi] = validRange(OW, sw, kw - c.padInfo.left, W);
       const iw0 = lo * sw + kw - c.padInfo.left;
       let d = (kh * KW + kw) * C * N;
       for (let ci = 0; ci < C; ci++) {
         for (let b = b0; b < b0 + nb; b++) {
           for (let oh = 0; oh < OH; oh++, d += OW) {
             const ih = oh * sh + kh - c.padInfo.top;
-            let ow = 0;
-            if (ih >= 0 && ih < H) {
-              for (; ow < lo; ow++) cols[d + ow] = 0;
-              for (let s = ((ci * B + b) * H + ih) * W + iw0; ow < hi; ow++, s += sw) cols[d + ow] = xT[s];
-            }
-            for (; ow < OW; ow++) cols[d + ow] = 0;
+            const inside = ih >= 0 && ih < H;
+            paddedRow(cols, d, OW, inside ? lo : OW, hi, xT, ci * stride + (b * H + ih) * W + iw0, sw);
           }
         }
       }
@@ -47,43 +51,107 @@ function im2colT(xT: Float32Array, c: Conv, b0: number, nb: number, cols: Float3
   }
 }
 
-export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const wasm = backend as Wasm;
-  const { x, dy } = inputs as { x: Info; dy: Info };
-  const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
-  const c = convInfo(x.shape, a.filterShape, a);
-  const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const P = c.outHeight * c.outWidth;
-  const B = c.batchSize;
-  const chunk = Math.max(1, Math.min(B, Math.floor(PATCH_BYTES / (4 * K * P))));
-  const cols = alloc(wasm, [K, chunk * P]);
-  const xT = transposedCopy(wasm, reshaped(x, [B * c.inHeight * c.inWidth, c.inChannels]));
-  if (chunk === B) {
-    im2colT(f32(wasm, xT), c, 0, B, f32(wasm, cols));
-    const dw = matMul(wasm, cols, reshaped(dy, [B * P, c.outChannels]));
-    free(wasm, cols, xT);
-    return reshaped(dw, a.filterShape);
+/** S[(kh, kw, co), (b − b0, ih, iw)] = dy[b, ih − kh + padTop, iw − kw + padLeft, co] for b in
+ *  [b0, b0 + nb), 0 outside dy (stride 1), copied by rows from dyT[co, (b, oh, ow)]. */
+function shiftedT(dyT: Float32Array, c: Conv, b0: number, nb: number, s: Float32Array): void {
+  const { batchSize: B, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = c;
+  const { outChannels: CO, filterHeight: KH, filterWidth: KW } = c;
+  let d = 0;
+  for (let kh = 0; kh < KH; kh++) {
+    for (let kw = 0; kw < KW; kw++) {
+      const shift = c.padInfo.left - kw;
+      const [lo, hi] = validRange(W, 1, shift, OW);
+      for (let co = 0; co < CO; co++) {
+        for (let b = b0; b < b0 + nb; b++) {
+          for (let ih = 0; ih < H; ih++, d += W) {
+            const oh = ih - kh + c.padInfo.top;
+            const inside = oh >= 0 && oh < OH;
+            paddedRow(s, d, W, inside ? lo : W, hi, dyT, ((co * B + b) * OH + oh) * OW + lo + shift, 1);
+          }
+        }
+      }
+    }
   }
-  let dw: Info | null = null;
+}
+
+/** Σ over batch chunks of copied[rows, chunk pixels] × operand[chunk pixels, cols]: `fill` writes a
+ *  chunk's copied matrix, `operand` is the tensor whose rows (batch-major, `perImage` rows per
+ *  image) are the right-hand side. */
+function sumOverChunks(
+  wasm: Wasm,
+  c: Conv,
+  rows: number,
+  perImage: number,
+  operand: Info,
+  fill: (b0: number, nb: number, into: Float32Array) => void,
+): Info {
+  const B = c.batchSize;
+  const cols = operand.shape[1];
+  const chunk = Math.max(1, Math.min(B, Math.floor(limits.copyBytes / (4 * rows * perImage))));
+  const copied = alloc(wasm, [rows, chunk * perImage]);
+  let sum: Info | null = null;
   for (let b0 = 0; b0 < B; b0 += chunk) {
     const nb = Math.min(chunk, B - b0);
-    const part = reshaped(cols, [K, nb * P]);
-    im2colT(f32(wasm, xT), c, b0, nb, f32(wasm, part));
-    // A fresh tensor per chunk for this chunk's rows of dy (small), not one rewritten buffer: the
-    // backend may keep XNNPACK's packed right-hand operand keyed by tensor id.
-    const rows = nb * P * c.outChannels;
-    const dyPart = alloc(wasm, [nb * P, c.outChannels]);
-    f32(wasm, dyPart).set(f32(wasm, dy).subarray(b0 * P * c.outChannels, b0 * P * c.outChannels + rows));
-    const product = matMul(wasm, part, dyPart);
-    free(wasm, dyPart);
-    if (dw == null) dw = product;
+    const part = reshaped(copied, [rows, nb * perImage]);
+    fill(b0, nb, f32(wasm, part));
+    if (nb === B) {
+      sum = matMul(wasm, part, operand);
+      break;
+    }
+    // A fresh tensor per chunk for the operand's rows, not one rewritten buffer: the backend may
+    // keep XNNPACK's packed right-hand operand keyed by tensor id.
+    const slice = alloc(wasm, [nb * perImage, cols]);
+    f32(wasm, slice).set(f32(wasm, operand).subarray(b0 * perImage * cols, (b0 + nb) * perImage * cols));
+    const product = matMul(wasm, part, slice);
+    free(wasm, slice);
+    if (sum == null) sum = product;
     else {
-      const acc = f32(wasm, dw);
+      const acc = f32(wasm, sum);
       const add = f32(wasm, product);
       for (let i = 0; i < acc.length; i++) acc[i] += add[i];
       free(wasm, product);
     }
   }
-  free(wasm, cols, xT);
-  return reshaped(dw!, a.filterShape);
+  free(wasm, copied);
+  return sum!;
+}
+
+function byPatches(wasm: Wasm, x: Info, dy: Info, c: Conv): Info {
+  const K = c.filterHeight * c.filterWidth * c.inChannels;
+  const P = c.outHeight * c.outWidth;
+  const rows = reshaped(x, [c.batchSize * c.inHeight * c.inWidth, c.inChannels]);
+  const xT = c.inChannels === 1 ? rows : transposedCopy(wasm, rows, true);
+  const stride = xT.shape[1];
+  const dw = sumOverChunks(wasm, c, K, P, reshaped(dy, [c.batchSize * P, c.outChannels]), (b0, nb, into) =>
+    patchesT(f32(wasm, xT), stride, c, b0, nb, into));
+  if (xT !== rows) free(wasm, xT);
+  return dw;
+}
+
+function byShiftedGradients(wasm: Wasm, x: Info, dy: Info, c: Conv): Info {
+  const { filterHeight: KH, filterWidth: KW, inChannels: CI, outChannels: CO } = c;
+  const pixels = c.inHeight * c.inWidth;
+  const dyRows = reshaped(dy, [c.batchSize * c.outHeight * c.outWidth, CO]);
+  const dyT = CO === 1 ? dyRows : transposedCopy(wasm, dyRows);
+  const dwT = sumOverChunks(wasm, c, KH * KW * CO, pixels, reshaped(x, [c.batchSize * pixels, CI]), (b0, nb, into) =>
+    shiftedT(f32(wasm, dyT), c, b0, nb, into));
+  if (CO === 1) return dwT;
+  free(wasm, dyT);
+  // dWᵀ[(tap, co), ci] → dW[(tap, ci), co], one tap at a time.
+  const dw = alloc(wasm, [KH * KW * CI, CO]);
+  const [src, dst] = [f32(wasm, dwT), f32(wasm, dw)];
+  for (let t = 0; t < KH * KW; t++) {
+    transpose2d(src.subarray(t * CO * CI, (t + 1) * CO * CI), CO, CI, dst.subarray(t * CI * CO));
+  }
+  free(wasm, dwT);
+  return dw;
+}
+
+export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const wasm = backend as Wasm;
+  const { x, dy } = inputs as { x: Info; dy: Info };
+  const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
+  const c = convInfo(x.shape, a.filterShape, a);
+  const shifted = c.strideHeight === 1 && c.strideWidth === 1 && c.outChannels < c.inChannels;
+  return reshaped(shifted ? byShiftedGradients(wasm, x, dy, c) : byPatches(wasm, x, dy, c), a.filterShape);
 };

@@ -1,11 +1,17 @@
 // Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D):
 // dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase (the sub-pixel split). Rows
 // ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
-// convolved with those taps, flipped and with the channel axes swapped. Explicit pads so wide
-// that a phase would need negative padding fall back to dy × filterᵀ, scattered back to pixels.
+// convolved with those taps, flipped and with the channel axes swapped. With fewer than four
+// input channels (images) those Conv2Ds have too few output channels for XNNPACK to be fast, and
+// explicit pads so wide that a phase would need negative padding do not fit them: both take
+// dy × filterᵀ, scattered back to pixels (col2im).
 import type * as tf from '@tensorflow/tfjs';
-import { type Conv, type ConvAttrs, conv2d, convInfo, matMul } from './wasm-conv-common';
+import { type Conv, type ConvAttrs, conv2d, convInfo, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
+
+/** Below this many input channels dx is one matrix product and a scatter: at 1 to 3 channels
+ *  1.2 to 4.5 times faster than the phase Conv2Ds, even at 4 (BENCHMARKS.md, 2026-11-27). */
+const FEW_CHANNELS = 4;
 
 /** Phase r of one axis: dx indices r, r + stride, ... (count of them), fed by the taps
  *  first, first + stride, ... (taps of them) through a Conv2D padded by before / after. */
@@ -90,24 +96,31 @@ function bySubPixelConvs(wasm: Wasm, dy: Info, filter: Info, c: Conv, rows: Phas
 function col2im(cols: Float32Array, c: Conv, dx: Float32Array): void {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = c;
+  const { top, left } = c.padInfo;
   const K = KH * KW * C;
+  const step = sw * C;
+  // Per tap kw, the output columns [lo, hi) that land inside dx (typed arrays: no destructuring).
+  const lows = new Int32Array(KW);
+  const highs = new Int32Array(KW);
+  for (let kw = 0; kw < KW; kw++) [lows[kw], highs[kw]] = validRange(OW, sw, kw - left, W);
   dx.fill(0);
   for (let b = 0; b < B; b++) {
     for (let oh = 0; oh < OH; oh++) {
       for (let kh = 0; kh < KH; kh++) {
-        const ih = oh * sh + kh - c.padInfo.top;
+        const ih = oh * sh + kh - top;
         if (ih < 0 || ih >= H) continue;
-        const row = (b * H + ih) * W;
-        for (let ow = 0; ow < OW; ow++) {
-          // Taps kw = lo..hi-1 land on consecutive input columns: one contiguous run.
-          const iw0 = ow * sw - c.padInfo.left;
-          const lo = Math.max(0, -iw0);
-          const hi = Math.min(KW, W - iw0);
-          if (hi <= lo) continue;
-          let d = (row + iw0 + lo) * C;
-          let s = ((b * OH + oh) * OW + ow) * K + (kh * KW + lo) * C;
-          const end = s + (hi - lo) * C;
-          while (s < end) dx[d++] += cols[s++];
+        for (let kw = 0; kw < KW; kw++) {
+          const lo = lows[kw];
+          const hi = highs[kw];
+          let d = ((b * H + ih) * W + lo * sw + kw - left) * C;
+          let s = ((b * OH + oh) * OW + lo) * K + (kh * KW + kw) * C;
+          if (C === 1) {
+            for (let ow = lo; ow < hi; ow++, d += step, s += K) dx[d] += cols[s];
+            continue;
+          }
+          for (let ow = lo; ow < hi; ow++, d += step, s += K) {
+            for (let ci = 0; ci < C; ci++) dx[d + ci] += cols[s + ci];
+          }
         }
       }
     }
@@ -133,5 +146,5 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const rows = phases(c.inHeight, c.outHeight, c.filterHeight, c.strideHeight, c.padInfo.top);
   const cols = phases(c.inWidth, c.outWidth, c.filterWidth, c.strideWidth, c.padInfo.left);
   const padded = [...rows, ...cols].every((p) => p.taps === 0 || (p.before >= 0 && p.after >= 0));
-  return padded ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byMatMul(wasm, dy, filter, c);
+  return padded && c.inChannels >= FEW_CHANNELS ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byMatMul(wasm, dy, filter, c);
 };
