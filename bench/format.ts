@@ -52,7 +52,7 @@ export function profileText(p: ProfileRecord, top: number): string {
 }
 
 export function gflopsText(g: GflopsRecord): string {
-  const head = `convolutions of one ${g.spec} step on ${g.backend}, batch ${g.batch}, each timed alone (best of 7) against matMul of ` +
+  const head = `convolutions of one ${g.spec} step on ${g.backend}, batch ${g.batch}, each timed alone on fresh inputs (best of 7) against matMul of ` +
     `its im2col sizes (matMul 1024x1024x1024: ${f(g.matmul_1024_gflops)} GFLOP/s)`;
   const rows = g.convs.map((c) => [
     c.kernel,

@@ -137,7 +137,10 @@ function geometry(call: KernelCall): Geometry | null {
   return null;
 }
 
-/** Runs the kernel once on the given inputs; returns its ms (outputs read back and freed). */
+/** Runs the kernel once on the given inputs; returns its ms. The wasm, cpu and tensorflow
+ *  backends run kernels synchronously, so the call's time is the kernel's; the output is not read
+ *  back, which would add a copy that grows with its size (6.5 ms for a 2 MB filter gradient) and
+ *  that a training step never makes. */
 function runConv(name: string, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor; dy: tf.Tensor; bias: tf.Tensor }): number {
   const base = { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: 1 };
   const t0 = performance.now();
@@ -151,7 +154,6 @@ function runConv(name: string, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor
   } else {
     out = tf.engine().runKernel(name, { x: t.x, filter: t.filter }, base) as tf.Tensor;
   }
-  out.dataSync();
   const ms = performance.now() - t0;
   out.dispose();
   return ms;
@@ -160,7 +162,6 @@ function runConv(name: string, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor
 function runMatMul(a: tf.Tensor, b: tf.Tensor): number {
   const t0 = performance.now();
   const c = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
-  c.dataSync();
   const ms = performance.now() - t0;
   c.dispose();
   return ms;
@@ -178,7 +179,8 @@ export function timeMatMul(m: number, k: number, n: number, runs = 5): number {
 /**
  * Each distinct convolution of the profiled steps, timed alone on the current backend against a
  * matMul of its im2col sizes (m = batch·output pixels, k = taps·input channels, n = output
- * channels; the same 2·m·k·n FLOPs), alternating the two `runs` times and keeping the best of
+ * channels; the same 2·m·k·n FLOPs), on fresh inputs each time, alternating the two `runs` times
+ * and keeping the best of
  * each: on a shared machine the best is the least disturbed.
  */
 export function convRates(steps: ProfiledStep[], runs = 7): ConvRate[] {
@@ -200,17 +202,27 @@ export function convRates(steps: ProfiledStep[], runs = 7): ConvRate[] {
     const k = g.filter[0] * g.filter[1] * g.filter[2];
     const n = g.filter[3];
     const gflop = (2 * m * k * n) / 1e9;
-    const t = { x: tf.randomNormal(g.x), filter: tf.randomNormal(g.filter), dy: tf.randomNormal(g.dy), bias: tf.zeros([n]) };
-    const [a, b] = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
-    runConv(grp.call.name, g, t);
-    runMatMul(a, b);
     const convMs: number[] = [];
     const mmMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      convMs.push(runConv(grp.call.name, g, t));
-      mmMs.push(runMatMul(a, b));
+    // Fresh inputs for every run, as in a training step: XNNPACK packs a product's right-hand
+    // operand (2.5 to 5 ns per element here) and the backend keeps it while that tensor lives, so
+    // repeating a tensor would time the kernels without the packing a step pays.
+    // Copies made by a backend kernel (Add), not new random values: those leave the JavaScript
+    // heap garbage whose collection would land inside the timed calls.
+    const base = { x: tf.randomNormal(g.x), filter: tf.randomNormal(g.filter), dy: tf.randomNormal(g.dy), a: tf.randomNormal([m, k]), b: tf.randomNormal([k, n]) };
+    const copy = (x: tf.Tensor): tf.Tensor => tf.add(x, 0);
+    for (let i = 0; i <= runs; i++) {
+      const t = { x: copy(base.x), filter: copy(base.filter), dy: copy(base.dy), bias: tf.zeros([n]) };
+      const [a, b] = [copy(base.a), copy(base.b)];
+      const [conv, mm] = [runConv(grp.call.name, g, t), runMatMul(a, b)];
+      if (i > 0) {
+        // The first run warms up.
+        convMs.push(conv);
+        mmMs.push(mm);
+      }
+      tf.dispose([t.x, t.filter, t.dy, t.bias, a, b]);
     }
-    tf.dispose([t.x, t.filter, t.dy, t.bias, a, b]);
+    tf.dispose(Object.values(base));
     const ms = Math.min(...convMs);
     const mm = Math.min(...mmMs);
     rates.push({

@@ -7,7 +7,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { limits } from '../runtime/backend/wasm-conv-filter';
+import { limits } from '../runtime/backend/wasm-conv-common';
 import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
 
 const TOLERANCE = 1e-4;
@@ -61,6 +61,17 @@ async function compare(what: string, f: () => tf.Tensor[]): Promise<void> {
   assertClose(actual, expected, what);
 }
 
+/** compare() with some of the kernels' size settings changed, restored afterwards. */
+async function compareWith(settings: Partial<typeof limits>, what: string, f: () => tf.Tensor[]): Promise<void> {
+  const saved = { ...limits };
+  Object.assign(limits, settings);
+  try {
+    await compare(what, f);
+  } finally {
+    Object.assign(limits, saved);
+  }
+}
+
 before(async () => {
   registerTrainingKernels();
   registerTrainingKernels();
@@ -79,13 +90,14 @@ describe('wasm training kernels match the cpu backend', () => {
     { strides: 2, pad: 'same', kernel: 1 },
     { strides: 1, pad: [[0, 0], [3, 4], [2, 3], [0, 0]], kernel: 3 }, // wider than the kernel
   ];
-  // [in, out] channels: each picks a different way to each gradient (runtime/backend/wasm-conv-*.ts):
-  // few input channels take dx as one matrix product, more take it per output phase; fewer output
-  // than input channels at stride 1 take dW from shifted gradients, otherwise from patches.
+  // [in, out] channels, and whether dy counts as few pixels: each combination takes a different
+  // form of a gradient (runtime/backend/wasm-conv-*.ts). dx: by matMul below 4 input channels,
+  // else by filter product for few pixels, else by phase Conv2Ds. dW: from shifted gradients at
+  // stride 1 with fewer output than input channels, else from patches.
   const channelCases = [[3, 5], [6, 2], [5, 1]];
-  for (const { strides, pad, kernel } of convCases) for (const [ci, co] of channelCases) {
-    test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels: forward and both gradients`, () =>
-      compare('conv2d', () => {
+  for (const { strides, pad, kernel } of convCases) for (const [ci, co] of channelCases) for (const few of [true, false]) {
+    test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels${few ? ', few pixels' : ''}: forward and both gradients`, () =>
+      compareWith({ filterProductPixels: few ? Infinity : 0 }, 'conv2d', () => {
         const x = tensor([2, 9, 7, ci], 1) as tf.Tensor4D;
         const w = tensor([kernel, kernel, ci, co], 2) as tf.Tensor4D;
         const f = (a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad);
@@ -96,9 +108,9 @@ describe('wasm training kernels match the cpu backend', () => {
   }
 
   for (const stride of [1, 2] as const) {
-    for (const pad of ['same', 'valid'] as const) for (const out of [3, 5]) {
-      test(`conv2dTranspose stride ${stride} ${pad}, 6 -> ${out} channels: forward and both gradients`, () =>
-        compare('conv2dTranspose', () => {
+    for (const pad of ['same', 'valid'] as const) for (const out of [3, 5]) for (const few of [true, false]) {
+      test(`conv2dTranspose stride ${stride} ${pad}, 6 -> ${out} channels${few ? ', few pixels' : ''}: forward and both gradients`, () =>
+        compareWith({ filterProductPixels: few ? Infinity : 0 }, 'conv2dTranspose', () => {
           const x = tensor([2, 4, 5, 6], 4) as tf.Tensor4D;
           const w = tensor([4, 4, out, 6], 5) as tf.Tensor4D;
           const outShape: [number, number, number, number] = pad === 'same'
@@ -133,22 +145,16 @@ describe('wasm training kernels match the cpu backend', () => {
       tf.cast(tf.tile(tf.greater(tensor([2, 3], 35), 0), [3, 1]), 'float32'),
     ]));
 
-  test('conv2d filter gradient in batch chunks (both forms) equals the cpu backend', async () => {
-    const budget = limits.copyBytes;
-    limits.copyBytes = 4 * 9 * 3 * 9 * 7 * 2; // about two images of patches per chunk
-    try {
-      for (const [ci, co] of [[3, 5], [6, 2]]) {
-        await compare(`chunked filter gradient ${ci} -> ${co}`, () => {
-          const x = tensor([5, 9, 7, ci], 40) as tf.Tensor4D;
-          const w = tensor([3, 3, ci, co], 41) as tf.Tensor4D;
-          const r = tensor([5, 9, 7, co], 42);
-          return [tf.grad((b) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, 'same'), r)))(w)];
-        });
-      }
-    } finally {
-      limits.copyBytes = budget;
-    }
-  });
+  for (const [ci, co] of [[3, 5], [6, 2]]) {
+    test(`conv2d filter gradient in batch chunks, ${ci} -> ${co} channels`, () =>
+      // About two images of the copied matrix per chunk: three chunks.
+      compareWith({ copyBytes: 4 * 9 * 3 * 9 * 7 * 2 }, 'chunked filter gradient', () => {
+        const x = tensor([5, 9, 7, ci], 40) as tf.Tensor4D;
+        const w = tensor([3, 3, ci, co], 41) as tf.Tensor4D;
+        const r = tensor([5, 9, 7, co], 42);
+        return [tf.grad((b) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, 'same'), r)))(w)];
+      }));
+  }
 
   test('upSampling2d gradient', () =>
     compare('upsampling', () => {

@@ -1,11 +1,17 @@
 // selectBackend (runtime/backend/select.ts): the automatic fallback (tfjs-node absent → wasm),
-// the override by argument and by GANSPEC_BACKEND, and one-line UserErrors for bad names.
+// the override by argument and by GANSPEC_BACKEND, one-line UserErrors for bad names, and wasm on
+// every core (GANSPEC_THREADS), training exactly as on one thread, with processes that exit.
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../runtime/errors';
 import { selectBackend } from '../runtime/backend/select';
+import { runCli, tempDir } from './helpers';
 
 const installed = (pkg: string): boolean => {
   try {
@@ -19,13 +25,16 @@ const nodeAbsent = !installed('@tensorflow/tfjs-node') && !installed('@tensorflo
 
 afterEach(() => {
   delete process.env.GANSPEC_BACKEND;
+  delete process.env.GANSPEC_THREADS;
 });
 
-test('without tfjs-node, the default is wasm', { skip: !nodeAbsent && 'tfjs-node is installed' }, async () => {
+test('without tfjs-node, the default is wasm, on every core', { skip: !nodeAbsent && 'tfjs-node is installed' }, async () => {
   delete process.env.GANSPEC_BACKEND;
   const description = await selectBackend();
-  assert.match(description, /^wasm \(tfjs \d+\.\d+, \d+ threads?\)$/);
+  const cores = os.availableParallelism();
+  assert.equal(description, `wasm (tfjs ${tf.version.tfjs.split('.').slice(0, 2).join('.')}, ${cores} thread${cores === 1 ? '' : 's'})`);
   assert.equal(tf.getBackend(), 'wasm');
+  assert.equal(getThreadsCount(), cores);
 });
 
 test('a requested backend overrides the default', async () => {
@@ -58,4 +67,30 @@ test('an unknown name is a one-line UserError listing the valid names', async ()
 test('an unloadable requested backend is a one-line UserError', { skip: !nodeAbsent && 'tfjs-node is installed' }, async () => {
   await assert.rejects(selectBackend('node'), oneLineUserError(/backend 'node' is not available: @tensorflow\/tfjs-node did not load/));
   await assert.rejects(selectBackend('node-gpu'), oneLineUserError(/@tensorflow\/tfjs-node-gpu did not load/));
+});
+
+test('GANSPEC_THREADS must be a positive whole number', async () => {
+  for (const bad of ['0', 'two', '1.5', '-2']) {
+    process.env.GANSPEC_THREADS = bad;
+    await assert.rejects(selectBackend('wasm'), (e: unknown) => {
+      assert.ok(e instanceof UserError);
+      assert.equal(e.message, `GANSPEC_THREADS must be a positive whole number, not '${bad}'`);
+      return true;
+    });
+  }
+});
+
+test('on 1 and on 2 wasm threads a run trains to the same losses, and the process exits', () => {
+  const dir = tempDir('threads');
+  const losses = (threads: string): string => {
+    const out = join(dir, `threads-${threads}`);
+    const args = ['specs/dcgan.yaml', '--steps', '3', '--batch', '4', '--seed', '7', '--out', out];
+    const r = runCli('gan-train', args, { GANSPEC_THREADS: threads });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`backend: wasm \\(tfjs [\\d.]+, ${threads} threads?\\)`));
+    return readFileSync(join(out, 'losses.jsonl'), 'utf8');
+  };
+  const one = losses('1');
+  assert.equal(one.trim().split('\n').length, 3);
+  assert.equal(losses('2'), one);
 });

@@ -35,8 +35,13 @@ export async function compiledTrainer(spec: string, overrides: string[], dir: st
   return mod.trainer;
 }
 
-/** Runs one of the package's CLIs (bin/<name>.js) to completion. */
-export function runCli(name: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [join('bin', `${name}.js`), ...args], { encoding: 'utf8', env: { ...process.env, GANSPEC_BACKEND: 'wasm' } });
+/** Runs one of the package's CLIs (bin/<name>.js) to completion, on wasm unless `env` says
+ *  otherwise; a process that has not exited after two minutes is killed (status null). */
+export function runCli(name: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join('bin', `${name}.js`), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, GANSPEC_BACKEND: 'wasm', ...env },
+    timeout: 120_000,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,5 +1,5 @@
-// Probe: the DCGAN convolutions that ran below half of matMul's GFLOP/s (BENCHMARKS.md), timed
-// alone against a matMul of their im2col sizes, best of 15 alternating runs.
+// Probe: the DCGAN convolutions that ran below half of matMul's GFLOP/s on 2026-11-26
+// (BENCHMARKS.md), timed alone against a matMul of their im2col sizes, best of 15 alternating runs.
 //
 //   node --import tsx bench/probes/slow-convs.ts
 import * as tf from '@tensorflow/tfjs';
@@ -17,8 +17,7 @@ const CASES: Case[] = [
 
 function time(f: () => tf.Tensor): number {
   const t0 = performance.now();
-  const out = f();
-  out.dataSync();
+  const out = f(); // synchronous on wasm: no read-back (as in bench/profile.ts)
   const ms = performance.now() - t0;
   out.dispose();
   return ms;

@@ -8,11 +8,8 @@
 // The batch is taken in chunks so that the copied matrix stays under `limits.copyBytes` (over the
 // whole batch the patch matrix is 231 MB for a 28x28 conv net at batch 64).
 import type * as tf from '@tensorflow/tfjs';
-import { type Conv, type ConvAttrs, convInfo, matMul, validRange } from './wasm-conv-common';
+import { type Conv, type ConvAttrs, convInfo, limits, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
-
-/** The budget of the copied matrix, in bytes (a setting so tests can force several chunks). */
-export const limits = { copyBytes: 32 << 20 };
 
 /** dst[d + j] for j in [0, n): src[s + (j − lo)·stride] for j in [lo, hi), else 0. Long unit-stride
  *  runs are copied natively; short rows are cheaper in plain loops than in native calls. */

@@ -1,16 +1,19 @@
-// Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D):
-// dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase (the sub-pixel split). Rows
-// ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
-// convolved with those taps, flipped and with the channel axes swapped. With fewer than four
-// input channels (images) those Conv2Ds have too few output channels for XNNPACK to be fast, and
-// explicit pads so wide that a phase would need negative padding do not fit them: both take
-// dy × filterᵀ, scattered back to pixels (col2im).
+// Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D), in
+// one of three forms:
+//  - by sub-pixel Conv2Ds: dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase. Rows
+//    ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
+//    convolved with those taps, flipped and with the channel axes swapped;
+//  - by filter product, for few pixels (a generator's bottleneck at batch 1, where the filters
+//    are far larger than dy): colsᵀ = filter × dyᵀ, the filter read in place, scattered to dx;
+//  - by matMul, for fewer than four input channels (images: the phase Conv2Ds would have too few
+//    output channels for XNNPACK to be fast) and explicit pads so wide that a phase would need
+//    negative padding: cols = dy × filterᵀ, scattered to dx.
 import type * as tf from '@tensorflow/tfjs';
-import { type Conv, type ConvAttrs, conv2d, convInfo, matMul, validRange } from './wasm-conv-common';
+import { type Conv, type ConvAttrs, conv2d, convInfo, limits, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
-/** Below this many input channels dx is one matrix product and a scatter: at 1 to 3 channels
- *  1.2 to 4.5 times faster than the phase Conv2Ds, even at 4 (BENCHMARKS.md, 2026-11-27). */
+/** Below this many input channels the matMul form is 1.2 to 4.5 times faster than the phase
+ *  Conv2Ds; at 4 they are about even (BENCHMARKS.md, 2026-11-27). */
 const FEW_CHANNELS = 4;
 
 /** Phase r of one axis: dx indices r, r + stride, ... (count of them), fed by the taps
@@ -92,12 +95,13 @@ function bySubPixelConvs(wasm: Wasm, dy: Info, filter: Info, c: Conv, rows: Phas
   return dx;
 }
 
-/** dx[b, oh·s + kh − padTop, ow·s + kw − padLeft, ci] += cols[(b, oh, ow), (kh, kw, ci)]. */
-function col2im(cols: Float32Array, c: Conv, dx: Float32Array): void {
+/** dx[b, oh·s + kh − padTop, ow·s + kw − padLeft, ci] += cols at (pixel (b, oh, ow), column
+ *  (kh, kw, ci)), the element p·pixelStride + k·columnStride: cols [pixels, taps·cin] or its
+ *  transpose. */
+function col2im(cols: Float32Array, pixelStride: number, columnStride: number, c: Conv, dx: Float32Array): void {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
   const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = c;
   const { top, left } = c.padInfo;
-  const K = KH * KW * C;
   const step = sw * C;
   // Per tap kw, the output columns [lo, hi) that land inside dx (typed arrays: no destructuring).
   const lows = new Int32Array(KW);
@@ -113,13 +117,13 @@ function col2im(cols: Float32Array, c: Conv, dx: Float32Array): void {
           const lo = lows[kw];
           const hi = highs[kw];
           let d = ((b * H + ih) * W + lo * sw + kw - left) * C;
-          let s = ((b * OH + oh) * OW + lo) * K + (kh * KW + kw) * C;
+          let s = ((b * OH + oh) * OW + lo) * pixelStride + (kh * KW + kw) * C * columnStride;
           if (C === 1) {
-            for (let ow = lo; ow < hi; ow++, d += step, s += K) dx[d] += cols[s];
+            for (let ow = lo; ow < hi; ow++, d += step, s += pixelStride) dx[d] += cols[s];
             continue;
           }
-          for (let ow = lo; ow < hi; ow++, d += step, s += K) {
-            for (let ci = 0; ci < C; ci++) dx[d + ci] += cols[s + ci];
+          for (let ow = lo; ow < hi; ow++, d += step, s += pixelStride) {
+            for (let ci = 0, t = s; ci < C; ci++, t += columnStride) dx[d + ci] += cols[t];
           }
         }
       }
@@ -127,14 +131,28 @@ function col2im(cols: Float32Array, c: Conv, dx: Float32Array): void {
   }
 }
 
+/** cols = dy × filterᵀ [pixels, taps·cin] (a copy of the filter transposed), scattered to dx. */
 function byMatMul(wasm: Wasm, dy: Info, filter: Info, c: Conv): Info {
-  const N = c.batchSize * c.outHeight * c.outWidth;
+  const P = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
   const filterT = transposedCopy(wasm, reshaped(filter, [K, c.outChannels]));
-  const cols = matMul(wasm, reshaped(dy, [N, c.outChannels]), filterT);
+  const cols = matMul(wasm, reshaped(dy, [P, c.outChannels]), filterT);
   const dx = alloc(wasm, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
-  col2im(f32(wasm, cols), c, f32(wasm, dx));
+  col2im(f32(wasm, cols), K, 1, c, f32(wasm, dx));
   free(wasm, filterT, cols);
+  return dx;
+}
+
+/** colsᵀ = filter × dyᵀ [taps·cin, pixels], scattered to dx: the filter is read in place, only dy
+ *  (few pixels) is copied. */
+function byFilterProduct(wasm: Wasm, dy: Info, filter: Info, c: Conv): Info {
+  const P = c.batchSize * c.outHeight * c.outWidth;
+  const K = c.filterHeight * c.filterWidth * c.inChannels;
+  const dyT = transposedCopy(wasm, reshaped(dy, [P, c.outChannels]));
+  const colsT = matMul(wasm, reshaped(filter, [K, c.outChannels]), dyT);
+  const dx = alloc(wasm, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
+  col2im(f32(wasm, colsT), 1, P, c, f32(wasm, dx));
+  free(wasm, dyT, colsT);
   return dx;
 }
 
@@ -143,8 +161,10 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
   const c = convInfo(a.inputShape, filter.shape, a);
+  if (c.inChannels < FEW_CHANNELS) return byMatMul(wasm, dy, filter, c);
+  if (c.batchSize * c.outHeight * c.outWidth <= limits.filterProductPixels) return byFilterProduct(wasm, dy, filter, c);
   const rows = phases(c.inHeight, c.outHeight, c.filterHeight, c.strideHeight, c.padInfo.top);
   const cols = phases(c.inWidth, c.outWidth, c.filterWidth, c.strideWidth, c.padInfo.left);
   const padded = [...rows, ...cols].every((p) => p.taps === 0 || (p.before >= 0 && p.after >= 0));
-  return padded && c.inChannels >= FEW_CHANNELS ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byMatMul(wasm, dy, filter, c);
+  return padded ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byMatMul(wasm, dy, filter, c);
 };

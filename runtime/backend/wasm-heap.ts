@@ -11,8 +11,8 @@ export function alloc(backend: Wasm, shape: number[], dtype: tf.DataType = 'floa
   return backend.makeOutput(shape, dtype);
 }
 
-/** A float32 view of a tensor's heap memory. Take views after the last allocation: a heap
- *  growth detaches earlier ones. */
+/** A float32 view of a tensor's heap memory. Take views after the last allocation: a heap growth
+ *  detaches earlier ones (on the threaded build's shared heap they stay valid). */
 export function f32(backend: Wasm, t: Info): Float32Array {
   return backend.typedArrayFromHeap(t) as Float32Array;
 }
