@@ -5,12 +5,13 @@ import type { Info, Wasm } from './wasm-heap';
 
 export type Conv = tf.backend_util.Conv2DInfo;
 
-/** Sizes that choose between the kernels' forms (settings, so tests can force each form):
- *  `copyBytes`, the filter gradient's budget for its copied matrix (it takes the batch in chunks
- *  to stay under it); `filterProductPixels`, the number of dy pixels (batch · height · width) up
- *  to which the input gradient multiplies by the filter in place (up to 25x faster at 4 pixels
- *  and 512 channels, even at 512 pixels: BENCHMARKS.md, 2026-11-27). */
-export const limits = { copyBytes: 32 << 20, filterProductPixels: 512 };
+/** Sizes that choose between the kernels' forms (settings, so tests can force each form): the
+ *  filter gradient takes the batch in chunks to keep its copied matrix under `copyBytes` and, for
+ *  products of few rows, its right operand under `operandBytes`; `filterProductPixels` is the
+ *  number of dy pixels (batch · height · width) up to which the input gradient multiplies by the
+ *  filter in place (up to 25x faster at 4 pixels and 512 channels, even at 512 pixels:
+ *  BENCHMARKS.md, 2026-11-27). */
+export const limits = { copyBytes: 32 << 20, operandBytes: 1 << 20, filterProductPixels: 512 };
 type Shape4 = [number, number, number, number];
 
 export interface ConvAttrs {
