@@ -3,16 +3,17 @@
 //  - by sub-pixel Conv2Ds: dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase. Rows
 //    ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
 //    convolved with those taps, flipped and with the channel axes swapped;
-//  - by filter product, for few pixels (a generator's bottleneck at batch 1, where the filters
-//    are far larger than dy): colsᵀ = filter × dyᵀ, the filter read in place, scattered to dx;
-//  - by matMul, for fewer than four input channels (images: the phase Conv2Ds would have too few
-//    output channels for XNNPACK to be fast) and explicit pads so wide that a phase would need
-//    negative padding: cols = dy × filterᵀ, scattered to dx.
+//  - by one product, filter first, for few pixels (a generator's bottleneck at batch 1, where the
+//    filters are far larger than dy): colsᵀ = filter × dyᵀ, the filter read in place, scattered
+//    to dx;
+//  - by one product, dy first, for fewer than four input channels (images: the phase Conv2Ds
+//    would have too few output channels for XNNPACK to be fast) and explicit pads so wide that a
+//    phase would need negative padding: cols = dy × filterᵀ, scattered to dx.
 import type * as tf from '@tensorflow/tfjs';
 import { type Conv, type ConvAttrs, conv2d, convInfo, limits, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
-/** Below this many input channels the matMul form is 1.2 to 4.5 times faster than the phase
+/** Below this many input channels the dy-first product is 1.2 to 4.5 times faster than the phase
  *  Conv2Ds; at 4 they are about even (BENCHMARKS.md, 2026-11-27). */
 const FEW_CHANNELS = 4;
 
@@ -131,28 +132,18 @@ function col2im(cols: Float32Array, pixelStride: number, columnStride: number, c
   }
 }
 
-/** cols = dy × filterᵀ [pixels, taps·cin] (a copy of the filter transposed), scattered to dx. */
-function byMatMul(wasm: Wasm, dy: Info, filter: Info, c: Conv): Info {
+/** dx from one product, scattered to pixels: cols = dy × filterᵀ [pixels, taps·cin] (the filter
+ *  copied transposed), or with `filterFirst` colsᵀ = filter × dyᵀ [taps·cin, pixels] (the filter
+ *  read in place, dy copied transposed). */
+function byProduct(wasm: Wasm, dy: Info, filter: Info, c: Conv, filterFirst: boolean): Info {
   const P = c.batchSize * c.outHeight * c.outWidth;
   const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const filterT = transposedCopy(wasm, reshaped(filter, [K, c.outChannels]));
-  const cols = matMul(wasm, reshaped(dy, [P, c.outChannels]), filterT);
+  const [dyRows, w] = [reshaped(dy, [P, c.outChannels]), reshaped(filter, [K, c.outChannels])];
+  const copy = transposedCopy(wasm, filterFirst ? dyRows : w);
+  const cols = filterFirst ? matMul(wasm, w, copy) : matMul(wasm, dyRows, copy);
   const dx = alloc(wasm, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
-  col2im(f32(wasm, cols), K, 1, c, f32(wasm, dx));
-  free(wasm, filterT, cols);
-  return dx;
-}
-
-/** colsᵀ = filter × dyᵀ [taps·cin, pixels], scattered to dx: the filter is read in place, only dy
- *  (few pixels) is copied. */
-function byFilterProduct(wasm: Wasm, dy: Info, filter: Info, c: Conv): Info {
-  const P = c.batchSize * c.outHeight * c.outWidth;
-  const K = c.filterHeight * c.filterWidth * c.inChannels;
-  const dyT = transposedCopy(wasm, reshaped(dy, [P, c.outChannels]));
-  const colsT = matMul(wasm, reshaped(filter, [K, c.outChannels]), dyT);
-  const dx = alloc(wasm, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
-  col2im(f32(wasm, colsT), 1, P, c, f32(wasm, dx));
-  free(wasm, dyT, colsT);
+  col2im(f32(wasm, cols), filterFirst ? 1 : K, filterFirst ? P : 1, c, f32(wasm, dx));
+  free(wasm, copy, cols);
   return dx;
 }
 
@@ -161,10 +152,10 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
   const c = convInfo(a.inputShape, filter.shape, a);
-  if (c.inChannels < FEW_CHANNELS) return byMatMul(wasm, dy, filter, c);
-  if (c.batchSize * c.outHeight * c.outWidth <= limits.filterProductPixels) return byFilterProduct(wasm, dy, filter, c);
+  if (c.inChannels < FEW_CHANNELS) return byProduct(wasm, dy, filter, c, false);
+  if (c.batchSize * c.outHeight * c.outWidth <= limits.filterProductPixels) return byProduct(wasm, dy, filter, c, true);
   const rows = phases(c.inHeight, c.outHeight, c.filterHeight, c.strideHeight, c.padInfo.top);
   const cols = phases(c.inWidth, c.outWidth, c.filterWidth, c.strideWidth, c.padInfo.left);
   const padded = [...rows, ...cols].every((p) => p.taps === 0 || (p.before >= 0 && p.after >= 0));
-  return padded ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byMatMul(wasm, dy, filter, c);
+  return padded ? bySubPixelConvs(wasm, dy, filter, c, rows, cols) : byProduct(wasm, dy, filter, c, false);
 };
