@@ -17,7 +17,7 @@ trap 'rm -f "$out"' EXIT
 echo "# $(date -u +%FT%TZ), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for model in dcgan wgan-gp; do
   node bin/gan-bench.js "specs/$model.yaml" --backend "$BACKEND" --batch 32 --steps "$STEPS" --warmup 2 --json | grep '"kind":"step"' | sed 's/^{/{"impl":"ganspec",/' >>"$out"
-  "$PY" bench/pytorch_dcgan.py --model "$model" --batch 32 --threads 2 --steps "$STEPS" --warmup 2 --json >>"$out"
+  "$PY" bench/baseline/pytorch_dcgan.py --model "$model" --batch 32 --threads 2 --steps "$STEPS" --warmup 2 --json >>"$out"
 done
 "$PY" - "$out" <<'EOF'
 import json, sys

@@ -3,7 +3,7 @@
 // generated/). The first run pays for loading TypeScript; later runs show the steady cost.
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCompile } from '../compiler/cli';
+import { runCompile } from '../cli/compile';
 import { median } from './measure';
 
 export interface CompileBench {

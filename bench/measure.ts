@@ -4,10 +4,10 @@
 // interleaved, step by step in alternating order, so that a change in the machine's load (it is
 // shared) falls on all of them alike.
 import * as tf from '@tensorflow/tfjs';
-import type { DataSource } from '../runtime/data/config';
+import type { DataSource } from '../contract/data';
 import { phaseRunners, updateOnce } from '../runtime/loop/phase';
 import { buildNetworks } from '../runtime/loop/train';
-import type { AnyTrainer } from '../runtime/trainer';
+import type { AnyTrainer } from '../contract/trainer';
 
 export interface ContenderPhase {
   name: string;

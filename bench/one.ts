@@ -14,7 +14,7 @@ import { selectBackend } from '../runtime/backend/select';
 import { loadData } from '../runtime/data';
 import { UserError } from '../runtime/errors';
 import { installSeededRandom } from '../runtime/rng';
-import type { AnyTrainer } from '../runtime/trainer';
+import type { AnyTrainer } from '../contract/trainer';
 import { BASELINE_VARIANTS, kerasDcganBaseline } from './baseline/keras-dcgan';
 import { type Contender, type PhaseTiming, median, timeContenders, trainerContender } from './measure';
 import { type ConvRate, type StepProfile, convRates, profileSteps, summarise, timeMatMul } from './profile';

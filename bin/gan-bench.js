@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../bench/cli.ts');
+await import('../cli/bench.ts');

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../compiler/cli.ts');
+await import('../cli/compile.ts');

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../runtime/cli/eval.ts');
+await import('../cli/eval.ts');

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../runtime/cli/sample.ts');
+await import('../cli/sample.ts');

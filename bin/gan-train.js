@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../runtime/cli/train.ts');
+await import('../cli/train.ts');

@@ -1,6 +1,6 @@
 // The intermediate representation: plain data between `lower` and `emit`. Every node keeps the
 // JSON pointer of the spec text it came from, so generated code can point back to the spec.
-import type { DataConfig } from '../runtime/data/config';
+import type { DataConfig } from '../contract/data';
 
 export type DType = 'float32' | 'int32';
 

@@ -44,7 +44,7 @@ const FORMAT = { indentSize: 2, tabSize: 2, convertTabsToSpaces: true, ensureNew
 /** What the generated code's types depend on besides its own text. */
 function environmentDigest(): string {
   const hash = createHash('sha256');
-  const files = ['runtime/api.ts', 'runtime/trainer.ts', 'runtime/data/config.ts', ...readdirSync(join(ROOT, 'runtime/ops')).map((f) => `runtime/ops/${f}`)];
+  const files = ['runtime/api.ts', 'contract/trainer.ts', 'contract/data.ts', ...readdirSync(join(ROOT, 'runtime/ops')).map((f) => `runtime/ops/${f}`)];
   for (const f of files.sort()) hash.update(f).update(readFileSync(join(ROOT, f)));
   for (const pkg of ['typescript', 'ts-morph', '@tensorflow/tfjs']) hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}`);
   return hash.update(JSON.stringify(OPTIONS)).update(JSON.stringify(FORMAT)).digest('hex');

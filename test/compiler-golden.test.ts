@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCompile } from '../compiler/cli';
+import { runCompile } from '../cli/compile';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileSpec } from '../compiler/index';
 import { verifyModules } from '../compiler/verify';

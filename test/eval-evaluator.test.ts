@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadData } from '../runtime/data';
-import { DEFAULT_EVALUATOR_DIR, loadEvaluator, toEvaluatorInput } from '../runtime/eval/evaluator';
-import { accuracyOf } from '../runtime/eval/stats';
+import { DEFAULT_EVALUATOR_DIR, loadEvaluator, toEvaluatorInput } from '../eval/evaluator';
+import { accuracyOf } from '../eval/stats';
 import { useBackend } from './helpers';
 
 test('the committed evaluator is under 2 MB and records at least 99% test accuracy', async () => {

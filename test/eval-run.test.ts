@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadData } from '../runtime/data';
-import { evalEvery, evaluateReal, evaluateRun, type Metrics } from '../runtime/eval';
+import { evalEvery, evaluateReal, evaluateRun, type Metrics } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom, rngState } from '../runtime/rng';
-import type { AnyTrainer } from '../runtime/trainer';
+import type { AnyTrainer } from '../contract/trainer';
 import { generatedTrainer, runCli, tempDir, useBackend } from './helpers';
 
 const fast = { n: 500, referenceN: 1000, kidBlock: 250 };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { installSeededRandom } from '../runtime/rng';
-import { accuracyOf, classStats, codeStats, fid, frechetDistance, gaussianOf, kid, sqrtmSymmetric, symmetricEigen, type Gaussian } from '../runtime/eval/stats';
+import { accuracyOf, classStats, codeStats, fid, frechetDistance, gaussianOf, kid, sqrtmSymmetric, symmetricEigen, type Gaussian } from '../eval/stats';
 
 function normal(): number {
   const u = 1 - Math.random();

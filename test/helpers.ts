@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after } from 'node:test';
 import { compileSpec } from '../compiler/index';
 import { selectBackend } from '../runtime/backend/select';
-import type { AnyTrainer } from '../runtime/trainer';
+import type { AnyTrainer } from '../contract/trainer';
 
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `ganspec-${prefix}-`));

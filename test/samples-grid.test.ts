@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { gridImage } from '../runtime/samples/grid';
+import { gridImage } from '../runtime/images/grid';
 
 await tf.setBackend('cpu');
 

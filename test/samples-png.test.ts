@@ -4,7 +4,7 @@ import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { readPng, writePng } from '../runtime/samples/png';
+import { readPng, writePng } from '../runtime/images/png';
 import { UserError } from '../runtime/errors';
 
 test('grey and colour PNGs round trip exactly, leaving no temp file', async () => {

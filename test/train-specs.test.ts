@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadData } from '../runtime/data';
-import type { DataSource } from '../runtime/data/config';
+import type { DataSource } from '../contract/data';
 import { train } from '../runtime/loop/train';
-import { readPng } from '../runtime/samples/png';
+import { readPng } from '../runtime/images/png';
 import { generatedTrainer, tempDir, useBackend } from './helpers';
 
 const specs = readdirSync('specs')

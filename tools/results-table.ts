@@ -6,7 +6,7 @@
 // derived band, compared with the other domain's reference: a -> b), next to the same numbers for
 // the untrained generator (step 0) and for real training images of the reference input.
 import { readFileSync } from 'node:fs';
-import type { BandMetrics, Metrics } from '../runtime/eval';
+import type { BandMetrics, Metrics } from '../eval';
 
 interface Report {
   model: string;

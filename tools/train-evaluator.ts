@@ -1,4 +1,4 @@
-// Trains the MNIST evaluator gan-eval scores samples with (runtime/eval/evaluator.ts) and writes
+// Trains the MNIST evaluator gan-eval scores samples with (eval/evaluator.ts) and writes
 // models/mnist-evaluator/{model.json, weights.bin, meta.json}.
 //
 //   nice -n 10 npx tsx tools/train-evaluator.ts --seed 1 --epochs 4 --batch 128
@@ -19,7 +19,7 @@ import { dirIOHandler } from '../runtime/checkpoint/dir-io-handler';
 import { dilate3x3 } from '../runtime/data/dilate';
 import { mnistDir, readMnistLayout } from '../runtime/data/mnist';
 import type { ImageSet } from '../runtime/data/images';
-import { buildEvaluator, CLASSES, DEFAULT_EVALUATOR_DIR, EVAL_SIZE } from '../runtime/eval/evaluator';
+import { buildEvaluator, CLASSES, DEFAULT_EVALUATOR_DIR, EVAL_SIZE } from '../eval/evaluator';
 import { installSeededRandom } from '../runtime/rng';
 
 const argv = await yargs(hideBin(process.argv))

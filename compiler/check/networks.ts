@@ -3,7 +3,7 @@
 import { join } from '../pointer';
 import type { ResolvedNetwork } from '../resolve';
 import { closest } from '../suggest';
-import { LAYER_KINDS, type TensorType } from './layers';
+import { LAYER_KINDS, type TensorType } from '../vocabulary/layers';
 
 export interface CheckedNetwork extends ResolvedNetwork {
   /** Output type of every input and layer id. */

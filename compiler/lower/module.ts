@@ -2,7 +2,7 @@
 // layer graphs, each phase's loss and the preview as straight-line statements, and the data,
 // random inputs, optimizers and intervals as plain values.
 import type { CheckedNetwork } from '../check/networks';
-import { LAYER_KINDS } from '../check/layers';
+import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
 import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';

@@ -43,7 +43,7 @@ export function transpose2d(src: Float32Array, rows: number, cols: number, dst: 
 }
 
 /** Up to this many elements the backend's own Transpose (C++) is 4x faster than transpose2d;
- *  beyond the caches it is 2x slower (bench/probes/transpose.ts). */
+ *  beyond the caches it is 2x slower (docs/benchmarks-log.md). */
 const NATIVE_TRANSPOSE_MAX = 1 << 18;
 
 /** A copy of a float32 matrix [...1s, rows, cols] with its last two axes swapped. With `padRows`,

@@ -1,7 +1,7 @@
 // Entry point of the data runtime: turns the compiler's data config into a batch source.
 import { join, resolve } from 'node:path';
 import { UserError } from '../errors';
-import type { DataConfig, DataSource } from './config';
+import type { DataConfig, DataSource } from '../../contract/data';
 import { dilate3x3 } from './dilate';
 import { readImageFolder, type FolderImages } from './folder';
 import { readIdxImages, readIdxLabels } from './idx';
@@ -10,7 +10,7 @@ import { mnistDir, readMnistLayout } from './mnist';
 import { ringSource } from './ring';
 import { domainPairSource, imageSource, type Labels } from './sources';
 
-export type { DataConfig, DataSource } from './config';
+export type { DataConfig, DataSource } from '../../contract/data';
 
 // Relative paths in `cfg` resolve against `baseDir`.
 export async function loadData(cfg: DataConfig, baseDir: string): Promise<DataSource> {

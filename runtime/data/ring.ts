@@ -3,7 +3,7 @@
 // Points are 1x1 images with two channels (x, y); labels are the mode index.
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../errors';
-import type { DataConfig, DataSource } from './config';
+import type { DataConfig, DataSource } from '../../contract/data';
 
 export const RING = { modes: 8, radius: 2, std: 0.02 } as const;
 

@@ -2,7 +2,7 @@
 // domains (a, b). Batches draw indices uniformly at random, so they keep no iterator state.
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../errors';
-import type { DataConfig, DataSource } from './config';
+import type { DataConfig, DataSource } from '../../contract/data';
 import { checkAdaptable, imageBatch, type ImageSet } from './images';
 
 export type Labels = { values: ArrayLike<number>; classes: number };

@@ -2,7 +2,7 @@
 // (whole networks, or only the named layers of one: a head's own layers), in a fixed order:
 // optimizer state is matched to variables by position, so the order must survive a resume.
 import * as tf from '@tensorflow/tfjs';
-import type { OptimizerSettings, UpdateTarget } from '../trainer';
+import type { OptimizerSettings, UpdateTarget } from '../../contract/trainer';
 
 export function makeOptimizer(s: OptimizerSettings): tf.Optimizer {
   switch (s.kind) {

@@ -2,10 +2,10 @@
 // inputs, minimise the phase's loss over exactly the variables it updates, clip if asked.
 // Shared by the training loop and the benchmark, so both time the same work.
 import * as tf from '@tensorflow/tfjs';
-import type { DataSource } from '../data/config';
-import type { AnyTrainer, Phase } from '../trainer';
+import type { DataSource } from '../../contract/data';
+import type { AnyTrainer, Phase } from '../../contract/trainer';
 import { clipVariables, makeOptimizer, phaseVariables } from './optimizers';
-import { drawInputs } from './sample';
+import { drawInputs } from './random-inputs';
 
 export interface PhaseRunner {
   phase: Phase<Record<string, tf.LayersModel>, Record<string, tf.Tensor>, Record<string, tf.Tensor>>;

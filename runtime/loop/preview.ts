@@ -2,13 +2,13 @@
 // inputs and real examples every time, drawn once from their own seed, so grids of one run
 // compare across steps and across a resume.
 import * as tf from '@tensorflow/tfjs';
-import type { DataSource } from '../data/config';
+import type { DataSource } from '../../contract/data';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
-import { gridImage, upscale } from '../samples/grid';
-import { scatterImage } from '../samples/scatter';
-import { writePng } from '../samples/png';
-import type { AnyTrainer } from '../trainer';
-import { gridInputs } from './sample';
+import { gridImage, upscale } from '../images/grid';
+import { scatterImage } from '../images/scatter';
+import { writePng } from '../images/png';
+import type { AnyTrainer } from '../../contract/trainer';
+import { gridInputs } from './random-inputs';
 
 export interface PreviewInputs {
   real: Record<string, tf.Tensor>;

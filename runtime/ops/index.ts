@@ -3,4 +3,4 @@
 export { bce, ce, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
 export { instanceNormalization } from './instance-norm';
-export type { Trainer, PhaseSettings, OptimizerSettings } from '../trainer';
+export type { Trainer, PhaseSettings, OptimizerSettings } from '../../contract/trainer';

@@ -1,7 +1,7 @@
 // Draws the random inputs a spec names (normal, uniform, label, categorical) for a batch, and
 // the fixed inputs of a preview grid, where an input may be held along a row or a column.
 import * as tf from '@tensorflow/tfjs';
-import type { SampleDef } from '../trainer';
+import type { SampleDef } from '../../contract/trainer';
 
 function labels(n: number, classes: number): tf.Tensor1D {
   const values = new Int32Array(n);

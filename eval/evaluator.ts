@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { dirIOHandler } from '../checkpoint/dir-io-handler';
-import { UserError } from '../errors';
+import { dirIOHandler } from '../runtime/checkpoint/dir-io-handler';
+import { UserError } from '../runtime/errors';
 
 /** Side of the evaluator's square input. */
 export const EVAL_SIZE = 28;

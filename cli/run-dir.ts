@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UserError } from '../errors';
-import type { AnyTrainer } from '../trainer';
+import { UserError } from '../runtime/errors';
+import type { AnyTrainer } from '../contract/trainer';
 
 export interface RunInfo {
   name: string;

@@ -1,7 +1,7 @@
 // The contract between a generated trainer module and the runtime: what `gan-compile` emits
 // (`export const trainer: Trainer<...>`) and what the training loop, sampler and checkpoints read.
 import type * as tf from '@tensorflow/tfjs';
-import type { DataConfig } from './data/config';
+import type { DataConfig } from './data';
 
 export type OptimizerSettings =
   | { kind: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number }

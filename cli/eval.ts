@@ -6,12 +6,12 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { selectBackend } from '../backend/select';
-import { loadCheckpoint } from '../checkpoint';
-import { UserError } from '../errors';
+import { selectBackend } from '../runtime/backend/select';
+import { loadCheckpoint } from '../runtime/checkpoint';
+import { UserError } from '../runtime/errors';
 import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, type Metrics } from '../eval';
-import { buildNetworks } from '../loop/train';
-import { installSeededRandom } from '../rng';
+import { buildNetworks } from '../runtime/loop/train';
+import { installSeededRandom } from '../runtime/rng';
 import { findRunDir, importTrainer, readRunInfo } from './run-dir';
 import { runMain } from './main';
 

@@ -8,7 +8,7 @@ Keras-GAN architectures (specs/dcgan.yaml, specs/wgan.yaml, specs/wgan-gp.yaml):
 'same' padding reproduced exactly (TensorFlow pads the extra row/column after), BatchNorm with
 Keras' momentum 0.8 (PyTorch momentum 0.2) and epsilon 1e-3.
 
-    /usr/bin/python3 bench/pytorch_dcgan.py --model dcgan --batch 32 --threads 2 --json
+    /usr/bin/python3 bench/baseline/pytorch_dcgan.py --model dcgan --batch 32 --threads 2 --json
 """
 import argparse
 import json

@@ -8,10 +8,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runMain } from '../runtime/cli/main';
+import { runMain } from './main';
 import { UserError } from '../runtime/errors';
-import { compileText, gflopsText, profileText, stepTable } from './format';
-import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from './one';
+import { compileText, gflopsText, profileText, stepTable } from '../bench/format';
+import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from '../bench/one';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = resolve(ROOT, 'bin', 'gan-bench.js');
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
 
   if (argv['in-process']) {
     if (specs.length !== 1 || backends.length > 1) throw new UserError('--in-process measures one spec on one backend');
-    const { runOne } = await import('./one');
+    const { runOne } = await import('../bench/one');
     const records = await runOne({
       spec: specs[0],
       backend: backends[0],
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   say(`(median of ${argv.steps} timed steps after ${argv.warmup} warm-up; one step = one schedule cycle)`);
 
   if (argv.compile) {
-    const { benchCompile } = await import('./compile'); // loads TypeScript: only when asked
+    const { benchCompile } = await import('../bench/compile'); // loads TypeScript: only when asked
     const c = benchCompile(ROOT, argv['compile-runs']);
     if (argv.json) console.log(JSON.stringify(c));
     else say(compileText(c));

@@ -3,7 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import type { AnyTrainer } from '../trainer';
+import type { AnyTrainer } from '../contract/trainer';
 import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
 import { metricsSummary } from './format';
 

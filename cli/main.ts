@@ -1,6 +1,6 @@
 // Shared ending of the CLIs: a user mistake prints one line and exits 1; anything else is an
 // internal error, printed with its stack only when GANSPEC_DEBUG is set.
-import { UserError } from '../errors';
+import { UserError } from '../runtime/errors';
 
 export function runMain(name: string, main: () => Promise<void>): void {
   main().catch((err: unknown) => {

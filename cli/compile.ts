@@ -5,9 +5,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { renderDiagnostic } from './diagnostics';
-import { compileSpec } from './index';
-import { VERIFY_CACHE, verifyModules } from './verify';
+import { renderDiagnostic } from '../compiler/diagnostics';
+import { compileSpec } from '../compiler/index';
+import { VERIFY_CACHE, verifyModules } from '../compiler/verify';
 
 export interface CompileRun {
   ok: boolean;

@@ -3,13 +3,13 @@
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { selectBackend } from '../backend/select';
-import { loadCheckpoint } from '../checkpoint';
-import { loadData } from '../data';
-import { UserError } from '../errors';
-import { installSeededRandom } from '../rng';
-import { buildNetworks } from '../loop/train';
-import { disposeInputs, previewInputs, writePreview } from '../loop/preview';
+import { selectBackend } from '../runtime/backend/select';
+import { loadCheckpoint } from '../runtime/checkpoint';
+import { loadData } from '../runtime/data';
+import { UserError } from '../runtime/errors';
+import { installSeededRandom } from '../runtime/rng';
+import { buildNetworks } from '../runtime/loop/train';
+import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { findRunDir, importTrainer, readRunInfo } from './run-dir';
 import { runMain } from './main';
 

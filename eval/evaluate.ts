@@ -1,5 +1,5 @@
 // Evaluates a trainer's generator(s) generically, from the trainer module alone: samples are drawn
-// the way the preview grid draws them (runtime/loop/sample.ts) in batches, passed through the
+// the way the preview grid draws them (runtime/loop/random-inputs.ts) in batches, passed through the
 // trainer's `render`, and every band (preview expression) is scored by the MNIST evaluator.
 //
 // How a band is read (the text of each preview band decides, nothing model-specific):
@@ -17,12 +17,12 @@
 // split (mnist, fashion-mnist and mnist-domains have one; other sources use their only split).
 import * as tf from '@tensorflow/tfjs';
 import { resolve } from 'node:path';
-import { loadData } from '../data';
-import type { DataConfig, DataSource } from '../data/config';
-import { UserError } from '../errors';
-import { drawInput } from '../loop/sample';
-import { installSeededRandom, restoreRng, rngState } from '../rng';
-import type { AnyTrainer } from '../trainer';
+import { loadData } from '../runtime/data';
+import type { DataConfig, DataSource } from '../contract/data';
+import { UserError } from '../runtime/errors';
+import { drawInput } from '../runtime/loop/random-inputs';
+import { installSeededRandom, restoreRng, rngState } from '../runtime/rng';
+import type { AnyTrainer } from '../contract/trainer';
 import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator } from './evaluator';
 import { accuracyOf, argmaxRows, classStats, codeStats, fid, kid, type ClassStats, type CodeStats } from './stats';
 
