@@ -1,15 +1,8 @@
-// One measurement, in this process: one spec on one backend. Compiles the spec to a temporary
-// module, times its steps (and, with --baseline, the hand-written DCGAN interleaved with them),
+// One measurement, in this process: one compiled trainer on one backend. Times its steps (and, with --baseline, the hand-written DCGAN interleaved with them),
 // optionally profiles kernels, and returns the records the CLI prints. The CLI runs each of
 // these in its own child process, so that peak RSS is the spec's own.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { renderDiagnostic } from '../compiler/diagnostics';
-import { compileSpec } from '../compiler/index';
 import { selectBackend } from '../runtime/backend/select';
 import { loadData } from '../runtime/data';
 import { UserError } from '../runtime/errors';
@@ -20,7 +13,10 @@ import { type Contender, type PhaseTiming, median, timeContenders, trainerConten
 import { type ConvRate, type StepProfile, convRates, profileSteps, summarise, timeMatMul } from './profile';
 
 export interface OneOptions {
-  spec: string;
+  /** The trainer of the spec measured (cli/bench.ts compiles it). */
+  trainer: AnyTrainer;
+  /** Folder the spec's relative data paths resolve against. */
+  dataDir: string;
   backend?: string;
   batch?: number;
   steps: number;
@@ -74,23 +70,6 @@ export interface GflopsRecord {
 
 export type BenchRecord = StepRecord | ProfileRecord | GflopsRecord;
 
-async function compiledTrainer(spec: string): Promise<AnyTrainer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ganspec-bench-'));
-  try {
-    const compiled = compileSpec(spec, { outDir: dir });
-    if (!compiled.text || !compiled.name) {
-      for (const d of compiled.diagnostics) console.error(renderDiagnostic(d, compiled.texts.get(d.file)));
-      throw new UserError(`${spec} has ${compiled.diagnostics.length} error(s); nothing was measured`);
-    }
-    const file = join(dir, `${compiled.name}.mts`);
-    writeFileSync(file, compiled.text);
-    const mod = (await import(pathToFileURL(file).href)) as { trainer: AnyTrainer };
-    return mod.trainer;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const peakRssMb = (): number => process.resourceUsage().maxRSS / 1024;
 
 function wasmHeapMb(): number | undefined {
@@ -103,12 +82,12 @@ function wasmHeapMb(): number | undefined {
 export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
   const described = await selectBackend(o.backend);
   const backend = described.split(' ')[0];
-  const trainer = await compiledTrainer(o.spec);
+  const trainer = o.trainer;
   if (o.baseline && trainer.name !== 'dcgan') {
     throw new UserError(`--baseline is Keras-GAN's DCGAN written by hand: use it with specs/dcgan.yaml (got '${trainer.name}')`);
   }
   const batch = o.batch ?? trainer.hyperparameters.batch;
-  const data = await loadData(trainer.data, dirname(resolve(o.spec)));
+  const data = await loadData(trainer.data, o.dataDir);
   installSeededRandom(o.seed);
 
   const contenders: Contender[] = [trainerContender(trainer, data, batch)];

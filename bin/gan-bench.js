@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// gan-bench: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// gan-bench: cli/bench.ts, started by bin/run.js.
+import { run } from './run.js';
 
-register();
-await import('../cli/bench.ts');
+await run('gan-bench', 'bench');

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// gan-compile: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// gan-compile: cli/compile.ts, started by bin/run.js.
+import { run } from './run.js';
 
-register();
-await import('../cli/compile.ts');
+await run('gan-compile', 'compile');

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// gan-eval: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// gan-eval: cli/eval.ts, started by bin/run.js.
+import { run } from './run.js';
 
-register();
-await import('../cli/eval.ts');
+await run('gan-eval', 'eval');

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// gan-sample: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// gan-sample: cli/sample.ts, started by bin/run.js.
+import { run } from './run.js';
 
-register();
-await import('../cli/sample.ts');
+await run('gan-sample', 'sample');

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// gan-train: loads the TypeScript CLI through tsx (no build step).
-import { register } from 'tsx/esm/api';
+// gan-train: cli/train.ts, started by bin/run.js.
+import { run } from './run.js';
 
-register();
-await import('../cli/train.ts');
+await run('gan-train', 'train');

@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { runMain } from './main';
+import { compiledTrainer } from './module';
 import { UserError } from '../runtime/errors';
 import { compileText, gflopsText, profileText, stepTable } from '../bench/format';
 import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from '../bench/one';
@@ -16,7 +16,7 @@ import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from '../be
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = resolve(ROOT, 'bin', 'gan-bench.js');
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-bench')
     .usage(
@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     if (specs.length !== 1 || backends.length > 1) throw new UserError('--in-process measures one spec on one backend');
     const { runOne } = await import('../bench/one');
     const records = await runOne({
-      spec: specs[0],
+      trainer: await compiledTrainer(specs[0], 'measured'),
+      dataDir: dirname(resolve(specs[0])),
       backend: backends[0],
       batch: argv.batch,
       steps: argv.steps,
@@ -123,5 +124,3 @@ async function main(): Promise<void> {
   if (steps.length > 0) say(`\n${stepTable(steps)}`);
   for (const d of details) say(`\n${d.kind === 'profile' ? profileText(d, argv.top) : gflopsText(d)}`);
 }
-
-runMain('gan-bench', main);

@@ -12,14 +12,14 @@ import { UserError } from '../runtime/errors';
 import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, type Metrics } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
-import { findRunDir, importTrainer, readRunInfo } from './run-dir';
-import { runMain } from './main';
+import { importTrainer } from '../runtime/trainer-module';
+import { findRunDir, readRunInfo } from './run-dir';
 
 function disposeNets(nets: Record<string, tf.LayersModel>): void {
   for (const net of Object.values(nets)) net.dispose();
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-eval')
     .usage(
@@ -85,5 +85,3 @@ async function main(): Promise<void> {
   if (argv.json) console.log(json);
   if (argv.out) writeFileSync(argv.out, json + '\n');
 }
-
-runMain('gan-eval', main);

@@ -10,10 +10,10 @@ import { UserError } from '../runtime/errors';
 import { installSeededRandom } from '../runtime/rng';
 import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
-import { findRunDir, importTrainer, readRunInfo } from './run-dir';
-import { runMain } from './main';
+import { importTrainer } from '../runtime/trainer-module';
+import { findRunDir, readRunInfo } from './run-dir';
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-sample')
     .usage('$0 <run dir | checkpoint dir> [--n 64] [--out FILE.png]\n\nDraws a grid of samples from a trained generator (the latest checkpoint of a run, or the checkpoint given).')
@@ -48,5 +48,3 @@ async function main(): Promise<void> {
   disposeInputs(inputs);
   console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
 }
-
-runMain('gan-sample', main);

@@ -4,36 +4,29 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { compileSpec } from '../compiler/index';
-import { renderDiagnostic } from '../compiler/diagnostics';
-import { VERIFY_CACHE, verifyModules } from '../compiler/verify';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
 import { evalEvery } from '../eval';
 import { train } from '../runtime/loop/train';
-import { importTrainer, relativeTo, writeRunInfo } from './run-dir';
-import { runMain } from './main';
+import { importTrainer } from '../runtime/trainer-module';
+import { moduleOrFail } from './module';
+import { relativeTo, writeRunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
-/** Compiles the spec into the run directory; returns the run directory and the module's path. */
+/** Compiles the spec straight into the run directory; returns the run directory and the module's path. */
 function compileInto(spec: string, overrides: string[], out: string | undefined): { module: string; runDir: string } {
-  // runs/<name> and runs/_ are equally deep, so the module's import of the runtime is the same.
-  const first = compileSpec(spec, { overrides, outDir: out ?? join('runs', '_') });
-  if (!first.text || !first.name) {
-    for (const d of first.diagnostics) console.error(renderDiagnostic(d, first.texts.get(d.file)));
-    throw new UserError(`${spec} has ${first.diagnostics.length} error(s); nothing was trained`);
-  }
-  const runDir = out ?? join('runs', first.name);
+  // Type-checked by gan-compile and the tests; here only formatted, as it is written.
+  const compiled = moduleOrFail(spec, { overrides, typeCheck: false }, 'trained');
+  const runDir = out ?? join('runs', compiled.name);
   // .mts: an ES module wherever the run directory is, whatever package.json is around it.
-  const module = join(runDir, `${first.name}.mts`);
+  const module = join(runDir, `${compiled.name}.mts`);
   mkdirSync(runDir, { recursive: true });
-  const [verified] = verifyModules([{ path: resolve(module), text: first.text }], false, VERIFY_CACHE);
-  writeFileSync(module, verified.text);
+  writeFileSync(module, compiled.text);
   return { module, runDir };
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-train')
     .usage(
@@ -102,5 +95,3 @@ async function main(): Promise<void> {
   const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume, afterStep });
   console.log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
 }
-
-runMain('gan-train', main);

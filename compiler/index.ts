@@ -2,7 +2,7 @@
 // resolve (defaults, blocks, copies) → check networks (shapes) → lower (expressions, IR) →
 // emit (template). Each stage records diagnostics; the first stage with errors ends the run.
 import { readFileSync } from 'node:fs';
-import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { relative, resolve as resolvePath } from 'node:path';
 import { checkNetwork, type CheckedNetwork } from './check/networks';
 import type { Diagnostic } from './diagnostics';
 import { emitModule } from './emit/module';
@@ -13,24 +13,20 @@ import { join } from './pointer';
 import { resolve, type Resolved } from './resolve';
 import type { Spec } from './spec';
 import { validateSpec } from './validate';
+import { VERIFY_CACHE, verifyModules } from './verify';
 
 export const SCHEMA = JSON.parse(readFileSync(new URL('../schema/ganspec.schema.json', import.meta.url), 'utf8')) as object;
-const RUNTIME_API = resolvePath(dirname(new URL(import.meta.url).pathname), '../runtime/api');
 
 export interface Compiled {
-  /** The spec's name: the module is `<outDir>/<name>.ts`. */
+  /** The spec file as given. */
+  file: string;
+  /** The spec's name: the module's file is `<name>.ts` (or `.mts`). */
   name?: string;
-  /** The module text as emitted (before formatting and type-checking). */
+  /** The module's text, formatted and type-checked (as options say); absent when the spec has errors. */
   text?: string;
   diagnostics: Diagnostic[];
   /** Source texts by file, for code frames. */
   texts: Map<string, string>;
-}
-
-/** The import specifier of the runtime API as seen from a module written into `outDir`. */
-export function runtimeImport(outDir: string): string {
-  const rel = relative(resolvePath(outDir), RUNTIME_API).split('\\').join('/');
-  return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
 /** Finds the character `at` of the expression stored at `pos` in its source text. */
@@ -91,16 +87,53 @@ function checkBlockLayers(r: Resolved, report: (p: string, m: string, h?: string
 }
 
 export interface CompileOptions {
+  /** `--set key=value` overrides, applied after `extends`. */
   overrides?: string[];
-  /** Folder the module will be written to (for its import of the runtime). */
-  outDir: string;
+  /** Format the emitted modules with ts-morph (default true); false: the template's text as is. */
+  format?: boolean;
+  /** Type-check the formatted modules (default true). */
+  typeCheck?: boolean;
+  /** Remember verified modules in this folder (default VERIFY_CACHE; null: no cache). */
+  cacheDir?: string | null;
 }
 
-export function compileSpec(file: string, options: CompileOptions): Compiled {
-  const loaded: Loaded = loadSpec(file, options.overrides ?? []);
+/**
+ * Compiles spec files into trainer modules: every stage up to emit per spec, then one formatting
+ * and type-checking pass over all the emitted modules. The one compile function of ganspec:
+ * every command and test compiles through it (or through compileToModule).
+ */
+export function compileToModules(files: string[], options: CompileOptions = {}): Compiled[] {
+  const compiled = files.map((file) => ({ file, ...emitSpec(file, options.overrides ?? []) }));
+  const emitted = compiled.filter((c) => c.text !== undefined);
+  if (options.format === false) return compiled;
+  const verified = verifyModules(
+    emitted.map((c) => ({ name: c.name!, text: c.text! })),
+    options.typeCheck ?? true,
+    options.cacheDir === undefined ? VERIFY_CACHE : (options.cacheDir ?? undefined),
+  );
+  emitted.forEach((c, i) => {
+    const v = verified[i];
+    if (v.errors.length === 0) {
+      c.text = v.text;
+      return;
+    }
+    c.text = undefined;
+    const message = `the generated module does not type-check (a compiler bug: please report it): ${v.errors.join('; ')}`;
+    c.diagnostics.push({ code: 'GS900', severity: 'error', message, file: c.file, line: 1, col: 1, pointer: '' });
+  });
+  return compiled;
+}
+
+/** One spec: compileToModules([file], options)[0]. */
+export function compileToModule(file: string, options: CompileOptions = {}): Compiled {
+  return compileToModules([file], options)[0];
+}
+
+function emitSpec(file: string, overrides: string[]): Omit<Compiled, 'file'> {
+  const loaded: Loaded = loadSpec(file, overrides);
   const { texts } = loaded;
   const diagnostics = [...loaded.diagnostics];
-  const done = (extra: Partial<Compiled> = {}): Compiled => ({ diagnostics: sortDiagnostics(diagnostics), texts, ...extra });
+  const done = (extra: Partial<Compiled> = {}): Omit<Compiled, 'file'> => ({ diagnostics: sortDiagnostics(diagnostics), texts, ...extra });
   if (diagnostics.some((d) => d.severity === 'error')) return done();
 
   const located = (pointer: string, which?: 'key' | 'value') => loaded.where(pointer, which);
@@ -128,7 +161,7 @@ export function compileSpec(file: string, options: CompileOptions): Compiled {
   const source = relative(process.cwd(), resolvePath(file)).split('\\').join('/');
   const ir = lowerModule(resolved, checked, source, report);
   if (diagnostics.length > 0) return done();
-  return done({ name: spec.name, text: emitModule(ir, runtimeImport(options.outDir)) });
+  return done({ name: spec.name, text: emitModule(ir) });
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -1,5 +1,7 @@
 // TypeScript types of a spec document once it has passed the schema (schema/ganspec.schema.json
 // is the one definition of its shape; these types only mirror it for the later stages).
+import type { DataSourceName } from '../contract/data';
+
 export type Shape = number[];
 export type Ref = string;
 
@@ -43,7 +45,7 @@ export interface Spec {
   paper?: string;
   description?: string;
   data: {
-    source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains' | 'ring';
+    source: DataSourceName;
     image: [number, number, number];
     range?: [number, number];
     path?: string;

@@ -1,6 +1,6 @@
 // Stage 7, verify: formats each emitted module with ts-morph and type-checks it, with the
-// runtime and @tensorflow/tfjs it imports, under the project's strict compiler options.
-// A module that passed once is remembered (keyed by its text, its path, the runtime API it
+// runtime (`ganspec/runtime`) and @tensorflow/tfjs it imports, under strict compiler options.
+// A module that passed once is remembered (keyed by its text, its name, the runtime API it
 // imports and the TypeScript and tfjs versions), so recompiling unchanged specs skips the
 // type-checker; ts-morph is only loaded when something must be checked.
 import { createHash } from 'node:crypto';
@@ -16,8 +16,8 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const VERIFY_CACHE = join(ROOT, 'node_modules', '.cache', 'ganspec-verify');
 
 export interface Emitted {
-  /** Absolute path the module will have (imports resolve from there). */
-  path: string;
+  /** The spec's name (the module is checked as `<name>.ts`; it imports nothing by relative path). */
+  name: string;
   text: string;
 }
 
@@ -37,6 +37,8 @@ const OPTIONS = {
   esModuleInterop: true,
   noEmit: true,
   types: [],
+  // The runtime the generated code imports by package name, wherever the module is written.
+  paths: { 'ganspec/runtime': ['./runtime/api.ts'] },
 };
 
 const FORMAT = { indentSize: 2, tabSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true };
@@ -56,7 +58,7 @@ function environmentDigest(): string {
  */
 export function verifyModules(modules: Emitted[], typeCheck = true, cacheDir?: string): Verified[] {
   const env = cacheDir ? environmentDigest() : '';
-  const keyOf = (m: Emitted) => createHash('sha256').update(env).update(m.path).update('\0').update(m.text).update(String(typeCheck)).digest('hex');
+  const keyOf = (m: Emitted) => createHash('sha256').update(env).update(m.name).update('\0').update(m.text).update(String(typeCheck)).digest('hex');
   const cached = modules.map((m) => {
     if (!cacheDir) return undefined;
     try {
@@ -79,8 +81,8 @@ function check(modules: Emitted[], typeCheck: boolean): Verified[] {
   const { Project, ts } = require('ts-morph') as typeof import('ts-morph');
   const compilerOptions = ts.convertCompilerOptionsFromJson(OPTIONS, ROOT).options as TS.CompilerOptions;
   const project = new Project({ compilerOptions, skipAddingFilesFromTsConfig: true });
-  const files = modules.map((m) => {
-    const sf = project.createSourceFile(m.path, m.text, { overwrite: true });
+  const files = modules.map((m, i) => {
+    const sf = project.createSourceFile(join(ROOT, '.verify', String(i), `${m.name}.ts`), m.text, { overwrite: true });
     sf.formatText(FORMAT);
     return sf;
   });

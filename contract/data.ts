@@ -1,16 +1,52 @@
-// The data contract between compiled trainers and the runtime: the plain config the compiler
-// emits and the batch source the training loop draws real inputs from.
+// The data contract between compiled trainers and the runtime: the table of data sources (the
+// real inputs each gives, its classes and splits, whether it needs a path), the plain config the
+// compiler emits, and the batch source the training loop draws real inputs from. The schema's
+// `data.source` enum lists the same names (a test holds them equal). Imports only tfjs types.
 import type * as tf from '@tensorflow/tfjs';
 
+export interface DataSourceInfo {
+  /** The real inputs a batch provides. `y` (labels) only where `labels` is not 'never'. */
+  readonly images: readonly ('x' | 'a' | 'b')[];
+  /** 'always': every example has a class; 'with-file': when `labels` names an IDX label file. */
+  readonly labels: 'always' | 'with-file' | 'never';
+  /** The number of classes where the source fixes it (null: read from the data). */
+  readonly classes: number | null;
+  /** Whether the source has a test split besides the training split. */
+  readonly testSplit: boolean;
+  /** Whether `data.path` must be given. */
+  readonly path: 'required' | 'optional' | 'unused';
+}
+
+export const DATA_SOURCES = {
+  mnist: { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'unused' },
+  'fashion-mnist': { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'optional' },
+  idx: { images: ['x'], labels: 'with-file', classes: null, testSplit: false, path: 'required' },
+  // y is the index of the image's subfolder.
+  folder: { images: ['x'], labels: 'always', classes: null, testSplit: false, path: 'required' },
+  domains: { images: ['a', 'b'], labels: 'never', classes: null, testSplit: false, path: 'required' },
+  'mnist-domains': { images: ['a', 'b'], labels: 'never', classes: null, testSplit: true, path: 'unused' },
+  // x: a 2-D point, y: the Gaussian it was drawn from.
+  ring: { images: ['x'], labels: 'always', classes: 8, testSplit: false, path: 'unused' },
+} as const satisfies Record<string, DataSourceInfo>;
+
+export type DataSourceName = keyof typeof DATA_SOURCES;
+
 export type DataConfig = {
-  source: 'mnist' | 'fashion-mnist' | 'idx' | 'folder' | 'domains' | 'mnist-domains' | 'ring';
+  source: DataSourceName;
   image: [number, number, number];      // H, W, C the networks expect
   range: [number, number];              // pixel range, e.g. [-1, 1] or [0, 1]
   path?: string;                        // idx: images file; folder: dir; domains: dir with trainA/ trainB/; fashion-mnist: dir with the 4 IDX files
   labels?: string;                      // idx: labels file (optional)
-  split?: 'train' | 'test';             // mnist/fashion-mnist, default train
+  split?: 'train' | 'test';             // sources with a test split, default train
   limit?: number;                       // use only the first N examples
 };
+
+/** The real inputs a batch of this config provides, in order: ['x', 'y'], ['x'] or ['a', 'b']. */
+export function realInputNames(cfg: Pick<DataConfig, 'source' | 'labels'>): string[] {
+  const info: DataSourceInfo = DATA_SOURCES[cfg.source];
+  const labelled = info.labels === 'always' || (info.labels === 'with-file' && cfg.labels !== undefined);
+  return labelled ? [...info.images, 'y'] : [...info.images];
+}
 
 export interface DataSource {
   readonly size: number;

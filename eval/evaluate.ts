@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { resolve } from 'node:path';
 import { loadData } from '../runtime/data';
-import type { DataConfig, DataSource } from '../contract/data';
+import { DATA_SOURCES, type DataConfig, type DataSource } from '../contract/data';
 import { UserError } from '../runtime/errors';
 import { drawInput } from '../runtime/loop/random-inputs';
 import { installSeededRandom, restoreRng, rngState } from '../runtime/rng';
@@ -85,8 +85,6 @@ export interface Metrics {
   bands: BandMetrics[];
 }
 
-const TEST_SPLIT_SOURCES = new Set<DataConfig['source']>(['mnist', 'fashion-mnist', 'mnist-domains']);
-
 interface Reference {
   data: DataSource;
   split: 'test' | 'train';
@@ -118,7 +116,7 @@ async function resolveEvaluator(e: Evaluator | string | undefined): Promise<Eval
 
 /** Evaluator features of the test split's real images (cached per process). */
 async function referenceOf(trainer: AnyTrainer, evaluator: Evaluator, dataDir: string, limit: number): Promise<Reference> {
-  const split = TEST_SPLIT_SOURCES.has(trainer.data.source) ? 'test' : 'train';
+  const split = DATA_SOURCES[trainer.data.source].testSplit ? 'test' : 'train';
   const cfg: DataConfig = { ...trainer.data, ...(split === 'test' ? { split: 'test' as const } : {}) };
   const key = JSON.stringify([cfg, resolve(dataDir), limit, evaluator.model.name, evaluator.meta]);
   let ref = references.get(key);

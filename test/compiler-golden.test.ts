@@ -1,4 +1,4 @@
-// Golden tests: every spec in specs/ compiled now (compileSpec, then verifyModules with the
+// Golden tests: every spec in specs/ compiled now (compileToModules: emitted, formatted, with the
 // type-check, as gan-compile does) must equal its committed module in generated/ byte for byte.
 // Any drift fails with the first differing line. When a change to the compiler or a spec is
 // intended, regenerate the modules and review them:
@@ -11,12 +11,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCompile } from '../cli/compile';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
-import { compileSpec } from '../compiler/index';
-import { verifyModules } from '../compiler/verify';
+import { compileToModules } from '../compiler/index';
 
 // Module headers and positions name files relative to the working directory: run from the root.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,20 +37,14 @@ interface Golden {
 
 /** All specs compiled once, and type-checked together in one ts-morph project. */
 const compiled: Golden[] = (() => {
-  const outDir = resolve('generated');
-  const results = specs.map((spec) => ({ spec, ...compileSpec(spec, { outDir }) }));
-  const ok = results.filter((r) => r.text !== undefined && r.name !== undefined);
-  const verified = verifyModules(ok.map((r) => ({ path: join(outDir, `${r.name}.ts`), text: r.text! })));
-  return results.map((r) => {
-    const i = ok.indexOf(r);
-    return {
-      spec: r.spec,
-      name: r.name,
-      problems: r.diagnostics.map(renderDiagnosticLine),
-      text: i >= 0 ? verified[i].text : undefined,
-      typeErrors: i >= 0 ? verified[i].errors : [],
-    };
-  });
+  // Type-checked afresh (no cache), as one ts-morph project.
+  return compileToModules(specs, { cacheDir: null }).map((r) => ({
+    spec: r.file,
+    name: r.name,
+    problems: r.diagnostics.filter((d) => d.code !== 'GS900').map(renderDiagnosticLine),
+    text: r.text,
+    typeErrors: r.diagnostics.filter((d) => d.code === 'GS900').map((d) => d.message),
+  }));
 })();
 
 /** Where two texts first differ, as a message; undefined when they are identical. */
@@ -120,18 +113,18 @@ test('the drift check sees any change, down to one character or a final newline'
   assert.match(firstDifference('a\r\nb\n', 'a\nb\n')!, /line 1:/);
 });
 
-test('--check names a stale module, reports a missing one, and writes nothing', () => {
+test('--check names a stale module, reports a missing one, and writes nothing', async () => {
   const out = mkdtempSync(join(tmpdir(), 'ganspec-golden-'));
   try {
     const log: string[] = [];
     const opts = { out, set: [], log: (s: string) => log.push(s), typeCheck: false };
     const pair = ['specs/dcgan.yaml', 'specs/gan.yaml'];
-    const first = runCompile(pair, { ...opts, check: false });
+    const first = await runCompile(pair, { ...opts, check: false });
     assert.equal(first.ok, true, log.join('\n'));
     const dcgan = join(out, 'dcgan.ts');
     const gan = join(out, 'gan.ts');
     assert.deepEqual([...first.written].sort(), [dcgan, gan]);
-    assert.equal(runCompile(pair, { ...opts, check: true }).ok, true, 'freshly written modules are up to date');
+    assert.equal((await runCompile(pair, { ...opts, check: true })).ok, true, 'freshly written modules are up to date');
 
     // A hand edit of one module and the removal of the other.
     const edited = readFileSync(dcgan, 'utf8').replace('batch: 32,', 'batch: 33,');
@@ -142,7 +135,7 @@ test('--check names a stale module, reports a missing one, and writes nothing', 
     const mtime = statSync(dcgan).mtimeMs;
     log.length = 0;
 
-    const run = runCompile(pair, { ...opts, check: true });
+    const run = await runCompile(pair, { ...opts, check: true });
     assert.equal(run.ok, false);
     assert.deepEqual([...run.stale].sort(), [dcgan, gan]);
     assert.deepEqual(run.written, []);

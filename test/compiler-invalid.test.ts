@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderDiagnostic, renderDiagnosticLine, type Diagnostic } from '../compiler/diagnostics';
-import { compileSpec } from '../compiler/index';
+import { compileToModule } from '../compiler/index';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -67,7 +67,7 @@ interface Result {
   text?: string;
 }
 
-const results = new Map<string, Result>(cases.map((f) => [f, compileSpec(join(DIR, f), { outDir: resolve('generated') })]));
+const results = new Map<string, Result>(cases.map((f) => [f, compileToModule(join(DIR, f), { format: false })]));
 const expectedOf = (f: string): string[] =>
   readFileSync(join(DIR, f.replace(SPEC, '.expected')), 'utf8')
     .split('\n')

@@ -6,22 +6,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
-import { compileSpec, type Compiled } from '../compiler/index';
+import { compileToModule, type Compiled } from '../compiler/index';
 import { loadSpec } from '../compiler/load';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
-const OUT = resolve('generated');
 
 const specs = readdirSync('specs')
   .filter((f) => /\.(ya?ml|json)$/.test(f))
   .sort();
-const compiled = new Map<string, Compiled>(specs.map((f) => [f.replace(/\.\w+$/, ''), compileSpec(`specs/${f}`, { outDir: OUT })]));
+const compiled = new Map<string, Compiled>(specs.map((f) => [f.replace(/\.\w+$/, ''), compileToModule(`specs/${f}`, { format: false })]));
 
 function moduleOf(name: string): string {
   const c = compiled.get(name);
@@ -153,7 +152,7 @@ test('what the variants restate replaces the base (wgan-gp: no clipping, a gradi
 });
 
 test('--set overrides reach the module (schedule.batch=64, a phase learning rate)', () => {
-  const c = compileSpec('specs/dcgan.yaml', { outDir: OUT, overrides: ['schedule.batch=64', 'schedule.phases.1.optimizer.adam.lr=0.001'] });
+  const c = compileToModule('specs/dcgan.yaml', { format: false, overrides: ['schedule.batch=64', 'schedule.phases.1.optimizer.adam.lr=0.001'] });
   assert.deepEqual(c.diagnostics, []);
   const hp = constValue(c.text!, 'hyperparameters') as { batch: number; steps: number; phases: Record<string, { optimizer: { lr: number; beta1: number } }> };
   const original = constValue(moduleOf('dcgan'), 'hyperparameters') as typeof hp;
@@ -164,7 +163,7 @@ test('--set overrides reach the module (schedule.batch=64, a phase learning rate
   assert.equal(hp.phases.G.optimizer.beta1, 0.5);
   assert.deepEqual(hp.phases.D, original.phases.D);
   // Overrides go through the same validation, positioned at the --set argument.
-  const bad = compileSpec('specs/dcgan.yaml', { outDir: OUT, overrides: ['schedule.steps=100', 'schedule.batch=0'] });
+  const bad = compileToModule('specs/dcgan.yaml', { format: false, overrides: ['schedule.steps=100', 'schedule.batch=0'] });
   assert.equal(bad.text, undefined);
   assert.deepEqual(bad.diagnostics.map(renderDiagnosticLine), ['--set:1:2 /schedule/batch: must be >= 1 (got 0)']);
 });
@@ -174,7 +173,7 @@ test('a JSON spec compiles to the same module as its YAML original', () => {
   try {
     const file = join(dir, 'dcgan.json');
     writeFileSync(file, JSON.stringify(parseYaml(readFileSync('specs/dcgan.yaml', 'utf8')), null, 2));
-    const c = compileSpec(file, { outDir: OUT });
+    const c = compileToModule(file, { format: false });
     assert.deepEqual(c.diagnostics.map(renderDiagnosticLine), []);
     const shown = relative(process.cwd(), file);
     assert.equal(c.text!.split(shown).join('specs/dcgan.yaml'), moduleOf('dcgan'));
@@ -185,7 +184,7 @@ test('a JSON spec compiles to the same module as its YAML original', () => {
     const col = broken.split('\n')[line - 1].indexOf('0') + 1;
     // (Diagnostics name a file outside the working directory by its absolute path.)
     const named = shown.startsWith('..') ? file : shown;
-    assert.deepEqual(compileSpec(file, { outDir: OUT }).diagnostics.map(renderDiagnosticLine), [`${named}:${line}:${col} /schedule/batch: must be >= 1 (got 0)`]);
+    assert.deepEqual(compileToModule(file, { format: false }).diagnostics.map(renderDiagnosticLine), [`${named}:${line}:${col} /schedule/batch: must be >= 1 (got 0)`]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after } from 'node:test';
-import { compileSpec } from '../compiler/index';
+import { compileToModule } from '../compiler/index';
+import { importTrainer } from '../runtime/trainer-module';
 import { selectBackend } from '../runtime/backend/select';
 import type { AnyTrainer } from '../contract/trainer';
 
@@ -27,12 +27,11 @@ export async function generatedTrainer(name: string): Promise<AnyTrainer> {
 
 /** Compiles a spec (with --set style overrides) into `dir` and imports its trainer. */
 export async function compiledTrainer(spec: string, overrides: string[], dir: string): Promise<AnyTrainer> {
-  const compiled = compileSpec(spec, { overrides, outDir: dir });
+  const compiled = compileToModule(spec, { overrides, typeCheck: false });
   if (!compiled.text || !compiled.name) throw new Error(compiled.diagnostics.map((d) => d.message).join('; '));
   const file = join(dir, `${compiled.name}.mts`);
   writeFileSync(file, compiled.text);
-  const mod = (await import(pathToFileURL(file).href)) as { trainer: AnyTrainer };
-  return mod.trainer;
+  return importTrainer(file);
 }
 
 /** Runs one of the package's CLIs (bin/<name>.js) to completion, on wasm unless `env` says

@@ -24,12 +24,15 @@ function params(real: string[], sampled: string[]) {
   return { real: real.length > 0 ? 'real' : '_real', sampled: sampled.length > 0 ? 'sampled' : '_sampled' };
 }
 
-export function emitModule(ir: ModuleIR, runtimeImport: string): string {
+/** The package generated code imports the runtime from, so a module runs wherever it is written. */
+export const RUNTIME_MODULE = 'ganspec/runtime';
+
+export function emitModule(ir: ModuleIR): string {
   const view = {
     source: commentText(ir.source),
     title: commentText(`${ir.name}${ir.description ? `: ${ir.description}` : ''}`),
     paper: commentText(ir.paper),
-    runtime: lit(runtimeImport),
+    runtime: lit(RUNTIME_MODULE),
     batch: lit(ir.batch),
     steps: lit(ir.steps),
     real: ir.real.map((x) => ({ name: ident(x.name), type: tensorType(x.shape.length + 1) })),

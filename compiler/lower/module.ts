@@ -1,6 +1,7 @@
 // Stage 5, lower: turns the checked spec into the IR of one trainer module: networks as tfjs
 // layer graphs, each phase's loss and the preview as straight-line statements, and the data,
 // random inputs, optimizers and intervals as plain values.
+import { DATA_SOURCES, realInputNames } from '../../contract/data';
 import type { CheckedNetwork } from '../check/networks';
 import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
@@ -17,20 +18,9 @@ export type Report = (pointer: string, message: string, hint?: string, code?: st
 const SAMPLE_FORM = /^\s*(normal|uniform|label|categorical)\s*\(\s*([0-9]+)\s*\)\s*$/;
 
 function realInputs(r: Resolved): RealInputIR[] {
-  const image = { shape: [...r.data.image], dtype: 'float32' as const };
-  const labels = { shape: [], dtype: 'int32' as const };
-  switch (r.data.source) {
-    case 'mnist':
-    case 'fashion-mnist':
-    case 'folder':
-    case 'ring':
-      return [{ name: 'x', ...image }, { name: 'y', ...labels }];
-    case 'idx':
-      return r.data.labels ? [{ name: 'x', ...image }, { name: 'y', ...labels }] : [{ name: 'x', ...image }];
-    case 'domains':
-    case 'mnist-domains':
-      return [{ name: 'a', ...image }, { name: 'b', ...image }];
-  }
+  return realInputNames(r.data).map((name) =>
+    name === 'y' ? { name, shape: [], dtype: 'int32' as const } : { name, shape: [...r.data.image], dtype: 'float32' as const },
+  );
 }
 
 function samples(r: Resolved, report: Report): SampleIR[] {
@@ -50,8 +40,8 @@ function sampleType(s: SampleIR): Ty & { t: 'tensor' } {
 }
 
 function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
-  const classes = { mnist: 10, 'fashion-mnist': 10, ring: 8 } as Record<string, number | undefined>;
-  return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes: classes[r.data.source] } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
+  const classes = DATA_SOURCES[r.data.source].classes ?? undefined;
+  return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
 }
 
 function lowerNetwork(net: CheckedNetwork): NetworkIR {

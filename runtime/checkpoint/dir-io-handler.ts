@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { checkDigest, isRecord, readBuffer, readJson, sha256, writeFileDurable } from './files';
+import { writeFileDurable } from '../atomic-write';
+import { checkDigest, isRecord, readBuffer, readJson, sha256 } from './files';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';

@@ -1,30 +1,11 @@
-// Checkpoint file I/O: durable and atomic writes, and reads that turn a missing or unreadable
+// Checkpoint file reads (writes go through runtime/atomic-write.ts): reads that turn a missing or unreadable
 // file into a UserError naming it.
 import { createHash } from 'node:crypto';
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors';
-import { tempSibling } from './layout';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Writes and fsyncs `file`, so a later rename of its directory publishes complete data. */
-export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
-  const handle = await open(file, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Replaces `file` in one step: readers see the old content or the new, never a partial one. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = tempSibling(file);
-  await writeFileDurable(temp, data);
-  await rename(temp, file);
 }
 
 /** The whole file as an ArrayBuffer of exactly its bytes (not a slice of Node's buffer pool). */

@@ -1,14 +1,12 @@
 // The layout of a run's checkpoints/ directory (step-000123 dirs, the `latest` pointer, the
 // per-checkpoint file names and crash-leftover `.tmp-` entries) shared by save, load and pruning.
-import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
 
 export const CHECKPOINTS_DIR = 'checkpoints';
 export const LATEST_FILE = 'latest';
 export const STATE_FILE = 'state.json';
 export const OPTIMIZERS_JSON = 'optimizers.json';
 export const OPTIMIZERS_BIN = 'optimizers.bin';
-export const TEMP_PREFIX = '.tmp-';
+export { TEMP_PREFIX, tempSibling } from '../atomic-write';
 
 const STEP_DIR = /^step-(\d+)$/;
 
@@ -20,10 +18,4 @@ export function stepDirName(step: number): string {
 export function parseStepDirName(name: string): number | null {
   const m = STEP_DIR.exec(name);
   return m ? Number(m[1]) : null;
-}
-
-/** A fresh, unique `.tmp-` path next to `target`, so crash leftovers are recognisable. */
-export function tempSibling(target: string): string {
-  const unique = `${process.pid}-${randomBytes(4).toString('hex')}`;
-  return path.join(path.dirname(target), `${TEMP_PREFIX}${path.basename(target)}-${unique}`);
 }

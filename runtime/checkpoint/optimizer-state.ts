@@ -19,7 +19,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { UserError } from '../errors';
-import { checkDigest, isRecord, readBuffer, readJson, sha256, writeFileDurable } from './files';
+import { writeFileDurable } from '../atomic-write';
+import { checkDigest, isRecord, readBuffer, readJson, sha256 } from './files';
 import { OPTIMIZERS_BIN, OPTIMIZERS_JSON } from './layout';
 
 type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];

@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { dirIOHandler } from './dir-io-handler';
-import { writeFileAtomic, writeFileDurable } from './files';
+import { writeFileAtomic, writeFileDurable } from '../atomic-write';
 import {
   CHECKPOINTS_DIR, LATEST_FILE, OPTIMIZERS_BIN, OPTIMIZERS_JSON, parseStepDirName, STATE_FILE, stepDirName, TEMP_PREFIX, tempSibling,
 } from './layout';

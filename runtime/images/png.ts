@@ -1,9 +1,9 @@
-// PNG files for sample grids: written atomically (temp file in the same folder, then rename)
+// PNG files for sample grids: written atomically (runtime/atomic-write.ts)
 // and read back as raw 8-bit pixels.
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../atomic-write';
 import { UserError } from '../errors';
 import type { RawImage } from './grid';
 
@@ -12,14 +12,7 @@ export async function writePng(file: string, img: RawImage): Promise<void> {
   const raw = sharp(data, { raw: { width, height, channels } });
   const png = await (channels === 1 ? raw.toColourspace('b-w') : raw).png().toBuffer();
   await mkdir(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temp, png);
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(file, png);
 }
 
 // Grey PNGs come back with 1 channel, colour ones with 3; alpha is dropped.
