@@ -16,7 +16,7 @@ export const FEATURE_UNITS = 128;
 export const CLASSES = 10;
 
 /** models/mnist-evaluator/ of this repository. */
-export const DEFAULT_EVALUATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'models', 'mnist-evaluator');
+export const DEFAULT_EVALUATOR_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'models', 'mnist-evaluator');
 
 /** conv 16 5x5 - maxpool - conv 32 5x5 - maxpool - dense 128 (features) - dense 10 softmax; input [28, 28, 1] in [-1, 1]. */
 export function buildEvaluator(): tf.LayersModel {
