@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every measurement of BENCHMARKS.md in one run, one after the other (never two at once: they
-# would share the two cores). Writes each command's output into OUT (default
-# /tmp/ganspec-bench-<UTC date>) and prints where. About 40 minutes on an idle 2-core machine.
+# Every measurement of a benchmark session (BENCHMARKS.md; all sessions in docs/benchmarks-log.md)
+# in one run, one after the other (never two at once: they would share the two cores). Writes
+# each command's output into OUT (default /tmp/ganspec-bench-<UTC date>) and prints where. About
+# 40 minutes on an idle 2-core machine.
 #
 #   bench/run-all.sh [OUT]
 set -uo pipefail

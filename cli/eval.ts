@@ -3,7 +3,7 @@
 // the trainer's preview shows them, label accuracy, code-to-class maps and translation retention.
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';

@@ -10,7 +10,7 @@ export type Conv = tf.backend_util.Conv2DInfo;
  *  products of few rows, its right operand under `operandBytes`; `filterProductPixels` is the
  *  number of dy pixels (batch · height · width) up to which the input gradient multiplies by the
  *  filter in place (up to 25x faster at 4 pixels and 512 channels, even at 512 pixels:
- *  BENCHMARKS.md, 2026-11-27). */
+ *  docs/benchmarks-log.md, 2026-11-27). */
 export const limits = { copyBytes: 32 << 20, operandBytes: 1 << 20, filterProductPixels: 512 };
 type Shape4 = [number, number, number, number];
 

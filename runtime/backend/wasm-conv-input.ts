@@ -14,7 +14,7 @@ import { type Conv, type ConvAttrs, conv2d, convInfo, limits, matMul, validRange
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
 /** Below this many input channels the dy-first product is 1.2 to 4.5 times faster than the phase
- *  Conv2Ds; at 4 they are about even (BENCHMARKS.md, 2026-11-27). */
+ *  Conv2Ds; at 4 they are about even (docs/benchmarks-log.md, 2026-11-27). */
 const FEW_CHANNELS = 4;
 
 /** Phase r of one axis: dx indices r, r + stride, ... (count of them), fed by the taps

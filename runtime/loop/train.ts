@@ -3,7 +3,7 @@
 // exactly, and stops cleanly on a NaN loss.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { loadData } from '../data';
 import type { DataSource } from '../../contract/data';
