@@ -64,25 +64,6 @@ const boundaries = Object.entries(BOUNDARIES).flatMap(([folder, [forbidden, allo
   })),
 );
 
-/**
- * Known boundary violations being fixed by others right now: each file keeps every other
- * boundary of its folder and is let off only the listed folders.
- */
-const TEMPORARY_EXCEPTIONS = [
-  // TODO(house plan): removed when bench/compile.ts no longer imports ../cli/compile (the
-  // compile benchmark calls the compiler directly instead of the gan-compile command module).
-  { file: 'bench/compile.ts', folder: 'bench', depth: 1, let: ['cli'] },
-];
-
-const exceptions = TEMPORARY_EXCEPTIONS.map(({ file, folder, depth, let: letOff }) => {
-  const [forbidden, allowed] = BOUNDARIES[folder];
-  return {
-    name: `house-plan/exception/${file}`,
-    files: [file],
-    rules: boundaryRules(folder, depth, forbidden.filter((f) => !letOff.includes(f)), allowed),
-  };
-});
-
 // ---------------------------------------------------------------------------------------------
 
 export default [
@@ -128,5 +109,4 @@ export default [
     },
   },
   ...boundaries,
-  ...exceptions,
 ];
