@@ -46,5 +46,5 @@ export async function main(): Promise<void> {
   const out = argv.out ?? join(runDir, 'sample.png');
   await writePreview(trainer, nets, inputs, out, argv.scale);
   disposeInputs(inputs);
-  console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
+  console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.map((b) => b.text).join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
 }

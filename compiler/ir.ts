@@ -6,7 +6,7 @@ export type DType = 'float32' | 'int32';
 
 /** A tfjs layer factory call: `tf.layers.<factory>(config)` or `gs.<factory>(config)`. */
 export interface LayerIR {
-  /** TypeScript variable holding the layer's symbolic output. */
+  /** TypeScript variable holding the layer's symbolic output: the layer's id where it can be. */
   variable: string;
   /** tfjs layer name, unique within the network. */
   layerName: string;
@@ -98,7 +98,8 @@ export interface PreviewIR {
   perRow: string[];
   perCol: string[];
   stmts: Stmt[];
-  bands: { text: string; result: string }[];
+  /** Each band: its text, the statement holding its image, what it reads and its network depth. */
+  bands: { text: string; result: string; real: string[]; sampled: string[]; depth: number }[];
   real: string[];
   sampled: string[];
 }

@@ -44,6 +44,17 @@ export interface Phase<N, R, S> {
   readonly sampled: string[];
 }
 
+/** One band of the preview grid: a preview expression, and what the compiler found in it. */
+export interface PreviewBand {
+  /** The expression as the spec writes it, e.g. "G_BA(G_AB(a))". */
+  readonly text: string;
+  /** The real and random inputs it reads, in the order the preview first reads them. */
+  readonly real: string[];
+  readonly sampled: string[];
+  /** How many network calls deep it is: 0 = an input itself, 1 = G(z) or G_AB(a), 2 = G_BA(G_AB(a)). */
+  readonly depth: number;
+}
+
 export interface PreviewSettings {
   readonly every: number;
   readonly rows: number;
@@ -51,8 +62,9 @@ export interface PreviewSettings {
   /** Random inputs held along a row (labels and codes take the row index) or a column. */
   readonly perRow: string[];
   readonly perCol: string[];
-  /** The expression of each band, in order. */
-  readonly bands: string[];
+  /** Each band, in order. */
+  readonly bands: PreviewBand[];
+  /** The real and random inputs any band reads. */
   readonly real: string[];
   readonly sampled: string[];
 }

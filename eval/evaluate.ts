@@ -2,17 +2,19 @@
 // the way the preview grid draws them (runtime/loop/random-inputs.ts) in batches, passed through the
 // trainer's `render`, and every band (preview expression) is scored by the MNIST evaluator.
 //
-// How a band is read (the text of each preview band decides, nothing model-specific):
-// - A band that is exactly a real input's name ("a") is a source: real images from the test split.
-// - A band whose expression reads exactly one real input ("G_AB(a)", "G_BA(G_AB(a))") is derived
-//   from it; its depth is the number of network calls in it (1: translated, 2 or more: cycled). It
+// How a band is read (what the compiler found in each preview band decides, nothing model-specific:
+// the real and random inputs it reads and how many network calls deep it is, trainer.preview.bands):
+// - A band that shows one real input through no network ("a") is a source: real images from the
+//   test split.
+// - A band that reads exactly one real image input ("G_AB(a)", "G_BA(G_AB(a))") is derived from
+//   it; its depth is how many network calls deep it is (1: translated, 2 or more: cycled). It
 //   gets classKept: the share of samples whose evaluator class equals the class the evaluator gives
 //   the source image (the source's label is the evaluator's prediction on it), and l1: the mean
 //   absolute pixel difference to the source, in the data's range (the cycle error of a round trip).
 // - Any other band ("G(z)", "G(z, y_g)") is generated.
-// - A random input of kind `label` that a band's expression reads is fixed per sample (sample i
-//   gets class i mod K, so classes are balanced) and the evaluator's accuracy against it is reported;
-//   a `categorical` input read by a band is fixed the same way and reported as code statistics.
+// - A random input of kind `label` that a band reads is fixed per sample (sample i gets class
+//   i mod K, so classes are balanced) and the evaluator's accuracy against it is reported; a
+//   `categorical` input read by a band is fixed the same way and reported as code statistics.
 // Every non-source band is compared (FID, KID) with every real image input of the data's test
 // split (mnist, fashion-mnist and mnist-domains have one; other sources use their only split).
 import * as tf from '@tensorflow/tfjs';
@@ -144,11 +146,6 @@ function referencesInfo(ref: Reference): Metrics['references'] {
   return Object.fromEntries(Object.entries(ref.features).map(([name, f]) => [name, { split: ref.split, n: f.n }]));
 }
 
-/** The identifiers of `names` that an expression reads. */
-function reads(expression: string, names: readonly string[]): string[] {
-  return names.filter((name) => new RegExp(`(?<![A-Za-z0-9_.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_])`).test(expression));
-}
-
 interface Accumulator {
   features: Float32Array;
   probs: Float32Array;
@@ -209,9 +206,9 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
   for (const d of defs) if (d.kind === 'label' || d.kind === 'categorical') fixed[d.name] = Int32Array.from({ length: n }, (_, i) => i % d.size);
 
   const roles = p.bands.map((band) => {
-    if (p.real.includes(band.trim())) return { role: 'source' as const, source: band.trim() };
-    const from = reads(band, realNames);
-    if (from.length === 1) return { role: 'derived' as const, source: from[0], depth: (band.match(/\(/g) ?? []).length };
+    if (band.depth === 0 && band.real.length === 1 && band.sampled.length === 0) return { role: 'source' as const, source: band.real[0] };
+    const from = band.real.filter((name) => realNames.includes(name));
+    if (from.length === 1) return { role: 'derived' as const, source: from[0], depth: band.depth };
     return { role: 'generated' as const };
   });
   const bandAcc = p.bands.map(() => newAccumulator(n));
@@ -259,14 +256,13 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
     const role = roles[b];
     if (role.role === 'source') {
       const acc = sourceAcc[role.source] ?? newAccumulator(n);
-      return { band, role: 'source', n, fid: {}, kid: {}, classes: classStats(acc.probs, n, CLASSES) };
+      return { band: band.text, role: 'source', n, fid: {}, kid: {}, classes: classStats(acc.probs, n, CLASSES) };
     }
     const acc = bandAcc[b];
-    const out: BandMetrics = { band, role: role.role, n, ...distances(acc, n, ref, kidBlock), classes: classStats(acc.probs, n, CLASSES) };
-    const read = reads(band, defs.map((d) => d.name));
-    const labels = defs.filter((d) => d.kind === 'label' && d.size <= CLASSES && read.includes(d.name));
+    const out: BandMetrics = { band: band.text, role: role.role, n, ...distances(acc, n, ref, kidBlock), classes: classStats(acc.probs, n, CLASSES) };
+    const labels = defs.filter((d) => d.kind === 'label' && d.size <= CLASSES && band.sampled.includes(d.name));
     if (labels.length > 0) out.labels = labels.map((d) => ({ input: d.name, accuracy: accuracyOf(acc.probs, fixed[d.name], CLASSES) }));
-    const codes = defs.filter((d) => d.kind === 'categorical' && read.includes(d.name));
+    const codes = defs.filter((d) => d.kind === 'categorical' && band.sampled.includes(d.name));
     if (codes.length > 0) out.codes = codes.map((d) => ({ input: d.name, ...codeStats(acc.probs, fixed[d.name], d.size, CLASSES) }));
     if (role.role === 'derived') {
       out.source = role.source;

@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 32,
   steps: 6000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -45,78 +45,78 @@ export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [100], dtype: "float32", name: "G_z" });
   const in_label = tf.input({ shape: [1], dtype: "int32", name: "G_label" });
   // /networks/G/layers/0: embedding {"classes":10,"dim":100} -> [1, 100]
-  const h_l0 = tf.layers.embedding({ "inputDim": 10, "outputDim": 100, "name": "G_l0" }).apply(in_label) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.embedding({ inputDim: 10, outputDim: 100, name: "G_l0" }), in_label);
   // /networks/G/layers/1: flatten -> [100]
-  const h_l1 = tf.layers.flatten({ "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.flatten({ name: "G_l1" }), l0);
   // /networks/G/layers/2: multiply {} -> [100]
-  const h_l2 = tf.layers.multiply({ "name": "G_l2" }).apply([h_l1, in_z]) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.multiply({ name: "G_l2" }), [l1, in_z]);
   // /networks/G/layers/3: dense {"units":6272,"activation":"relu"} -> [6272]
-  const h_l3 = tf.layers.dense({ "units": 6272, "activation": "relu", "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.dense({ units: 6272, activation: "relu", name: "G_l3" }), l2);
   // /networks/G/layers/4: reshape [7,7,128] -> [7, 7, 128]
-  const h_l4 = tf.layers.reshape({ "targetShape": [7, 7, 128], "name": "G_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.reshape({ targetShape: [7, 7, 128], name: "G_l4" }), l3);
   // /networks/G/layers/5: batchnorm {"momentum":0.8} -> [7, 7, 128]
-  const h_l5 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l5" }), l4);
   // /networks/G/layers/6: upsample 2 -> [14, 14, 128]
-  const h_l6 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l6" }), l5);
   // /networks/G/layers/7: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
-  const h_l7 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l7" }), l6);
   // /networks/G/layers/8: relu -> [14, 14, 128]
-  const h_l8 = tf.layers.activation({ "activation": "relu", "name": "G_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l8" }), l7);
   // /networks/G/layers/9: batchnorm {"momentum":0.8} -> [14, 14, 128]
-  const h_l9 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l9" }), l8);
   // /networks/G/layers/10: upsample 2 -> [28, 28, 128]
-  const h_l10 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l10" }), l9);
   // /networks/G/layers/11: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
-  const h_l11 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l11" }), l10);
   // /networks/G/layers/12: relu -> [28, 28, 64]
-  const h_l12 = tf.layers.activation({ "activation": "relu", "name": "G_l12" }).apply(h_l11) as tf.SymbolicTensor;
+  const l12 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l12" }), l11);
   // /networks/G/layers/13: batchnorm {"momentum":0.8} -> [28, 28, 64]
-  const h_l13 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l13" }).apply(h_l12) as tf.SymbolicTensor;
+  const l13 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l13" }), l12);
   // /networks/G/layers/14: conv2d {"filters":1,"kernel":3,"activation":"tanh"} -> [28, 28, 1]
-  const h_l14 = tf.layers.conv2d({ "filters": 1, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "activation": "tanh", "name": "G_l14" }).apply(h_l13) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z, in_label], outputs: h_l14 });
+  const l14 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [3, 3], strides: [1, 1], padding: "same", activation: "tanh", name: "G_l14" }), l13);
+  return tf.model({ name: "G", inputs: [in_z, in_label], outputs: l14 });
 }
 
 /** Network D (specs/acgan.yaml#/networks/D). */
 export function buildD(): tf.LayersModel {
   const in_img = tf.input({ shape: [28, 28, 1], dtype: "float32", name: "D_img" });
   // /networks/D/layers/0: conv2d {"filters":16,"kernel":3,"strides":2} -> [14, 14, 16]
-  const h_l0 = tf.layers.conv2d({ "filters": 16, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.conv2d({ filters: 16, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l0" }), in_img);
   // /networks/D/layers/1: leaky_relu 0.2 -> [14, 14, 16]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l1" }), l0);
   // /networks/D/layers/2: dropout 0.25 -> [14, 14, 16]
-  const h_l2 = tf.layers.dropout({ "rate": 0.25, "name": "D_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l2" }), l1);
   // /networks/D/layers/3: conv2d {"filters":32,"kernel":3,"strides":2} -> [7, 7, 32]
-  const h_l3 = tf.layers.conv2d({ "filters": 32, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l3" }), l2);
   // /networks/D/layers/4: zeropad [[0,1],[0,1]] -> [8, 8, 32]
-  const h_l4 = tf.layers.zeroPadding2d({ "padding": [[0, 1], [0, 1]], "name": "D_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: "D_l4" }), l3);
   // /networks/D/layers/5: leaky_relu 0.2 -> [8, 8, 32]
-  const h_l5 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l5" }), l4);
   // /networks/D/layers/6: dropout 0.25 -> [8, 8, 32]
-  const h_l6 = tf.layers.dropout({ "rate": 0.25, "name": "D_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l6" }), l5);
   // /networks/D/layers/7: batchnorm {"momentum":0.8} -> [8, 8, 32]
-  const h_l7 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l7" }), l6);
   // /networks/D/layers/8: conv2d {"filters":64,"kernel":3,"strides":2} -> [4, 4, 64]
-  const h_l8 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l8" }), l7);
   // /networks/D/layers/9: leaky_relu 0.2 -> [4, 4, 64]
-  const h_l9 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l9" }), l8);
   // /networks/D/layers/10: dropout 0.25 -> [4, 4, 64]
-  const h_l10 = tf.layers.dropout({ "rate": 0.25, "name": "D_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l10" }), l9);
   // /networks/D/layers/11: batchnorm {"momentum":0.8} -> [4, 4, 64]
-  const h_l11 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l11" }), l10);
   // /networks/D/layers/12: conv2d {"filters":128,"kernel":3,"strides":1} -> [4, 4, 128]
-  const h_l12 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "D_l12" }).apply(h_l11) as tf.SymbolicTensor;
+  const l12 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "D_l12" }), l11);
   // /networks/D/layers/13: leaky_relu 0.2 -> [4, 4, 128]
-  const h_l13 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l13" }).apply(h_l12) as tf.SymbolicTensor;
+  const l13 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l13" }), l12);
   // /networks/D/layers/14: dropout 0.25 -> [4, 4, 128]
-  const h_l14 = tf.layers.dropout({ "rate": 0.25, "name": "D_l14" }).apply(h_l13) as tf.SymbolicTensor;
+  const l14 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l14" }), l13);
   // /networks/D/layers/15: flatten -> [2048]
-  const h_features = tf.layers.flatten({ "name": "D_features" }).apply(h_l14) as tf.SymbolicTensor;
+  const features = gs.layer(tf.layers.flatten({ name: "D_features" }), l14);
   // /networks/D/outputs/valid/0: dense {"units":1,"activation":"sigmoid"} -> [1]
-  const h_valid_0 = tf.layers.dense({ "units": 1, "activation": "sigmoid", "name": "D_valid_0" }).apply(h_features) as tf.SymbolicTensor;
+  const valid_0 = gs.layer(tf.layers.dense({ units: 1, activation: "sigmoid", name: "D_valid_0" }), features);
   // /networks/D/outputs/label/0: dense {"units":11,"activation":"softmax"} -> [11]
-  const h_label_0 = tf.layers.dense({ "units": 11, "activation": "softmax", "name": "D_label_0" }).apply(h_features) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_img], outputs: [h_valid_0, h_label_0] });
+  const label_0 = gs.layer(tf.layers.dense({ units: 11, activation: "softmax", name: "D_label_0" }), features);
+  return tf.model({ name: "D", inputs: [in_img], outputs: [valid_0, label_0] });
 }
 
 /** Loss D (specs/acgan.yaml#/losses/D): 0.5 * (bce(D(x).valid, 1) + 0.625 * ce(D(x).label, y) + bce(D(G(z, y_g)).valid, 0) + 0.0625 * ce(D(G(z, y_g)).label, 10)) */
@@ -143,7 +143,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t19 = tf.mul(0.0625, t18); // (0.0625 * ce(D(G(z, y_g)).label, 10))
   const t20 = tf.add(t16, t19); // (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0)) + (0...
   const t21 = tf.mul(0.5, t20); // (0.5 * (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0...
-  return t21 as tf.Scalar;
+  return gs.asScalar(t21);
 }
 
 /** Loss G (specs/acgan.yaml#/losses/G): bce(D(G(z, y_g)).valid, 1) + 0.625 * ce(D(G(z, y_g)).label, y_g) */
@@ -159,7 +159,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t8 = gs.ce(t7, t1); // ce(D(G(z, y_g)).label, y_g)
   const t9 = tf.mul(0.625, t8); // (0.625 * ce(D(G(z, y_g)).label, y_g))
   const t10 = tf.add(t6, t9); // (bce(D(G(z, y_g)).valid, 1) + (0.625 * ce(D(G(z, y_g)).label, y_g)))
-  return t10 as tf.Scalar;
+  return gs.asScalar(t10);
 }
 
 /** The sample grid: each band is one row expression (specs/acgan.yaml#/preview). */
@@ -177,9 +177,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/acgan.yaml",
   paper: "Odena et al. 2017, Conditional Image Synthesis with Auxiliary Classifier GANs",
   hyperparameters,
-  data: { "source": "mnist", "image": [28, 28, 1], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [28, 28, 1], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 100 }, { "name": "y_g", "kind": "label", "size": 10 }],
+  data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
+  real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 100 }, { name: "y_g", kind: "label", size: 10 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -188,23 +188,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x", "y"],
       sampled: ["z", "y_g"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }],
       real: [],
       sampled: ["z", "y_g"],
     },
   ],
-  preview: { "every": 50, "rows": 10, "cols": 10, "perRow": ["y_g"], "perCol": [], "bands": ["G(z, y_g)"], "real": [], "sampled": ["z", "y_g"] },
+  preview: {
+    every: 50,
+    rows: 10,
+    cols: 10,
+    perRow: ["y_g"],
+    perCol: [],
+    bands: [
+      { text: "G(z, y_g)", real: [], sampled: ["z", "y_g"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z", "y_g"],
+  },
   render: preview,
-  checkpoint: { "every": 500, "keep": 3 },
+  checkpoint: { every: 500, keep: 3 },
 };
 
 export default trainer;

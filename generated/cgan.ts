@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 32,
   steps: 20000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -45,34 +45,34 @@ export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [100], dtype: "float32", name: "G_z" });
   const in_label = tf.input({ shape: [1], dtype: "int32", name: "G_label" });
   // /networks/G/layers/0: embedding {"classes":10,"dim":100} -> [1, 100]
-  const h_l0 = tf.layers.embedding({ "inputDim": 10, "outputDim": 100, "name": "G_l0" }).apply(in_label) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.embedding({ inputDim: 10, outputDim: 100, name: "G_l0" }), in_label);
   // /networks/G/layers/1: flatten -> [100]
-  const h_l1 = tf.layers.flatten({ "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.flatten({ name: "G_l1" }), l0);
   // /networks/G/layers/2: multiply {} -> [100]
-  const h_l2 = tf.layers.multiply({ "name": "G_l2" }).apply([h_l1, in_z]) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.multiply({ name: "G_l2" }), [l1, in_z]);
   // /networks/G/layers/3: dense {"units":256} -> [256]
-  const h_l3 = tf.layers.dense({ "units": 256, "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.dense({ units: 256, name: "G_l3" }), l2);
   // /networks/G/layers/4: leaky_relu 0.2 -> [256]
-  const h_l4 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l4" }), l3);
   // /networks/G/layers/5: batchnorm {"momentum":0.8} -> [256]
-  const h_l5 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l5" }), l4);
   // /networks/G/layers/6: dense {"units":512} -> [512]
-  const h_l6 = tf.layers.dense({ "units": 512, "name": "G_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.dense({ units: 512, name: "G_l6" }), l5);
   // /networks/G/layers/7: leaky_relu 0.2 -> [512]
-  const h_l7 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l7" }), l6);
   // /networks/G/layers/8: batchnorm {"momentum":0.8} -> [512]
-  const h_l8 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l8" }), l7);
   // /networks/G/layers/9: dense {"units":1024} -> [1024]
-  const h_l9 = tf.layers.dense({ "units": 1024, "name": "G_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.dense({ units: 1024, name: "G_l9" }), l8);
   // /networks/G/layers/10: leaky_relu 0.2 -> [1024]
-  const h_l10 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l10" }), l9);
   // /networks/G/layers/11: batchnorm {"momentum":0.8} -> [1024]
-  const h_l11 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l11" }), l10);
   // /networks/G/layers/12: dense {"units":784,"activation":"tanh"} -> [784]
-  const h_l12 = tf.layers.dense({ "units": 784, "activation": "tanh", "name": "G_l12" }).apply(h_l11) as tf.SymbolicTensor;
+  const l12 = gs.layer(tf.layers.dense({ units: 784, activation: "tanh", name: "G_l12" }), l11);
   // /networks/G/layers/13: reshape [28,28,1] -> [28, 28, 1]
-  const h_l13 = tf.layers.reshape({ "targetShape": [28, 28, 1], "name": "G_l13" }).apply(h_l12) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z, in_label], outputs: h_l13 });
+  const l13 = gs.layer(tf.layers.reshape({ targetShape: [28, 28, 1], name: "G_l13" }), l12);
+  return tf.model({ name: "G", inputs: [in_z, in_label], outputs: l13 });
 }
 
 /** Network D (specs/cgan.yaml#/networks/D). */
@@ -80,32 +80,32 @@ export function buildD(): tf.LayersModel {
   const in_img = tf.input({ shape: [28, 28, 1], dtype: "float32", name: "D_img" });
   const in_label = tf.input({ shape: [1], dtype: "int32", name: "D_label" });
   // /networks/D/layers/0: embedding {"classes":10,"dim":784} -> [1, 784]
-  const h_l0 = tf.layers.embedding({ "inputDim": 10, "outputDim": 784, "name": "D_l0" }).apply(in_label) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.embedding({ inputDim: 10, outputDim: 784, name: "D_l0" }), in_label);
   // /networks/D/layers/1: flatten -> [784]
-  const h_label_map = tf.layers.flatten({ "name": "D_label_map" }).apply(h_l0) as tf.SymbolicTensor;
+  const label_map = gs.layer(tf.layers.flatten({ name: "D_label_map" }), l0);
   // /networks/D/layers/2: flatten -> [784]
-  const h_l2 = tf.layers.flatten({ "name": "D_l2" }).apply(in_img) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.flatten({ name: "D_l2" }), in_img);
   // /networks/D/layers/3: multiply {} -> [784]
-  const h_l3 = tf.layers.multiply({ "name": "D_l3" }).apply([h_l2, h_label_map]) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.multiply({ name: "D_l3" }), [l2, label_map]);
   // /networks/D/layers/4: dense {"units":512} -> [512]
-  const h_l4 = tf.layers.dense({ "units": 512, "name": "D_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.dense({ units: 512, name: "D_l4" }), l3);
   // /networks/D/layers/5: leaky_relu 0.2 -> [512]
-  const h_l5 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l5" }), l4);
   // /networks/D/layers/6: dense {"units":512} -> [512]
-  const h_l6 = tf.layers.dense({ "units": 512, "name": "D_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.dense({ units: 512, name: "D_l6" }), l5);
   // /networks/D/layers/7: leaky_relu 0.2 -> [512]
-  const h_l7 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l7" }), l6);
   // /networks/D/layers/8: dropout 0.4 -> [512]
-  const h_l8 = tf.layers.dropout({ "rate": 0.4, "name": "D_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.dropout({ rate: 0.4, name: "D_l8" }), l7);
   // /networks/D/layers/9: dense {"units":512} -> [512]
-  const h_l9 = tf.layers.dense({ "units": 512, "name": "D_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.dense({ units: 512, name: "D_l9" }), l8);
   // /networks/D/layers/10: leaky_relu 0.2 -> [512]
-  const h_l10 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l10" }), l9);
   // /networks/D/layers/11: dropout 0.4 -> [512]
-  const h_l11 = tf.layers.dropout({ "rate": 0.4, "name": "D_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.dropout({ rate: 0.4, name: "D_l11" }), l10);
   // /networks/D/layers/12: dense {"units":1,"activation":"sigmoid"} -> [1]
-  const h_l12 = tf.layers.dense({ "units": 1, "activation": "sigmoid", "name": "D_l12" }).apply(h_l11) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_img, in_label], outputs: h_l12 });
+  const l12 = gs.layer(tf.layers.dense({ units: 1, activation: "sigmoid", name: "D_l12" }), l11);
+  return tf.model({ name: "D", inputs: [in_img, in_label], outputs: l12 });
 }
 
 /** Loss D (specs/cgan.yaml#/losses/D): 0.5 * (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0)) */
@@ -123,7 +123,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t10 = gs.bce(t9, 0); // bce(D(G(z, y_g), y_g), 0)
   const t11 = tf.add(t4, t10); // (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0))
   const t12 = tf.mul(0.5, t11); // (0.5 * (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0)))
-  return t12 as tf.Scalar;
+  return gs.asScalar(t12);
 }
 
 /** Loss G (specs/cgan.yaml#/losses/G): bce(D(G(z, y_g), y_g), 1) */
@@ -134,7 +134,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t3 = nets.G.apply([t0, t2], { training: true }) as tf.Tensor; // G(z, y_g)
   const t4 = nets.D.apply([t3, t2], { training: true }) as tf.Tensor; // D(G(z, y_g), y_g)
   const t5 = gs.bce(t4, 1); // bce(D(G(z, y_g), y_g), 1)
-  return t5 as tf.Scalar;
+  return t5;
 }
 
 /** The sample grid: each band is one row expression (specs/cgan.yaml#/preview). */
@@ -152,9 +152,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/cgan.yaml",
   paper: "Mirza & Osindero 2014, Conditional Generative Adversarial Nets",
   hyperparameters,
-  data: { "source": "mnist", "image": [28, 28, 1], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [28, 28, 1], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 100 }, { "name": "y_g", "kind": "label", "size": 10 }],
+  data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
+  real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 100 }, { name: "y_g", kind: "label", size: 10 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -163,23 +163,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x", "y"],
       sampled: ["z", "y_g"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }],
       real: [],
       sampled: ["z", "y_g"],
     },
   ],
-  preview: { "every": 200, "rows": 10, "cols": 10, "perRow": ["y_g"], "perCol": [], "bands": ["G(z, y_g)"], "real": [], "sampled": ["z", "y_g"] },
+  preview: {
+    every: 200,
+    rows: 10,
+    cols: 10,
+    perRow: ["y_g"],
+    perCol: [],
+    bands: [
+      { text: "G(z, y_g)", real: [], sampled: ["z", "y_g"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z", "y_g"],
+  },
   render: preview,
-  checkpoint: { "every": 1000, "keep": 3 },
+  checkpoint: { every: 1000, keep: 3 },
 };
 
 export default trainer;

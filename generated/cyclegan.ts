@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 1,
   steps: 20000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -44,176 +44,176 @@ export interface Sampled {
 export function buildG_AB(): tf.LayersModel {
   const in_img = tf.input({ shape: [32, 32, 1], dtype: "float32", name: "G_AB_img" });
   // /blocks/down/layers/0: conv2d {"filters":32,"kernel":4,"strides":2} -> [16, 16, 32]
-  const h_d1_0 = tf.layers.conv2d({ "filters": 32, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_AB_d1_0" }).apply(in_img) as tf.SymbolicTensor;
+  const d1_0 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_AB_d1_0" }), in_img);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [16, 16, 32]
-  const h_d1_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_AB_d1_1" }).apply(h_d1_0) as tf.SymbolicTensor;
+  const d1_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_AB_d1_1" }), d1_0);
   // /blocks/down/layers/2: instancenorm -> [16, 16, 32]
-  const h_d1 = gs.instanceNormalization({ "name": "G_AB_d1" }).apply(h_d1_1) as tf.SymbolicTensor;
+  const d1 = gs.layer(gs.instanceNormalization({ name: "G_AB_d1" }), d1_1);
   // /blocks/down/layers/0: conv2d {"filters":64,"kernel":4,"strides":2} -> [8, 8, 64]
-  const h_d2_0 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_AB_d2_0" }).apply(h_d1) as tf.SymbolicTensor;
+  const d2_0 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_AB_d2_0" }), d1);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [8, 8, 64]
-  const h_d2_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_AB_d2_1" }).apply(h_d2_0) as tf.SymbolicTensor;
+  const d2_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_AB_d2_1" }), d2_0);
   // /blocks/down/layers/2: instancenorm -> [8, 8, 64]
-  const h_d2 = gs.instanceNormalization({ "name": "G_AB_d2" }).apply(h_d2_1) as tf.SymbolicTensor;
+  const d2 = gs.layer(gs.instanceNormalization({ name: "G_AB_d2" }), d2_1);
   // /blocks/down/layers/0: conv2d {"filters":128,"kernel":4,"strides":2} -> [4, 4, 128]
-  const h_d3_0 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_AB_d3_0" }).apply(h_d2) as tf.SymbolicTensor;
+  const d3_0 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_AB_d3_0" }), d2);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [4, 4, 128]
-  const h_d3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_AB_d3_1" }).apply(h_d3_0) as tf.SymbolicTensor;
+  const d3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_AB_d3_1" }), d3_0);
   // /blocks/down/layers/2: instancenorm -> [4, 4, 128]
-  const h_d3 = gs.instanceNormalization({ "name": "G_AB_d3" }).apply(h_d3_1) as tf.SymbolicTensor;
+  const d3 = gs.layer(gs.instanceNormalization({ name: "G_AB_d3" }), d3_1);
   // /blocks/down/layers/0: conv2d {"filters":256,"kernel":4,"strides":2} -> [2, 2, 256]
-  const h_l3_0 = tf.layers.conv2d({ "filters": 256, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_AB_l3_0" }).apply(h_d3) as tf.SymbolicTensor;
+  const l3_0 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_AB_l3_0" }), d3);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [2, 2, 256]
-  const h_l3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_AB_l3_1" }).apply(h_l3_0) as tf.SymbolicTensor;
+  const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_AB_l3_1" }), l3_0);
   // /blocks/down/layers/2: instancenorm -> [2, 2, 256]
-  const h_l3 = gs.instanceNormalization({ "name": "G_AB_l3" }).apply(h_l3_1) as tf.SymbolicTensor;
+  const l3 = gs.layer(gs.instanceNormalization({ name: "G_AB_l3" }), l3_1);
   // /blocks/up/layers/0: upsample 2 -> [4, 4, 256]
-  const h_l4_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_AB_l4_0" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l4_0" }), l3);
   // /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
-  const h_l4_1 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_AB_l4_1" }).apply(h_l4_0) as tf.SymbolicTensor;
+  const l4_1 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l4_1" }), l4_0);
   // /blocks/up/layers/2: instancenorm -> [4, 4, 128]
-  const h_l4_2 = gs.instanceNormalization({ "name": "G_AB_l4_2" }).apply(h_l4_1) as tf.SymbolicTensor;
+  const l4_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l4_2" }), l4_1);
   // /blocks/up/layers/3: concat {} -> [4, 4, 256]
-  const h_l4 = tf.layers.concatenate({ "name": "G_AB_l4" }).apply([h_l4_2, h_d3]) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.concatenate({ name: "G_AB_l4" }), [l4_2, d3]);
   // /blocks/up/layers/0: upsample 2 -> [8, 8, 256]
-  const h_l5_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_AB_l5_0" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l5_0" }), l4);
   // /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
-  const h_l5_1 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_AB_l5_1" }).apply(h_l5_0) as tf.SymbolicTensor;
+  const l5_1 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l5_1" }), l5_0);
   // /blocks/up/layers/2: instancenorm -> [8, 8, 64]
-  const h_l5_2 = gs.instanceNormalization({ "name": "G_AB_l5_2" }).apply(h_l5_1) as tf.SymbolicTensor;
+  const l5_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l5_2" }), l5_1);
   // /blocks/up/layers/3: concat {} -> [8, 8, 128]
-  const h_l5 = tf.layers.concatenate({ "name": "G_AB_l5" }).apply([h_l5_2, h_d2]) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.concatenate({ name: "G_AB_l5" }), [l5_2, d2]);
   // /blocks/up/layers/0: upsample 2 -> [16, 16, 128]
-  const h_l6_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_AB_l6_0" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l6_0" }), l5);
   // /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
-  const h_l6_1 = tf.layers.conv2d({ "filters": 32, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_AB_l6_1" }).apply(h_l6_0) as tf.SymbolicTensor;
+  const l6_1 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l6_1" }), l6_0);
   // /blocks/up/layers/2: instancenorm -> [16, 16, 32]
-  const h_l6_2 = gs.instanceNormalization({ "name": "G_AB_l6_2" }).apply(h_l6_1) as tf.SymbolicTensor;
+  const l6_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l6_2" }), l6_1);
   // /blocks/up/layers/3: concat {} -> [16, 16, 64]
-  const h_l6 = tf.layers.concatenate({ "name": "G_AB_l6" }).apply([h_l6_2, h_d1]) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.concatenate({ name: "G_AB_l6" }), [l6_2, d1]);
   // /networks/G_AB/layers/7: upsample 2 -> [32, 32, 64]
-  const h_l7 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_AB_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l7" }), l6);
   // /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
-  const h_l8 = tf.layers.conv2d({ "filters": 1, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "tanh", "name": "G_AB_l8" }).apply(h_l7) as tf.SymbolicTensor;
-  return tf.model({ name: "G_AB", inputs: [in_img], outputs: h_l8 });
+  const l8 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", name: "G_AB_l8" }), l7);
+  return tf.model({ name: "G_AB", inputs: [in_img], outputs: l8 });
 }
 
 /** Network G_BA (specs/cyclegan.yaml#/networks/G_AB). */
 export function buildG_BA(): tf.LayersModel {
   const in_img = tf.input({ shape: [32, 32, 1], dtype: "float32", name: "G_BA_img" });
   // /blocks/down/layers/0: conv2d {"filters":32,"kernel":4,"strides":2} -> [16, 16, 32]
-  const h_d1_0 = tf.layers.conv2d({ "filters": 32, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_BA_d1_0" }).apply(in_img) as tf.SymbolicTensor;
+  const d1_0 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_BA_d1_0" }), in_img);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [16, 16, 32]
-  const h_d1_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_BA_d1_1" }).apply(h_d1_0) as tf.SymbolicTensor;
+  const d1_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_BA_d1_1" }), d1_0);
   // /blocks/down/layers/2: instancenorm -> [16, 16, 32]
-  const h_d1 = gs.instanceNormalization({ "name": "G_BA_d1" }).apply(h_d1_1) as tf.SymbolicTensor;
+  const d1 = gs.layer(gs.instanceNormalization({ name: "G_BA_d1" }), d1_1);
   // /blocks/down/layers/0: conv2d {"filters":64,"kernel":4,"strides":2} -> [8, 8, 64]
-  const h_d2_0 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_BA_d2_0" }).apply(h_d1) as tf.SymbolicTensor;
+  const d2_0 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_BA_d2_0" }), d1);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [8, 8, 64]
-  const h_d2_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_BA_d2_1" }).apply(h_d2_0) as tf.SymbolicTensor;
+  const d2_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_BA_d2_1" }), d2_0);
   // /blocks/down/layers/2: instancenorm -> [8, 8, 64]
-  const h_d2 = gs.instanceNormalization({ "name": "G_BA_d2" }).apply(h_d2_1) as tf.SymbolicTensor;
+  const d2 = gs.layer(gs.instanceNormalization({ name: "G_BA_d2" }), d2_1);
   // /blocks/down/layers/0: conv2d {"filters":128,"kernel":4,"strides":2} -> [4, 4, 128]
-  const h_d3_0 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_BA_d3_0" }).apply(h_d2) as tf.SymbolicTensor;
+  const d3_0 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_BA_d3_0" }), d2);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [4, 4, 128]
-  const h_d3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_BA_d3_1" }).apply(h_d3_0) as tf.SymbolicTensor;
+  const d3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_BA_d3_1" }), d3_0);
   // /blocks/down/layers/2: instancenorm -> [4, 4, 128]
-  const h_d3 = gs.instanceNormalization({ "name": "G_BA_d3" }).apply(h_d3_1) as tf.SymbolicTensor;
+  const d3 = gs.layer(gs.instanceNormalization({ name: "G_BA_d3" }), d3_1);
   // /blocks/down/layers/0: conv2d {"filters":256,"kernel":4,"strides":2} -> [2, 2, 256]
-  const h_l3_0 = tf.layers.conv2d({ "filters": 256, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "G_BA_l3_0" }).apply(h_d3) as tf.SymbolicTensor;
+  const l3_0 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "G_BA_l3_0" }), d3);
   // /blocks/down/layers/1: leaky_relu 0.2 -> [2, 2, 256]
-  const h_l3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_BA_l3_1" }).apply(h_l3_0) as tf.SymbolicTensor;
+  const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_BA_l3_1" }), l3_0);
   // /blocks/down/layers/2: instancenorm -> [2, 2, 256]
-  const h_l3 = gs.instanceNormalization({ "name": "G_BA_l3" }).apply(h_l3_1) as tf.SymbolicTensor;
+  const l3 = gs.layer(gs.instanceNormalization({ name: "G_BA_l3" }), l3_1);
   // /blocks/up/layers/0: upsample 2 -> [4, 4, 256]
-  const h_l4_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_BA_l4_0" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l4_0" }), l3);
   // /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
-  const h_l4_1 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_BA_l4_1" }).apply(h_l4_0) as tf.SymbolicTensor;
+  const l4_1 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l4_1" }), l4_0);
   // /blocks/up/layers/2: instancenorm -> [4, 4, 128]
-  const h_l4_2 = gs.instanceNormalization({ "name": "G_BA_l4_2" }).apply(h_l4_1) as tf.SymbolicTensor;
+  const l4_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l4_2" }), l4_1);
   // /blocks/up/layers/3: concat {} -> [4, 4, 256]
-  const h_l4 = tf.layers.concatenate({ "name": "G_BA_l4" }).apply([h_l4_2, h_d3]) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.concatenate({ name: "G_BA_l4" }), [l4_2, d3]);
   // /blocks/up/layers/0: upsample 2 -> [8, 8, 256]
-  const h_l5_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_BA_l5_0" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l5_0" }), l4);
   // /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
-  const h_l5_1 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_BA_l5_1" }).apply(h_l5_0) as tf.SymbolicTensor;
+  const l5_1 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l5_1" }), l5_0);
   // /blocks/up/layers/2: instancenorm -> [8, 8, 64]
-  const h_l5_2 = gs.instanceNormalization({ "name": "G_BA_l5_2" }).apply(h_l5_1) as tf.SymbolicTensor;
+  const l5_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l5_2" }), l5_1);
   // /blocks/up/layers/3: concat {} -> [8, 8, 128]
-  const h_l5 = tf.layers.concatenate({ "name": "G_BA_l5" }).apply([h_l5_2, h_d2]) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.concatenate({ name: "G_BA_l5" }), [l5_2, d2]);
   // /blocks/up/layers/0: upsample 2 -> [16, 16, 128]
-  const h_l6_0 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_BA_l6_0" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l6_0" }), l5);
   // /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
-  const h_l6_1 = tf.layers.conv2d({ "filters": 32, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "relu", "name": "G_BA_l6_1" }).apply(h_l6_0) as tf.SymbolicTensor;
+  const l6_1 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l6_1" }), l6_0);
   // /blocks/up/layers/2: instancenorm -> [16, 16, 32]
-  const h_l6_2 = gs.instanceNormalization({ "name": "G_BA_l6_2" }).apply(h_l6_1) as tf.SymbolicTensor;
+  const l6_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l6_2" }), l6_1);
   // /blocks/up/layers/3: concat {} -> [16, 16, 64]
-  const h_l6 = tf.layers.concatenate({ "name": "G_BA_l6" }).apply([h_l6_2, h_d1]) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.concatenate({ name: "G_BA_l6" }), [l6_2, d1]);
   // /networks/G_AB/layers/7: upsample 2 -> [32, 32, 64]
-  const h_l7 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_BA_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l7" }), l6);
   // /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
-  const h_l8 = tf.layers.conv2d({ "filters": 1, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "activation": "tanh", "name": "G_BA_l8" }).apply(h_l7) as tf.SymbolicTensor;
-  return tf.model({ name: "G_BA", inputs: [in_img], outputs: h_l8 });
+  const l8 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", name: "G_BA_l8" }), l7);
+  return tf.model({ name: "G_BA", inputs: [in_img], outputs: l8 });
 }
 
 /** Network D_A (specs/cyclegan.yaml#/networks/D_A). */
 export function buildD_A(): tf.LayersModel {
   const in_img = tf.input({ shape: [32, 32, 1], dtype: "float32", name: "D_A_img" });
   // /networks/D_A/layers/0: conv2d {"filters":64,"kernel":4,"strides":2} -> [16, 16, 64]
-  const h_l0 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_A_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_A_l0" }), in_img);
   // /networks/D_A/layers/1: leaky_relu 0.2 -> [16, 16, 64]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_A_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_A_l1" }), l0);
   // /blocks/critic/layers/0: conv2d {"filters":128,"kernel":4,"strides":2} -> [8, 8, 128]
-  const h_l2_0 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_A_l2_0" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2_0 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_A_l2_0" }), l1);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [8, 8, 128]
-  const h_l2_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_A_l2_1" }).apply(h_l2_0) as tf.SymbolicTensor;
+  const l2_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_A_l2_1" }), l2_0);
   // /blocks/critic/layers/2: instancenorm -> [8, 8, 128]
-  const h_l2 = gs.instanceNormalization({ "name": "D_A_l2" }).apply(h_l2_1) as tf.SymbolicTensor;
+  const l2 = gs.layer(gs.instanceNormalization({ name: "D_A_l2" }), l2_1);
   // /blocks/critic/layers/0: conv2d {"filters":256,"kernel":4,"strides":2} -> [4, 4, 256]
-  const h_l3_0 = tf.layers.conv2d({ "filters": 256, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_A_l3_0" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3_0 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_A_l3_0" }), l2);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [4, 4, 256]
-  const h_l3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_A_l3_1" }).apply(h_l3_0) as tf.SymbolicTensor;
+  const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_A_l3_1" }), l3_0);
   // /blocks/critic/layers/2: instancenorm -> [4, 4, 256]
-  const h_l3 = gs.instanceNormalization({ "name": "D_A_l3" }).apply(h_l3_1) as tf.SymbolicTensor;
+  const l3 = gs.layer(gs.instanceNormalization({ name: "D_A_l3" }), l3_1);
   // /blocks/critic/layers/0: conv2d {"filters":512,"kernel":4,"strides":2} -> [2, 2, 512]
-  const h_l4_0 = tf.layers.conv2d({ "filters": 512, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_A_l4_0" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4_0 = gs.layer(tf.layers.conv2d({ filters: 512, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_A_l4_0" }), l3);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [2, 2, 512]
-  const h_l4_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_A_l4_1" }).apply(h_l4_0) as tf.SymbolicTensor;
+  const l4_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_A_l4_1" }), l4_0);
   // /blocks/critic/layers/2: instancenorm -> [2, 2, 512]
-  const h_l4 = gs.instanceNormalization({ "name": "D_A_l4" }).apply(h_l4_1) as tf.SymbolicTensor;
+  const l4 = gs.layer(gs.instanceNormalization({ name: "D_A_l4" }), l4_1);
   // /networks/D_A/layers/5: conv2d {"filters":1,"kernel":4} -> [2, 2, 1]
-  const h_l5 = tf.layers.conv2d({ "filters": 1, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "name": "D_A_l5" }).apply(h_l4) as tf.SymbolicTensor;
-  return tf.model({ name: "D_A", inputs: [in_img], outputs: h_l5 });
+  const l5 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", name: "D_A_l5" }), l4);
+  return tf.model({ name: "D_A", inputs: [in_img], outputs: l5 });
 }
 
 /** Network D_B (specs/cyclegan.yaml#/networks/D_A). */
 export function buildD_B(): tf.LayersModel {
   const in_img = tf.input({ shape: [32, 32, 1], dtype: "float32", name: "D_B_img" });
   // /networks/D_A/layers/0: conv2d {"filters":64,"kernel":4,"strides":2} -> [16, 16, 64]
-  const h_l0 = tf.layers.conv2d({ "filters": 64, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_B_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_B_l0" }), in_img);
   // /networks/D_A/layers/1: leaky_relu 0.2 -> [16, 16, 64]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_B_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_B_l1" }), l0);
   // /blocks/critic/layers/0: conv2d {"filters":128,"kernel":4,"strides":2} -> [8, 8, 128]
-  const h_l2_0 = tf.layers.conv2d({ "filters": 128, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_B_l2_0" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2_0 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_B_l2_0" }), l1);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [8, 8, 128]
-  const h_l2_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_B_l2_1" }).apply(h_l2_0) as tf.SymbolicTensor;
+  const l2_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_B_l2_1" }), l2_0);
   // /blocks/critic/layers/2: instancenorm -> [8, 8, 128]
-  const h_l2 = gs.instanceNormalization({ "name": "D_B_l2" }).apply(h_l2_1) as tf.SymbolicTensor;
+  const l2 = gs.layer(gs.instanceNormalization({ name: "D_B_l2" }), l2_1);
   // /blocks/critic/layers/0: conv2d {"filters":256,"kernel":4,"strides":2} -> [4, 4, 256]
-  const h_l3_0 = tf.layers.conv2d({ "filters": 256, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_B_l3_0" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3_0 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_B_l3_0" }), l2);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [4, 4, 256]
-  const h_l3_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_B_l3_1" }).apply(h_l3_0) as tf.SymbolicTensor;
+  const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_B_l3_1" }), l3_0);
   // /blocks/critic/layers/2: instancenorm -> [4, 4, 256]
-  const h_l3 = gs.instanceNormalization({ "name": "D_B_l3" }).apply(h_l3_1) as tf.SymbolicTensor;
+  const l3 = gs.layer(gs.instanceNormalization({ name: "D_B_l3" }), l3_1);
   // /blocks/critic/layers/0: conv2d {"filters":512,"kernel":4,"strides":2} -> [2, 2, 512]
-  const h_l4_0 = tf.layers.conv2d({ "filters": 512, "kernelSize": [4, 4], "strides": [2, 2], "padding": "same", "name": "D_B_l4_0" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4_0 = gs.layer(tf.layers.conv2d({ filters: 512, kernelSize: [4, 4], strides: [2, 2], padding: "same", name: "D_B_l4_0" }), l3);
   // /blocks/critic/layers/1: leaky_relu 0.2 -> [2, 2, 512]
-  const h_l4_1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_B_l4_1" }).apply(h_l4_0) as tf.SymbolicTensor;
+  const l4_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_B_l4_1" }), l4_0);
   // /blocks/critic/layers/2: instancenorm -> [2, 2, 512]
-  const h_l4 = gs.instanceNormalization({ "name": "D_B_l4" }).apply(h_l4_1) as tf.SymbolicTensor;
+  const l4 = gs.layer(gs.instanceNormalization({ name: "D_B_l4" }), l4_1);
   // /networks/D_A/layers/5: conv2d {"filters":1,"kernel":4} -> [2, 2, 1]
-  const h_l5 = tf.layers.conv2d({ "filters": 1, "kernelSize": [4, 4], "strides": [1, 1], "padding": "same", "name": "D_B_l5" }).apply(h_l4) as tf.SymbolicTensor;
-  return tf.model({ name: "D_B", inputs: [in_img], outputs: h_l5 });
+  const l5 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", name: "D_B_l5" }), l4);
+  return tf.model({ name: "D_B", inputs: [in_img], outputs: l5 });
 }
 
 /** Loss D (specs/cyclegan.yaml#/losses/D): 0.5 * (0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0)) + 0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0))) */
@@ -236,7 +236,7 @@ export function lossD(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Sc
   const t15 = tf.mul(0.5, t14); // (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0)))
   const t16 = tf.add(t8, t15); // ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(D_B(G_A...
   const t17 = tf.mul(0.5, t16); // (0.5 * ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(...
-  return t17 as tf.Scalar;
+  return gs.asScalar(t17);
 }
 
 /** Loss G (specs/cyclegan.yaml#/losses/G): mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1) + 10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b)) + 1 * (l1(G_BA(a), a) + l1(G_AB(b), b)) */
@@ -264,7 +264,7 @@ export function lossG(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Sc
   const t20 = tf.add(t17, t19); // (l1(G_BA(a), a) + l1(G_AB(b), b))
   const t21 = tf.mul(1, t20); // (1 * (l1(G_BA(a), a) + l1(G_AB(b), b)))
   const t22 = tf.add(t15, t21); // (((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB...
-  return t22 as tf.Scalar;
+  return gs.asScalar(t22);
 }
 
 /** The sample grid: each band is one row expression (specs/cyclegan.yaml#/preview). */
@@ -284,8 +284,8 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/cyclegan.yaml",
   paper: "Zhu et al. 2017, Unpaired Image-to-Image Translation using Cycle-Consistent Adversarial Networks",
   hyperparameters,
-  data: { "source": "mnist-domains", "image": [32, 32, 1], "range": [-1, 1] },
-  real: [{ "name": "a", "shape": [32, 32, 1], "dtype": "float32" }, { "name": "b", "shape": [32, 32, 1], "dtype": "float32" }],
+  data: { source: "mnist-domains", image: [32, 32, 1], range: [-1, 1] },
+  real: [{ name: "a", shape: [32, 32, 1], dtype: "float32" }, { name: "b", shape: [32, 32, 1], dtype: "float32" }],
   samples: [],
   networks: {
     G_AB: buildG_AB,
@@ -297,23 +297,39 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D_A" }, { "net": "D_B" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D_A" }, { net: "D_B" }],
       real: ["a", "b"],
       sampled: [],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G_AB" }, { "net": "G_BA" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G_AB" }, { net: "G_BA" }],
       real: ["b", "a"],
       sampled: [],
     },
   ],
-  preview: { "every": 200, "rows": 1, "cols": 8, "perRow": [], "perCol": [], "bands": ["a", "G_AB(a)", "G_BA(G_AB(a))", "b", "G_BA(b)", "G_AB(G_BA(b))"], "real": ["a", "b"], "sampled": [] },
+  preview: {
+    every: 200,
+    rows: 1,
+    cols: 8,
+    perRow: [],
+    perCol: [],
+    bands: [
+      { text: "a", real: ["a"], sampled: [], depth: 0 },
+      { text: "G_AB(a)", real: ["a"], sampled: [], depth: 1 },
+      { text: "G_BA(G_AB(a))", real: ["a"], sampled: [], depth: 2 },
+      { text: "b", real: ["b"], sampled: [], depth: 0 },
+      { text: "G_BA(b)", real: ["b"], sampled: [], depth: 1 },
+      { text: "G_AB(G_BA(b))", real: ["b"], sampled: [], depth: 2 },
+    ],
+    real: ["a", "b"],
+    sampled: [],
+  },
   render: preview,
-  checkpoint: { "every": 1000, "keep": 3 },
+  checkpoint: { every: 1000, keep: 3 },
 };
 
 export default trainer;

@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 32,
   steps: 30000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -43,46 +43,46 @@ export interface Sampled {
 export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [100], dtype: "float32", name: "G_z" });
   // /networks/G/layers/0: dense {"units":256} -> [256]
-  const h_l0 = tf.layers.dense({ "units": 256, "name": "G_l0" }).apply(in_z) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.dense({ units: 256, name: "G_l0" }), in_z);
   // /networks/G/layers/1: leaky_relu 0.2 -> [256]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l1" }), l0);
   // /networks/G/layers/2: batchnorm {"momentum":0.8} -> [256]
-  const h_l2 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l2" }), l1);
   // /networks/G/layers/3: dense {"units":512} -> [512]
-  const h_l3 = tf.layers.dense({ "units": 512, "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.dense({ units: 512, name: "G_l3" }), l2);
   // /networks/G/layers/4: leaky_relu 0.2 -> [512]
-  const h_l4 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l4" }), l3);
   // /networks/G/layers/5: batchnorm {"momentum":0.8} -> [512]
-  const h_l5 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l5" }), l4);
   // /networks/G/layers/6: dense {"units":1024} -> [1024]
-  const h_l6 = tf.layers.dense({ "units": 1024, "name": "G_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.dense({ units: 1024, name: "G_l6" }), l5);
   // /networks/G/layers/7: leaky_relu 0.2 -> [1024]
-  const h_l7 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "G_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_l7" }), l6);
   // /networks/G/layers/8: batchnorm {"momentum":0.8} -> [1024]
-  const h_l8 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l8" }), l7);
   // /networks/G/layers/9: dense {"units":784,"activation":"tanh"} -> [784]
-  const h_l9 = tf.layers.dense({ "units": 784, "activation": "tanh", "name": "G_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.dense({ units: 784, activation: "tanh", name: "G_l9" }), l8);
   // /networks/G/layers/10: reshape [28,28,1] -> [28, 28, 1]
-  const h_l10 = tf.layers.reshape({ "targetShape": [28, 28, 1], "name": "G_l10" }).apply(h_l9) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z], outputs: h_l10 });
+  const l10 = gs.layer(tf.layers.reshape({ targetShape: [28, 28, 1], name: "G_l10" }), l9);
+  return tf.model({ name: "G", inputs: [in_z], outputs: l10 });
 }
 
 /** Network D (specs/gan.yaml#/networks/D). */
 export function buildD(): tf.LayersModel {
   const in_img = tf.input({ shape: [28, 28, 1], dtype: "float32", name: "D_img" });
   // /networks/D/layers/0: flatten -> [784]
-  const h_l0 = tf.layers.flatten({ "name": "D_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.flatten({ name: "D_l0" }), in_img);
   // /networks/D/layers/1: dense {"units":512} -> [512]
-  const h_l1 = tf.layers.dense({ "units": 512, "name": "D_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.dense({ units: 512, name: "D_l1" }), l0);
   // /networks/D/layers/2: leaky_relu 0.2 -> [512]
-  const h_l2 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l2" }), l1);
   // /networks/D/layers/3: dense {"units":256} -> [256]
-  const h_l3 = tf.layers.dense({ "units": 256, "name": "D_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.dense({ units: 256, name: "D_l3" }), l2);
   // /networks/D/layers/4: leaky_relu 0.2 -> [256]
-  const h_l4 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l4" }), l3);
   // /networks/D/layers/5: dense {"units":1,"activation":"sigmoid"} -> [1]
-  const h_l5 = tf.layers.dense({ "units": 1, "activation": "sigmoid", "name": "D_l5" }).apply(h_l4) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_img], outputs: h_l5 });
+  const l5 = gs.layer(tf.layers.dense({ units: 1, activation: "sigmoid", name: "D_l5" }), l4);
+  return tf.model({ name: "D", inputs: [in_img], outputs: l5 });
 }
 
 /** Loss D (specs/gan.yaml#/losses/D): 0.5 * (bce(D(x), 1) + bce(D(G(z)), 0)) */
@@ -96,7 +96,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t6 = gs.bce(t5, 0); // bce(D(G(z)), 0)
   const t7 = tf.add(t2, t6); // (bce(D(x), 1) + bce(D(G(z)), 0))
   const t8 = tf.mul(0.5, t7); // (0.5 * (bce(D(x), 1) + bce(D(G(z)), 0)))
-  return t8 as tf.Scalar;
+  return gs.asScalar(t8);
 }
 
 /** Loss G (specs/gan.yaml#/losses/G): bce(D(G(z)), 1) */
@@ -105,7 +105,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t1 = nets.G.apply(t0, { training: true }) as tf.Tensor; // G(z)
   const t2 = nets.D.apply(t1, { training: true }) as tf.Tensor; // D(G(z))
   const t3 = gs.bce(t2, 1); // bce(D(G(z)), 1)
-  return t3 as tf.Scalar;
+  return t3;
 }
 
 /** The sample grid: each band is one row expression (specs/gan.yaml#/preview). */
@@ -121,9 +121,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/gan.yaml",
   paper: "Goodfellow et al. 2014, Generative Adversarial Nets",
   hyperparameters,
-  data: { "source": "mnist", "image": [28, 28, 1], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [28, 28, 1], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 100 }],
+  data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
+  real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 100 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -132,23 +132,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x"],
       sampled: ["z"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }],
       real: [],
       sampled: ["z"],
     },
   ],
-  preview: { "every": 200, "rows": 5, "cols": 5, "perRow": [], "perCol": [], "bands": ["G(z)"], "real": [], "sampled": ["z"] },
+  preview: {
+    every: 200,
+    rows: 5,
+    cols: 5,
+    perRow: [],
+    perCol: [],
+    bands: [
+      { text: "G(z)", real: [], sampled: ["z"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z"],
+  },
   render: preview,
-  checkpoint: { "every": 1000, "keep": 3 },
+  checkpoint: { every: 1000, keep: 3 },
 };
 
 export default trainer;

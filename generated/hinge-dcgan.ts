@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 32,
   steps: 4000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -43,70 +43,70 @@ export interface Sampled {
 export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [100], dtype: "float32", name: "G_z" });
   // /networks/G/layers/0: dense {"units":6272,"activation":"relu"} -> [6272]
-  const h_l0 = tf.layers.dense({ "units": 6272, "activation": "relu", "name": "G_l0" }).apply(in_z) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.dense({ units: 6272, activation: "relu", name: "G_l0" }), in_z);
   // /networks/G/layers/1: reshape [7,7,128] -> [7, 7, 128]
-  const h_l1 = tf.layers.reshape({ "targetShape": [7, 7, 128], "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.reshape({ targetShape: [7, 7, 128], name: "G_l1" }), l0);
   // /networks/G/layers/2: upsample 2 -> [14, 14, 128]
-  const h_l2 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l2" }), l1);
   // /networks/G/layers/3: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
-  const h_l3 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l3" }), l2);
   // /networks/G/layers/4: batchnorm {"momentum":0.8} -> [14, 14, 128]
-  const h_l4 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l4" }), l3);
   // /networks/G/layers/5: relu -> [14, 14, 128]
-  const h_l5 = tf.layers.activation({ "activation": "relu", "name": "G_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l5" }), l4);
   // /networks/G/layers/6: upsample 2 -> [28, 28, 128]
-  const h_l6 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l6" }), l5);
   // /networks/G/layers/7: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
-  const h_l7 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l7" }), l6);
   // /networks/G/layers/8: batchnorm {"momentum":0.8} -> [28, 28, 64]
-  const h_l8 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l8" }), l7);
   // /networks/G/layers/9: relu -> [28, 28, 64]
-  const h_l9 = tf.layers.activation({ "activation": "relu", "name": "G_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l9" }), l8);
   // /networks/G/layers/10: conv2d {"filters":1,"kernel":3,"activation":"tanh"} -> [28, 28, 1]
-  const h_l10 = tf.layers.conv2d({ "filters": 1, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "activation": "tanh", "name": "G_l10" }).apply(h_l9) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z], outputs: h_l10 });
+  const l10 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [3, 3], strides: [1, 1], padding: "same", activation: "tanh", name: "G_l10" }), l9);
+  return tf.model({ name: "G", inputs: [in_z], outputs: l10 });
 }
 
 /** Network D (specs/hinge-dcgan.yaml#/networks/D). */
 export function buildD(): tf.LayersModel {
   const in_img = tf.input({ shape: [28, 28, 1], dtype: "float32", name: "D_img" });
   // /networks/D/layers/0: conv2d {"filters":32,"kernel":3,"strides":2} -> [14, 14, 32]
-  const h_l0 = tf.layers.conv2d({ "filters": 32, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l0" }), in_img);
   // /networks/D/layers/1: leaky_relu 0.2 -> [14, 14, 32]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l1" }), l0);
   // /networks/D/layers/2: dropout 0.25 -> [14, 14, 32]
-  const h_l2 = tf.layers.dropout({ "rate": 0.25, "name": "D_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l2" }), l1);
   // /networks/D/layers/3: conv2d {"filters":64,"kernel":3,"strides":2} -> [7, 7, 64]
-  const h_l3 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l3" }), l2);
   // /networks/D/layers/4: zeropad [[0,1],[0,1]] -> [8, 8, 64]
-  const h_l4 = tf.layers.zeroPadding2d({ "padding": [[0, 1], [0, 1]], "name": "D_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: "D_l4" }), l3);
   // /networks/D/layers/5: batchnorm {"momentum":0.8} -> [8, 8, 64]
-  const h_l5 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l5" }), l4);
   // /networks/D/layers/6: leaky_relu 0.2 -> [8, 8, 64]
-  const h_l6 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l6" }), l5);
   // /networks/D/layers/7: dropout 0.25 -> [8, 8, 64]
-  const h_l7 = tf.layers.dropout({ "rate": 0.25, "name": "D_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l7" }), l6);
   // /networks/D/layers/8: conv2d {"filters":128,"kernel":3,"strides":2} -> [4, 4, 128]
-  const h_l8 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l8" }), l7);
   // /networks/D/layers/9: batchnorm {"momentum":0.8} -> [4, 4, 128]
-  const h_l9 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l9" }), l8);
   // /networks/D/layers/10: leaky_relu 0.2 -> [4, 4, 128]
-  const h_l10 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l10" }), l9);
   // /networks/D/layers/11: dropout 0.25 -> [4, 4, 128]
-  const h_l11 = tf.layers.dropout({ "rate": 0.25, "name": "D_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l11" }), l10);
   // /networks/D/layers/12: conv2d {"filters":256,"kernel":3,"strides":1} -> [4, 4, 256]
-  const h_l12 = tf.layers.conv2d({ "filters": 256, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "D_l12" }).apply(h_l11) as tf.SymbolicTensor;
+  const l12 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "D_l12" }), l11);
   // /networks/D/layers/13: batchnorm {"momentum":0.8} -> [4, 4, 256]
-  const h_l13 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l13" }).apply(h_l12) as tf.SymbolicTensor;
+  const l13 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l13" }), l12);
   // /networks/D/layers/14: leaky_relu 0.2 -> [4, 4, 256]
-  const h_l14 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l14" }).apply(h_l13) as tf.SymbolicTensor;
+  const l14 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l14" }), l13);
   // /networks/D/layers/15: dropout 0.25 -> [4, 4, 256]
-  const h_l15 = tf.layers.dropout({ "rate": 0.25, "name": "D_l15" }).apply(h_l14) as tf.SymbolicTensor;
+  const l15 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l15" }), l14);
   // /networks/D/layers/16: flatten -> [4096]
-  const h_l16 = tf.layers.flatten({ "name": "D_l16" }).apply(h_l15) as tf.SymbolicTensor;
+  const l16 = gs.layer(tf.layers.flatten({ name: "D_l16" }), l15);
   // /networks/D/layers/17: dense {"units":1} -> [1]
-  const h_l17 = tf.layers.dense({ "units": 1, "name": "D_l17" }).apply(h_l16) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_img], outputs: h_l17 });
+  const l17 = gs.layer(tf.layers.dense({ units: 1, name: "D_l17" }), l16);
+  return tf.model({ name: "D", inputs: [in_img], outputs: l17 });
 }
 
 /** Loss D (specs/hinge-dcgan.yaml#/losses/D): mean(relu(1 - D(x))) + mean(relu(1 + D(G(z)))) */
@@ -123,7 +123,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t9 = tf.relu(t8); // relu((1 + D(G(z))))
   const t10 = tf.mean(t9); // mean(relu((1 + D(G(z)))))
   const t11 = tf.add(t4, t10); // (mean(relu((1 - D(x)))) + mean(relu((1 + D(G(z))))))
-  return t11 as tf.Scalar;
+  return gs.asScalar(t11);
 }
 
 /** Loss G (specs/hinge-dcgan.yaml#/losses/G): -mean(D(G(z))) */
@@ -133,7 +133,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t2 = nets.D.apply(t1, { training: true }) as tf.Tensor; // D(G(z))
   const t3 = tf.mean(t2); // mean(D(G(z)))
   const t4 = tf.neg(t3); // -mean(D(G(z)))
-  return t4 as tf.Scalar;
+  return gs.asScalar(t4);
 }
 
 /** The sample grid: each band is one row expression (specs/hinge-dcgan.yaml#/preview). */
@@ -149,9 +149,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/hinge-dcgan.yaml",
   paper: "Lim & Ye 2017, Geometric GAN",
   hyperparameters,
-  data: { "source": "mnist", "image": [28, 28, 1], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [28, 28, 1], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 100 }],
+  data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
+  real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 100 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -160,23 +160,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x"],
       sampled: ["z"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }],
       real: [],
       sampled: ["z"],
     },
   ],
-  preview: { "every": 50, "rows": 5, "cols": 5, "perRow": [], "perCol": [], "bands": ["G(z)"], "real": [], "sampled": ["z"] },
+  preview: {
+    every: 50,
+    rows: 5,
+    cols: 5,
+    perRow: [],
+    perCol: [],
+    bands: [
+      { text: "G(z)", real: [], sampled: ["z"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z"],
+  },
   render: preview,
-  checkpoint: { "every": 500, "keep": 3 },
+  checkpoint: { every: 500, keep: 3 },
 };
 
 export default trainer;

@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 128,
   steps: 50000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.0002 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
   },
 };
 
@@ -45,78 +45,78 @@ export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [62], dtype: "float32", name: "G_z" });
   const in_c = tf.input({ shape: [10], dtype: "float32", name: "G_c" });
   // /networks/G/layers/0: concat -> [72]
-  const h_l0 = tf.layers.concatenate({ "name": "G_l0" }).apply([in_z, in_c]) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.concatenate({ name: "G_l0" }), [in_z, in_c]);
   // /networks/G/layers/1: dense {"units":6272,"activation":"relu"} -> [6272]
-  const h_l1 = tf.layers.dense({ "units": 6272, "activation": "relu", "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.dense({ units: 6272, activation: "relu", name: "G_l1" }), l0);
   // /networks/G/layers/2: reshape [7,7,128] -> [7, 7, 128]
-  const h_l2 = tf.layers.reshape({ "targetShape": [7, 7, 128], "name": "G_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.reshape({ targetShape: [7, 7, 128], name: "G_l2" }), l1);
   // /networks/G/layers/3: batchnorm {"momentum":0.8} -> [7, 7, 128]
-  const h_l3 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l3" }), l2);
   // /networks/G/layers/4: upsample 2 -> [14, 14, 128]
-  const h_l4 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l4" }), l3);
   // /networks/G/layers/5: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
-  const h_l5 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l5" }), l4);
   // /networks/G/layers/6: relu -> [14, 14, 128]
-  const h_l6 = tf.layers.activation({ "activation": "relu", "name": "G_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l6" }), l5);
   // /networks/G/layers/7: batchnorm {"momentum":0.8} -> [14, 14, 128]
-  const h_l7 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l7" }), l6);
   // /networks/G/layers/8: upsample 2 -> [28, 28, 128]
-  const h_l8 = tf.layers.upSampling2d({ "size": [2, 2], "name": "G_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l8" }), l7);
   // /networks/G/layers/9: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
-  const h_l9 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "name": "G_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l9" }), l8);
   // /networks/G/layers/10: relu -> [28, 28, 64]
-  const h_l10 = tf.layers.activation({ "activation": "relu", "name": "G_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l10" }), l9);
   // /networks/G/layers/11: batchnorm {"momentum":0.8} -> [28, 28, 64]
-  const h_l11 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "G_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l11" }), l10);
   // /networks/G/layers/12: conv2d {"filters":1,"kernel":3,"activation":"tanh"} -> [28, 28, 1]
-  const h_l12 = tf.layers.conv2d({ "filters": 1, "kernelSize": [3, 3], "strides": [1, 1], "padding": "same", "activation": "tanh", "name": "G_l12" }).apply(h_l11) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z, in_c], outputs: h_l12 });
+  const l12 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [3, 3], strides: [1, 1], padding: "same", activation: "tanh", name: "G_l12" }), l11);
+  return tf.model({ name: "G", inputs: [in_z, in_c], outputs: l12 });
 }
 
 /** Network D (specs/infogan.yaml#/networks/D). */
 export function buildD(): tf.LayersModel {
   const in_img = tf.input({ shape: [28, 28, 1], dtype: "float32", name: "D_img" });
   // /networks/D/layers/0: conv2d {"filters":64,"kernel":3,"strides":2} -> [14, 14, 64]
-  const h_l0 = tf.layers.conv2d({ "filters": 64, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l0" }).apply(in_img) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l0" }), in_img);
   // /networks/D/layers/1: leaky_relu 0.2 -> [14, 14, 64]
-  const h_l1 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l1" }), l0);
   // /networks/D/layers/2: dropout 0.25 -> [14, 14, 64]
-  const h_l2 = tf.layers.dropout({ "rate": 0.25, "name": "D_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l2" }), l1);
   // /networks/D/layers/3: conv2d {"filters":128,"kernel":3,"strides":2} -> [7, 7, 128]
-  const h_l3 = tf.layers.conv2d({ "filters": 128, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l3" }).apply(h_l2) as tf.SymbolicTensor;
+  const l3 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l3" }), l2);
   // /networks/D/layers/4: zeropad [[0,1],[0,1]] -> [8, 8, 128]
-  const h_l4 = tf.layers.zeroPadding2d({ "padding": [[0, 1], [0, 1]], "name": "D_l4" }).apply(h_l3) as tf.SymbolicTensor;
+  const l4 = gs.layer(tf.layers.zeroPadding2d({ padding: [[0, 1], [0, 1]], name: "D_l4" }), l3);
   // /networks/D/layers/5: leaky_relu 0.2 -> [8, 8, 128]
-  const h_l5 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l5" }).apply(h_l4) as tf.SymbolicTensor;
+  const l5 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l5" }), l4);
   // /networks/D/layers/6: dropout 0.25 -> [8, 8, 128]
-  const h_l6 = tf.layers.dropout({ "rate": 0.25, "name": "D_l6" }).apply(h_l5) as tf.SymbolicTensor;
+  const l6 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l6" }), l5);
   // /networks/D/layers/7: batchnorm {"momentum":0.8} -> [8, 8, 128]
-  const h_l7 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l7" }).apply(h_l6) as tf.SymbolicTensor;
+  const l7 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l7" }), l6);
   // /networks/D/layers/8: conv2d {"filters":256,"kernel":3,"strides":2} -> [4, 4, 256]
-  const h_l8 = tf.layers.conv2d({ "filters": 256, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l8" }).apply(h_l7) as tf.SymbolicTensor;
+  const l8 = gs.layer(tf.layers.conv2d({ filters: 256, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l8" }), l7);
   // /networks/D/layers/9: leaky_relu 0.2 -> [4, 4, 256]
-  const h_l9 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l9" }).apply(h_l8) as tf.SymbolicTensor;
+  const l9 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l9" }), l8);
   // /networks/D/layers/10: dropout 0.25 -> [4, 4, 256]
-  const h_l10 = tf.layers.dropout({ "rate": 0.25, "name": "D_l10" }).apply(h_l9) as tf.SymbolicTensor;
+  const l10 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l10" }), l9);
   // /networks/D/layers/11: batchnorm {"momentum":0.8} -> [4, 4, 256]
-  const h_l11 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l11" }).apply(h_l10) as tf.SymbolicTensor;
+  const l11 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l11" }), l10);
   // /networks/D/layers/12: conv2d {"filters":512,"kernel":3,"strides":2} -> [2, 2, 512]
-  const h_l12 = tf.layers.conv2d({ "filters": 512, "kernelSize": [3, 3], "strides": [2, 2], "padding": "same", "name": "D_l12" }).apply(h_l11) as tf.SymbolicTensor;
+  const l12 = gs.layer(tf.layers.conv2d({ filters: 512, kernelSize: [3, 3], strides: [2, 2], padding: "same", name: "D_l12" }), l11);
   // /networks/D/layers/13: leaky_relu 0.2 -> [2, 2, 512]
-  const h_l13 = tf.layers.leakyReLU({ "alpha": 0.2, "name": "D_l13" }).apply(h_l12) as tf.SymbolicTensor;
+  const l13 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "D_l13" }), l12);
   // /networks/D/layers/14: dropout 0.25 -> [2, 2, 512]
-  const h_l14 = tf.layers.dropout({ "rate": 0.25, "name": "D_l14" }).apply(h_l13) as tf.SymbolicTensor;
+  const l14 = gs.layer(tf.layers.dropout({ rate: 0.25, name: "D_l14" }), l13);
   // /networks/D/layers/15: batchnorm {"momentum":0.8} -> [2, 2, 512]
-  const h_l15 = tf.layers.batchNormalization({ "momentum": 0.8, "name": "D_l15" }).apply(h_l14) as tf.SymbolicTensor;
+  const l15 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "D_l15" }), l14);
   // /networks/D/layers/16: flatten -> [2048]
-  const h_l16 = tf.layers.flatten({ "name": "D_l16" }).apply(h_l15) as tf.SymbolicTensor;
+  const l16 = gs.layer(tf.layers.flatten({ name: "D_l16" }), l15);
   // /networks/D/outputs/valid/0: dense {"units":1,"activation":"sigmoid"} -> [1]
-  const h_valid_0 = tf.layers.dense({ "units": 1, "activation": "sigmoid", "name": "D_valid_0" }).apply(h_l16) as tf.SymbolicTensor;
+  const valid_0 = gs.layer(tf.layers.dense({ units: 1, activation: "sigmoid", name: "D_valid_0" }), l16);
   // /networks/D/outputs/code/0: dense {"units":128,"activation":"relu"} -> [128]
-  const h_code_0 = tf.layers.dense({ "units": 128, "activation": "relu", "name": "D_code_0" }).apply(h_l16) as tf.SymbolicTensor;
+  const code_0 = gs.layer(tf.layers.dense({ units: 128, activation: "relu", name: "D_code_0" }), l16);
   // /networks/D/outputs/code/1: dense {"units":10,"activation":"softmax"} -> [10]
-  const h_code_1 = tf.layers.dense({ "units": 10, "activation": "softmax", "name": "D_code_1" }).apply(h_code_0) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_img], outputs: [h_valid_0, h_code_1] });
+  const code_1 = gs.layer(tf.layers.dense({ units: 10, activation: "softmax", name: "D_code_1" }), code_0);
+  return tf.model({ name: "D", inputs: [in_img], outputs: [valid_0, code_1] });
 }
 
 /** Loss D (specs/infogan.yaml#/losses/D): 0.5 * (bce(D(x).valid, 1) + bce(D(G(z, c)).valid, 0)) */
@@ -133,7 +133,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t9 = gs.bce(t8, 0); // bce(D(G(z, c)).valid, 0)
   const t10 = tf.add(t3, t9); // (bce(D(x).valid, 1) + bce(D(G(z, c)).valid, 0))
   const t11 = tf.mul(0.5, t10); // (0.5 * (bce(D(x).valid, 1) + bce(D(G(z, c)).valid, 0)))
-  return t11 as tf.Scalar;
+  return gs.asScalar(t11);
 }
 
 /** Loss G (specs/infogan.yaml#/losses/G): bce(D(G(z, c)).valid, 1) + ce(D(G(z, c)).code, c) */
@@ -147,7 +147,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t6 = t3[1]; // D(G(z, c)).code
   const t7 = gs.ce(t6, t1); // ce(D(G(z, c)).code, c)
   const t8 = tf.add(t5, t7); // (bce(D(G(z, c)).valid, 1) + ce(D(G(z, c)).code, c))
-  return t8 as tf.Scalar;
+  return gs.asScalar(t8);
 }
 
 /** The sample grid: each band is one row expression (specs/infogan.yaml#/preview). */
@@ -164,9 +164,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/infogan.yaml",
   paper: "Chen et al. 2016, InfoGAN, Interpretable Representation Learning by Information Maximizing Generative Adversarial Nets",
   hyperparameters,
-  data: { "source": "mnist", "image": [28, 28, 1], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [28, 28, 1], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 62 }, { "name": "c", "kind": "categorical", "size": 10 }],
+  data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
+  real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 62 }, { name: "c", kind: "categorical", size: 10 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -175,23 +175,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x"],
       sampled: ["z", "c"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }, { "net": "D", "layers": ["D_code_0", "D_code_1"] }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }, { net: "D", layers: ["D_code_0", "D_code_1"] }],
       real: [],
       sampled: ["z", "c"],
     },
   ],
-  preview: { "every": 50, "rows": 10, "cols": 10, "perRow": ["c"], "perCol": ["z"], "bands": ["G(z, c)"], "real": [], "sampled": ["z", "c"] },
+  preview: {
+    every: 50,
+    rows: 10,
+    cols: 10,
+    perRow: ["c"],
+    perCol: ["z"],
+    bands: [
+      { text: "G(z, c)", real: [], sampled: ["z", "c"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z", "c"],
+  },
   render: preview,
-  checkpoint: { "every": 1000, "keep": 3 },
+  checkpoint: { every: 1000, keep: 3 },
 };
 
 export default trainer;

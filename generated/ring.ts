@@ -8,8 +8,8 @@ export interface Hyperparameters {
   readonly batch: number;
   readonly steps: number;
   readonly phases: {
-    readonly "D": gs.PhaseSettings;
-    readonly "G": gs.PhaseSettings;
+    readonly D: gs.PhaseSettings;
+    readonly G: gs.PhaseSettings;
   };
 }
 
@@ -17,8 +17,8 @@ export const hyperparameters: Hyperparameters = {
   batch: 128,
   steps: 2000,
   phases: {
-    "D": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.001 } },
-    "G": { "repeat": 1, "clip": null, "optimizer": { "kind": "adam", "beta1": 0.5, "beta2": 0.999, "epsilon": 1e-7, "lr": 0.001 } },
+    D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.001 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.001 } },
   },
 };
 
@@ -43,28 +43,28 @@ export interface Sampled {
 export function buildG(): tf.LayersModel {
   const in_z = tf.input({ shape: [16], dtype: "float32", name: "G_z" });
   // /networks/G/layers/0: dense {"units":128,"activation":"relu"} -> [128]
-  const h_l0 = tf.layers.dense({ "units": 128, "activation": "relu", "name": "G_l0" }).apply(in_z) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.dense({ units: 128, activation: "relu", name: "G_l0" }), in_z);
   // /networks/G/layers/1: dense {"units":128,"activation":"relu"} -> [128]
-  const h_l1 = tf.layers.dense({ "units": 128, "activation": "relu", "name": "G_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.dense({ units: 128, activation: "relu", name: "G_l1" }), l0);
   // /networks/G/layers/2: dense {"units":2} -> [2]
-  const h_l2 = tf.layers.dense({ "units": 2, "name": "G_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.dense({ units: 2, name: "G_l2" }), l1);
   // /networks/G/layers/3: reshape [1,1,2] -> [1, 1, 2]
-  const h_l3 = tf.layers.reshape({ "targetShape": [1, 1, 2], "name": "G_l3" }).apply(h_l2) as tf.SymbolicTensor;
-  return tf.model({ name: "G", inputs: [in_z], outputs: h_l3 });
+  const l3 = gs.layer(tf.layers.reshape({ targetShape: [1, 1, 2], name: "G_l3" }), l2);
+  return tf.model({ name: "G", inputs: [in_z], outputs: l3 });
 }
 
 /** Network D (specs/ring.yaml#/networks/D). */
 export function buildD(): tf.LayersModel {
   const in_point = tf.input({ shape: [1, 1, 2], dtype: "float32", name: "D_point" });
   // /networks/D/layers/0: flatten -> [2]
-  const h_l0 = tf.layers.flatten({ "name": "D_l0" }).apply(in_point) as tf.SymbolicTensor;
+  const l0 = gs.layer(tf.layers.flatten({ name: "D_l0" }), in_point);
   // /networks/D/layers/1: dense {"units":128,"activation":"relu"} -> [128]
-  const h_l1 = tf.layers.dense({ "units": 128, "activation": "relu", "name": "D_l1" }).apply(h_l0) as tf.SymbolicTensor;
+  const l1 = gs.layer(tf.layers.dense({ units: 128, activation: "relu", name: "D_l1" }), l0);
   // /networks/D/layers/2: dense {"units":128,"activation":"relu"} -> [128]
-  const h_l2 = tf.layers.dense({ "units": 128, "activation": "relu", "name": "D_l2" }).apply(h_l1) as tf.SymbolicTensor;
+  const l2 = gs.layer(tf.layers.dense({ units: 128, activation: "relu", name: "D_l2" }), l1);
   // /networks/D/layers/3: dense {"units":1} -> [1]
-  const h_l3 = tf.layers.dense({ "units": 1, "name": "D_l3" }).apply(h_l2) as tf.SymbolicTensor;
-  return tf.model({ name: "D", inputs: [in_point], outputs: h_l3 });
+  const l3 = gs.layer(tf.layers.dense({ units: 1, name: "D_l3" }), l2);
+  return tf.model({ name: "D", inputs: [in_point], outputs: l3 });
 }
 
 /** Loss D (specs/ring.yaml#/losses/D): mse(D(x), 1) + mse(D(G(z)), 0) */
@@ -77,7 +77,7 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t5 = nets.D.apply(t4, { training: true }) as tf.Tensor; // D(G(z))
   const t6 = gs.mse(t5, 0); // mse(D(G(z)), 0)
   const t7 = tf.add(t2, t6); // (mse(D(x), 1) + mse(D(G(z)), 0))
-  return t7 as tf.Scalar;
+  return gs.asScalar(t7);
 }
 
 /** Loss G (specs/ring.yaml#/losses/G): mse(D(G(z)), 1) */
@@ -86,7 +86,7 @@ export function lossG(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Sc
   const t1 = nets.G.apply(t0, { training: true }) as tf.Tensor; // G(z)
   const t2 = nets.D.apply(t1, { training: true }) as tf.Tensor; // D(G(z))
   const t3 = gs.mse(t2, 1); // mse(D(G(z)), 1)
-  return t3 as tf.Scalar;
+  return t3;
 }
 
 /** The sample grid: each band is one row expression (specs/ring.yaml#/preview). */
@@ -102,9 +102,9 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   source: "specs/ring.yaml",
   paper: "Metz et al. 2017, Unrolled Generative Adversarial Networks (the 2-D ring experiment)",
   hyperparameters,
-  data: { "source": "ring", "image": [1, 1, 2], "range": [-1, 1] },
-  real: [{ "name": "x", "shape": [1, 1, 2], "dtype": "float32" }, { "name": "y", "shape": [], "dtype": "int32" }],
-  samples: [{ "name": "z", "kind": "normal", "size": 16 }],
+  data: { source: "ring", image: [1, 1, 2], range: [-1, 1] },
+  real: [{ name: "x", shape: [1, 1, 2], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
+  samples: [{ name: "z", kind: "normal", size: 16 }],
   networks: {
     G: buildG,
     D: buildD,
@@ -113,23 +113,34 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
     {
       name: "D",
       loss: lossD,
-      settings: hyperparameters.phases["D"],
-      updates: [{ "net": "D" }],
+      settings: hyperparameters.phases.D,
+      updates: [{ net: "D" }],
       real: ["x"],
       sampled: ["z"],
     },
     {
       name: "G",
       loss: lossG,
-      settings: hyperparameters.phases["G"],
-      updates: [{ "net": "G" }],
+      settings: hyperparameters.phases.G,
+      updates: [{ net: "G" }],
       real: [],
       sampled: ["z"],
     },
   ],
-  preview: { "every": 500, "rows": 16, "cols": 32, "perRow": [], "perCol": [], "bands": ["G(z)"], "real": [], "sampled": ["z"] },
+  preview: {
+    every: 500,
+    rows: 16,
+    cols: 32,
+    perRow: [],
+    perCol: [],
+    bands: [
+      { text: "G(z)", real: [], sampled: ["z"], depth: 1 },
+    ],
+    real: [],
+    sampled: ["z"],
+  },
   render: preview,
-  checkpoint: { "every": 1000, "keep": 3 },
+  checkpoint: { every: 1000, keep: 3 },
 };
 
 export default trainer;

@@ -304,7 +304,7 @@ test('evaluating a module gives back the text and runs none of it', () => {
     assert.equal(trainer.paper, m.freeText);
     assert.equal(trainer.data.path, m.freeText);
     assert.equal(trainer.source, relative(process.cwd(), m.file));
-    assert.deepEqual(trainer.preview.bands, ['G(z)\u2028', '\u2029G(z)']);
+    assert.deepEqual(trainer.preview.bands.map((b: Obj) => b.text), ['G(z)\u2028', '\u2029G(z)']);
     assert.deepEqual(Object.keys(exports.trainer.networks), ['G', 'toString']);
     assert.ok(Object.values(exports.trainer.networks).every((f) => typeof f === 'function'));
     assert.deepEqual(

@@ -144,7 +144,7 @@ test('what the variants restate replaces the base (wgan-gp: no clipping, a gradi
   // Checkpoint settings were not restated: inherited.
   assert.equal(trainerProperty(moduleOf('wgan-gp'), ['checkpoint']), trainerProperty(moduleOf('wgan'), ['checkpoint']));
   for (const [variant, base] of [['lsgan', 'gan'], ['hinge-dcgan', 'dcgan']]) {
-    assert.match(bodyOf(moduleOf(base), 'buildD'), /"activation": "sigmoid"/);
+    assert.match(bodyOf(moduleOf(base), 'buildD'), /activation: "sigmoid"/);
     assert.doesNotMatch(bodyOf(moduleOf(variant), 'buildD'), /sigmoid/);
     assert.deepEqual(constValue(moduleOf(variant), 'hyperparameters'), constValue(moduleOf(base), 'hyperparameters'), `${variant} keeps ${base}'s schedule`);
     assert.equal(trainerProperty(moduleOf(variant), ['preview']), trainerProperty(moduleOf(base), ['preview']));
@@ -222,12 +222,12 @@ test('expressions share subexpressions: each network call on the same inputs is 
 
 test("a head's own layers: infogan's G phase updates G and only the layers of D's code head", () => {
   const text = moduleOf('infogan');
-  const updates = (i: number) => JSON.parse(trainerProperty(text, ['phases', i, 'updates'])) as unknown;
+  const updates = (i: number) => new Function(`return (${trainerProperty(text, ['phases', i, 'updates'])});`)() as unknown;
   assert.deepEqual(updates(0), [{ net: 'D' }]);
   assert.deepEqual(updates(1), [{ net: 'G' }, { net: 'D', layers: ['D_code_0', 'D_code_1'] }]);
   // Those are the names the D network gives the head's layers.
   const build = bodyOf(text, 'buildD');
-  for (const layer of ['D_code_0', 'D_code_1']) assert.equal(build.split(`"name": "${layer}"`).length - 1, 1, layer);
+  for (const layer of ['D_code_0', 'D_code_1']) assert.equal(build.split(`name: "${layer}"`).length - 1, 1, layer);
 });
 
 /** Words of an identifier: camelCase, snake_case and SCREAMING_CASE split, lower-cased. */

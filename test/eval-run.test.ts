@@ -107,7 +107,15 @@ test('translation bands: sources and derived bands by depth; an identity keeps e
 
   const identity: AnyTrainer = {
     ...cyclegan,
-    preview: { ...cyclegan.preview, bands: ['a', 'F(a)', 'F(F(a))'], real: ['a'] },
+    preview: {
+      ...cyclegan.preview,
+      bands: [
+        { text: 'a', real: ['a'], sampled: [], depth: 0 },
+        { text: 'F(a)', real: ['a'], sampled: [], depth: 1 },
+        { text: 'F(F(a))', real: ['a'], sampled: [], depth: 2 },
+      ],
+      real: ['a'],
+    },
     render: (_nets, real) => [real.a, tf.clone(real.a), tf.clone(real.a)],
   };
   const id = await evaluateRun(identity, {}, { ...fast, n: 50 });

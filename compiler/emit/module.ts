@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { ModuleIR, Stmt } from '../ir';
-import { commentText, ident, lit } from './quote';
+import { commentText, ident, key, lit, member } from './quote';
 import { describeStmts, renderStmt } from './statements';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
@@ -59,7 +59,8 @@ export function emitModule(ir: ModuleIR): string {
     phases: ir.phases.map((p) => {
       const names = params(p.real, p.sampled);
       return {
-        key: lit(p.name),
+        key: key(p.name),
+        settingsRef: `hyperparameters.phases${member(p.name)}`,
         nameLit: lit(p.name),
         fn: `loss${ident(p.name)}`,
         settings: lit({ repeat: p.repeat, clip: p.clip, optimizer: p.optimizer }),
@@ -69,7 +70,7 @@ export function emitModule(ir: ModuleIR): string {
         realParam: names.real,
         sampledParam: names.sampled,
         stmts: statements(p.stmts, names),
-        result: ident(p.result),
+        result: scalarResult(p.stmts, p.result),
         updates: lit(p.updates.map((u) => (u.head === undefined ? { net: u.net } : { net: u.net, layers: headLayers(ir, u.net, u.head) }))),
         realNames: lit(p.real),
         sampledNames: lit(p.sampled),
@@ -90,19 +91,25 @@ export function emitModule(ir: ModuleIR): string {
     data: lit(ir.data),
     realList: lit(ir.real),
     sampleList: lit(ir.samples),
-    previewSettings: lit({
-      every: ir.preview.every,
-      rows: ir.preview.rows,
-      cols: ir.preview.cols,
-      perRow: ir.preview.perRow,
-      perCol: ir.preview.perCol,
-      bands: ir.preview.bands.map((b) => b.text),
-      real: ir.preview.real,
-      sampled: ir.preview.sampled,
-    }),
+    previewSettings: {
+      every: lit(ir.preview.every),
+      rows: lit(ir.preview.rows),
+      cols: lit(ir.preview.cols),
+      perRow: lit(ir.preview.perRow),
+      perCol: lit(ir.preview.perCol),
+      bands: ir.preview.bands.map((b) => lit({ text: b.text, real: b.real, sampled: b.sampled, depth: b.depth })),
+      real: lit(ir.preview.real),
+      sampled: lit(ir.preview.sampled),
+    },
     checkpoint: lit(ir.checkpoint),
   };
   return template(view);
+}
+
+/** A loss's value: the loss functions and the penalty are typed scalars; other results are checked. */
+function scalarResult(stmts: Stmt[], result: string): string {
+  const op = stmts.find((s) => s.id === result)!.op;
+  return op === 'loss' || op === 'penalty' ? ident(result) : `gs.asScalar(${ident(result)})`;
 }
 
 function headLayers(ir: ModuleIR, net: string, head: string): string[] {

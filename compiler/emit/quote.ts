@@ -16,12 +16,44 @@ export function ident(name: string): string {
   return name;
 }
 
-/** A JSON-compatible value as a TypeScript literal (strings escaped, including U+2028/9). */
+/** A string as a TypeScript string literal (escaped, including U+2028/9). */
+function stringLit(text: string): string {
+  return JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** An object literal's key: bare where it is a safe name (`units`), else a quoted string. */
+export function key(name: string): string {
+  return isSafeName(name) ? name : stringLit(name);
+}
+
+/** A property read: `.name` where it is a safe name, else `["name"]`. */
+export function member(name: string): string {
+  return isSafeName(name) ? `.${name}` : `[${stringLit(name)}]`;
+}
+
+/**
+ * A JSON-compatible value as a TypeScript literal, written as a person would: `{ units: 64,
+ * activation: "relu" }` (bare keys where safe, strings escaped). As in JSON, a key whose value is
+ * undefined is left out and an undefined array element is null.
+ */
 export function lit(value: unknown): string {
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`internal error: ${value} is not a finite number`);
-  const text = JSON.stringify(value);
-  if (text === undefined) throw new Error('internal error: value has no literal form');
-  return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  switch (typeof value) {
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(`internal error: ${value} is not a finite number`);
+      return JSON.stringify(value);
+    case 'string':
+      return stringLit(value);
+    case 'boolean':
+      return String(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : lit(v))).join(', ')}]`;
+      const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+      return entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${key(k)}: ${lit(v)}`).join(', ')} }`;
+    }
+    default:
+      throw new Error('internal error: value has no literal form');
+  }
 }
 
 /** Text for a `//` or `/** *\/` comment: one line, no comment terminator, no odd line breaks. */

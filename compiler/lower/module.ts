@@ -9,8 +9,10 @@ import { isExprError, parseExpr } from '../expr/parse';
 import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';
 import { join } from '../pointer';
 import type { Resolved } from '../resolve';
+import { isSafeName } from '../emit/quote';
 import { closest } from '../suggest';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
+import { reach } from './reach';
 
 /** Reports a problem at a pointer, or at a character offset inside the expression there. */
 export type Report = (pointer: string, message: string, hint?: string, code?: string, at?: number) => void;
@@ -44,13 +46,41 @@ function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
   return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
 }
 
-function lowerNetwork(net: CheckedNetwork): NetworkIR {
+/** Module-level names of a trainer module (module.hbs) that a network's variables leave alone. */
+function moduleNames(r: Resolved): Set<string> {
+  return new Set(['tf', 'gs', 'hyperparameters', 'trainer', 'preview', ...r.networks.map((n) => `build${n.name}`), ...r.phases.map((p) => `loss${p.name}`)]);
+}
+
+/**
+ * A network's variables: inputs are `in_<name>`; a layer's output is named by its id (`trunk`,
+ * `d1`, auto ids `l7`, `valid_0`); where one spec layer is several tfjs layers (a dense layer
+ * with a leaky_relu activation), the last holds the id and those before it add their factory
+ * (`l3_dense`). A name that is a reserved word, a module-level name, an input's or taken
+ * already gets `_`, then `_2`, `_3`, ... (`class_`, `tf_`). The tfjs layer names stay
+ * `<network>_<id>[_<factory>]` whatever the variables are called.
+ */
+function lowerNetwork(net: CheckedNetwork, outer: ReadonlySet<string>): NetworkIR {
   const variables = new Map<string, string>();
   const inputs = net.inputs.map((i) => {
     const variable = `in_${i.name}`;
     variables.set(i.name, variable);
     return { name: i.name, variable, shape: i.shape, dtype: i.kind === 'label' ? ('int32' as const) : ('float32' as const) };
   });
+  const fixed = new Set([...outer, ...inputs.map((i) => i.variable)]);
+  // Every layer id is kept for its own layer first, so that no renamed variable takes it.
+  const used = new Set([...fixed, ...net.layers.map((n) => n.id)]);
+  const named = new Set<string>();
+  const fresh = (base: string): string => {
+    let name = base;
+    for (let k = 1; used.has(name) || !isSafeName(name); k++) name = k === 1 ? `${base}_` : `${base}_${k}`;
+    used.add(name);
+    return name;
+  };
+  const natural = (id: string): string => {
+    if (!isSafeName(id) || fixed.has(id) || named.has(id)) return fresh(id);
+    named.add(id);
+    return id;
+  };
   const layers: LayerIR[] = [];
   // No prototype: a head may be named like an Object method (toString).
   const headLayers: Record<string, string[]> = Object.create(null);
@@ -58,9 +88,9 @@ function lowerNetwork(net: CheckedNetwork): NetworkIR {
     const tfLayers = LAYER_KINDS[node.kind].tf(node.args);
     let from = node.from.map((f) => variables.get(f)!);
     tfLayers.forEach((t, k) => {
-      const suffix = k === 0 ? '' : `_${t.factory}`;
-      const variable = `h_${node.id}${suffix}`;
-      const layerName = `${net.name}_${node.id}${suffix}`;
+      // The tfjs name is the checkpoint's key for the layer's weights: never renamed.
+      const layerName = `${net.name}_${node.id}${k === 0 ? '' : `_${t.factory}`}`;
+      const variable = k === tfLayers.length - 1 ? natural(node.id) : fresh(`${node.id}_${t.factory}`);
       layers.push({
         variable,
         layerName,
@@ -195,7 +225,7 @@ export function lowerModule(r: Resolved, checked: CheckedNetwork[], source: stri
       report(pointer, `preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but '${oneLine(text)}' is ${ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor'}`, 'show a generator call such as G(z)', 'GS150', 0);
       return [];
     }
-    return [{ text, result: lowered.result }];
+    return [{ text, result: lowered.result, ...reach(builder.stmts, lowered.result) }];
   });
   for (const [key, names] of [['per_row', r.preview.perRow], ['per_col', r.preview.perCol]] as const) {
     names.forEach((n, i) => {
@@ -214,7 +244,7 @@ export function lowerModule(r: Resolved, checked: CheckedNetwork[], source: stri
     data: { source: r.data.source, image: r.data.image, range: r.data.range, ...(r.data.path ? { path: r.data.path } : {}), ...(r.data.labels ? { labels: r.data.labels } : {}), ...(r.data.limit ? { limit: r.data.limit } : {}) },
     real,
     samples: sampleList,
-    networks: checked.map(lowerNetwork),
+    networks: checked.map((net) => lowerNetwork(net, moduleNames(r))),
     phases,
     batch: r.spec.schedule.batch,
     steps: r.spec.schedule.steps,
