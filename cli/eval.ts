@@ -62,7 +62,7 @@ export async function main(): Promise<void> {
     installSeededRandom(info.seed);
     const nets = buildNetworks(trainer);
     try {
-      const loaded = await loadCheckpoint(resolve(target), nets, {});
+      const loaded = await loadCheckpoint(resolve(target), nets);
       report(`${trainer.name} step ${loaded.step} (${loaded.dir})`, await evaluateRun(trainer, nets, { ...opts, step: loaded.step }), loaded.dir);
     } finally {
       disposeNets(nets);

@@ -37,7 +37,7 @@ export async function main(): Promise<void> {
   const trainer = await importTrainer(join(runDir, info.module));
   installSeededRandom(argv.seed);
   const nets = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(resolve(target), nets, {});
+  const loaded = await loadCheckpoint(resolve(target), nets);
   const perRow = trainer.preview.perRow.length > 0;
   const cols = perRow ? trainer.preview.cols : Math.ceil(Math.sqrt(argv.n));
   const rows = Math.ceil(argv.n / cols);

@@ -1,39 +1,52 @@
 // gan-train: compiles a spec (or takes a generated module), picks the backend and trains it,
-// writing samples/, checkpoints/, losses.jsonl and run.json into the run directory.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// writing samples/, checkpoints/, losses.jsonl and run.json into the run directory. Nothing is
+// written before every check has passed: the spec compiles (in memory), the run directory is
+// usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose module,
+// batch and seed are the ones asked for), and the checkpoint loads; only then are the module and
+// run.json written (atomically).
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import type { AnyTrainer } from '../contract/trainer';
+import { loadSpec } from '../compiler/load';
 import { selectBackend } from '../runtime/backend/select';
+import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
+import { fileSystemError } from '../runtime/file-errors';
 import { evalEvery } from '../eval';
 import { train } from '../runtime/loop/train';
+import { refuseExistingRun } from '../runtime/run-files';
+import { acquireRunLock } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { moduleOrFail } from './module';
-import { relativeTo, writeRunInfo } from './run-dir';
+import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
 
-/** Compiles the spec straight into the run directory; returns the run directory and the module's path. */
-function compileInto(spec: string, overrides: string[], out: string | undefined): { module: string; runDir: string } {
-  // Type-checked by gan-compile and the tests; here only formatted, as it is written.
-  const compiled = moduleOrFail(spec, { overrides, typeCheck: false }, 'trained');
-  const runDir = out ?? join('runs', compiled.name);
-  // .mts: an ES module wherever the run directory is, whatever package.json is around it.
-  const module = join(runDir, `${compiled.name}.mts`);
-  mkdirSync(runDir, { recursive: true });
-  writeFileSync(module, compiled.text);
-  return { module, runDir };
+/** Imports a module's text from a temporary folder (removed again), so that nothing is written into the run yet. */
+async function importText(name: string, text: string): Promise<AnyTrainer> {
+  const dir = mkdtempSync(join(tmpdir(), 'ganspec-module-'));
+  try {
+    const file = join(dir, `${name}.mts`);
+    writeFileSync(file, text);
+    return await importTrainer(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-export async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
+  const argv = await yargs(args)
     .scriptName('gan-train')
     .usage(
       '$0 <spec.yaml | module.ts> [options]\n\n' +
         'Trains a GAN; a spec is compiled into the run directory first. The run directory\n' +
         '(default runs/<name>) receives samples/step-*.png (sample grids), checkpoints/\n' +
-        '(weights, optimizer state, step, RNG), losses.jsonl and run.json.',
+        '(weights, optimizer state, step, RNG), losses.jsonl and run.json. A fresh run needs a\n' +
+        'directory holding no run; one gan-train at a time works in a run directory (a lock).',
     )
     .option('steps', { type: 'number', describe: "schedule steps to train (default: the spec's)" })
     .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
@@ -42,6 +55,8 @@ export async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0, describe: 'random seed; runs repeat exactly on the cpu backend' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
+    .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
+    .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue with another module (spec, --set), --batch or --seed; run.json records the change' })
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
@@ -57,41 +72,91 @@ export async function main(): Promise<void> {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
   }
   if (!Number.isInteger(argv.evalEvery) || argv.evalEvery < 0) throw new UserError(`--eval-every must be a whole number of steps, got ${argv.evalEvery}`);
-
-  const backend = await selectBackend(argv.backend);
-  console.log(`backend: ${backend}`);
-
-  let modulePath: string;
-  let runDir: string;
-  let dataDir: string;
-  if (SPEC_EXTENSIONS.has(extname(input))) {
-    const compiled = compileInto(input, argv.set.map(String), argv.out);
-    modulePath = compiled.module;
-    runDir = compiled.runDir;
-    dataDir = dirname(resolve(input));
-  } else {
-    if (argv.set.length > 0) throw new UserError('--set applies to specs; recompile the module with gan-compile --set instead');
-    modulePath = input;
-    runDir = '';
-    dataDir = process.cwd();
+  const isSpec = SPEC_EXTENSIONS.has(extname(input));
+  if (!isSpec && !MODULE_EXTENSIONS.has(extname(input))) {
+    throw new UserError(`${input} is neither a spec (${[...SPEC_EXTENSIONS].join(', ')}) nor a trainer module (${[...MODULE_EXTENSIONS].join(', ')})`);
   }
-  const trainer = await importTrainer(modulePath);
-  runDir ||= argv.out ?? join('runs', trainer.name);
-  mkdirSync(runDir, { recursive: true });
+  const set = argv.set.map(String);
+  if (!isSpec && set.length > 0) throw new UserError('--set applies to specs; recompile the module with gan-compile --set instead');
+  const resume = argv.resume || argv.resumeFrom !== undefined;
+
+  // Compiled in memory; a module is read where it is.
+  let text: string;
+  let trainer: AnyTrainer;
+  let specValues: unknown;
+  if (isSpec) {
+    // Type-checked by gan-compile and the tests; here only formatted, as it is written.
+    const compiled = moduleOrFail(input, { overrides: set, typeCheck: false }, 'trained');
+    text = compiled.text;
+    specValues = loadSpec(input, set).doc;
+    trainer = await importText(compiled.name, text);
+  } else {
+    try {
+      trainer = await importTrainer(input);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${input} is not a trainer module generated by gan-compile: ${String((err as Error).message).split('\n')[0]}`);
+    }
+    text = readFileSync(input, 'utf8');
+  }
+  const runDir = argv.out ?? join('runs', trainer.name);
+  // .mts: an ES module wherever the run directory is, whatever package.json is around it.
+  const modulePath = isSpec ? join(runDir, `${trainer.name}.mts`) : input;
+  const dataDir = isSpec ? dirname(resolve(input)) : process.cwd();
   const steps = argv.steps ?? trainer.hyperparameters.steps;
   const batch = argv.batch ?? trainer.hyperparameters.batch;
-  writeRunInfo(runDir, {
-    name: trainer.name,
-    module: relativeTo(runDir, modulePath),
-    dataDir: relativeTo(runDir, dataDir),
-    spec: SPEC_EXTENSIONS.has(extname(input)) ? relativeTo(runDir, input) : undefined,
-    seed: argv.seed,
-    batch,
-    steps,
-    backend,
-  });
-  console.log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
-  const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN }) : undefined;
-  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume, afterStep });
-  console.log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
+
+  const backend = await selectBackend(argv.backend);
+  log(`backend: ${backend}`);
+
+  prepareRunDir(runDir, resume);
+  const lock = acquireRunLock(runDir, log);
+  try {
+    const old: RunInfo | undefined = resume && existsSync(join(runDir, 'run.json')) ? readRunInfo(runDir) : undefined;
+    if (!resume) refuseExistingRun(runDir);
+    const moduleSha256 = sha256(text);
+    const changes = old ? resumeChanges(old, { moduleSha256, specValues, batch, seed: argv.seed }) : { refusal: [], record: [] };
+    if (changes.refusal.length > 0 && !argv.allowChanges) {
+      throw new UserError(`--resume: ${changes.refusal.join('; ')}; give --allow-changes to resume anyway`);
+    }
+    const resumeFrom = argv.resumeFrom !== undefined ? resumeFromCheckpoint(runDir, argv.resumeFrom) : undefined;
+    const requestedBackend = argv.backend ?? process.env.GANSPEC_BACKEND;
+    const info: RunInfo = {
+      name: trainer.name,
+      module: relativeTo(runDir, modulePath),
+      dataDir: relativeTo(runDir, dataDir),
+      spec: isSpec ? relativeTo(runDir, input) : undefined,
+      seed: argv.seed,
+      batch,
+      steps,
+      backend,
+      overrides: {
+        set,
+        ...(argv.batch !== undefined ? { batch: argv.batch } : {}),
+        ...(argv.steps !== undefined ? { steps: argv.steps } : {}),
+        seed: argv.seed,
+        ...(requestedBackend ? { backend: requestedBackend } : {}),
+      },
+      moduleSha256,
+      ...(specValues !== undefined ? { specValues } : {}),
+    };
+    // Every check has passed once the checkpoint has loaded: now the module and run.json.
+    const onStart = async ({ step }: { step: number }) => {
+      if (isSpec) {
+        try {
+          await writeFileAtomic(modulePath, text);
+        } catch (err) {
+          throw fileSystemError(err, `cannot write ${modulePath}`);
+        }
+      }
+      const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes: changes.record }] : undefined;
+      await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
+    };
+    log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
+    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log }) : undefined;
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, log, onStart });
+    log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
+  } finally {
+    lock.release();
+  }
 }

@@ -1,9 +1,9 @@
 // Evaluation of trained generators with an MNIST classifier: FID, KID, class coverage, entropy,
 // inception-style score, label accuracy, code-to-class maps and translation class retention.
-import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer } from '../contract/trainer';
+import { appendRecord } from '../runtime/loop/jsonl';
 import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
 import { metricsSummary } from './format';
 
@@ -29,6 +29,6 @@ export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOpt
     if (every <= 0 || step % every !== 0) return;
     const metrics: Metrics = await evaluateRun(trainer, nets, { n: 2000, ...evalOpts, step });
     log(metricsSummary(metrics));
-    if (runDir) appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify(metrics) + '\n');
+    if (runDir) appendRecord(join(runDir, 'metrics.jsonl'), { ...metrics, step });
   };
 }

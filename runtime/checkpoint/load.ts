@@ -1,6 +1,7 @@
 // loadCheckpoint: finds a checkpoint (a checkpoint dir, or a run dir / checkpoints dir via its
 // `latest` pointer), reads and checks every requested network and optimizer before changing any,
-// then restores them in place and returns the saved step, rng state and meta.
+// then restores them in place and returns the saved step, rng state and meta. Optimizer state is
+// read only when optimizers are given (gan-sample and gan-eval load the networks alone).
 import * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -53,12 +54,13 @@ async function readState(dir: string): Promise<LoadedCheckpoint> {
 
 /**
  * Restores `networks` (already built, same architecture) and `optimizers` (same classes, used
- * with the same variable order, see optimizer-state.ts) from a checkpoint.
+ * with the same variable order, see optimizer-state.ts) from a checkpoint. Without optimizers
+ * (none given, or an empty record) the checkpoint's optimizer files are not read at all.
  */
 export async function loadCheckpoint(
   pathOrRunDir: string,
   networks: Record<string, tf.LayersModel>,
-  optimizers: Record<string, tf.Optimizer>,
+  optimizers: Record<string, tf.Optimizer> = {},
 ): Promise<LoadedCheckpoint> {
   const dir = await resolveCheckpointDir(pathOrRunDir);
   const loaded = await readState(dir);
@@ -67,7 +69,7 @@ export async function loadCheckpoint(
     for (const [name, model] of Object.entries(networks)) {
       weights.push([model, await readNetworkWeights(name, path.join(dir, name), model)]);
     }
-    const optimizerStates = await readOptimizers(dir, optimizers);
+    const optimizerStates = Object.keys(optimizers).length > 0 ? await readOptimizers(dir, optimizers) : [];
     for (const [model, tensors] of weights) model.setWeights(tensors);
     for (const restore of optimizerStates) await applyOptimizer(restore);
   } finally {

@@ -1,6 +1,6 @@
 // The progress line (step, each phase's loss, steps/s, ETA) and the losses log: one JSON object
-// per step in losses.jsonl, trimmed back to the checkpoint on resume.
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+// per step in losses.jsonl (runtime/loop/jsonl.ts), trimmed back to the checkpoint on resume.
+import { appendRecord, trimRecords } from './jsonl';
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
@@ -19,16 +19,12 @@ export function progressLine(step: number, steps: number, losses: Record<string,
 export class LossLog {
   constructor(private readonly file: string) {}
 
-  /** Keeps only the records up to `step` (a resumed run rewrites what came after). */
-  truncateAfter(step: number): void {
-    if (!existsSync(this.file)) return;
-    const kept = readFileSync(this.file, 'utf8')
-      .split('\n')
-      .filter((line) => line.trim() !== '' && (JSON.parse(line) as { step: number }).step <= step);
-    writeFileSync(this.file, kept.map((l) => l + '\n').join(''));
+  /** Keeps only the records up to `step` (a resumed run recomputes what came after); says what it dropped. */
+  trimAfter(step: number): Promise<string | undefined> {
+    return trimRecords(this.file, step);
   }
 
   append(record: { step: number; [k: string]: number }): void {
-    appendFileSync(this.file, JSON.stringify(record) + '\n');
+    appendRecord(this.file, record);
   }
 }

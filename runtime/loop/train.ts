@@ -1,17 +1,22 @@
 // The training loop every generated trainer runs on: each step runs the phases in order, each
 // phase `repeat` times (n_critic). Logs losses, writes sample grids and checkpoints, resumes
-// exactly, and stops cleanly on a NaN loss.
-import { existsSync, mkdirSync } from 'node:fs';
+// exactly, and stops cleanly on a NaN loss. Nothing is written before every check has passed (no
+// earlier run in a fresh run's directory; a readable checkpoint, and steps left, on resume); a
+// full disk stops the run with one line naming the last checkpoint.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { loadData } from '../data';
 import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
+import { FileSystemError, fileSystemError, isFileSystemFailure } from '../file-errors';
+import { refuseExistingRun } from '../run-files';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
 import { disposeInputs, previewInputs, writePreview } from './preview';
 import { phaseRunners, updateOnce } from './phase';
+import { trimRecords } from './jsonl';
 import { LossLog, progressLine } from './progress';
 
 export interface TrainOptions {
@@ -22,6 +27,10 @@ export interface TrainOptions {
   batch?: number;
   seed?: number;
   resume?: boolean;
+  /** Resume from this checkpoint directory rather than the run's latest (implies resume). */
+  resumeFrom?: string;
+  /** Called once every check has passed, before the loop writes anything (gan-train writes run.json then). */
+  onStart?: (at: { step: number; checkpoint: string }) => Promise<void> | void;
   /** Seconds between progress lines (0: every step). */
   logEvery?: number;
   log?: (line: string) => void;
@@ -48,7 +57,6 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const steps = opts.steps ?? trainer.hyperparameters.steps;
   const batch = opts.batch ?? trainer.hyperparameters.batch;
   const seed = opts.seed ?? 0;
-  mkdirSync(join(opts.runDir, 'samples'), { recursive: true });
 
   installSeededRandom(seed);
   const nets = buildNetworks(trainer);
@@ -58,22 +66,38 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   let start = 0;
   let checkpoint = '';
   const lossLog = new LossLog(join(opts.runDir, 'losses.jsonl'));
-  if (opts.resume) {
-    const loaded = await loadCheckpoint(opts.runDir, nets, optimizers);
+  const resume = opts.resume || opts.resumeFrom !== undefined;
+  if (resume) {
+    const loaded = await loadCheckpoint(opts.resumeFrom ?? opts.runDir, nets, optimizers);
     start = loaded.step;
     checkpoint = loaded.dir;
     restoreRng(loaded.rng);
-    lossLog.truncateAfter(start);
-    log(`resumed from ${loaded.dir} at step ${start}`);
-  } else if (existsSync(join(opts.runDir, 'checkpoints', 'latest'))) {
-    throw new UserError(`${opts.runDir} already holds a run: continue it with --resume, or train into another --out directory`);
   } else {
-    lossLog.truncateAfter(-1);
+    refuseExistingRun(opts.runDir);
   }
   if (start >= steps) throw new UserError(`the run in ${opts.runDir} is already at step ${start} of ${steps}: ask for more with --steps`);
 
   const data = opts.data ?? (await loadData(trainer.data, opts.dataDir));
   const fixed = previewInputs(trainer, data, seed + 1);
+  try {
+    await opts.onStart?.({ step: start, checkpoint });
+    if (resume) {
+      log(`resumed from ${checkpoint} at step ${start}`);
+      // Records after the checkpoint are recomputed; a torn last line is dropped.
+      for (const file of [join(opts.runDir, 'losses.jsonl'), join(opts.runDir, 'metrics.jsonl')]) {
+        const dropped = await trimRecords(file, start);
+        if (dropped !== undefined) log(dropped);
+      }
+    }
+    try {
+      mkdirSync(join(opts.runDir, 'samples'), { recursive: true });
+    } catch (err) {
+      throw fileSystemError(err);
+    }
+  } catch (err) {
+    disposeInputs(fixed);
+    throw err;
+  }
   const save = async (step: number) =>
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
@@ -81,28 +105,41 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const losses: Record<string, number> = {};
   const began = performance.now();
   let lastLog = began;
-  for (let step = start + 1; step <= steps; step++) {
-    for (const runner of phases) {
-      for (let r = 0; r < runner.phase.settings.repeat; r++) {
-        const value = updateOnce(trainer, runner, nets, data, batch);
-        if (!Number.isFinite(value)) {
-          disposeInputs(fixed);
-          throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
+  try {
+    for (let step = start + 1; step <= steps; step++) {
+      for (const runner of phases) {
+        for (let r = 0; r < runner.phase.settings.repeat; r++) {
+          const value = updateOnce(trainer, runner, nets, data, batch);
+          if (!Number.isFinite(value)) {
+            throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
+          }
+          losses[runner.phase.name] = value;
         }
-        losses[runner.phase.name] = value;
       }
+      lossLog.append({ step, ...losses });
+      await opts.afterStep?.(step, nets);
+      const now = performance.now();
+      if (step === steps || now - lastLog >= (opts.logEvery ?? 2) * 1000) {
+        log(progressLine(step, steps, losses, (step - start) / ((now - began) / 1000)));
+        lastLog = now;
+      }
+      if (step % trainer.preview.every === 0 || step === steps) await preview(step);
+      if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
+      // Turn the event loop once a step, so that signal handlers (gan-train's lock release on
+      // Ctrl-C) run between steps and not only at the next file write.
+      await new Promise((next) => setImmediate(next));
     }
-    lossLog.append({ step, ...losses });
-    await opts.afterStep?.(step, nets);
-    const now = performance.now();
-    if (step === steps || now - lastLog >= (opts.logEvery ?? 2) * 1000) {
-      log(progressLine(step, steps, losses, (step - start) / ((now - began) / 1000)));
-      lastLog = now;
+  } catch (err) {
+    // A full disk or an unwritable file mid-run: one line, with what to do next.
+    if (isFileSystemFailure(err)) {
+      const failure = fileSystemError(err) as FileSystemError;
+      const fix = failure.code === 'ENOSPC' || failure.code === 'EDQUOT' ? 'free some space' : 'fix that';
+      throw new UserError(`${failure.message}; the last checkpoint is ${checkpoint || 'none'}: ${fix}, then continue with --resume`);
     }
-    if (step % trainer.preview.every === 0 || step === steps) await preview(step);
-    if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
+    throw err;
+  } finally {
+    disposeInputs(fixed);
   }
-  disposeInputs(fixed);
   const msPerStep = (performance.now() - began) / (steps - start);
   return { step: steps, losses, nets, checkpoint, msPerStep };
 }
