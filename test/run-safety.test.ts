@@ -150,7 +150,9 @@ test('gan-train releases its lock when stopped with SIGTERM', async () => {
   const dir = join(root, 'sigterm');
   const child = spawn(process.execPath, ['bin/gan-train.js', SPEC, '--steps', '100000', ...common, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => {
+    child.on('exit', (code) => done(code));
+  });
   try {
     await new Promise<void>((started, failed) => {
       child.stdout.on('data', (chunk: Buffer) => {

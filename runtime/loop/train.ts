@@ -10,7 +10,8 @@ import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { loadData } from '../data';
 import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
-import { FileSystemError, fileSystemError, isFileSystemFailure } from '../file-errors';
+import type { FileSystemError} from '../file-errors';
+import { fileSystemError, isFileSystemFailure } from '../file-errors';
 import { refuseExistingRun } from '../run-files';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
@@ -127,7 +128,9 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
       if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
       // Turn the event loop once a step, so that signal handlers (gan-train's lock release on
       // Ctrl-C) run between steps and not only at the next file write.
-      await new Promise((next) => setImmediate(next));
+      await new Promise<void>((next) => {
+        setImmediate(next);
+      });
     }
   } catch (err) {
     // A full disk or an unwritable file mid-run: one line, with what to do next.
