@@ -137,7 +137,8 @@ function emitSpec(file: string, overrides: string[]): Omit<Compiled, 'file'> {
   if (diagnostics.some((d) => d.severity === 'error')) return done();
 
   const located = (pointer: string, which?: 'key' | 'value') => loaded.where(pointer, which);
-  for (const d of validateSpec(SCHEMA, loaded.doc, '', located)) diagnostics.push({ ...d, file: loaded.where(d.pointer).file });
+  // `located` gives file, line and col of the same place (a key may be written in an inherited file).
+  diagnostics.push(...validateSpec(SCHEMA, loaded.doc, '', located));
   if (diagnostics.length > 0) return done();
 
   const spec = loaded.doc as unknown as Spec;
