@@ -34,15 +34,12 @@ export interface Compiled {
  * every command and test compiles through it (or through compileToModule).
  */
 export function compileToModules(files: string[], options: CompileOptions = {}): Compiled[] {
-  const specs = files.map((file) => {
-    const { ctx, text } = emitSpec(file, options);
-    return { ctx, emitted: text !== undefined, text };
-  });
+  const specs = files.map((file) => emitSpec(file, options));
   const emitted = specs.filter((s) => s.text !== undefined);
   if (options.format !== false) {
     // 7 verify: all modules in one program.
     const verified = verifyModules(
-      emitted.map((s) => ({ name: s.ctx.spec.name, text: s.text! })),
+      emitted.map((s) => ({ name: s.name!, text: s.text! })),
       options.typeCheck ?? true,
       options.cacheDir === undefined ? VERIFY_CACHE : (options.cacheDir ?? undefined),
     );
@@ -58,9 +55,9 @@ export function compileToModules(files: string[], options: CompileOptions = {}):
     });
   }
   // A module that fails verify keeps its name (gan-compile still checks names for clashes).
-  return specs.map(({ ctx, emitted, text }) => ({
+  return specs.map(({ ctx, name, text }) => ({
     file: ctx.file,
-    ...(emitted ? { name: ctx.spec.name, text } : {}),
+    ...(name === undefined ? {} : { name, text }),
     diagnostics: ctx.report.all,
     texts: ctx.texts,
   }));
@@ -71,8 +68,8 @@ export function compileToModule(file: string, options: CompileOptions = {}): Com
   return compileToModules([file], options)[0];
 }
 
-/** Stages 1 to 6 of one spec: its context, and the module's text unless a stage reported errors. */
-function emitSpec(file: string, options: CompileOptions): { ctx: Context; text?: string } {
+/** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
+function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string } {
   const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
   if (ctx.report.hasErrors) return { ctx };
   validate(ctx); // 2
@@ -84,5 +81,5 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; text?:
   if (ctx.report.hasErrors) return { ctx };
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
-  return { ctx, text: emitModule(ir) }; // 6
+  return { ctx, name: ctx.spec.name, text: emitModule(ir) }; // 6
 }
