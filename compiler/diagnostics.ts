@@ -1,15 +1,29 @@
 // Diagnostics: the one shape of every problem the compiler reports (code, position, JSON
-// pointer, message, hint), the catalogue of codes, a collector, and compiler-style rendering.
+// pointer, message, hint), the one Position type, the catalogue of codes, and compiler-style
+// rendering. Collecting them is compiler/report.ts's job. Imports nothing.
 
-export interface Diagnostic {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
+/** A place in a source text. */
+export interface Position {
   file: string;
   /** 1-based */
   line: number;
   /** 1-based, in UTF-16 code units like the source text */
   col: number;
+}
+
+/** The key that names a value (`conv2dd:`), or the value itself. */
+export type Which = 'key' | 'value';
+
+/**
+ * Where a JSON pointer's value (or its key) starts, across the files a spec was loaded from.
+ * A pointer that leads nowhere gives the nearest existing ancestor's place.
+ */
+export type Where = (pointer: string, which?: Which) => Position;
+
+export interface Diagnostic extends Position {
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
   /** JSON pointer into the spec document; '' for the whole document or no particular value */
   pointer: string;
   hint?: string;
@@ -48,37 +62,11 @@ export const codes = {
   GS141: 'unknown loss',
   GS150: 'preview is not images',
   GS151: 'unknown preview input',
+  // GS9xx: the compiler itself.
+  GS900: 'generated module does not type-check',
 } as const;
 
 export type Code = keyof typeof codes;
-
-/** Collects diagnostics, drops exact repeats, and hands them out in source order. */
-export class Diagnostics {
-  readonly #items: Diagnostic[] = [];
-  readonly #seen = new Set<string>();
-
-  add(d: Diagnostic): void {
-    const key = [d.file, d.line, d.col, d.code, d.pointer, d.message].join('\0');
-    if (this.#seen.has(key)) return;
-    this.#seen.add(key);
-    this.#items.push(d);
-  }
-
-  /** All diagnostics, sorted by file, line and column (stable for equal positions). */
-  get all(): Diagnostic[] {
-    return [...this.#items].sort(
-      (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col,
-    );
-  }
-
-  get errors(): Diagnostic[] {
-    return this.all.filter((d) => d.severity === 'error');
-  }
-
-  get hasErrors(): boolean {
-    return this.#items.some((d) => d.severity === 'error');
-  }
-}
 
 /**
  * A value as it appears in a message: strings single-quoted with escapes (cut after 60

@@ -1,21 +1,20 @@
-// The compiler pipeline in one place: load (parse + extends + --set) → validate (schema) →
-// resolve (defaults, blocks, copies) → check networks (shapes) → lower (expressions, IR) →
-// emit (template). Each stage records diagnostics; the first stage with errors ends the run.
-import { readFileSync } from 'node:fs';
-import { relative, resolve as resolvePath } from 'node:path';
-import { checkNetwork, type CheckedNetwork } from './check/networks';
+// The compiler pipeline, orchestration only: 1 load (parse, extends, --set) → 2 validate
+// (schema) → 3 resolve (defaults, blocks, copies, names) → 4 check (block arguments, shapes) →
+// 5 lower (expressions, IR) → 6 emit (template) → 7 verify (format, type-check). Every stage
+// after load gets the spec's context (context.ts) and reports into its one reporter
+// (report.ts); the first stage with errors ends the spec's run.
 import type { Diagnostic } from './diagnostics';
+import { check } from './check/index';
+import { type CompileOptions, createContext, type Context } from './context';
 import { emitModule } from './emit/module';
-import { isSafeName } from './emit/quote';
-import { loadSpec, type Loaded, type Position } from './load';
+import { loadSpec } from './load';
 import { lowerModule } from './lower/module';
-import { join } from './pointer';
-import { resolve, type Resolved } from './resolve';
-import type { Spec } from './spec';
-import { validateSpec } from './validate';
+import { resolve } from './resolve';
+import { validate } from './validate';
 import { VERIFY_CACHE, verifyModules } from './verify';
 
-export const SCHEMA = JSON.parse(readFileSync(new URL('../schema/ganspec.schema.json', import.meta.url), 'utf8')) as object;
+export type { CompileOptions } from './context';
+export { SCHEMA } from './validate';
 
 export interface Compiled {
   /** The spec file as given. */
@@ -29,99 +28,39 @@ export interface Compiled {
   texts: Map<string, string>;
 }
 
-/** Finds the character `at` of the expression stored at `pos` in its source text. */
-function positionInExpression(texts: Map<string, string>, pos: Position, expr: string, at: number): Position {
-  const src = texts.get(pos.file);
-  const needle = expr.slice(at).split(/\s/)[0].slice(0, 24);
-  if (src === undefined || needle === '') return pos;
-  // The same text may occur earlier in the expression: skip as many occurrences in the source.
-  let skip = 0;
-  for (let i = expr.indexOf(needle); i >= 0 && i < at; i = expr.indexOf(needle, i + 1)) skip++;
-  const lines = src.split('\n');
-  let index = lines.slice(0, pos.line - 1).reduce((n, l) => n + l.length + 1, 0) + pos.col - 1;
-  for (let k = 0; k <= skip; k++) {
-    index = src.indexOf(needle, k === 0 ? index : index + 1);
-    if (index < 0) return pos;
-  }
-  const head = src.slice(0, index).split('\n');
-  return { file: pos.file, line: head.length, col: head[head.length - 1].length + 1 };
-}
-
-function checkNames(r: Resolved, report: (p: string, m: string, h?: string) => void): void {
-  // Each unsafe name once: a phase named after its network would only repeat the network's error.
-  const reported = new Set<string>();
-  const check = (name: string, pointer: string, what: string) => {
-    if (isSafeName(name) || reported.has(name)) return;
-    reported.add(name);
-    report(pointer, `'${name}' cannot name a ${what}: it is a reserved word of TypeScript`, 'choose another name');
-  };
-  r.networks.forEach((n) => {
-    check(n.name, n.pointer, 'network');
-    n.outputs.forEach((o) => o.name && check(o.name, o.pointer, 'head'));
-  });
-  Object.keys(r.spec.sample ?? {}).forEach((s) => check(s, join('/sample', s), 'random input'));
-  const seen = new Set<string>();
-  r.phases.forEach((p) => {
-    check(p.name, p.pointer, 'phase');
-    if (seen.has(p.name)) report(p.pointer, `two phases are named '${p.name}'`, "give one a 'name'");
-    seen.add(p.name);
-  });
-}
-
-/** The schema of one layer entry once a block's $params are filled in (no `$name` left). */
-const LAYER_SCHEMA = {
-  $schema: (SCHEMA as { $schema: string }).$schema,
-  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: { type: 'integer', minimum: 1 } },
-  $ref: '#/$defs/layer',
-};
-
-function checkBlockLayers(r: Resolved, report: (p: string, m: string, h?: string, code?: string) => void): void {
-  for (const net of r.networks) {
-    for (const node of net.layers) {
-      if (node.usedAt === undefined) continue;
-      for (const d of validateSpec(LAYER_SCHEMA, { [node.kind]: node.args }, '', () => ({ line: 1, col: 1 }))) {
-        report(node.usedAt, `the block's arguments make ${node.pointer}${d.pointer} wrong: ${d.message}`, d.hint, d.code);
-      }
-    }
-  }
-}
-
-export interface CompileOptions {
-  /** `--set key=value` overrides, applied after `extends`. */
-  overrides?: string[];
-  /** Format the emitted modules with ts-morph (default true); false: the template's text as is. */
-  format?: boolean;
-  /** Type-check the formatted modules (default true). */
-  typeCheck?: boolean;
-  /** Remember verified modules in this folder (default VERIFY_CACHE; null: no cache). */
-  cacheDir?: string | null;
-}
-
 /**
  * Compiles spec files into trainer modules: every stage up to emit per spec, then one formatting
  * and type-checking pass over all the emitted modules. The one compile function of ganspec:
  * every command and test compiles through it (or through compileToModule).
  */
 export function compileToModules(files: string[], options: CompileOptions = {}): Compiled[] {
-  const compiled = files.map((file) => ({ file, ...emitSpec(file, options.overrides ?? []) }));
-  const emitted = compiled.filter((c) => c.text !== undefined);
-  if (options.format === false) return compiled;
-  const verified = verifyModules(
-    emitted.map((c) => ({ name: c.name!, text: c.text! })),
-    options.typeCheck ?? true,
-    options.cacheDir === undefined ? VERIFY_CACHE : (options.cacheDir ?? undefined),
-  );
-  emitted.forEach((c, i) => {
-    const v = verified[i];
-    if (v.errors.length === 0) {
-      c.text = v.text;
-      return;
-    }
-    c.text = undefined;
-    const message = `the generated module does not type-check (a compiler bug: please report it): ${v.errors.join('; ')}`;
-    c.diagnostics.push({ code: 'GS900', severity: 'error', message, file: c.file, line: 1, col: 1, pointer: '' });
-  });
-  return compiled;
+  const specs = files.map((file) => emitSpec(file, options));
+  const emitted = specs.filter((s) => s.text !== undefined);
+  if (options.format !== false) {
+    // 7 verify: all modules in one program.
+    const verified = verifyModules(
+      emitted.map((s) => ({ name: s.name!, text: s.text! })),
+      options.typeCheck ?? true,
+      options.cacheDir === undefined ? VERIFY_CACHE : (options.cacheDir ?? undefined),
+    );
+    emitted.forEach((s, i) => {
+      const v = verified[i];
+      if (v.errors.length === 0) {
+        s.text = v.text;
+        return;
+      }
+      s.text = undefined;
+      const message = `the generated module does not type-check (a compiler bug: please report it): ${v.errors.join('; ')}`;
+      s.ctx.report.add({ code: 'GS900', severity: 'error', message, file: s.ctx.file, line: 1, col: 1, pointer: '' });
+    });
+  }
+  // A module that fails verify keeps its name (gan-compile still checks names for clashes).
+  return specs.map(({ ctx, name, text }) => ({
+    file: ctx.file,
+    ...(name === undefined ? {} : { name, text }),
+    diagnostics: ctx.report.all,
+    texts: ctx.texts,
+  }));
 }
 
 /** One spec: compileToModules([file], options)[0]. */
@@ -129,49 +68,18 @@ export function compileToModule(file: string, options: CompileOptions = {}): Com
   return compileToModules([file], options)[0];
 }
 
-function emitSpec(file: string, overrides: string[]): Omit<Compiled, 'file'> {
-  const loaded: Loaded = loadSpec(file, overrides);
-  const { texts } = loaded;
-  const diagnostics = [...loaded.diagnostics];
-  const done = (extra: Partial<Compiled> = {}): Omit<Compiled, 'file'> => ({ diagnostics: sortDiagnostics(diagnostics), texts, ...extra });
-  if (diagnostics.some((d) => d.severity === 'error')) return done();
-
-  const located = (pointer: string, which?: 'key' | 'value') => loaded.where(pointer, which);
-  for (const d of validateSpec(SCHEMA, loaded.doc, '', located)) diagnostics.push({ ...d, file: loaded.where(d.pointer).file });
-  if (diagnostics.length > 0) return done();
-
-  const spec = loaded.doc as unknown as Spec;
-  const report = (pointer: string, message: string, hint?: string, code = 'GS100', at?: number) => {
-    let pos = loaded.where(pointer, 'value');
-    if (at !== undefined) {
-      const text = pointer.startsWith('/losses/') ? spec.losses[pointer.slice('/losses/'.length)] : pointer.startsWith('/preview/show/') ? spec.preview.show[Number(pointer.split('/').pop())] : '';
-      pos = positionInExpression(texts, pos, text ?? '', at);
-    }
-    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...pos });
-  };
-  const resolved = resolve(spec, diagnostics, (p, which) => loaded.where(p, which ?? 'value'));
-  checkNames(resolved, report);
-  if (diagnostics.length > 0) return done();
-  checkBlockLayers(resolved, report);
-  if (diagnostics.length > 0) return done();
-
-  const checked = resolved.networks.map((n) => checkNetwork(n, report)).filter((n): n is CheckedNetwork => n !== undefined);
-  if (diagnostics.length > 0) return done();
-
-  const source = relative(process.cwd(), resolvePath(file)).split('\\').join('/');
-  const ir = lowerModule(resolved, checked, source, report);
-  if (diagnostics.length > 0) return done();
-  return done({ name: spec.name, text: emitModule(ir) });
-}
-
-function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return ds
-    .filter((d) => {
-      const key = `${d.file}:${d.line}:${d.col}:${d.message}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.col - b.col);
+/** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
+function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string } {
+  const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
+  if (ctx.report.hasErrors) return { ctx };
+  validate(ctx); // 2
+  // Warnings of load (an unknown YAML tag) end the run here too, without a module.
+  if (ctx.report.size > 0) return { ctx };
+  const resolved = resolve(ctx); // 3
+  if (ctx.report.hasErrors) return { ctx };
+  const checked = check(ctx, resolved); // 4
+  if (ctx.report.hasErrors) return { ctx };
+  const ir = lowerModule(ctx, resolved, checked); // 5
+  if (ctx.report.hasErrors) return { ctx };
+  return { ctx, name: ctx.spec.name, text: emitModule(ir) }; // 6
 }

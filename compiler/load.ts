@@ -4,27 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { type Diagnostic } from './diagnostics';
+import { type Diagnostic, type Position, type Where } from './diagnostics';
 import { parseSpec } from './parse';
 import { has, pointerOf } from './pointer';
-
-export interface Position {
-  file: string;
-  line: number;
-  col: number;
-}
 
 export interface Loaded {
   doc: Record<string, unknown>;
   /** Source texts by file, for code frames. */
   texts: Map<string, string>;
-  where(pointer: string, which?: 'key' | 'value'): Position;
+  where: Where;
   diagnostics: Diagnostic[];
 }
 
 interface Layer {
   doc: unknown;
-  where(pointer: string, which?: 'key' | 'value'): Position;
+  where: Where;
 }
 
 const SET_FILE = '--set';

@@ -1,5 +1,5 @@
-// Parse stage: reads a YAML or JSON spec (JSON is parsed as YAML) into a plain document,
-// keeps the YAML syntax tree to map JSON pointers back to line:col, and records syntax
+// Stage 1, load (parse): reads a YAML or JSON spec (JSON is parsed as YAML) into a plain
+// document, keeps the YAML syntax tree to map JSON pointers back to line:col, and records syntax
 // problems and duplicate keys as diagnostics instead of throwing.
 
 import {
@@ -15,18 +15,15 @@ import {
   type Pair,
   type YAMLError,
 } from 'yaml';
-import { Diagnostics, formatValue, type Code, type Diagnostic } from './diagnostics';
-
-export interface Position {
-  line: number;
-  col: number;
-}
+import { formatValue, type Code, type Diagnostic, type Position, type Which } from './diagnostics';
+import { escapeSegment, segmentsOf } from './pointer';
+import { Reporter } from './report';
 
 /**
- * Where a JSON pointer's value (or its key, when it has one) starts in the source.
+ * Where a JSON pointer's value (or its key, when it has one) starts in the one source text.
  * A pointer that leads nowhere gives the nearest existing ancestor's key (or value).
  */
-export type Locate = (pointer: string, which?: 'key' | 'value') => Position;
+export type Locate = (pointer: string, which?: Which) => Omit<Position, 'file'>;
 
 export interface ParsedSpec {
   /** The plain document: best effort after syntax errors, undefined when none could be built. */
@@ -44,8 +41,8 @@ interface Step {
 export function parseSpec(file: string, text: string): ParsedSpec {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
-  const found = new Diagnostics();
-  const at = (offset: number): Position => lineCounter.linePos(offset);
+  const found = new Reporter();
+  const at = (offset: number): Omit<Position, 'file'> => lineCounter.linePos(offset);
   // An unknown offset stands for the whole document.
   const report = (code: Code, severity: Diagnostic['severity'], offset: number | undefined, message: string, hint?: string) =>
     found.add({
@@ -74,7 +71,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
 
   function reportDuplicate(error: YAMLError): void {
     const pointer = pointerAt(document, error.pos[0]);
-    const key = decodePointer(pointer).at(-1) ?? '';
+    const key = segmentsOf(pointer).at(-1) ?? '';
     const first = walk(document, pointer).at(-1)?.key;
     const firstLine = first?.range ? at(first.range[0]).line : undefined;
     const hint = firstLine === undefined ? undefined : `first defined on line ${firstLine}`;
@@ -83,7 +80,7 @@ export function parseSpec(file: string, text: string): ParsedSpec {
 
   const locate: Locate = (pointer, which = 'value') => {
     const steps = walk(document, pointer);
-    const reached = steps.length === decodePointer(pointer).length + 1;
+    const reached = steps.length === segmentsOf(pointer).length + 1;
     const last = steps.at(-1)!;
     const start = last.key && (which === 'key' || !reached) ? last.key : last.node ?? last.key;
     return start?.range ? at(start.range[0]) : { line: 1, col: 1 };
@@ -92,21 +89,10 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   return { doc, locate, diagnostics: found.all };
 }
 
-/** JSON pointer segments, with '~1' and '~0' unescaped. */
-function decodePointer(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** One JSON pointer segment, with '~' and '/' escaped. */
-export function escapeSegment(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 /** The steps from the root as far down the pointer as the tree goes (at least the root). */
 function walk(document: Document, pointer: string): Step[] {
   const steps: Step[] = [{ node: document.contents }];
-  for (const segment of decodePointer(pointer)) {
+  for (const segment of segmentsOf(pointer)) {
     const node = deref(document, steps.at(-1)!.node);
     let next: Step | undefined;
     if (isMap(node)) {

@@ -1,12 +1,20 @@
-// JSON pointers (RFC 6901): building them from path segments and reading a document at one.
+// JSON pointers (RFC 6901), the compiler's one module for them: escaping segments, building
+// pointers from segments, splitting them back, and reading a document at one. Imports nothing.
+
+/** One segment, with '~' and '/' escaped ('~0', '~1'). */
+export function escapeSegment(segment: string | number): string {
+  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 export function pointerOf(...segments: (string | number)[]): string {
-  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+  return segments.map((s) => '/' + escapeSegment(s)).join('');
 }
 
 export function join(base: string, ...segments: (string | number)[]): string {
   return base + pointerOf(...segments);
 }
 
+/** The pointer's segments, with '~1' and '~0' unescaped. */
 export function segmentsOf(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer

@@ -1,10 +1,13 @@
 // Stage 3, resolve: fills defaults, expands `like` copies and `use` blocks (with $params and the
-// global $channels/$height/$width), and turns every network into a flat list of layer nodes whose
-// inputs are explicit ids. Mistakes are recorded as diagnostics, never thrown.
-import { formatValue, type Diagnostic } from './diagnostics';
+// global $channels/$height/$width), turns every network into a flat list of layer nodes whose
+// inputs are explicit ids, and checks the names the spec gives (names.ts). Mistakes are
+// reported, never thrown.
+import type { Context } from './context';
+import { formatValue } from './diagnostics';
+import { checkNames } from './names';
 import { join } from './pointer';
+import type { Reporter } from './report';
 import type { LayerEntry, LayerItem, NetworkSpec, Spec } from './spec';
-import { closest } from './suggest';
 
 export type InputKind = 'shape' | 'image' | 'label';
 
@@ -50,13 +53,11 @@ export interface Resolved {
 
 export const ENTRY_KEYS = new Set(['id', 'from', 'use', 'args', 'repeat']);
 
-type Report = (pointer: string, message: string, hint?: string, code?: string, which?: 'key' | 'value') => void;
-
-function substitute(value: unknown, params: Record<string, unknown>, pointer: string, report: Report): unknown {
+function substitute(value: unknown, params: Record<string, unknown>, pointer: string, report: Reporter): unknown {
   if (typeof value === 'string' && value.startsWith('$')) {
     const name = value.slice(1);
     if (Object.hasOwn(params, name)) return params[name];
-    report(pointer, `unknown parameter ${formatValue(value)}`, hintFor(name, Object.keys(params), (n) => `$${n}`), 'GS101');
+    report.unknown(pointer, 'parameter', name, Object.keys(params), { message: `unknown parameter ${formatValue(value)}`, show: (n) => `$${n}`, code: 'GS101' });
     return value;
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, params, join(pointer, i), report));
@@ -64,11 +65,6 @@ function substitute(value: unknown, params: Record<string, unknown>, pointer: st
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, params, join(pointer, k), report)]));
   }
   return value;
-}
-
-function hintFor(name: string, candidates: string[], show: (s: string) => string = (s) => `'${s}'`): string | undefined {
-  const best = closest(name, candidates);
-  return best === undefined ? undefined : `did you mean ${show(best)}?`;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -89,7 +85,7 @@ class Expander {
   constructor(
     private readonly spec: Spec,
     private readonly globals: Record<string, unknown>,
-    private readonly report: Report,
+    private readonly report: Reporter,
   ) {}
 
   /**
@@ -114,11 +110,11 @@ class Expander {
         const kinds = Object.keys(item).filter((k) => !ENTRY_KEYS.has(k));
         if (kinds.length !== 1) {
           const message = kinds.length === 0 ? 'a layer entry needs a layer kind (e.g. conv2d) or use' : `one layer per entry, found ${kinds.map((k) => `'${k}'`).join(' and ')}`;
-          this.report(at, message, undefined, 'GS102');
+          this.report.error(at, message, { code: 'GS102' });
           return;
         }
         for (const key of ['args', 'repeat'] as const) {
-          if (item[key] !== undefined) this.report(join(at, key), `'${key}' belongs to a block use ('use: <block>')`, undefined, 'GS102');
+          if (item[key] !== undefined) this.report.error(join(at, key), `'${key}' belongs to a block use ('use: <block>')`, { code: 'GS102' });
         }
         const kind = kinds[0];
         let args = substitute(item[kind], { ...this.globals, ...opts.params }, join(at, kind), this.report);
@@ -141,19 +137,22 @@ class Expander {
     const name = item.use as string;
     const block = Object.hasOwn(blocks, name) ? blocks[name] : undefined;
     if (!block) {
-      this.report(join(at, 'use'), `unknown block '${name}'`, hintFor(name, Object.keys(blocks)), 'GS103');
+      this.report.unknown(join(at, 'use'), 'block', name, Object.keys(blocks), { code: 'GS103' });
       return input[0];
     }
     const declared = block.params ?? [];
     const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(given)) {
       // (At the args when the key is no name: it would make a pointer of any text.)
-      if (!declared.includes(k)) this.report(IDENTIFIER.test(k) ? join(at, 'args', k) : join(at, 'args'), `block '${name}' has no parameter ${formatValue(k)}`, hintFor(k, declared), 'GS104', IDENTIFIER.test(k) ? 'key' : 'value');
+      if (!declared.includes(k)) {
+        const message = `block '${name}' has no parameter ${formatValue(k)}`;
+        this.report.unknown(IDENTIFIER.test(k) ? join(at, 'args', k) : join(at, 'args'), 'parameter', k, declared, { message, code: 'GS104', which: IDENTIFIER.test(k) ? 'key' : 'value' });
+      }
       // A parameter stands where the schema allows '$name': a count (integer >= 1) or a layer id.
-      else if (!isArgument(given[k])) this.report(join(at, 'args', k), `block parameter '${k}' must be a whole number >= 1, a layer id, or a list of those (got ${formatValue(given[k])})`, undefined, 'GS104');
+      else if (!isArgument(given[k])) this.report.error(join(at, 'args', k), `block parameter '${k}' must be a whole number >= 1, a layer id, or a list of those (got ${formatValue(given[k])})`, { code: 'GS104' });
     }
     const missing = declared.filter((k) => !Object.hasOwn(given, k));
-    for (const k of missing) this.report(join(at, 'args'), `block '${name}' needs parameter '${k}'`, undefined, 'GS104');
+    for (const k of missing) this.report.error(join(at, 'args'), `block '${name}' needs parameter '${k}'`, { code: 'GS104' });
     // Expanding without them would only add errors about '$k' inside the block.
     if (missing.length > 0) return input[0];
     // Parameters that name layers refer to the scope of the use site.
@@ -180,14 +179,14 @@ class Expander {
   }
 }
 
-function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: string, globals: Record<string, unknown>, report: Report): ResolvedNetwork {
+function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: string, globals: Record<string, unknown>, report: Reporter): ResolvedNetwork {
   const inputs = Object.entries(net.inputs ?? {}).map(([inName, v]) => {
     const p = join(pointer, 'inputs', inName);
     if (v === 'image') return { name: inName, kind: 'image' as const, shape: [...spec.data.image], pointer: p };
     if (v === 'label') return { name: inName, kind: 'label' as const, shape: [1], pointer: p };
     return { name: inName, kind: 'shape' as const, shape: v as number[], pointer: p };
   });
-  if (inputs.length === 0) report(pointer, `network '${name}' needs inputs`, undefined, 'GS105');
+  if (inputs.length === 0) report.error(pointer, `network '${name}' needs inputs`, { code: 'GS105' });
   const ex = new Expander(spec, globals, report);
   const scope = new Map<string, string>();
   const first = inputs.length === 1 ? inputs[0].name : undefined;
@@ -204,20 +203,20 @@ function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: str
   }
   if (outputs.length === 0) {
     const end = trunkEnd ?? first;
-    if (end === undefined) report(join(pointer, 'layers'), `network '${name}' has no layers and several inputs: it has no output`, undefined, 'GS105');
+    if (end === undefined) report.error(join(pointer, 'layers'), `network '${name}' has no layers and several inputs: it has no output`, { code: 'GS105' });
     else outputs.push({ name: '', ref: end, pointer: join(pointer, 'layers') });
   }
   return { name, pointer, inputs, layers: ex.nodes, outputs };
 }
 
-function networkSpecs(spec: Spec, report: Report): [string, NetworkSpec, string][] {
+function networkSpecs(spec: Spec, report: Reporter): [string, NetworkSpec, string][] {
   return Object.entries(spec.networks).flatMap(([name, net]): [string, NetworkSpec, string][] => {
     const pointer = join('/networks', name);
     if (net.like === undefined) return [[name, net, pointer]];
     const target = Object.hasOwn(spec.networks, net.like) ? spec.networks[net.like] : undefined;
     if (!target || target.like !== undefined) {
-      const why = target ? `'${net.like}' is itself a copy` : `unknown network '${net.like}'`;
-      report(join(pointer, 'like'), why, hintFor(net.like, Object.keys(spec.networks).filter((n) => n !== name)), 'GS106');
+      const message = target ? `'${net.like}' is itself a copy` : undefined;
+      report.unknown(join(pointer, 'like'), 'network', net.like, Object.keys(spec.networks).filter((n) => n !== name), { message, code: 'GS106' });
       // Left out: resolving an empty stand-in would only add errors about its inputs.
       return [];
     }
@@ -225,10 +224,14 @@ function networkSpecs(spec: Spec, report: Report): [string, NetworkSpec, string]
   });
 }
 
-export function resolve(spec: Spec, diagnostics: Diagnostic[], where: (p: string, which?: 'key' | 'value') => { file: string; line: number; col: number }): Resolved {
-  const report: Report = (pointer, message, hint, code = 'GS100', which = 'value') => {
-    diagnostics.push({ code, severity: 'error', message, pointer, hint, ...where(pointer, which) });
-  };
+/** Stage 3: the spec resolved, and its names checked. */
+export function resolve(ctx: Context): Resolved {
+  const resolved = resolveSpec(ctx.spec, ctx.report);
+  checkNames(ctx, resolved);
+  return resolved;
+}
+
+function resolveSpec(spec: Spec, report: Reporter): Resolved {
   const [h, w, c] = spec.data.image;
   const globals = { channels: c, height: h, width: w };
   const networks = networkSpecs(spec, report).map(([name, net, pointer]) => ({

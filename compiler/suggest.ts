@@ -40,8 +40,11 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   return best;
 }
 
-/** "did you mean 'conv2d'?" for the closest candidate, or undefined. */
-export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
+/**
+ * "did you mean 'conv2d'?" for the closest candidate, or undefined. `quote` writes the
+ * candidate (default formatValue: escaped, cut after 60 characters).
+ */
+export function didYouMean(name: string, candidates: Iterable<string>, quote: (candidate: string) => string = formatValue): string | undefined {
   const match = closest(name, candidates);
-  return match === undefined ? undefined : `did you mean ${formatValue(match)}?`;
+  return match === undefined ? undefined : `did you mean ${quote(match)}?`;
 }

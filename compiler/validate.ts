@@ -1,12 +1,19 @@
-// Validate stage: checks a parsed spec against the JSON Schema with ajv and turns ajv's raw
-// errors into few, precise diagnostics: positioned at the offending key or value, with
+// Stage 2, validate: checks the loaded spec against the JSON Schema with ajv and turns ajv's
+// raw errors into few, precise diagnostics: positioned at the offending key or value, with
 // did-you-mean hints and the schema's `x-hint` notes, and for oneOf/anyOf only the errors of
 // the alternative that came closest to matching.
 
+import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { Diagnostics, formatValue, type Code, type Diagnostic } from './diagnostics';
-import { escapeSegment, type Locate } from './parse';
-import { closest, didYouMean } from './suggest';
+import type { Context } from './context';
+import { formatValue, type Code, type Diagnostic, type Which } from './diagnostics';
+import type { Locate } from './parse';
+import { join } from './pointer';
+import { Reporter } from './report';
+import { closest } from './suggest';
+
+/** The schema of a spec (schema/ganspec.schema.json). */
+export const SCHEMA = JSON.parse(readFileSync(new URL('../schema/ganspec.schema.json', import.meta.url), 'utf8')) as object;
 
 type Schema = Record<string, unknown>;
 
@@ -30,7 +37,7 @@ interface Compiled {
   sink?: { base: string; hints: Map<string, string> };
 }
 
-/** The context of one validateSpec call. */
+/** The context of one validation run. */
 interface Run {
   compiled: Compiled;
   hints: Map<string, string>;
@@ -40,14 +47,49 @@ const SCHEMA_KEY = 'spec';
 const LIST_LIMIT = 10;
 const compiledSchemas = new WeakMap<object, Compiled>();
 
+/** Stage 2: the loaded document against the spec schema. */
+export function validate(ctx: Context): void {
+  for (const problem of schemaProblems(SCHEMA, ctx.doc)) reportProblem(ctx.report, problem);
+}
+
+/** `doc` against `schema`, as diagnostics in one file (`locate` places pointers in it). */
 export function validateSpec(schema: object, doc: unknown, file: string, locate: Locate): Diagnostic[] {
+  const report = new Reporter((pointer, which) => ({ file, ...locate(pointer, which) }));
+  for (const problem of schemaProblems(schema, doc)) reportProblem(report, problem);
+  return report.all;
+}
+
+/** A schema problem, worded but not yet placed in the source. */
+export interface SchemaProblem {
+  /** The value the message is about. */
+  pointer: string;
+  code: Code;
+  message: string;
+  /** With `lookup`: the hint when no candidate is close enough to suggest. */
+  hint?: string;
+  /** Where the problem is written: this pointer's key or value. */
+  anchor: string;
+  which: Which;
+  /** A name looked up among candidates (an unknown key or value): the reporter suggests the closest. */
+  lookup?: { what: string; name: string; candidates: string[] };
+}
+
+/** The problems of `doc` against `schema`, in the order ajv meets them. */
+export function schemaProblems(schema: object, doc: unknown): SchemaProblem[] {
   const compiled = compiledSchemas.get(schema) ?? compile(schema);
   compiledSchemas.set(schema, compiled);
   const run: Run = { compiled, hints: new Map() };
-  const issues = tidy(collapse(run, execute(run, compiled.validate, doc, '')));
-  const found = new Diagnostics();
-  for (const issue of issues) found.add(toDiagnostic(issue, file, locate));
-  return found.all;
+  return tidy(collapse(run, execute(run, compiled.validate, doc, ''))).map(toProblem);
+}
+
+/** Reports a problem where it is written, or (`instead`) worded and placed otherwise. */
+export function reportProblem(report: Reporter, problem: SchemaProblem, instead?: { pointer: string; message: string }): void {
+  const { code, hint, lookup } = problem;
+  const pointer = instead?.pointer ?? problem.pointer;
+  const message = instead?.message ?? problem.message;
+  const place = instead ? {} : { anchor: problem.anchor, which: problem.which };
+  if (lookup) report.unknown(pointer, lookup.what, lookup.name, lookup.candidates, { code, hint, message, quote: 'value', ...place });
+  else report.error(pointer, message, { code, hint, ...place });
 }
 
 function compile(schema: object): Compiled {
@@ -74,7 +116,7 @@ function schemaPointers(schema: object): Map<unknown, string> {
   const visit = (node: unknown, pointer: string) => {
     if (node === null || typeof node !== 'object' || pointers.has(node)) return;
     pointers.set(node, pointer);
-    for (const [key, child] of Object.entries(node)) visit(child, `${pointer}/${escapeSegment(key)}`);
+    for (const [key, child] of Object.entries(node)) visit(child, join(pointer, key));
   };
   visit(schema, '');
   return pointers;
@@ -295,34 +337,32 @@ function keyIssue(e: ErrorObject, hint: string | undefined): Issue[] {
   return [{ kind: 'other', code: 'GS008', path: e.instancePath, key, message, rank: 2, hint }];
 }
 
-function toDiagnostic(issue: Issue, file: string, locate: Locate): Diagnostic {
+function toProblem(issue: Issue): SchemaProblem {
   const { path } = issue;
-  const base = { severity: 'error' as const, file, pointer: path };
   switch (issue.kind) {
     case 'unknownKey': {
-      const hint = didYouMean(issue.key, unpresent(issue)) ?? issue.hint ?? listHint('allowed keys:', issue.candidates);
-      const message = `unknown key ${formatValue(issue.key)}`;
-      return { ...base, code: 'GS002', message, ...locate(`${path}/${escapeSegment(issue.key)}`, 'key'), hint };
+      const hint = issue.hint ?? listHint('allowed keys:', issue.candidates);
+      const lookup = { what: 'key', name: issue.key, candidates: unpresent(issue) };
+      return { pointer: path, code: 'GS002', message: `unknown key ${formatValue(issue.key)}`, hint, anchor: join(path, issue.key), which: 'key', lookup };
     }
     case 'missingKey': {
       const keys = issue.keys.map(formatValue).join(', ');
       const message = issue.keys.length === 1 ? `missing key ${keys}` : `missing one of the keys ${keys}`;
-      return { ...base, code: 'GS003', message, ...locate(path, 'key'), hint: issue.hint };
+      return { pointer: path, code: 'GS003', message, hint: issue.hint, anchor: path, which: 'key' };
     }
     case 'type': {
       const message = `must be ${issue.types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')} (got ${formatValue(issue.got)})`;
-      return { ...base, code: 'GS004', message, ...locate(path, 'value'), hint: issue.hint };
+      return { pointer: path, code: 'GS004', message, hint: issue.hint, anchor: path, which: 'value' };
     }
     case 'value': {
       const words = issue.allowed.filter((v): v is string => typeof v === 'string');
-      const suggestion = typeof issue.got === 'string' ? didYouMean(issue.got, words) : undefined;
-      const hint = suggestion ?? issue.hint ?? listHint(issue.allowed.length === 1 ? 'expected' : 'expected one of', issue.allowed);
-      const message = `unknown value ${formatValue(issue.got)}`;
-      return { ...base, code: 'GS006', message, ...locate(path, 'value'), hint };
+      const hint = issue.hint ?? listHint(issue.allowed.length === 1 ? 'expected' : 'expected one of', issue.allowed);
+      const lookup = typeof issue.got === 'string' ? { what: 'value', name: issue.got, candidates: words } : undefined;
+      return { pointer: path, code: 'GS006', message: `unknown value ${formatValue(issue.got)}`, hint, anchor: path, which: 'value', lookup };
     }
     case 'other': {
-      const where = issue.key === undefined ? locate(path, 'value') : locate(`${path}/${escapeSegment(issue.key)}`, 'key');
-      return { ...base, code: issue.code, message: issue.message, ...where, hint: issue.hint };
+      const at = issue.key === undefined ? { anchor: path, which: 'value' as const } : { anchor: join(path, issue.key), which: 'key' as const };
+      return { pointer: path, code: issue.code, message: issue.message, hint: issue.hint, ...at };
     }
   }
 }

@@ -1,7 +1,9 @@
-// Tests for compiler/diagnostics.ts: rendering (code frame, one-line form), the collector, value formatting.
+// Tests for compiler/diagnostics.ts: rendering (code frame, one-line form), value formatting; and
+// the collecting side of compiler/report.ts's Reporter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { codes, Diagnostics, formatValue, renderDiagnostic, renderDiagnosticLine, type Diagnostic } from '../compiler/diagnostics';
+import { codes, formatValue, renderDiagnostic, renderDiagnosticLine, type Diagnostic } from '../compiler/diagnostics';
+import { Reporter } from '../compiler/report';
 
 const filters: Diagnostic = {
   code: 'GS005',
@@ -56,7 +58,7 @@ test('one-line form: FILE:LINE:COL POINTER: message (hint)', () => {
 });
 
 test('the collector sorts by file, line, column and drops exact repeats', () => {
-  const found = new Diagnostics();
+  const found = new Reporter();
   const at = (file: string, line: number, col: number, severity: Diagnostic['severity'] = 'error'): Diagnostic => ({
     ...filters,
     file,
@@ -74,7 +76,7 @@ test('the collector sorts by file, line, column and drops exact repeats', () => 
   );
   assert.equal(found.errors.length, 2);
   assert.equal(found.hasErrors, true);
-  const warnings = new Diagnostics();
+  const warnings = new Reporter();
   warnings.add(at('a.yaml', 1, 1, 'warning'));
   assert.equal(warnings.hasErrors, false);
 });

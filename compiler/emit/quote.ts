@@ -1,3 +1,4 @@
+// Stage 6, emit (quoting).
 // The one way spec text reaches generated code: identifiers are checked, strings and values
 // become escaped literals, comments are made single-line and unable to end early.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,3 +1,4 @@
+// Stage 6, emit (statements).
 // Renders IR statements as TypeScript expressions, and as the spec-like text each one computes
 // (for the comment beside it).
 import type { Operand, Stmt } from '../ir';

@@ -1,3 +1,4 @@
+// Stage 5, lower (expression syntax tree).
 // The syntax tree of loss and preview expressions (`bce(D(G(z)), 0)`), with the character
 // offsets of every node inside the expression text for pointed diagnostics.
 export type Expr =

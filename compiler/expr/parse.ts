@@ -1,3 +1,4 @@
+// Stage 5, lower (expression parser; its syntax errors are reported by lower/module.ts).
 // A small precedence-climbing parser for spec expressions: numbers, names, calls, `.head`,
 // unary minus, + - * / and parentheses. It never evaluates anything.
 import type { Expr } from './ast';

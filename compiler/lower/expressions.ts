@@ -1,11 +1,10 @@
-// Stage 4b/5, check and lower expressions: types every loss and preview expression (network
-// calls against their inputs, head names, loss arguments) and lowers it to straight-line
-// statements in which each repeated subexpression, such as G(z), is computed once.
+// Stage 5, lower (expressions): types every loss and preview expression (network calls against
+// their inputs, head names, loss arguments) and lowers it to straight-line statements in which
+// each repeated subexpression, such as G(z), is computed once.
 import type { Expr } from '../expr/ast';
 import { show } from '../expr/ast';
 import type { DType, Operand, Stmt } from '../ir';
 import type { CheckedNetwork } from '../check/networks';
-import { closest } from '../suggest';
 
 export type Ty =
   | { t: 'num'; value: number }
@@ -31,6 +30,8 @@ export class ExprError extends Error {
     message: string,
     readonly at: number,
     readonly hint?: string,
+    /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
+    readonly lookup?: { what: string; name: string; candidates: string[] },
   ) {
     super(message);
   }
@@ -111,8 +112,7 @@ export class ExprLowering {
     if (sampled) return { ty: sampled, operand: { ref: this.out.add({ op: 'input', source: 'sampled', name }) } };
     if (this.env.networks.has(name)) return { ty: { t: 'net', name } };
     const names = [...this.env.real.keys(), ...this.env.sampled.keys(), ...this.env.networks.keys()];
-    const best = closest(name, names);
-    throw new ExprError(`unknown name '${name}'`, at, best ? `did you mean '${best}'?` : `known names: ${names.join(', ')}`);
+    throw new ExprError(`unknown name '${name}'`, at, `known names: ${names.join(', ')}`, { what: 'name', name, candidates: names });
   }
 
   /** The statement id of a value that must be a tensor or single number. */
@@ -131,8 +131,7 @@ export class ExprLowering {
     const index = obj.ty.heads.findIndex((h) => h.name === e.name);
     if (index < 0) {
       const names = obj.ty.heads.map((h) => h.name);
-      const best = closest(e.name, names);
-      throw new ExprError(`${obj.ty.net} has no head '${e.name}'`, e.at, best ? `did you mean '${best}'?` : `its heads: ${names.join(', ')}`);
+      throw new ExprError(`${obj.ty.net} has no head '${e.name}'`, e.at, `its heads: ${names.join(', ')}`, { what: 'head', name: e.name, candidates: names });
     }
     const arg = (obj.operand as { ref: string }).ref;
     const ty: Ty = { t: 'tensor', shape: obj.ty.heads[index].shape, dtype: 'float32' };
@@ -209,8 +208,7 @@ export class ExprLowering {
     }
     if (callee === 'gradient_penalty') return this.penalty(e, args);
     if (callee === 'onehot') return this.onehot(e, args);
-    const best = closest(callee, [...FUNCTIONS, ...this.env.networks.keys()]);
-    throw new ExprError(`unknown function '${callee}'`, e.at, best ? `did you mean '${best}'?` : `functions: ${FUNCTIONS.join(', ')}`);
+    throw new ExprError(`unknown function '${callee}'`, e.at, `functions: ${FUNCTIONS.join(', ')}`, { what: 'function', name: callee, candidates: [...FUNCTIONS, ...this.env.networks.keys()] });
   }
 
   private checkCeTarget(pred: Ty & { t: 'tensor' }, target: Ty, e: Expr): void {

@@ -3,19 +3,17 @@
 // random inputs, optimizers and intervals as plain values.
 import { DATA_SOURCES, realInputNames } from '../../contract/data';
 import type { CheckedNetwork } from '../check/networks';
+import type { Context } from '../context';
 import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
 import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';
 import { join } from '../pointer';
+import type { Reporter } from '../report';
 import type { Resolved } from '../resolve';
 import { isSafeName } from '../emit/quote';
-import { closest } from '../suggest';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { reach } from './reach';
-
-/** Reports a problem at a pointer, or at a character offset inside the expression there. */
-export type Report = (pointer: string, message: string, hint?: string, code?: string, at?: number) => void;
 
 const SAMPLE_FORM = /^\s*(normal|uniform|label|categorical)\s*\(\s*([0-9]+)\s*\)\s*$/;
 
@@ -25,11 +23,11 @@ function realInputs(r: Resolved): RealInputIR[] {
   );
 }
 
-function samples(r: Resolved, report: Report): SampleIR[] {
+function samples(r: Resolved, report: Reporter): SampleIR[] {
   return Object.entries(r.spec.sample ?? {}).flatMap(([name, form]) => {
     const m = SAMPLE_FORM.exec(form);
     if (!m || Number(m[2]) < 1) {
-      report(join('/sample', name), `cannot read '${form}'`, 'one of normal(N), uniform(N), label(K), categorical(K) with N, K >= 1', 'GS120');
+      report.error(join('/sample', name), `cannot read '${form}'`, { hint: 'one of normal(N), uniform(N), label(K), categorical(K) with N, K >= 1', code: 'GS120' });
       return [];
     }
     return [{ name, kind: m[1] as SampleIR['kind'], size: Number(m[2]) }];
@@ -127,41 +125,42 @@ function optimizer(spec: Resolved['phases'][number]['optimizer']): OptimizerIR {
 const oneLine = (text: string): string => text.trim().replace(/\s+/g, ' ');
 
 /** Parses and lowers one expression; errors become diagnostics at their character. */
-function lowerExpression(text: string, pointer: string, lowering: ExprLowering, report: Report): { result: string; ty: Ty } | undefined {
+function lowerExpression(text: string, pointer: string, lowering: ExprLowering, report: Reporter): { result: string; ty: Ty } | undefined {
+  report.expression(pointer, text);
   const parsed = parseExpr(text);
   if (isExprError(parsed)) {
-    report(pointer, `syntax error: ${parsed.message}`, undefined, 'GS130', parsed.at);
+    report.error(pointer, `syntax error: ${parsed.message}`, { code: 'GS130', at: parsed.at });
     return undefined;
   }
   try {
     const v = lowering.lower(parsed as Expr);
     if (!v.operand || !('ref' in v.operand)) {
-      report(pointer, `'${oneLine(text)}' is a constant: it has nothing to learn from`, undefined, 'GS131', 0);
+      report.error(pointer, `'${oneLine(text)}' is a constant: it has nothing to learn from`, { code: 'GS131', at: 0 });
       return undefined;
     }
     return { result: v.operand.ref, ty: v.ty };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    report(pointer, err.message, err.hint, 'GS131', err.at);
+    const opts = { hint: err.hint, code: 'GS131', at: err.at } as const;
+    if (err.lookup) report.unknown(pointer, err.lookup.what, err.lookup.name, err.lookup.candidates, { ...opts, message: err.message });
+    else report.error(pointer, err.message, opts);
     return undefined;
   }
 }
 
-function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Report): PhaseIR[] {
+function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Reporter): PhaseIR[] {
   return r.phases.flatMap((ph) => {
     let ok = true;
     for (const u of ph.updates) {
       const net = networks.get(u.net);
       if (!Object.hasOwn(r.spec.networks, u.net)) {
-        const best = closest(u.net, Object.keys(r.spec.networks));
-        report(u.pointer, `unknown network '${u.net}'`, best ? `did you mean '${best}'?` : undefined, 'GS140');
+        report.unknown(u.pointer, 'network', u.net, Object.keys(r.spec.networks), { code: 'GS140' });
         ok = false;
       } else if (u.head !== undefined && net && !net.heads.some((h) => h.name === u.head)) {
-        const best = closest(u.head, net.heads.map((h) => h.name));
-        report(u.pointer, `${u.net} has no head '${u.head}'`, best ? `did you mean '${best}'?` : undefined, 'GS140');
+        report.unknown(u.pointer, 'head', u.head, net.heads.map((h) => h.name), { message: `${u.net} has no head '${u.head}'`, code: 'GS140' });
         ok = false;
       } else if (u.head !== undefined && net && !net.layers.some((l) => l.head === u.head)) {
-        report(u.pointer, `head '${u.head}' of ${u.net} has no layers of its own to update`, `list its layers under outputs: ${u.head}`, 'GS140');
+        report.error(u.pointer, `head '${u.head}' of ${u.net} has no layers of its own to update`, { hint: `list its layers under outputs: ${u.head}`, code: 'GS140' });
         ok = false;
       }
     }
@@ -169,8 +168,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     if (text === undefined) {
       // A loss named after an unknown network was only guessed from it: that error says it all.
       if (!ok && ph.updates.some((u) => u.net === ph.loss)) return [];
-      const best = closest(ph.loss, Object.keys(r.spec.losses));
-      report(join(ph.pointer, 'loss'), `no loss named '${ph.loss}' in losses`, best ? `did you mean '${best}'?` : `name one with loss: <name>`, 'GS141');
+      report.unknown(join(ph.pointer, 'loss'), 'loss', ph.loss, Object.keys(r.spec.losses), { message: `no loss named '${ph.loss}' in losses`, hint: 'name one with loss: <name>', code: 'GS141' });
       return [];
     }
     const lossPointer = join('/losses', ph.loss);
@@ -178,7 +176,8 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     const lowered = lowerExpression(text, lossPointer, new ExprLowering({ ...env, training: true }, builder), report);
     if (!lowered || !ok) return [];
     if (lowered.ty.t !== 'scalar') {
-      report(lossPointer, `the loss must be a single number, but '${oneLine(text)}' gives ${lowered.ty.t === 'tensor' ? `a tensor of [${lowered.ty.shape.join(', ')}] per example` : 'no number'}`, 'wrap it in mean(...) or a loss function', 'GS132', 0);
+      const gives = lowered.ty.t === 'tensor' ? `a tensor of [${lowered.ty.shape.join(', ')}] per example` : 'no number';
+      report.error(lossPointer, `the loss must be a single number, but '${oneLine(text)}' gives ${gives}`, { hint: 'wrap it in mean(...) or a loss function', code: 'GS132', at: 0 });
       return [];
     }
     return [
@@ -199,11 +198,13 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
   });
 }
 
-export function lowerModule(r: Resolved, checked: CheckedNetwork[], source: string, report: Report): ModuleIR {
+/** Stage 5: the module's IR (phases and preview bands with a mistake are reported and left out). */
+export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]): ModuleIR {
+  const { report, source } = ctx;
   const real = realInputs(r);
   const sampleList = samples(r, report);
   for (const s of sampleList) {
-    if (real.some((x) => x.name === s.name)) report(join('/sample', s.name), `'${s.name}' is already the name of real data from ${r.data.source}`, 'rename the random input', 'GS121');
+    if (real.some((x) => x.name === s.name)) report.error(join('/sample', s.name), `'${s.name}' is already the name of real data from ${r.data.source}`, { hint: 'rename the random input', code: 'GS121' });
   }
   const networks = new Map(checked.map((n) => [n.name, n]));
   const env = {
@@ -222,17 +223,15 @@ export function lowerModule(r: Resolved, checked: CheckedNetwork[], source: stri
     const ty = lowered.ty;
     const points = ty.t === 'tensor' && ty.shape.join() === '1,1,2';
     if (ty.t !== 'tensor' || ty.shape.length !== 3 || (ty.shape[2] !== 1 && ty.shape[2] !== 3 && !points)) {
-      report(pointer, `preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but '${oneLine(text)}' is ${ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor'}`, 'show a generator call such as G(z)', 'GS150', 0);
+      const is = ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor';
+      report.error(pointer, `preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but '${oneLine(text)}' is ${is}`, { hint: 'show a generator call such as G(z)', code: 'GS150', at: 0 });
       return [];
     }
     return [{ text, result: lowered.result, ...reach(builder.stmts, lowered.result) }];
   });
   for (const [key, names] of [['per_row', r.preview.perRow], ['per_col', r.preview.perCol]] as const) {
     names.forEach((n, i) => {
-      if (!env.sampled.has(n)) {
-        const best = closest(n, [...env.sampled.keys()]);
-        report(join('/preview', key, i), `'${n}' is not a random input`, best ? `did you mean '${best}'?` : undefined, 'GS151');
-      }
+      if (!env.sampled.has(n)) report.unknown(join('/preview', key, i), 'random input', n, env.sampled.keys(), { message: `'${n}' is not a random input`, code: 'GS151' });
     });
   }
 
