@@ -11,13 +11,13 @@ import { importTrainer } from '../runtime/trainer-module';
 import { printDiagnostics } from './output';
 
 /** The module of a spec, after printing its diagnostics; a UserError ending "nothing was <what>" on errors. */
-export function moduleOrFail(spec: string, options: CompileOptions, nothingWas: string): { name: string; text: string } {
+export function moduleOrFail(spec: string, options: CompileOptions, nothingWas: string): { name: string; text: string; values: Record<string, unknown> } {
   const compiled = compileToModule(spec, options);
   if (!printDiagnostics(compiled) || compiled.name === undefined) {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`${spec} has ${errors} error(s); nothing was ${nothingWas}`);
   }
-  return { name: compiled.name, text: compiled.text! };
+  return { name: compiled.name, text: compiled.text!, values: compiled.values };
 }
 
 /** Compiles a spec into a temporary folder and imports its trainer (the folder is removed). */

@@ -10,7 +10,6 @@ import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { AnyTrainer } from '../contract/trainer';
-import { loadSpec } from '../compiler/load';
 import { selectBackend } from '../runtime/backend/select';
 import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
@@ -88,7 +87,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     // Type-checked by gan-compile and the tests; here only formatted, as it is written.
     const compiled = moduleOrFail(input, { overrides: set, typeCheck: false }, 'trained');
     text = compiled.text;
-    specValues = loadSpec(input, set).doc;
+    specValues = compiled.values;
     trainer = await importText(compiled.name, text);
   } else {
     try {

@@ -26,6 +26,8 @@ export interface Compiled {
   diagnostics: Diagnostic[];
   /** Source texts by file, for code frames. */
   texts: Map<string, string>;
+  /** The spec's values after `extends` and overrides (what gan-train records and compares on resume). */
+  values: Record<string, unknown>;
 }
 
 /**
@@ -60,6 +62,7 @@ export function compileToModules(files: string[], options: CompileOptions = {}):
     ...(name === undefined ? {} : { name, text }),
     diagnostics: ctx.report.all,
     texts: ctx.texts,
+    values: ctx.doc,
   }));
 }
 
@@ -73,8 +76,7 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
   const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
   if (ctx.report.hasErrors) return { ctx };
   validate(ctx); // 2
-  // Warnings of load (an unknown YAML tag) end the run here too, without a module.
-  if (ctx.report.size > 0) return { ctx };
+  if (ctx.report.hasErrors) return { ctx };
   const resolved = resolve(ctx); // 3
   if (ctx.report.hasErrors) return { ctx };
   const checked = check(ctx, resolved); // 4
