@@ -193,7 +193,7 @@ test('run.json records the overrides and the module hash; --resume refuses chang
   ]);
   assert.deepEqual((after.overrides as { set: string[] }).set, ['checkpoint.every=2', SMALL_G, lr]);
   assert.equal(after.moduleSha256, createHash('sha256').update(read(join(dir, 'ring.mts'))).digest('hex'));
-  assert.match(read(join(dir, 'ring.mts')), /"lr": 0.002/);
+  assert.match(read(join(dir, 'ring.mts')), /\blr: 0.002\b/);
   assert.deepEqual(steps(join(dir, 'losses.jsonl')), [1, 2, 3, 4, 5, 6]);
 });
 
