@@ -10,6 +10,7 @@ import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
+import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
 import { phaseRunners, updateOnce } from './phase';
 import { LossLog, progressLine } from './progress';
@@ -27,6 +28,9 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Called after every step, e.g. for evaluation. */
   afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
+  /** Called after each checkpoint is written (and its event logged), and once more when a
+   *  non-finite loss stops the run, e.g. to refresh a report. */
+  afterCheckpoint?: (step: number) => Promise<void> | void;
   /** Already loaded data (tests share one). */
   data?: DataSource;
 }
@@ -74,6 +78,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
 
   const data = opts.data ?? (await loadData(trainer.data, opts.dataDir));
   const fixed = previewInputs(trainer, data, seed + 1);
+  appendEvent(opts.runDir, startEvent({ step: start, resumed: opts.resume === true, dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed) }));
   const save = async (step: number) =>
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
@@ -87,6 +92,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         const value = updateOnce(trainer, runner, nets, data, batch);
         if (!Number.isFinite(value)) {
           disposeInputs(fixed);
+          appendEvent(opts.runDir, { event: 'nan', step, phase: runner.phase.name, value: String(value) });
+          await opts.afterCheckpoint?.(step);
           throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
         }
         losses[runner.phase.name] = value;
@@ -100,9 +107,14 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
       lastLog = now;
     }
     if (step % trainer.preview.every === 0 || step === steps) await preview(step);
-    if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
+    if (step % trainer.checkpoint.every === 0 || step === steps) {
+      checkpoint = await save(step);
+      appendEvent(opts.runDir, { event: 'checkpoint', step, seconds: (performance.now() - began) / 1000, steps: step - start });
+      await opts.afterCheckpoint?.(step);
+    }
   }
   disposeInputs(fixed);
   const msPerStep = (performance.now() - began) / (steps - start);
+  appendEvent(opts.runDir, { event: 'end', step: steps, seconds: (performance.now() - began) / 1000, steps: steps - start });
   return { step: steps, losses, nets, checkpoint, msPerStep };
 }
