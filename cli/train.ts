@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
 import { evalEvery } from '../eval';
+import { refreshReport } from '../report';
 import { train } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { moduleOrFail } from './module';
@@ -44,6 +45,7 @@ export async function main(): Promise<void> {
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
+    .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
     .example('$0 specs/gan.yaml --steps 4000 --resume', 'continue that run to step 4000')
     .example('$0 specs/gan.yaml --eval-every 500', 'log FID and class coverage every 500 steps')
@@ -92,6 +94,7 @@ export async function main(): Promise<void> {
   });
   console.log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
   const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN }) : undefined;
-  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume, afterStep });
+  const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
+  const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume: argv.resume, afterStep, afterCheckpoint });
   console.log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
 }
