@@ -77,7 +77,7 @@ function refsOf(runs: readonly ReportRun[], def: MetricDef): RefLine[] {
   const many = runs.length > 1;
   for (const run of runs) {
     const untrained = metricValue(run.files.baseline.untrained, def);
-    if (untrained !== undefined) refs.push({ y: untrained, label: many ? `untrained ${run.label}` : 'untrained', color: run.color });
+    if (untrained !== undefined) refs.push({ y: untrained, label: many ? `untrained ${run.label}` : 'untrained', text: 'untrained', color: run.color });
     const real = metricValue(run.files.baseline.real, def);
     if (real !== undefined && !refs.some((r) => r.color === REAL_COLOR && r.y === real)) refs.push({ y: real, label: 'real', color: REAL_COLOR });
   }

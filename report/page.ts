@@ -8,7 +8,7 @@ import type { ReportRun } from './report-run';
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0 auto; padding: 0 16px 40px; max-width: 1400px; color: #222; background: #fff; }
-header { position: sticky; top: 0; background: #fff; border-bottom: 1px solid #ddd; padding: 8px 0; z-index: 1; display: flex; flex-wrap: wrap; gap: 6px 20px; align-items: baseline; }
+header { border-bottom: 1px solid #ddd; padding: 8px 0; display: flex; flex-wrap: wrap; gap: 6px 20px; align-items: baseline; }
 header h1 { font-size: 18px; margin: 0; }
 h2 { font-size: 16px; margin: 24px 0 8px; border-bottom: 1px solid #eee; }
 h3 { font-size: 14px; margin: 16px 0 6px; }

@@ -17,8 +17,10 @@ export interface Series {
 
 export interface RefLine {
   y: number;
-  /** Shown at the line's right end, e.g. "real" or "untrained (run a)". */
+  /** What the line is, e.g. "real" or "untrained gan-b" (data-ref, tooltip). */
   label: string;
+  /** Shown at the line's right end (default: the label); the colour tells runs apart. */
+  text?: string;
   color: string;
 }
 
@@ -173,7 +175,7 @@ export function lineChart(opts: ChartOptions): string {
   out.push('</g>');
   for (const r of refs) {
     const y = Math.min(bottom, Math.max(top + 8, round(sy(r.y)) + 4));
-    out.push(`<text class="ref-label" x="${right + 4}" y="${y}" fill="${esc(r.color)}">${esc(r.label)}</text>`);
+    out.push(`<text class="ref-label" x="${right + 4}" y="${y}" fill="${esc(r.color)}">${esc(r.text ?? r.label)}<title>${esc(`${r.label}: ${formatTick(r.y)}`)}</title></text>`);
   }
   out.push('</svg>');
   return out.join('');

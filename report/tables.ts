@@ -85,7 +85,7 @@ function runDetails(run: ReportRun): string {
   const first = s.sessions[0]?.start;
   const rows: [string, string][] = [
     ['directory', esc(run.files.dir)],
-    ['spec', esc(run.spec.file ?? run.files.info.spec ?? '–') + (run.files.info.overrides?.length ? ` <code>${esc(run.files.info.overrides.map((o) => `--set ${o}`).join(' '))}</code>` : '')],
+    ['spec', esc(run.spec.file ?? run.files.info.spec ?? '–') + (run.spec.overrides?.length ? ` <code>${esc(run.spec.overrides.map((o) => `--set ${o}`).join(' '))}</code>` : '')],
     ['command line', start ? `<code>${esc(start.command.join(' '))}</code>` : '–'],
     ['ganspec', esc(start?.version ?? '–')],
     ['backend', esc(run.files.info.backend ?? start?.backend ?? '–')],

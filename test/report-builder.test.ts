@@ -7,6 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 import { writePng } from '../runtime/images/png';
 import { loadRuns, reportHtml } from '../report';
+import { labels } from '../report/report-run';
 import { readRun } from '../report/run-files';
 import { tempDir } from './helpers';
 
@@ -145,4 +146,10 @@ test('a run with no events, metrics or grids still makes a page, saying what is 
   assert.match(html, /No resolved spec: trained from the module \?, not from a spec/);
   assert.equal(html.includes('type="radio" name="axis"'), false, 'no epochs switch without the training set size');
   assert.deepEqual(chartSeries(html, 'loss-D-steps'), { [`${run.name} D raw`]: 1, [`${run.name} D smoothed`]: 1 });
+});
+
+test('runs are labelled by name, by name and folder where names repeat, else by path', () => {
+  assert.deepEqual(labels([{ name: 'gan', dir: '/r/a' }, { name: 'wgan', dir: '/r/b' }]), ['gan', 'wgan']);
+  assert.deepEqual(labels([{ name: 'gan', dir: '/r/gan' }, { name: 'gan', dir: '/r/gan-lr' }]), ['gan', 'gan (gan-lr)']);
+  assert.deepEqual(labels([{ name: 'gan', dir: resolve('x/gan') }, { name: 'gan', dir: resolve('y/gan') }]), ['x/gan', 'y/gan']);
 });

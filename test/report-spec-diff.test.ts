@@ -1,7 +1,9 @@
-// report/spec-diff.ts: key-by-key differences of two JSON documents (resolved specs).
+// report/spec-diff.ts: key-by-key differences of two JSON documents (resolved specs);
+// report/spec-doc.ts: the --set overrides of a recorded command line.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { diffJson, formatDifference } from '../report/spec-diff';
+import { setOverrides } from '../report/spec-doc';
 
 test('changed, added and removed keys, arrays index by index, in document order', () => {
   const a = { name: 'gan', schedule: { batch: 32, phases: [{ update: 'D' }, { update: 'G' }] }, x: 1 };
@@ -25,4 +27,9 @@ test('identical documents have no difference; keys are escaped; a type change is
   assert.deepEqual(diffJson({ 'a/b~c': 1 }, { 'a/b~c': 2 }).map((d) => d.pointer), ['/a~1b~0c']);
   assert.deepEqual(diffJson({ a: [1] }, { a: { 0: 1 } }), [{ pointer: '/a', kind: 'changed', a: [1], b: { 0: 1 } }]);
   assert.deepEqual(diffJson(1, 2).map(formatDifference), ['/: 1 → 2']);
+});
+
+test('the --set values of a recorded gan-train command line, read as yargs reads them', () => {
+  assert.deepEqual(setOverrides(['gan-train', 'specs/gan.yaml', '--set', 'a=1', '--steps', '5', '--set=b.c=2', '--set', 'd=3', 'e=4', '--resume']), ['a=1', 'b.c=2', 'd=3', 'e=4']);
+  assert.deepEqual(setOverrides(['gan-train', 'specs/gan.yaml']), []);
 });

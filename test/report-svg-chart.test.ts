@@ -41,7 +41,7 @@ test('a chart draws each series as one path with its point count, references as 
       { id: 'a D', run: 'a', color: '#4e79a7', style: 'line', points: [[0, 0], [10, 1], [20, 2]] },
       { id: 'b D', run: 'b', color: '#e15759', style: 'dashed', markers: true, points: [[0, 2], [10, NaN], [20, 0]] },
     ],
-    refs: [{ y: 1, label: 'real', color: '#555' }],
+    refs: [{ y: 1, label: 'real', color: '#555' }, { y: 2, label: 'untrained b', text: 'untrained', color: '#e15759' }],
   });
   // Plot area: x 56..544 for steps 0..20, y 202..10 for values 0..2.
   const paths = [...svg.matchAll(/<path class="series (\w+)" data-series="([^"]+)" data-run="(\w+)" data-points="(\d+)"[^>]* d="([^"]*)"/g)].map((m) => m.slice(1));
@@ -50,6 +50,8 @@ test('a chart draws each series as one path with its point count, references as 
     ['dashed', 'b D', 'b', '2', 'M56,10M544,202'],
   ]);
   assert.match(svg, /<line class="ref" data-ref="real" x1="56" x2="544" y1="106" y2="106" stroke="#555"/);
+  assert.match(svg, /<text class="ref-label" x="548" y="110" fill="#555">real<title>real: 1<\/title><\/text>/);
+  assert.match(svg, /<text class="ref-label" x="548" y="18" fill="#e15759">untrained<title>untrained b: 2<\/title><\/text>/, 'the short text, the full label as tooltip');
   assert.equal([...svg.matchAll(/<circle class="marker" data-series="b D"/g)].length, 2, 'one marker per finite point of the marked series');
   assert.equal([...svg.matchAll(/<circle/g)].length, 2, 'no markers on the unmarked series');
   assert.match(svg, /^<svg class="chart" data-chart="loss-D-steps" [^>]*viewBox="0 0 640 240"/);

@@ -2,10 +2,9 @@
 // each training session's start (fresh or resumed; the command line, ganspec version, backend and
 // the settings it trained with), each checkpoint (wall time so far), a stop on a non-finite loss,
 // and the end. Appended, never truncated: a resume keeps the history. gan-report reads it.
-// Imports only Node, tfjs and contract/.
+// Imports only Node and contract/ (no tfjs: gan-report reads these files without loading it).
 import { appendFileSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer } from '../../contract/trainer';
 
 export const EVENTS_FILE = 'events.jsonl';
@@ -64,8 +63,8 @@ export function commandLine(argv: readonly string[] = process.argv): string[] {
   return [basename(argv[1] ?? 'node').replace(/\.[cm]?[jt]s$/, ''), ...argv.slice(2)];
 }
 
-export function startEvent(fields: Omit<Extract<RunEvent, { event: 'start' }>, 'event' | 'time' | 'command' | 'version' | 'backend'>): WithoutTime<RunEvent> {
-  return { event: 'start', command: commandLine(), version: VERSION, backend: tf.getBackend(), ...fields };
+export function startEvent(fields: Omit<Extract<RunEvent, { event: 'start' }>, 'event' | 'time' | 'command' | 'version'>): WithoutTime<RunEvent> {
+  return { event: 'start', command: commandLine(), version: VERSION, ...fields };
 }
 
 /** Appends one event with the current time. */

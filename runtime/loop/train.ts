@@ -3,7 +3,7 @@
 // exactly, and stops cleanly on a NaN loss.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { loadData } from '../data';
 import type { DataSource } from '../../contract/data';
@@ -78,7 +78,10 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
 
   const data = opts.data ?? (await loadData(trainer.data, opts.dataDir));
   const fixed = previewInputs(trainer, data, seed + 1);
-  appendEvent(opts.runDir, startEvent({ step: start, resumed: opts.resume === true, dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed) }));
+  appendEvent(opts.runDir, startEvent({
+    step: start, resumed: opts.resume === true, backend: tf.getBackend(),
+    dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed),
+  }));
   const save = async (step: number) =>
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
