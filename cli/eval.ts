@@ -45,6 +45,7 @@ export async function main(): Promise<void> {
     .example('$0 --samples samples/gan', 'score a folder of PNG files')
     .example('$0 runs/mymodel', 'score the latest checkpoint of runs/mymodel on 10000 samples')
     .example('$0 runs/mymodel/checkpoints/step-001000 --n 2000 --baseline --json', 'one checkpoint, untrained networks and real data, as JSON')
+    .demandCommand(0)
     .check((a) => a.samples !== undefined || a._.length > 0 || 'name a run directory or a checkpoint (or --samples DIR)')
     .strict()
     .wrap(100)

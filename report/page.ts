@@ -19,7 +19,7 @@ h4 { font-size: 13px; margin: 10px 0 4px; }
 .charts { display: flex; flex-wrap: wrap; gap: 12px; }
 .chart-box { margin: 0; border: 1px solid #eee; padding: 6px; }
 .chart-box figcaption { font-weight: 600; font-size: 13px; }
-.legend { font-size: 12px; max-width: 640px; }
+.legend { font-size: 12px; max-width: 560px; }
 body:not(.axis-epochs) [data-axis="epochs"], body.axis-epochs [data-axis="steps"] { display: none; }
 svg.chart { display: block; font-size: 11px; }
 svg.chart .grid line { stroke: #eee; }

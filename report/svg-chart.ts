@@ -37,19 +37,31 @@ export interface ChartOptions {
   height?: number;
 }
 
-const MARGIN = { left: 56, right: 96, top: 10, bottom: 38 };
+const MARGIN = { left: 56, right: 72, top: 10, bottom: 38 };
 
 /** Escapes text for SVG/HTML content and attribute values. */
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** About `count` round tick values (steps of 1, 2 or 5 times a power of ten) covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
+/** The tick spacing for about `count` ticks over [lo, hi]: 1, 2, 2.5 or 5 times a power of ten. */
+export function tickStep(lo: number, hi: number, count: number): number {
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  return [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw * (1 - 1e-9)) ?? 10 * mag;
+}
+
+/** The range widened to whole tick steps, so that the axis starts and ends on a tick. */
+export function niceDomain(lo: number, hi: number, count: number): [number, number] {
+  if (!(hi > lo)) return [lo, hi];
+  const step = tickStep(lo, hi, count);
+  return [Number((Math.floor(lo / step + 1e-9) * step).toPrecision(12)), Number((Math.ceil(hi / step - 1e-9) * step).toPrecision(12))];
+}
+
+/** About `count` round tick values (see tickStep) inside [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const step = tickStep(lo, hi, count);
   const ticks: number[] = [];
   for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
@@ -129,12 +141,12 @@ const STYLES = {
 } as const;
 
 export function lineChart(opts: ChartOptions): string {
-  const width = opts.width ?? 640;
+  const width = opts.width ?? 560;
   const height = opts.height ?? 240;
   const refs = opts.refs ?? [];
   const xs = opts.series.flatMap((s) => s.points.map((p) => p[0]));
   const [x0, x1] = opts.xDomain ?? extent(xs);
-  const [y0, y1] = yDomain(opts.series, refs);
+  const [y0, y1] = niceDomain(...yDomain(opts.series, refs), 4);
   const left = MARGIN.left;
   const right = width - MARGIN.right;
   const top = MARGIN.top;

@@ -3,13 +3,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ema, smoothingWeight, thin } from '../report/series';
-import { formatTick, lineChart, niceTicks, pathData, quantile, yDomain, type Series } from '../report/svg-chart';
+import { formatTick, lineChart, niceDomain, niceTicks, pathData, quantile, yDomain, type Series } from '../report/svg-chart';
 
 test('ticks are round steps covering the range, labelled compactly', () => {
   assert.deepEqual(niceTicks(0, 2, 4), [0, 0.5, 1, 1.5, 2]);
   assert.deepEqual(niceTicks(0, 30000, 6), [0, 5000, 10000, 15000, 20000, 25000, 30000]);
   assert.deepEqual(niceTicks(0.13, 0.61, 4), [0.2, 0.4, 0.6]);
   assert.deepEqual(niceTicks(3, 3), [3]);
+  assert.deepEqual(niceTicks(0.18, 9.55, 4), [2.5, 5, 7.5]);
+  assert.deepEqual(niceDomain(0.18, 9.55, 4), [0, 10], 'the y axis ends on ticks');
+  assert.deepEqual(niceDomain(0.02, 0.75, 4), [0, 0.8]);
+  assert.deepEqual(niceDomain(-0.3, 1.2, 4), [-0.5, 1.5]);
   assert.deepEqual([30000, 12500, 1500, 0.25, 0.00012, 0].map(formatTick), ['30k', '12.5k', '1500', '0.25', '1.2e-4', '0']);
 });
 
@@ -43,18 +47,18 @@ test('a chart draws each series as one path with its point count, references as 
     ],
     refs: [{ y: 1, label: 'real', color: '#555' }, { y: 2, label: 'untrained b', text: 'untrained', color: '#e15759' }],
   });
-  // Plot area: x 56..544 for steps 0..20, y 202..10 for values 0..2.
+  // Plot area: x 56..488 for steps 0..20, y 202..10 for values 0..2.
   const paths = [...svg.matchAll(/<path class="series (\w+)" data-series="([^"]+)" data-run="(\w+)" data-points="(\d+)"[^>]* d="([^"]*)"/g)].map((m) => m.slice(1));
   assert.deepEqual(paths, [
-    ['line', 'a D', 'a', '3', 'M56,202L300,106L544,10'],
-    ['dashed', 'b D', 'b', '2', 'M56,10M544,202'],
+    ['line', 'a D', 'a', '3', 'M56,202L272,106L488,10'],
+    ['dashed', 'b D', 'b', '2', 'M56,10M488,202'],
   ]);
-  assert.match(svg, /<line class="ref" data-ref="real" x1="56" x2="544" y1="106" y2="106" stroke="#555"/);
-  assert.match(svg, /<text class="ref-label" x="548" y="110" fill="#555">real<title>real: 1<\/title><\/text>/);
-  assert.match(svg, /<text class="ref-label" x="548" y="18" fill="#e15759">untrained<title>untrained b: 2<\/title><\/text>/, 'the short text, the full label as tooltip');
+  assert.match(svg, /<line class="ref" data-ref="real" x1="56" x2="488" y1="106" y2="106" stroke="#555"/);
+  assert.match(svg, /<text class="ref-label" x="492" y="110" fill="#555">real<title>real: 1<\/title><\/text>/);
+  assert.match(svg, /<text class="ref-label" x="492" y="18" fill="#e15759">untrained<title>untrained b: 2<\/title><\/text>/, 'the short text, the full label as tooltip');
   assert.equal([...svg.matchAll(/<circle class="marker" data-series="b D"/g)].length, 2, 'one marker per finite point of the marked series');
   assert.equal([...svg.matchAll(/<circle/g)].length, 2, 'no markers on the unmarked series');
-  assert.match(svg, /^<svg class="chart" data-chart="loss-D-steps" [^>]*viewBox="0 0 640 240"/);
+  assert.match(svg, /^<svg class="chart" data-chart="loss-D-steps" [^>]*viewBox="0 0 560 240"/);
   assert.match(svg, /<clipPath id="clip-loss-D-steps">/);
   assert.match(svg, />20<\/text>/, 'the x axis is labelled up to 20');
   assert.ok(svg.endsWith('</svg>'));
@@ -62,7 +66,7 @@ test('a chart draws each series as one path with its point count, references as 
 
 test('a shared x domain aligns charts; text is escaped', () => {
   const svg = lineChart({ id: 'm', xLabel: 'epochs', yLabel: 'fid <G(z)>', xDomain: [0, 40], series: [{ id: 'a "G(z)"', run: 'a', color: '#000', style: 'line', points: [[0, 0], [20, 2]] }] });
-  assert.match(svg, /d="M56,202L300,10"/, 'step 20 of 0..40 is the middle of the plot');
+  assert.match(svg, /d="M56,202L272,10"/, 'step 20 of 0..40 is the middle of the plot');
   assert.match(svg, /data-series="a &quot;G\(z\)&quot;"/);
   assert.match(svg, />fid &lt;G\(z\)&gt;</);
 });
