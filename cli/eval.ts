@@ -12,8 +12,11 @@ import { UserError } from '../runtime/errors';
 import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, type Metrics } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
+import { BASELINE_FILE } from '../report/run-files';
 import { importTrainer } from '../runtime/trainer-module';
 import { findRunDir, readRunInfo } from './run-dir';
+import { evalSamples } from './eval-samples';
+import { progressMeter } from './progress';
 
 function disposeNets(nets: Record<string, tf.LayersModel>): void {
   for (const net of Object.values(nets)) net.dispose();
@@ -36,14 +39,27 @@ export async function main(): Promise<void> {
     .option('out', { type: 'string', describe: 'also write the JSON to this file' })
     .option('evaluator', { type: 'string', describe: 'evaluator directory (default models/mnist-evaluator)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .option('samples', { type: 'string', describe: 'score this folder of image files instead of a run (gan-sample --format png, or any GAN); labels.csv adds label accuracy' })
+    .option('reference-n', { type: 'number', default: 10000, describe: 'real test images to compare with' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+    .example('$0 --samples samples/gan', 'score a folder of PNG files')
     .example('$0 runs/mymodel', 'score the latest checkpoint of runs/mymodel on 10000 samples')
     .example('$0 runs/mymodel/checkpoints/step-001000 --n 2000 --baseline --json', 'one checkpoint, untrained networks and real data, as JSON')
-    .demandCommand(1, 'name a run directory or a checkpoint')
+    .demandCommand(0)
+    .check((a) => a.samples !== undefined || a._.length > 0 || 'name a run directory or a checkpoint (or --samples DIR)')
     .strict()
     .wrap(100)
     .help()
     .parseAsync();
   if (!Number.isInteger(argv.n) || argv.n < 2) throw new UserError(`--n must be an integer of at least 2, got ${argv.n}`);
+  if (!Number.isInteger(argv.referenceN) || argv.referenceN < 2) throw new UserError(`--reference-n must be an integer of at least 2, got ${argv.referenceN}`);
+  const progress = progressMeter({ quiet: argv.quiet });
+  if (argv.samples !== undefined) {
+    if (argv._.length > 0) throw new UserError('--samples scores a folder: name no run directory with it');
+    const backend = await selectBackend(argv.backend);
+    if (!argv.json) console.log(`backend: ${backend}`);
+    return evalSamples({ ...argv, samples: argv.samples, progress });
+  }
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);
@@ -51,7 +67,7 @@ export async function main(): Promise<void> {
   if (!argv.json) console.log(`backend: ${backend}`);
   const trainer = await importTrainer(join(runDir, info.module));
   const evaluator = await loadEvaluator(argv.evaluator);
-  const opts = { n: argv.n, seed: argv.seed, dataDir: resolve(runDir, info.dataDir), evaluator };
+  const opts = { n: argv.n, seed: argv.seed, dataDir: resolve(runDir, info.dataDir), evaluator, referenceN: argv.referenceN, progress };
 
   const results: { label: string; checkpoint?: string; metrics: Metrics }[] = [];
   const report = (label: string, metrics: Metrics, checkpoint?: string) => {
@@ -84,4 +100,6 @@ export async function main(): Promise<void> {
   const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, results }, null, 2);
   if (argv.json) console.log(json);
   if (argv.out) writeFileSync(argv.out, json + '\n');
+  // gan-report draws these as the reference lines of the run's metric curves.
+  if (argv.baseline) writeFileSync(join(runDir, BASELINE_FILE), json + '\n');
 }

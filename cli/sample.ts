@@ -12,6 +12,8 @@ import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
 import { findRunDir, readRunInfo } from './run-dir';
+import { progressMeter } from './progress';
+import { sampleFolder } from './sample-folder';
 
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -22,13 +24,18 @@ export async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
     .option('scale', { type: 'number', default: 1, describe: 'enlarge the picture this many times (nearest neighbour)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .option('format', { choices: ['grid', 'png'] as const, default: 'grid' as const, describe: 'grid: one PNG of a grid; png: --out is a folder, one PNG per sample (+ labels.csv), for clean-fid, pytorch-fid, torch-fidelity' })
+    .option('band', { type: 'string', describe: 'with --format png: the preview band to write (its expression or index; default the first generated one)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
+    .example('$0 runs/gan --format png --n 10000 --out samples/gan', '10000 PNG files for an FID tool')
     .example('$0 runs/gan', 'an 8x8 grid from the latest checkpoint of runs/gan')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
     .wrap(100)
     .help()
     .parseAsync();
-  if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > 1024) throw new UserError(`--n must be an integer from 1 to 1024, got ${argv.n}`);
+  const maxN = argv.format === 'png' ? 100000 : 1024;
+  if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > maxN) throw new UserError(`--n must be an integer from 1 to ${maxN}, got ${argv.n}`);
   if (!Number.isInteger(argv.scale) || argv.scale < 1 || argv.scale > 16) throw new UserError(`--scale must be an integer from 1 to 16, got ${argv.scale}`);
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
@@ -38,6 +45,11 @@ export async function main(): Promise<void> {
   installSeededRandom(argv.seed);
   const nets = buildNetworks(trainer);
   const loaded = await loadCheckpoint(resolve(target), nets);
+  if (argv.format === 'png') {
+    const progress = progressMeter({ quiet: argv.quiet });
+    console.log(`${await sampleFolder(trainer, nets, { ...argv, dataDir: resolve(runDir, info.dataDir), progress })} from ${loaded.dir} (step ${loaded.step})`);
+    return;
+  }
   const perRow = trainer.preview.perRow.length > 0;
   const cols = perRow ? trainer.preview.cols : Math.ceil(Math.sqrt(argv.n));
   const rows = Math.ceil(argv.n / cols);

@@ -15,6 +15,7 @@ import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
 import { fileSystemError } from '../runtime/file-errors';
 import { evalEvery } from '../eval';
+import { refreshReport } from '../report';
 import { train } from '../runtime/loop/train';
 import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock } from '../runtime/run-lock';
@@ -58,6 +59,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue with another module (spec, --set), --batch or --seed; run.json records the change' })
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
+    .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
     .example('$0 specs/gan.yaml --steps 4000 --resume', 'continue that run to step 4000')
     .example('$0 specs/gan.yaml --eval-every 500', 'log FID and class coverage every 500 steps')
@@ -153,7 +155,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
     const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log }) : undefined;
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, log, onStart });
+    const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

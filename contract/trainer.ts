@@ -55,6 +55,11 @@ export interface PreviewBand {
   readonly depth: number;
 }
 
+/** A band that shows one real input as it is (`a`): real images, not a network's output. */
+export function isSourceBand(band: PreviewBand): boolean {
+  return band.depth === 0 && band.real.length === 1 && band.sampled.length === 0;
+}
+
 export interface PreviewSettings {
   readonly every: number;
   readonly rows: number;

@@ -24,7 +24,7 @@ import { DATA_SOURCES, type DataConfig, type DataSource } from '../contract/data
 import { UserError } from '../runtime/errors';
 import { drawInput } from '../runtime/loop/random-inputs';
 import { installSeededRandom, restoreRng, rngState } from '../runtime/rng';
-import type { AnyTrainer } from '../contract/trainer';
+import { isSourceBand, type AnyTrainer } from '../contract/trainer';
 import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator } from './evaluator';
 import { accuracyOf, argmaxRows, classStats, codeStats, fid, kid, type ClassStats, type CodeStats } from './stats';
 
@@ -45,6 +45,8 @@ export interface EvalOptions {
   kidBlock?: number;
   /** Recorded in the result. */
   step?: number;
+  /** Told how far the long parts are (reference features, samples scored). */
+  progress?: (what: string, done: number, total: number) => void;
 }
 
 export interface KidValue {
@@ -77,8 +79,8 @@ export interface BandMetrics {
 export interface Metrics {
   model: string;
   step?: number;
-  /** What was evaluated: the generator(s) of a checkpoint, or the training split's real images. */
-  kind: 'generator' | 'real';
+  /** What was evaluated: the generator(s) of a checkpoint, the training split's real images, or a folder of image files. */
+  kind: 'generator' | 'real' | 'folder';
   n: number;
   seed: number;
   seconds: number;
@@ -87,7 +89,7 @@ export interface Metrics {
   bands: BandMetrics[];
 }
 
-interface Reference {
+export interface Reference {
   data: DataSource;
   split: 'test' | 'train';
   features: Record<string, { features: Float32Array; n: number }>;
@@ -95,7 +97,7 @@ interface Reference {
 
 const references = new Map<string, Promise<Reference>>();
 
-function imageInputs(trainer: AnyTrainer, names: readonly string[]): string[] {
+function imageInputs(trainer: Pick<AnyTrainer, 'real'>, names: readonly string[]): string[] {
   return names.filter((name) => (trainer.real.find((r) => r.name === name)?.shape.length ?? 3) === 3);
 }
 
@@ -117,7 +119,9 @@ async function resolveEvaluator(e: Evaluator | string | undefined): Promise<Eval
 }
 
 /** Evaluator features of the test split's real images (cached per process). */
-async function referenceOf(trainer: AnyTrainer, evaluator: Evaluator, dataDir: string, limit: number): Promise<Reference> {
+export async function referenceOf(
+  trainer: Pick<AnyTrainer, 'data' | 'real'>, evaluator: Evaluator, dataDir: string, limit: number, progress?: EvalOptions['progress'],
+): Promise<Reference> {
   const split = DATA_SOURCES[trainer.data.source].testSplit ? 'test' : 'train';
   const cfg: DataConfig = { ...trainer.data, ...(split === 'test' ? { split: 'test' as const } : {}) };
   const key = JSON.stringify([cfg, resolve(dataDir), limit, evaluator.model.name, evaluator.meta]);
@@ -129,11 +133,13 @@ async function referenceOf(trainer: AnyTrainer, evaluator: Evaluator, dataDir: s
       const names = imageInputs(trainer, data.names);
       const features: Reference['features'] = Object.fromEntries(names.map((name) => [name, { features: new Float32Array(n * FEATURE_UNITS), n }]));
       for (let start = 0; start < n; start += 500) {
+        progress?.('features of real test images', start, n);
         const size = Math.min(500, n - start);
         const batch = data.batch(size, sequential(start, size, data.size));
         for (const name of names) features[name].features.set(evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range).features, start * FEATURE_UNITS);
         tf.dispose(Object.values(batch));
       }
+      progress?.('features of real test images', n, n);
       return { data, split, features };
     })();
     references.set(key, ref);
@@ -192,7 +198,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
   checkImages(trainer);
   const began = performance.now();
   const evaluator = await resolveEvaluator(opts.evaluator);
-  const ref = await referenceOf(trainer, evaluator, opts.dataDir ?? process.cwd(), opts.referenceN ?? 10000);
+  const ref = await referenceOf(trainer, evaluator, opts.dataDir ?? process.cwd(), opts.referenceN ?? 10000, opts.progress);
   const seed = opts.seed ?? 0;
   const batch = opts.batch ?? 250;
   const p = trainer.preview;
@@ -206,7 +212,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
   for (const d of defs) if (d.kind === 'label' || d.kind === 'categorical') fixed[d.name] = Int32Array.from({ length: n }, (_, i) => i % d.size);
 
   const roles = p.bands.map((band) => {
-    if (band.depth === 0 && band.real.length === 1 && band.sampled.length === 0) return { role: 'source' as const, source: band.real[0] };
+    if (isSourceBand(band)) return { role: 'source' as const, source: band.real[0] };
     const from = band.real.filter((name) => realNames.includes(name));
     if (from.length === 1) return { role: 'derived' as const, source: from[0], depth: band.depth };
     return { role: 'generated' as const };
@@ -216,6 +222,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
 
   withSeed(seed, () => {
     for (let start = 0; start < n; start += batch) {
+      opts.progress?.(`features of ${trainer.name}'s samples`, start, n);
       const size = Math.min(batch, n - start);
       tf.tidy(() => {
         const sampled: Record<string, tf.Tensor> = {};
@@ -249,6 +256,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
         });
       });
     }
+    opts.progress?.(`features of ${trainer.name}'s samples`, n, n);
   });
 
   const kidBlock = opts.kidBlock ?? 1000;
@@ -294,7 +302,7 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
   const began = performance.now();
   const evaluator = await resolveEvaluator(opts.evaluator);
   const dataDir = opts.dataDir ?? process.cwd();
-  const ref = await referenceOf(trainer, evaluator, dataDir, opts.referenceN ?? 10000);
+  const ref = await referenceOf(trainer, evaluator, dataDir, opts.referenceN ?? 10000, opts.progress);
   const seed = opts.seed ?? 0;
   const data = await loadData(trainer.data, dataDir);
   const names = imageInputs(trainer, data.names);
@@ -304,6 +312,7 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
   const labels = new Int32Array(n);
   withSeed(seed, () => {
     for (let start = 0; start < n; start += 500) {
+      opts.progress?.('features of real training images', start, n);
       const size = Math.min(500, n - start);
       const batch = data.batch(size, Math.random);
       for (const name of names) {
@@ -314,6 +323,7 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
       if (hasLabels) labels.set(batch.y.dataSync(), start);
       tf.dispose(Object.values(batch));
     }
+    opts.progress?.('features of real training images', n, n);
   });
   const kidBlock = opts.kidBlock ?? 1000;
   return {

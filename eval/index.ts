@@ -9,6 +9,7 @@ import { metricsSummary } from './format';
 
 export { evaluateReal, evaluateRun, type BandMetrics, type EvalOptions, type KidValue, type Metrics } from './evaluate';
 export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
+export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from './folder';
 export { bandLine, formatMetrics, metricsSummary } from './format';
 export * from './stats';
 

@@ -6,12 +6,14 @@ import sharp from 'sharp';
 import { UserError } from '../errors';
 import type { ImageSet } from './images';
 
-export type FolderImages = { images: ImageSet; labels: Int32Array | null; classes: string[] };
+export type FolderImages = { images: ImageSet; labels: Int32Array | null; classes: string[]; /** The image files, in order. */ files: string[] };
 
 const IMAGE_FILE = /\.(png|jpe?g|webp)$/i;
 const DECODERS = 4;
 
-export async function readImageFolder(dir: string, image: [number, number, number], limit?: number): Promise<FolderImages> {
+export async function readImageFolder(
+  dir: string, image: [number, number, number], limit?: number, progress?: (what: string, done: number, total: number) => void,
+): Promise<FolderImages> {
   const classes = (await list(dir)).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   const files = classes.length === 0
     ? (await imageFiles(dir)).map((file) => ({ file, label: 0 }))
@@ -23,16 +25,19 @@ export async function readImageFolder(dir: string, image: [number, number, numbe
   const size = height * width * channels;
   const pixels = new Uint8Array(chosen.length * size);
   let next = 0;
+  let decoded = 0;
   await Promise.all(Array.from({ length: DECODERS }, async () => {
     while (next < chosen.length) {
       const i = next++;
       pixels.set(await decode(chosen[i].file, image), i * size);
+      progress?.('reading images', ++decoded, chosen.length);
     }
   }));
   return {
     images: { pixels, count: chosen.length, height, width, channels },
     labels: classes.length === 0 ? null : Int32Array.from(chosen, (f) => f.label),
     classes,
+    files: chosen.map((f) => f.file),
   };
 }
 

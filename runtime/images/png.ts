@@ -7,10 +7,15 @@ import { writeFileAtomic } from '../atomic-write';
 import { UserError } from '../errors';
 import type { RawImage } from './grid';
 
-export async function writePng(file: string, img: RawImage): Promise<void> {
+/** The PNG file's bytes: 8-bit grey for 1 channel, RGB for 3. */
+export async function encodePng(img: RawImage): Promise<Buffer> {
   const { data, width, height, channels } = img;
   const raw = sharp(data, { raw: { width, height, channels } });
-  const png = await (channels === 1 ? raw.toColourspace('b-w') : raw).png().toBuffer();
+  return (channels === 1 ? raw.toColourspace('b-w') : raw).png().toBuffer();
+}
+
+export async function writePng(file: string, img: RawImage): Promise<void> {
+  const png = await encodePng(img);
   await mkdir(dirname(file), { recursive: true });
   await writeFileAtomic(file, png);
 }

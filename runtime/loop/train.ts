@@ -5,7 +5,7 @@
 // full disk stops the run with one line naming the last checkpoint.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
 import { loadData } from '../data';
 import type { DataSource } from '../../contract/data';
@@ -15,6 +15,7 @@ import { fileSystemError, isFileSystemFailure } from '../file-errors';
 import { refuseExistingRun } from '../run-files';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
+import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
 import { phaseRunners, updateOnce } from './phase';
 import { trimRecords } from './jsonl';
@@ -37,6 +38,9 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Called after every step, e.g. for evaluation. */
   afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
+  /** Called after each checkpoint is written (and its event logged), and once more when a
+   *  non-finite loss stops the run, e.g. to refresh a report. */
+  afterCheckpoint?: (step: number) => Promise<void> | void;
   /** Already loaded data (tests share one). */
   data?: DataSource;
 }
@@ -99,6 +103,10 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     disposeInputs(fixed);
     throw err;
   }
+  appendEvent(opts.runDir, startEvent({
+    step: start, resumed: opts.resume === true, backend: tf.getBackend(),
+    dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed),
+  }));
   const save = async (step: number) =>
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
@@ -112,6 +120,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
           const value = updateOnce(trainer, runner, nets, data, batch);
           if (!Number.isFinite(value)) {
+            appendEvent(opts.runDir, { event: 'nan', step, phase: runner.phase.name, value: String(value) });
+            await opts.afterCheckpoint?.(step);
             throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
           }
           losses[runner.phase.name] = value;
@@ -125,7 +135,11 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         lastLog = now;
       }
       if (step % trainer.preview.every === 0 || step === steps) await preview(step);
-      if (step % trainer.checkpoint.every === 0 || step === steps) checkpoint = await save(step);
+      if (step % trainer.checkpoint.every === 0 || step === steps) {
+        checkpoint = await save(step);
+        appendEvent(opts.runDir, { event: 'checkpoint', step, seconds: (performance.now() - began) / 1000, steps: step - start });
+        await opts.afterCheckpoint?.(step);
+      }
       // Turn the event loop once a step, so that signal handlers (gan-train's lock release on
       // Ctrl-C) run between steps and not only at the next file write.
       await new Promise<void>((next) => {
@@ -144,5 +158,6 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     disposeInputs(fixed);
   }
   const msPerStep = (performance.now() - began) / (steps - start);
+  appendEvent(opts.runDir, { event: 'end', step: steps, seconds: (performance.now() - began) / 1000, steps: steps - start });
   return { step: steps, losses, nets, checkpoint, msPerStep };
 }
