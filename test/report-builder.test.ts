@@ -43,7 +43,7 @@ const start = (step: number, resumed: boolean, settings = SETTINGS) =>
 async function writeRun(dir: string, opts: { name: string; steps: number; overrides?: string[]; resumedAt?: number; torn?: boolean; metrics?: boolean; baseline?: boolean }): Promise<void> {
   mkdirSync(join(dir, 'samples'), { recursive: true });
   const spec = relative(dir, resolve('specs/gan.yaml'));
-  writeFileSync(join(dir, 'run.json'), JSON.stringify({ name: opts.name, module: 'gan.mts', dataDir: relative(dir, resolve('specs')), spec, seed: 0, batch: 32, steps: opts.steps, backend: 'wasm (tfjs 4.22, 2 threads)', ...(opts.overrides ? { overrides: opts.overrides } : {}) }));
+  writeFileSync(join(dir, 'run.json'), JSON.stringify({ name: opts.name, module: 'gan.mts', dataDir: relative(dir, resolve('specs')), spec, seed: 0, batch: 32, steps: opts.steps, backend: 'wasm (tfjs 4.22, 2 threads)', ...(opts.overrides ? { overrides: { set: opts.overrides, seed: 0 } } : {}) }));
   const losses = Array.from({ length: opts.steps }, (_, i) => ({ step: i + 1, D: 1 / (i + 1), G: i + 1 }));
   writeFileSync(join(dir, 'losses.jsonl'), jsonl(losses) + (opts.torn ? '{"step":99,"D"' : ''));
   const settings = { ...SETTINGS, steps: opts.steps };
