@@ -20,15 +20,20 @@ export function moduleOrFail(spec: string, options: CompileOptions, nothingWas: 
   return { name: compiled.name, text: compiled.text!, values: compiled.values };
 }
 
-/** Compiles a spec into a temporary folder and imports its trainer (the folder is removed). */
-export async function compiledTrainer(spec: string, nothingWas: string, options: CompileOptions = {}): Promise<AnyTrainer> {
-  const module = moduleOrFail(spec, { typeCheck: false, ...options }, nothingWas);
+/** Imports a module's text from a temporary folder (removed again), so that nothing is written where it will live. */
+export async function importModuleText(name: string, text: string): Promise<AnyTrainer> {
   const dir = mkdtempSync(join(tmpdir(), 'ganspec-module-'));
   try {
-    const file = join(dir, `${module.name}.mts`);
-    writeFileSync(file, module.text);
+    const file = join(dir, `${name}.mts`);
+    writeFileSync(file, text);
     return await importTrainer(file);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Compiles a spec and imports its trainer, writing nothing but a temporary file. */
+export async function compiledTrainer(spec: string, nothingWas: string, options: CompileOptions = {}): Promise<AnyTrainer> {
+  const module = moduleOrFail(spec, { typeCheck: false, ...options }, nothingWas);
+  return importModuleText(module.name, module.text);
 }

@@ -4,8 +4,7 @@
 // usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose module,
 // batch and seed are the ones asked for), and the checkpoint loads; only then are the module and
 // run.json written (atomically).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -20,23 +19,11 @@ import { train } from '../runtime/loop/train';
 import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
-import { moduleOrFail } from './module';
+import { importModuleText, moduleOrFail } from './module';
 import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
-
-/** Imports a module's text from a temporary folder (removed again), so that nothing is written into the run yet. */
-async function importText(name: string, text: string): Promise<AnyTrainer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ganspec-module-'));
-  try {
-    const file = join(dir, `${name}.mts`);
-    writeFileSync(file, text);
-    return await importTrainer(file);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
   const argv = await yargs(args)
@@ -90,7 +77,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const compiled = moduleOrFail(input, { overrides: set, typeCheck: false }, 'trained');
     text = compiled.text;
     specValues = compiled.values;
-    trainer = await importText(compiled.name, text);
+    trainer = await importModuleText(compiled.name, text);
   } else {
     try {
       trainer = await importTrainer(input);
