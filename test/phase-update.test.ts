@@ -58,6 +58,18 @@ function changed(before: Map<string, Weight>, after: Map<string, Weight>): Set<s
   return new Set([...before.values()].filter((w) => !w.bytes.equals(after.get(w.id)!.bytes)).map((w) => w.id));
 }
 
+/** A layer and every layer it takes input from, transitively. */
+function ancestors(layer: tf.layers.Layer): Set<tf.layers.Layer> {
+  const out = new Set<tf.layers.Layer>();
+  const walk = (l: tf.layers.Layer) => {
+    if (out.has(l)) return;
+    out.add(l);
+    for (const node of l.inboundNodes) node.inboundLayers.forEach(walk);
+  };
+  walk(layer);
+  return out;
+}
+
 async function setUp(name: string, seed: number) {
   await useBackend('wasm');
   const trainer = await generatedTrainer(name);
@@ -93,8 +105,16 @@ test("infogan: `update: [G, D.code]` changes G and only the code head's own laye
   const { nets, runner, update, dispose } = await setUp('infogan', 2);
   const all = [...snapshot(nets).values()];
   const trainable = (pred: (w: Weight) => boolean) => all.filter((w) => w.trainable && pred(w)).map((w) => w.id).sort();
-  const codeHead = trainable((w) => w.id.startsWith('D:') && (w.layer === 'D_code_0' || w.layer === 'D_code_1'));
-  assert.deepEqual(codeHead, ['D:D_code_0/bias', 'D:D_code_0/kernel', 'D:D_code_1/bias', 'D:D_code_1/kernel']);
+  // The code head's own layers, from D's graph: the ancestors of its 10-way output that are not
+  // ancestors of the 1-unit valid output (two dense layers: 128 relu units, 10 softmax).
+  const outputs = nets.D.outputLayers;
+  const units = (l: tf.layers.Layer) => (l.outputShape as number[]).at(-1);
+  assert.deepEqual(outputs.map(units), [1, 10]);
+  const valid = ancestors(outputs[0]);
+  const codeLayers = [...ancestors(outputs[1])].filter((l) => !valid.has(l));
+  assert.deepEqual(codeLayers.map(units).sort((a, b) => a! - b!), [10, 128]);
+  const codeHead = trainable((w) => w.id.startsWith('D:') && codeLayers.some((l) => l.name === w.layer));
+  assert.equal(codeHead.length, 4, 'two kernels and two biases');
   const ofG = trainable((w) => w.id.startsWith('G:'));
   const ofD = trainable((w) => w.id.startsWith('D:'));
   // The phase's variable list is exactly G's trainable weights and the code head's.
