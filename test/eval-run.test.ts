@@ -172,4 +172,5 @@ test('gan-eval scores a run with baselines as JSON, and answers a bad run direct
   const bad = runCli('gan-eval', ['no/such/run']);
   assert.equal(bad.status, 1);
   assert.doesNotMatch(bad.stderr, /^\s+at /m);
+  assert.equal(bad.stderr, 'gan-eval: no/such/run is not a run directory or a checkpoint of one (no run.json found)\n');
 });
