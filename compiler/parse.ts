@@ -7,7 +7,6 @@ import {
   isMap,
   isScalar,
   isSeq,
-  LineCounter,
   parseDocument,
   visit,
   type Document,
@@ -39,10 +38,9 @@ interface Step {
 }
 
 export function parseSpec(file: string, text: string): ParsedSpec {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, merge: true });
+  const document = parseDocument(text, { prettyErrors: false, merge: true });
   const found = new Reporter();
-  const at = (offset: number): Omit<Position, 'file'> => lineCounter.linePos(offset);
+  const at = lineColumn(text);
   // An unknown offset stands for the whole document.
   const report = (code: Code, severity: Diagnostic['severity'], offset: number | undefined, message: string, hint?: string) =>
     found.add({
@@ -87,6 +85,26 @@ export function parseSpec(file: string, text: string): ParsedSpec {
   };
 
   return { doc, locate, diagnostics: found.all };
+}
+
+/**
+ * Offsets to 1-based line:col, counted from the text itself: yaml's LineCounter misses the line
+ * breaks inside tokens it rejects (an unterminated string, a misplaced block scalar), which put
+ * later errors past the end of their line.
+ */
+function lineColumn(text: string): (offset: number) => Omit<Position, 'file'> {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, col: offset - starts[lo] + 1 };
+  };
 }
 
 /** The steps from the root as far down the pointer as the tree goes (at least the root). */
