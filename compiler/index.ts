@@ -1,8 +1,9 @@
 // The compiler pipeline in one place: load (parse + extends + --set) → validate (schema) →
-// resolve (defaults, blocks, copies) → check networks (shapes) → lower (expressions, IR) →
+// resolve (defaults, blocks, copies) → check networks (shapes, memory) → lower (expressions, IR) →
 // emit (template). Each stage records diagnostics; the first stage with errors ends the run.
 import { readFileSync } from 'node:fs';
 import { relative, resolve as resolvePath } from 'node:path';
+import { checkMemory, estimateMemory, type MemoryEstimate } from './check/memory';
 import { checkNetwork, type CheckedNetwork } from './check/networks';
 import type { Diagnostic } from './diagnostics';
 import { emitModule } from './emit/module';
@@ -27,6 +28,8 @@ export interface Compiled {
   diagnostics: Diagnostic[];
   /** Source texts by file, for code frames. */
   texts: Map<string, string>;
+  /** What training needs and the spec's batch, for gan-train to check at the batch and backend it trains with (set when the module is). */
+  memory?: { estimate: MemoryEstimate; batch: number };
 }
 
 /** Finds the character `at` of the expression stored at `pos` in its source text. */
@@ -68,10 +71,10 @@ function checkNames(r: Resolved, report: (p: string, m: string, h?: string) => v
   });
 }
 
-/** The schema of one layer entry once a block's $params are filled in (no `$name` left). */
+/** The schema of one layer entry once a block's $params are filled in (no `$name` left): a size within `int`'s bounds. */
 const LAYER_SCHEMA = {
   $schema: (SCHEMA as { $schema: string }).$schema,
-  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: { type: 'integer', minimum: 1 } },
+  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: (SCHEMA as { $defs: { int: { anyOf: object[] } } }).$defs.int.anyOf[0] },
   $ref: '#/$defs/layer',
 };
 
@@ -137,7 +140,8 @@ function emitSpec(file: string, overrides: string[]): Omit<Compiled, 'file'> {
   if (diagnostics.some((d) => d.severity === 'error')) return done();
 
   const located = (pointer: string, which?: 'key' | 'value') => loaded.where(pointer, which);
-  for (const d of validateSpec(SCHEMA, loaded.doc, '', located)) diagnostics.push({ ...d, file: loaded.where(d.pointer).file });
+  // `located` gives each diagnostic the file of the value or key it points at (a base's own keys are in the base).
+  for (const d of validateSpec(SCHEMA, loaded.doc, '', located)) diagnostics.push(d);
   if (diagnostics.length > 0) return done();
 
   const spec = loaded.doc as unknown as Spec;
@@ -157,11 +161,13 @@ function emitSpec(file: string, overrides: string[]): Omit<Compiled, 'file'> {
 
   const checked = resolved.networks.map((n) => checkNetwork(n, report)).filter((n): n is CheckedNetwork => n !== undefined);
   if (diagnostics.length > 0) return done();
+  checkMemory(checked, resolved.phases, spec.schedule.batch, report);
+  if (diagnostics.length > 0) return done();
 
   const source = relative(process.cwd(), resolvePath(file)).split('\\').join('/');
   const ir = lowerModule(resolved, checked, source, report);
   if (diagnostics.length > 0) return done();
-  return done({ name: spec.name, text: emitModule(ir) });
+  return done({ name: spec.name, text: emitModule(ir), memory: { estimate: estimateMemory(checked, resolved.phases), batch: spec.schedule.batch } });
 }
 
 function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {

@@ -100,7 +100,7 @@ const oneLine = (text: string): string => text.trim().replace(/\s+/g, ' ');
 function lowerExpression(text: string, pointer: string, lowering: ExprLowering, report: Report): { result: string; ty: Ty } | undefined {
   const parsed = parseExpr(text);
   if (isExprError(parsed)) {
-    report(pointer, `syntax error: ${parsed.message}`, undefined, 'GS130', parsed.at);
+    report(pointer, parsed.code ? parsed.message : `syntax error: ${parsed.message}`, undefined, parsed.code ?? 'GS130', parsed.at);
     return undefined;
   }
   try {
@@ -112,7 +112,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
     return { result: v.operand.ref, ty: v.ty };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    report(pointer, err.message, err.hint, 'GS131', err.at);
+    report(pointer, err.message, err.hint, err.code ?? 'GS131', err.at);
     return undefined;
   }
 }
