@@ -1,23 +1,41 @@
 // gan-train: compiles a spec (or takes a generated module), picks the backend and trains it,
-// writing samples/, checkpoints/, losses.jsonl and run.json into the run directory.
+// writing samples/, checkpoints/, losses.jsonl and run.json into the run directory. Training
+// that cannot fit in memory at the batch and backend given is refused before anything is written.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
-import { evalEvery } from '../eval';
-import { train } from '../runtime/loop/train';
+import { machineMemory, memoryProblem, type MemoryEstimate, type MemoryLimit } from '../compiler/check/memory';
+import { formatSize } from '../compiler/limits';
+import { backendHeapBytes, networksMemory } from '../runtime/memory';
+import { evalEvery, MAX_EVAL_SAMPLES } from '../eval';
+import { buildNetworks, train } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { moduleOrFail } from './module';
 import { relativeTo, writeRunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
+/** The memory training can use: the machine's, and on wasm at most its heap. */
+function memoryLimit(): MemoryLimit {
+  const heap = backendHeapBytes();
+  if (heap === undefined || totalmem() <= heap) return machineMemory();
+  return { bytes: heap, what: `the wasm backend's ${formatSize(heap)} heap` };
+}
+
+function refuseIfTooLarge(what: string, estimate: MemoryEstimate, batch: number): void {
+  const problem = memoryProblem(estimate, batch, memoryLimit());
+  if (problem) throw new UserError(`${what}: ${problem}; nothing was trained`);
+}
+
 /** Compiles the spec straight into the run directory; returns the run directory and the module's path. */
-function compileInto(spec: string, overrides: string[], out: string | undefined): { module: string; runDir: string } {
+function compileInto(spec: string, overrides: string[], out: string | undefined, batch: number | undefined): { module: string; runDir: string } {
   // Type-checked by gan-compile and the tests; here only formatted, as it is written.
   const compiled = moduleOrFail(spec, { overrides, typeCheck: false }, 'trained');
+  refuseIfTooLarge(spec, compiled.memory.estimate, batch ?? compiled.memory.batch);
   const runDir = out ?? join('runs', compiled.name);
   // .mts: an ES module wherever the run directory is, whatever package.json is around it.
   const module = join(runDir, `${compiled.name}.mts`);
@@ -56,6 +74,7 @@ export async function main(): Promise<void> {
   for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch], ['eval-n', argv.evalN]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
   }
+  if (argv.evalN > MAX_EVAL_SAMPLES) throw new UserError(`--eval-n must be at most ${MAX_EVAL_SAMPLES}, got ${argv.evalN}`);
   if (!Number.isInteger(argv.evalEvery) || argv.evalEvery < 0) throw new UserError(`--eval-every must be a whole number of steps, got ${argv.evalEvery}`);
 
   const backend = await selectBackend(argv.backend);
@@ -65,7 +84,7 @@ export async function main(): Promise<void> {
   let runDir: string;
   let dataDir: string;
   if (SPEC_EXTENSIONS.has(extname(input))) {
-    const compiled = compileInto(input, argv.set.map(String), argv.out);
+    const compiled = compileInto(input, argv.set.map(String), argv.out, argv.batch);
     modulePath = compiled.module;
     runDir = compiled.runDir;
     dataDir = dirname(resolve(input));
@@ -76,6 +95,13 @@ export async function main(): Promise<void> {
     dataDir = process.cwd();
   }
   const trainer = await importTrainer(modulePath);
+  if (!runDir) {
+    // A module has no spec to estimate from: its networks, built once here, give the figures.
+    const nets = buildNetworks(trainer);
+    const estimate = networksMemory(trainer, nets);
+    for (const net of Object.values(nets)) net.dispose();
+    refuseIfTooLarge(modulePath, estimate, argv.batch ?? trainer.hyperparameters.batch);
+  }
   runDir ||= argv.out ?? join('runs', trainer.name);
   mkdirSync(runDir, { recursive: true });
   const steps = argv.steps ?? trainer.hyperparameters.steps;

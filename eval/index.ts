@@ -12,6 +12,9 @@ export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } fro
 export { bandLine, formatMetrics, metricsSummary } from './format';
 export * from './stats';
 
+/** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
+export const MAX_EVAL_SAMPLES = 100_000;
+
 export interface EvalEveryOptions extends EvalOptions {
   /** Appends each result as a JSON line to <runDir>/metrics.jsonl. */
   runDir?: string;
