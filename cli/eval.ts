@@ -1,15 +1,16 @@
 // gan-eval: scores a trained run's generator(s) with the MNIST evaluator (models/mnist-evaluator):
 // FID and KID against the test split, classes covered, entropy, inception-style score, and, where
 // the trainer's preview shows them, label accuracy, code-to-class maps and translation retention.
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// --n and --out are checked before anything is evaluated.
+import { accessSync, constants, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
-import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, type Metrics } from '../eval';
+import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, MAX_EVAL_SAMPLES, type Metrics } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
 import { BASELINE_FILE } from '../report/run-files';
@@ -22,6 +23,39 @@ function disposeNets(nets: Record<string, tf.LayersModel>): void {
   for (const net of Object.values(nets)) net.dispose();
 }
 
+/** Pseudo-filesystems: their files are not where results go (and writing some never ends). */
+const SYSTEM_DIRS = ['/proc', '/sys', '/dev'];
+
+/**
+ * Refuses an --out the JSON could not be written to, before the evaluation runs: its folder must
+ * exist and be writable, outside /proc, /sys and /dev, and the file must be absent or a regular
+ * file that can be written.
+ */
+export function checkOutFile(out: string): void {
+  const file = resolve(out);
+  let folder: string;
+  try {
+    folder = realpathSync(dirname(file));
+  } catch {
+    throw new UserError(`--out ${out}: the folder ${dirname(file)} does not exist`);
+  }
+  if (SYSTEM_DIRS.some((d) => folder === d || folder.startsWith(d + sep))) throw new UserError(`--out ${out}: ${folder} is a system folder, not a place for results`);
+  if (!statSync(folder).isDirectory()) throw new UserError(`--out ${out}: ${dirname(file)} is not a folder`);
+  let target: ReturnType<typeof statSync> | undefined;
+  try {
+    target = statSync(file);
+  } catch {
+    target = undefined;
+  }
+  if (target?.isDirectory()) throw new UserError(`--out ${out}: is a folder; name a file to write the JSON to`);
+  if (target && !target.isFile()) throw new UserError(`--out ${out}: is not a regular file (a device, pipe or socket)`);
+  try {
+    accessSync(target ? file : folder, constants.W_OK);
+  } catch {
+    throw new UserError(`--out ${out}: ${target ? 'the file' : `the folder ${folder}`} is not writable`);
+  }
+}
+
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-eval')
@@ -31,12 +65,12 @@ export async function main(): Promise<void> {
         'classifier: FID and KID to the test split, classes covered, entropy, inception score, and where ' +
         "the preview uses them, label accuracy, categorical-code classes and translations' class retention.",
     )
-    .option('n', { type: 'number', default: 10000, describe: 'samples per preview band' })
+    .option('n', { type: 'number', default: 10000, describe: `samples per preview band (2 to ${MAX_EVAL_SAMPLES})` })
     .option('json', { type: 'boolean', default: false, describe: 'print the metrics as JSON' })
     .option('baseline', { type: 'boolean', default: false, describe: 'also score the untrained networks (step 0) and real training images' })
     .option('untrained', { type: 'boolean', default: false, describe: 'score the networks as built (step 0), not the checkpoint' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
-    .option('out', { type: 'string', describe: 'also write the JSON to this file' })
+    .option('out', { type: 'string', describe: 'also write the JSON to this file (checked before evaluating)' })
     .option('evaluator', { type: 'string', describe: 'evaluator directory (default models/mnist-evaluator)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
     .option('samples', { type: 'string', describe: 'score this folder of image files instead of a run (gan-sample --format png, or any GAN); labels.csv adds label accuracy' })
@@ -51,7 +85,8 @@ export async function main(): Promise<void> {
     .wrap(100)
     .help()
     .parseAsync();
-  if (!Number.isInteger(argv.n) || argv.n < 2) throw new UserError(`--n must be an integer of at least 2, got ${argv.n}`);
+  if (!Number.isInteger(argv.n) || argv.n < 2 || argv.n > MAX_EVAL_SAMPLES) throw new UserError(`--n must be an integer from 2 to ${MAX_EVAL_SAMPLES}, got ${argv.n}`);
+  if (argv.out !== undefined) checkOutFile(argv.out);
   if (!Number.isInteger(argv.referenceN) || argv.referenceN < 2) throw new UserError(`--reference-n must be an integer of at least 2, got ${argv.referenceN}`);
   const progress = progressMeter({ quiet: argv.quiet });
   if (argv.samples !== undefined) {

@@ -5,19 +5,19 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyTrainer } from '../contract/trainer';
-import { compileToModule, type CompileOptions } from '../compiler/index';
+import { compileToModule, type Compiled, type CompileOptions } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { importTrainer } from '../runtime/trainer-module';
 import { printDiagnostics } from './output';
 
 /** The module of a spec, after printing its diagnostics; a UserError ending "nothing was <what>" on errors. */
-export function moduleOrFail(spec: string, options: CompileOptions, nothingWas: string): { name: string; text: string; values: Record<string, unknown> } {
+export function moduleOrFail(spec: string, options: CompileOptions, nothingWas: string): Required<Pick<Compiled, 'name' | 'text' | 'values' | 'memory'>> {
   const compiled = compileToModule(spec, options);
   if (!printDiagnostics(compiled) || compiled.name === undefined) {
     const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
     throw new UserError(`${spec} has ${errors} error(s); nothing was ${nothingWas}`);
   }
-  return { name: compiled.name, text: compiled.text!, values: compiled.values };
+  return { name: compiled.name, text: compiled.text!, values: compiled.values, memory: compiled.memory! };
 }
 
 /** Imports a module's text from a temporary folder (removed again), so that nothing is written where it will live. */

@@ -3,8 +3,10 @@
 // written before every check has passed: the spec compiles (in memory), the run directory is
 // usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose module,
 // batch and seed are the ones asked for), and the checkpoint loads; only then are the module and
-// run.json written (atomically).
+// run.json written (atomically). Training that cannot fit in memory at the batch and backend
+// given is refused before anything is written, too.
 import { existsSync, readFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -13,9 +15,12 @@ import { selectBackend } from '../runtime/backend/select';
 import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
 import { fileSystemError } from '../runtime/file-errors';
-import { evalEvery } from '../eval';
+import { machineMemory, memoryProblem, type MemoryEstimate, type MemoryLimit } from '../compiler/check/memory';
+import { formatSize } from '../compiler/limits';
+import { evalEvery, MAX_EVAL_SAMPLES } from '../eval';
 import { refreshReport } from '../report';
-import { train } from '../runtime/loop/train';
+import { buildNetworks, train } from '../runtime/loop/train';
+import { backendHeapBytes, networksMemory } from '../runtime/memory';
 import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
@@ -24,6 +29,28 @@ import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckp
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
+
+/** The memory training can use: the machine's, and on wasm at most its heap. */
+function memoryLimit(): MemoryLimit {
+  const heap = backendHeapBytes();
+  if (heap === undefined || totalmem() <= heap) return machineMemory();
+  return { bytes: heap, what: `the wasm backend's ${formatSize(heap)} heap` };
+}
+
+function refuseIfTooLarge(what: string, estimate: MemoryEstimate, batch: number): void {
+  const problem = memoryProblem(estimate, batch, memoryLimit());
+  if (problem) throw new UserError(`${what}: ${problem}; nothing was trained`);
+}
+
+/** A module has no spec to estimate from: its networks, built once, give the figures. */
+function moduleMemory(trainer: AnyTrainer): MemoryEstimate {
+  const nets = buildNetworks(trainer);
+  try {
+    return networksMemory(trainer, nets);
+  } finally {
+    for (const net of Object.values(nets)) net.dispose();
+  }
+}
 
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
   const argv = await yargs(args)
@@ -59,6 +86,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch], ['eval-n', argv.evalN]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
   }
+  if (argv.evalN > MAX_EVAL_SAMPLES) throw new UserError(`--eval-n must be at most ${MAX_EVAL_SAMPLES}, got ${argv.evalN}`);
   if (!Number.isInteger(argv.evalEvery) || argv.evalEvery < 0) throw new UserError(`--eval-every must be a whole number of steps, got ${argv.evalEvery}`);
   const isSpec = SPEC_EXTENSIONS.has(extname(input));
   if (!isSpec && !MODULE_EXTENSIONS.has(extname(input))) {
@@ -72,11 +100,13 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   let text: string;
   let trainer: AnyTrainer;
   let specValues: unknown;
+  let memory: { estimate: MemoryEstimate; batch: number } | undefined;
   if (isSpec) {
     // Type-checked by gan-compile and the tests; here only formatted, as it is written.
     const compiled = moduleOrFail(input, { overrides: set, typeCheck: false }, 'trained');
     text = compiled.text;
     specValues = compiled.values;
+    memory = compiled.memory;
     trainer = await importModuleText(compiled.name, text);
   } else {
     try {
@@ -96,6 +126,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
 
   const backend = await selectBackend(argv.backend);
   log(`backend: ${backend}`);
+  refuseIfTooLarge(input, memory?.estimate ?? moduleMemory(trainer), batch);
 
   prepareRunDir(runDir, resume);
   const lock = acquireRunLock(runDir, log);

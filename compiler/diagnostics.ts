@@ -48,6 +48,7 @@ export const codes = {
   GS104: 'block arguments do not match',
   GS105: 'network without inputs or output',
   GS106: 'invalid network copy',
+  GS107: 'block uses itself',
   GS110: 'network error',
   GS111: 'unknown layer',
   GS112: 'layer inputs',
@@ -62,6 +63,13 @@ export const codes = {
   GS141: 'unknown loss',
   GS150: 'preview is not images',
   GS151: 'unknown preview input',
+  // GS16x: limits (compiler/limits.ts, compiler/check/memory.ts): inputs that would crash or exhaust the machine.
+  GS160: 'spec too large',
+  GS161: 'reserved key',
+  GS162: 'expression too deep',
+  GS163: 'constant out of range',
+  GS164: 'too large for memory',
+  GS165: 'too many layers',
   // GS9xx: the compiler itself.
   GS900: 'generated module does not type-check',
 } as const;

@@ -1,10 +1,11 @@
 // The compiler pipeline, orchestration only: 1 load (parse, extends, --set) → 2 validate
-// (schema) → 3 resolve (defaults, blocks, copies, names) → 4 check (block arguments, shapes) →
+// (schema) → 3 resolve (defaults, blocks, copies, names) → 4 check (block arguments, shapes, memory) →
 // 5 lower (expressions, IR) → 6 emit (template) → 7 verify (format, type-check). Every stage
 // after load gets the spec's context (context.ts) and reports into its one reporter
 // (report.ts); the first stage with errors ends the spec's run.
 import type { Diagnostic } from './diagnostics';
 import { check } from './check/index';
+import { estimateMemory, type MemoryEstimate } from './check/memory';
 import { type CompileOptions, createContext, type Context } from './context';
 import { emitModule } from './emit/module';
 import { loadSpec } from './load';
@@ -28,6 +29,8 @@ export interface Compiled {
   texts: Map<string, string>;
   /** The spec's values after `extends` and overrides (what gan-train records and compares on resume). */
   values: Record<string, unknown>;
+  /** What training needs and the spec's batch, for gan-train to check at the batch and backend it trains with (set when the module is). */
+  memory?: { estimate: MemoryEstimate; batch: number };
 }
 
 /**
@@ -57,9 +60,9 @@ export function compileToModules(files: string[], options: CompileOptions = {}):
     });
   }
   // A module that fails verify keeps its name (gan-compile still checks names for clashes).
-  return specs.map(({ ctx, name, text }) => ({
+  return specs.map(({ ctx, name, text, memory }) => ({
     file: ctx.file,
-    ...(name === undefined ? {} : { name, text }),
+    ...(name === undefined ? {} : { name, text, memory }),
     diagnostics: ctx.report.all,
     texts: ctx.texts,
     values: ctx.doc,
@@ -72,7 +75,7 @@ export function compileToModule(file: string, options: CompileOptions = {}): Com
 }
 
 /** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
-function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string } {
+function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string; memory?: Compiled['memory'] } {
   const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
   if (ctx.report.hasErrors) return { ctx };
   validate(ctx); // 2
@@ -83,5 +86,6 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
   if (ctx.report.hasErrors) return { ctx };
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
-  return { ctx, name: ctx.spec.name, text: emitModule(ir) }; // 6
+  const memory = { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch };
+  return { ctx, name: ctx.spec.name, text: emitModule(ir), memory }; // 6
 }

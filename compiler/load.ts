@@ -1,10 +1,11 @@
 // Stage 1, load: reads a spec file (YAML or JSON), follows its `extends` chain, applies
 // `--set key=value` overrides and merges them into one document that still knows, for every
-// JSON pointer, which file and line:col it came from.
-import { readFileSync } from 'node:fs';
+// JSON pointer, which file and line:col it came from. Files are read as limits.ts allows; a
+// file whose top level is not a mapping is no spec: one error, and its text is never shown.
 import { dirname, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type Diagnostic, type Position, type Where } from './diagnostics';
+import { isReservedKey, MAX_ALIAS_COUNT, MAX_EXTENDS, readSpecFile, reservedKeyMessage } from './limits';
 import { parseSpec } from './parse';
 import { has, pointerOf } from './pointer';
 
@@ -49,14 +50,17 @@ function loadChain(file: string, seen: string[], texts: Map<string, string>, dia
     return [];
   };
   if (seen.includes(file)) return fail(`'extends' makes a cycle: ${[...seen, file].map(displayPath).join(' -> ')}`);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return fail(`cannot read spec file ${shown}`);
+  if (seen.length > MAX_EXTENDS) return fail(`'extends' goes more than ${MAX_EXTENDS} files deep: ${[...seen, file].map(displayPath).join(' -> ')}`);
+  const read = readSpecFile(file, shown);
+  if ('problem' in read) return fail(read.problem);
+  const parsed = parseSpec(shown, read.text);
+  const refused = parsed.diagnostics.some((d) => d.code === 'GS160');
+  if (!parsed.mapping && !refused) {
+    const top = parsed.doc === null || parsed.doc === undefined ? 'it is empty' : Array.isArray(parsed.doc) ? 'its top level is a list' : 'its top level is a single value';
+    return fail(`${shown} is not a spec: ${top}, not a mapping of keys (a YAML or JSON object)`);
   }
-  texts.set(shown, text);
-  const parsed = parseSpec(shown, text);
+  // Code frames only ever show the lines of a file that parsed as a spec.
+  if (!refused) texts.set(shown, read.text);
   diagnostics.push(...parsed.diagnostics);
   if (parsed.diagnostics.some((d) => d.severity === 'error')) return [];
   const own: Layer = {
@@ -70,18 +74,48 @@ function loadChain(file: string, seen: string[], texts: Map<string, string>, dia
 }
 
 /** Applies one `a.b.0.c=value` override (the value is read as YAML) to the document. */
-function applySet(doc: Record<string, unknown>, assignment: string): string | undefined {
+function applySet(doc: Record<string, unknown>, assignment: string): { code: 'GS001' | 'GS161'; message: string } | undefined {
+  const fail = (message: string, code: 'GS001' | 'GS161' = 'GS001') => ({ code, message });
   const eq = assignment.indexOf('=');
-  if (eq <= 0) return `--set expects key=value, got '${assignment}'`;
+  if (eq <= 0) return fail(`--set expects key=value, got '${assignment}'`);
   const path = assignment.slice(0, eq).split('.');
-  const value = parseDocument(assignment.slice(eq + 1)).toJS();
+  const reserved = path.find(isReservedKey);
+  if (reserved !== undefined) return fail(`--set ${assignment.slice(0, eq)}: ${reservedKeyMessage(reserved)}`, 'GS161');
+  let value: unknown;
+  try {
+    value = parseDocument(assignment.slice(eq + 1)).toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    return fail(`--set ${assignment.slice(0, eq)}: cannot read the value: ${(err as Error).message}`);
+  }
+  const reservedInValue = reservedKeyIn(value);
+  if (reservedInValue !== undefined) return fail(`--set ${assignment.slice(0, eq)}: the value's ${reservedKeyMessage(reservedInValue)}`, 'GS161');
   let node: Record<string, unknown> = doc;
-  for (const seg of path.slice(0, -1)) {
-    const next = node[seg];
-    if (next === null || typeof next !== 'object') return `--set ${assignment.slice(0, eq)}: '${seg}' is not a section of the spec`;
+  for (const [i, seg] of path.entries()) {
+    // A list takes an item number up to its length (one past the end adds an item), never 'length'.
+    if (Array.isArray(node) && !(/^(0|[1-9][0-9]{0,8})$/.test(seg) && Number(seg) <= node.length)) {
+      return fail(`--set ${assignment.slice(0, eq)}: '${seg}' is not an item of a list of ${node.length}`);
+    }
+    if (i === path.length - 1) break;
+    const next = Object.hasOwn(node, seg) ? node[seg] : undefined;
+    if (next === null || typeof next !== 'object') return fail(`--set ${assignment.slice(0, eq)}: '${seg}' is not a section of the spec`);
     node = next as Record<string, unknown>;
   }
   node[path[path.length - 1]] = value;
+  return undefined;
+}
+
+/** The first key isReservedKey refuses anywhere in a plain value, walking it without recursion. */
+function reservedKeyIn(value: unknown): string | undefined {
+  const stack = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    if (!Array.isArray(node)) {
+      const key = Object.keys(node).find(isReservedKey);
+      if (key !== undefined) return key;
+    }
+    stack.push(...Object.values(node));
+  }
   return undefined;
 }
 
@@ -97,7 +131,7 @@ export function loadSpec(file: string, overrides: string[] = []): Loaded {
   const setPointers = new Map<string, number>();
   overrides.forEach((assignment, i) => {
     const error = applySet(merged, assignment);
-    if (error) diagnostics.push({ code: 'GS001', severity: 'error', message: error, file: SET_FILE, line: 1, col: i + 1, pointer: '' });
+    if (error) diagnostics.push({ ...error, severity: 'error', file: SET_FILE, line: 1, col: i + 1, pointer: '' });
     else setPointers.set(pointerOf(...assignment.slice(0, assignment.indexOf('=')).split('.')), i + 1);
   });
 

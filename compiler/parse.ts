@@ -1,6 +1,7 @@
 // Stage 1, load (parse): reads a YAML or JSON spec (JSON is parsed as YAML) into a plain
 // document, keeps the YAML syntax tree to map JSON pointers back to line:col, and records syntax
-// problems and duplicate keys as diagnostics instead of throwing.
+// problems, duplicate keys and what limits.ts refuses (too many nodes, prototype keys) as
+// diagnostics instead of throwing.
 
 import {
   isAlias,
@@ -12,9 +13,11 @@ import {
   type Document,
   type Node,
   type Pair,
+  type Scalar,
   type YAMLError,
 } from 'yaml';
 import { formatValue, type Code, type Diagnostic, type Position, type Which } from './diagnostics';
+import { isReservedKey, MAX_ALIAS_COUNT, reservedKeyMessage, specTextProblem } from './limits';
 import { escapeSegment, segmentsOf } from './pointer';
 import { Reporter } from './report';
 
@@ -29,6 +32,8 @@ export interface ParsedSpec {
   doc: unknown;
   locate: Locate;
   diagnostics: Diagnostic[];
+  /** Whether the top level is a mapping (a YAML or JSON object): otherwise the file is no spec. */
+  mapping: boolean;
 }
 
 /** One step down the tree: the node reached and the key node that named it, if any. */
@@ -38,9 +43,13 @@ interface Step {
 }
 
 export function parseSpec(file: string, text: string): ParsedSpec {
+  const at = lineColumn(text);
+  const tooBig = specTextProblem(text);
+  if (tooBig) {
+    return { doc: undefined, locate: () => ({ line: 1, col: 1 }), mapping: false, diagnostics: [{ code: 'GS160', severity: 'error', message: tooBig.message, file, ...at(tooBig.offset), pointer: '' }] };
+  }
   const document = parseDocument(text, { prettyErrors: false, merge: true });
   const found = new Reporter();
-  const at = lineColumn(text);
   // An unknown offset stands for the whole document.
   const report = (code: Code, severity: Diagnostic['severity'], offset: number | undefined, message: string, hint?: string) =>
     found.add({
@@ -59,12 +68,16 @@ export function parseSpec(file: string, text: string): ParsedSpec {
     else report('GS001', 'error', error.pos[0], sentence(error.message));
   }
   for (const warning of document.warnings) report('GS001', 'warning', warning.pos[0], sentence(warning.message));
+  for (const key of reservedKeys(document)) report('GS161', 'error', key.range?.[0], reservedKeyMessage(String(key.value)), 'rename the key');
 
   let doc: unknown;
   try {
-    doc = document.toJS();
+    doc = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    report('GS001', 'error', unresolvedAlias(document)?.range?.[0], sentence((error as Error).message));
+    const message = (error as Error).message;
+    // The yaml library stops alias expansion past maxAliasCount ("excessive alias count ...").
+    if (/alias count/i.test(message)) report('GS160', 'error', undefined, `the spec's aliases (*name) expand more than ${MAX_ALIAS_COUNT} times: too many to be a spec`);
+    else report('GS001', 'error', unresolvedAlias(document)?.range?.[0], sentence(message));
   }
 
   function reportDuplicate(error: YAMLError): void {
@@ -84,7 +97,25 @@ export function parseSpec(file: string, text: string): ParsedSpec {
     return start?.range ? at(start.range[0]) : { line: 1, col: 1 };
   };
 
-  return { doc, locate, diagnostics: found.all };
+  return { doc, locate, diagnostics: found.all, mapping: isMap(document.contents) };
+}
+
+/** Every key that isReservedKey refuses, walking the tree without recursion. */
+function reservedKeys(document: Document): Scalar[] {
+  const found: Scalar[] = [];
+  const stack: unknown[] = [document.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items as Pair<unknown, unknown>[]) {
+        if (isScalar(pair.key) && typeof pair.key.value !== 'symbol' && isReservedKey(String(pair.key.value))) found.push(pair.key);
+        stack.push(pair.key, pair.value);
+      }
+    } else if (isSeq(node)) {
+      stack.push(...node.items);
+    }
+  }
+  return found;
 }
 
 /**

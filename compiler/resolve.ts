@@ -5,6 +5,7 @@
 import type { Context } from './context';
 import { formatValue } from './diagnostics';
 import { checkNames } from './names';
+import { MAX_NETWORK_LAYERS } from './limits';
 import { join } from './pointer';
 import type { Reporter } from './report';
 import type { LayerEntry, LayerItem, NetworkSpec, Spec } from './spec';
@@ -82,6 +83,10 @@ function refs(x: unknown): string[] {
 /** Expands one network's layer list (trunk or head) into nodes. */
 class Expander {
   readonly nodes: LayerNode[] = [];
+  /** The blocks being expanded, outermost first: a block met again inside itself would never end. */
+  private readonly using: string[] = [];
+  /** Set once the network has MAX_NETWORK_LAYERS nodes: nothing more is expanded. */
+  private full = false;
   constructor(
     private readonly spec: Spec,
     private readonly globals: Record<string, unknown>,
@@ -95,6 +100,12 @@ class Expander {
   expand(entries: LayerEntry[], pointer: string, prev: string | undefined, opts: { prefix: string; params: Record<string, unknown>; scope: Map<string, string>; head?: string; usedAt?: string; autoId: (i: number) => string }): string | undefined {
     entries.forEach((entry, i) => {
       const at = join(pointer, i);
+      if (this.full) return;
+      if (this.nodes.length >= MAX_NETWORK_LAYERS) {
+        this.full = true;
+        this.report.error(opts.usedAt ?? at, `the network expands to more than ${MAX_NETWORK_LAYERS} layers (blocks and repeats included)`, { hint: 'use fewer or smaller blocks', code: 'GS165' });
+        return;
+      }
       const item: LayerItem = typeof entry === 'string' ? { [entry]: null } : entry;
       const mapRef = (r: string, p: string): string => {
         const s = r.startsWith('$') ? substitute(r, opts.params, p, this.report) : r;
@@ -140,6 +151,10 @@ class Expander {
       this.report.unknown(join(at, 'use'), 'block', name, Object.keys(blocks), { code: 'GS103' });
       return input[0];
     }
+    if (this.using.includes(name)) {
+      this.report.error(join(at, 'use'), `block '${name}' uses itself: ${[...this.using.slice(this.using.indexOf(name)), name].join(' -> ')}`, { code: 'GS107' });
+      return input[0];
+    }
     const declared = block.params ?? [];
     const given = (substitute(item.args ?? {}, { ...this.globals, ...opts.params }, join(at, 'args'), this.report) ?? {}) as Record<string, unknown>;
     for (const k of Object.keys(given)) {
@@ -159,7 +174,8 @@ class Expander {
     const params: Record<string, unknown> = { ...this.globals, ...given };
     let prev = input.length === 1 ? input[0] : undefined;
     const times = item.repeat ?? 1;
-    for (let r = 0; r < times; r++) {
+    this.using.push(name);
+    for (let r = 0; r < times && !this.full; r++) {
       const prefix = times === 1 ? `${id}_` : `${id}_${r}_`;
       prev = this.expand(block.layers, join('/blocks', name, 'layers'), prev, {
         prefix,
@@ -170,6 +186,7 @@ class Expander {
         autoId: (i) => String(i),
       });
     }
+    this.using.pop();
     if (prev !== undefined && prev !== id) {
       const last = this.nodes[this.nodes.length - 1];
       if (last && last.id === prev) last.id = id;

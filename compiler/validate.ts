@@ -277,7 +277,8 @@ function toIssues(run: Run, e: ErrorObject): Issue[] {
     case 'unevaluatedProperties': {
       const key = String(params.additionalProperty ?? params.unevaluatedProperty);
       const candidates = Object.keys((parent.properties ?? {}) as Schema);
-      const present = isObject(e.data) ? Object.keys(e.data) : [];
+      // Only which candidates are present matters: a mapping with thousands of keys must not cost thousands each.
+      const present = isObject(e.data) ? candidates.filter((c) => Object.hasOwn(e.data as Schema, c)) : [];
       return [{ kind: 'unknownKey', path, key, candidates, present, hint }];
     }
     case 'required':

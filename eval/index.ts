@@ -13,6 +13,9 @@ export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from 
 export { bandLine, formatMetrics, metricsSummary } from './format';
 export * from './stats';
 
+/** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
+export const MAX_EVAL_SAMPLES = 100_000;
+
 export interface EvalEveryOptions extends EvalOptions {
   /** Appends each result as a JSON line to <runDir>/metrics.jsonl. */
   runDir?: string;

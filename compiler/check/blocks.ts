@@ -6,10 +6,10 @@ import type { Context } from '../context';
 import type { Resolved } from '../resolve';
 import { reportProblem, SCHEMA, schemaProblems } from '../validate';
 
-/** The schema of one layer entry once a block's $params are filled in (no `$name` left). */
+/** The schema of one layer entry once a block's $params are filled in (no `$name` left): a size within `int`'s bounds. */
 const LAYER_SCHEMA = {
   $schema: (SCHEMA as { $schema: string }).$schema,
-  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: { type: 'integer', minimum: 1 } },
+  $defs: { ...(SCHEMA as { $defs: object }).$defs, param: (SCHEMA as { $defs: { int: { anyOf: object[] } } }).$defs.int.anyOf[0] },
   $ref: '#/$defs/layer',
 };
 

@@ -1,10 +1,12 @@
 // Stage 4, check: the arguments that blocks gave their layers (blocks.ts), then the shapes
-// through every network (networks.ts); networks are only checked once the block arguments are
-// right, since a wrong argument would make wrong shapes. May import context, resolve's types
+// through every network (networks.ts), then whether training fits in memory (memory.ts);
+// networks are only checked once the block arguments are right, since a wrong argument would
+// make wrong shapes. May import context, resolve's types
 // and the check/ files.
 import type { Context } from '../context';
 import type { Resolved } from '../resolve';
 import { checkBlockArguments } from './blocks';
+import { checkMemory } from './memory';
 import { checkNetwork, type CheckedNetwork } from './networks';
 
 export type { CheckedNetwork } from './networks';
@@ -13,5 +15,7 @@ export type { CheckedNetwork } from './networks';
 export function check(ctx: Context, r: Resolved): CheckedNetwork[] {
   checkBlockArguments(ctx, r);
   if (ctx.report.hasErrors) return [];
-  return r.networks.map((n) => checkNetwork(n, ctx.report)).filter((n): n is CheckedNetwork => n !== undefined);
+  const checked = r.networks.map((n) => checkNetwork(n, ctx.report)).filter((n): n is CheckedNetwork => n !== undefined);
+  if (!ctx.report.hasErrors) checkMemory(checked, r.phases, ctx.spec.schedule.batch, ctx.report);
+  return checked;
 }

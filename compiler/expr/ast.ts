@@ -9,8 +9,14 @@ export type Expr =
   | { kind: 'unary'; op: '-'; arg: Expr; at: number }
   | { kind: 'binary'; op: '+' | '-' | '*' | '/'; left: Expr; right: Expr; at: number };
 
-/** The expression as text, normalised (used for comments and sharing). */
+/** The expression as text, normalised (used for comments and sharing). A sum or product's chain is a loop. */
 export function show(e: Expr): string {
+  if (e.kind === 'binary') {
+    const chain: (Expr & { kind: 'binary' })[] = [];
+    let leftmost: Expr = e;
+    for (; leftmost.kind === 'binary'; leftmost = leftmost.left) chain.push(leftmost);
+    return chain.reduceRight((text, link) => `(${text} ${link.op} ${show(link.right)})`, show(leftmost));
+  }
   switch (e.kind) {
     case 'num':
       return String(e.value);
@@ -22,7 +28,5 @@ export function show(e: Expr): string {
       return `${show(e.object)}.${e.name}`;
     case 'unary':
       return `-${show(e.arg)}`;
-    case 'binary':
-      return `(${show(e.left)} ${e.op} ${show(e.right)})`;
   }
 }

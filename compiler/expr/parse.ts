@@ -1,11 +1,17 @@
 // Stage 5, lower (expression parser; its syntax errors are reported by lower/module.ts).
 // A small precedence-climbing parser for spec expressions: numbers, names, calls, `.head`,
-// unary minus, + - * / and parentheses. It never evaluates anything.
+// unary minus, + - * / and parentheses. It never evaluates anything. Nesting (parentheses,
+// calls, unary minus, heads) is bounded by MAX_EXPR_DEPTH, so that neither this parser nor
+// the stages that walk the tree run out of stack; a long sum or product is a loop, not nesting,
+// and its length is bounded by MAX_EXPR_OPERATORS (later stages describe every partial sum).
+import { MAX_EXPR_DEPTH, MAX_EXPR_OPERATORS } from '../limits';
 import type { Expr } from './ast';
 
 export interface ExprError {
   message: string;
   at: number;
+  /** Set for an expression past a limit (GS162); syntax errors have none. */
+  code?: 'GS162';
 }
 
 type Token =
@@ -48,7 +54,30 @@ function tokenize(text: string): Token[] | ExprError {
 
 class Parser {
   private pos = 0;
+  private depth = 0;
+  private operators = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** One level deeper, at the token that opens it; `leave` when the level is parsed. */
+  private enter(at: number): void {
+    if (++this.depth > MAX_EXPR_DEPTH) {
+      throw { message: `the expression is nested more than ${MAX_EXPR_DEPTH} levels deep (parentheses, calls, unary minus and heads each add one)`, at, code: 'GS162' } satisfies ExprError;
+    }
+  }
+
+  private leave(levels = 1): void {
+    this.depth -= levels;
+  }
+
+  /** Takes the binary operator at the current token. */
+  private operator(): { p: '+' | '-' | '*' | '/'; at: number } {
+    const tok = this.peek() as { p: '+' | '-' | '*' | '/'; at: number };
+    if (++this.operators > MAX_EXPR_OPERATORS) {
+      throw { message: `the expression has more than ${MAX_EXPR_OPERATORS} operators (+ - * /)`, at: tok.at, code: 'GS162' } satisfies ExprError;
+    }
+    this.pos++;
+    return tok;
+  }
 
   private peek(): Token {
     return this.tokens[this.pos];
@@ -79,8 +108,7 @@ class Parser {
   private sum(): Expr {
     let left = this.product();
     while (this.isPunct('+') || this.isPunct('-')) {
-      const tok = this.peek() as { p: '+' | '-'; at: number };
-      this.pos++;
+      const tok = this.operator();
       left = { kind: 'binary', op: tok.p, left, right: this.product(), at: tok.at };
     }
     return left;
@@ -89,8 +117,7 @@ class Parser {
   private product(): Expr {
     let left = this.unary();
     while (this.isPunct('*') || this.isPunct('/')) {
-      const tok = this.peek() as { p: '*' | '/'; at: number };
-      this.pos++;
+      const tok = this.operator();
       left = { kind: 'binary', op: tok.p, left, right: this.unary(), at: tok.at };
     }
     return left;
@@ -100,15 +127,22 @@ class Parser {
     if (this.isPunct('-')) {
       const at = this.peek().at;
       this.pos++;
-      return { kind: 'unary', op: '-', arg: this.unary(), at };
+      this.enter(at);
+      const arg = this.unary();
+      this.leave();
+      return { kind: 'unary', op: '-', arg, at };
     }
     return this.postfix();
   }
 
   private postfix(): Expr {
     let e = this.primary();
+    // Each head taken (`.name`) is one level more for the stages that walk the tree.
+    let levels = 0;
     for (;;) {
       if (this.isPunct('.')) {
+        this.enter(this.peek().at);
+        levels++;
         this.pos++;
         const tok = this.peek();
         if (tok.t !== 'name') throw this.error('expected a head name after "."');
@@ -116,6 +150,7 @@ class Parser {
         e = { kind: 'member', object: e, name: tok.name, at: tok.at };
       } else if (this.isPunct('(')) {
         if (e.kind !== 'name') throw this.error('only names can be called');
+        this.enter(this.peek().at);
         this.pos++;
         const args: Expr[] = [];
         if (!this.isPunct(')')) {
@@ -126,8 +161,10 @@ class Parser {
           }
         }
         this.expect(')');
+        this.leave();
         e = { kind: 'call', callee: e.name, args, at: e.at };
       } else {
+        this.leave(levels);
         return e;
       }
     }
@@ -144,9 +181,11 @@ class Parser {
       return { kind: 'name', name: tok.name, at: tok.at };
     }
     if (this.isPunct('(')) {
+      this.enter(this.peek().at);
       this.pos++;
       const e = this.sum();
       this.expect(')');
+      this.leave();
       return e;
     }
     throw this.error('expected a number, a name or "("');

@@ -1,6 +1,8 @@
 // Stage 5, lower (expressions): types every loss and preview expression (network calls against
 // their inputs, head names, loss arguments) and lowers it to straight-line statements in which
-// each repeated subexpression, such as G(z), is computed once.
+// each repeated subexpression, such as G(z), is computed once. Constants (literals and what
+// + - * / of constants folds to) must be finite float32 numbers; a long sum or product is
+// lowered in a loop, so only nesting (bounded by the parser) recurses.
 import type { Expr } from '../expr/ast';
 import { show } from '../expr/ast';
 import type { DType, Operand, Stmt } from '../ir';
@@ -32,9 +34,22 @@ export class ExprError extends Error {
     readonly hint?: string,
     /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
     readonly lookup?: { what: string; name: string; candidates: string[] },
+    /** The diagnostic code when not a type error (GS131). */
+    readonly code?: 'GS163',
   ) {
     super(message);
   }
+}
+
+/** The largest finite float32: tensors hold constants as float32, where anything larger is Infinity. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A constant, or a located error when it is not a finite float32 (1e400, 1 / 0, 1e39). */
+function constant(value: number, at: number, what: () => string): Value {
+  if (!(Math.abs(value) <= FLOAT32_MAX)) {
+    throw new ExprError(`${what()} is not a finite float32 number (${value}): constants must lie within about ±3.4e38`, at, 'write a smaller constant', undefined, 'GS163');
+  }
+  return { ty: { t: 'num', value }, operand: { num: value } };
 }
 
 const fmt = (s: number[]): string => `[${s.join(', ')}]`;
@@ -87,7 +102,7 @@ export class ExprLowering {
   lower(e: Expr): Value {
     switch (e.kind) {
       case 'num':
-        return { ty: { t: 'num', value: e.value }, operand: { num: e.value } };
+        return constant(e.value, e.at, () => 'this number');
       case 'name':
         return this.name(e.name, e.at);
       case 'member':
@@ -141,13 +156,21 @@ export class ExprLowering {
     return { ty, operand: { ref } };
   }
 
+  /** A sum or product leans left (a + b + c is (a + b) + c): its chain is walked in a loop, left to right. */
   private binary(e: Expr & { kind: 'binary' }): Value {
-    const a = this.lower(e.left);
-    const b = this.lower(e.right);
+    const chain: (Expr & { kind: 'binary' })[] = [];
+    let leftmost: Expr = e;
+    for (; leftmost.kind === 'binary'; leftmost = leftmost.left) chain.push(leftmost);
+    let value = this.lower(leftmost);
+    for (const link of chain.reverse()) value = this.combine(link, value, this.lower(link.right));
+    return value;
+  }
+
+  private combine(e: Expr & { kind: 'binary' }, a: Value, b: Value): Value {
     const fn = ({ '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const)[e.op];
     if (a.ty.t === 'num' && b.ty.t === 'num') {
-      const value = { add: a.ty.value + b.ty.value, sub: a.ty.value - b.ty.value, mul: a.ty.value * b.ty.value, div: a.ty.value / b.ty.value }[fn];
-      return { ty: { t: 'num', value }, operand: { num: value } };
+      const [x, y] = [a.ty.value, b.ty.value];
+      return constant({ add: x + y, sub: x - y, mul: x * y, div: x / y }[fn], e.at, () => `${x} ${e.op} ${y}`);
     }
     const left = a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.left, `use ${e.op} on`) };
     const right = b.ty.t === 'num' ? (b.operand as Operand) : { ref: this.ref(b, e.right, `use ${e.op} on`) };

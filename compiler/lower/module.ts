@@ -129,7 +129,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
   report.expression(pointer, text);
   const parsed = parseExpr(text);
   if (isExprError(parsed)) {
-    report.error(pointer, `syntax error: ${parsed.message}`, { code: 'GS130', at: parsed.at });
+    report.error(pointer, parsed.code ? parsed.message : `syntax error: ${parsed.message}`, { code: parsed.code ?? 'GS130', at: parsed.at });
     return undefined;
   }
   try {
@@ -141,7 +141,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
     return { result: v.operand.ref, ty: v.ty };
   } catch (err) {
     if (!(err instanceof ExprError)) throw err;
-    const opts = { hint: err.hint, code: 'GS131', at: err.at } as const;
+    const opts = { hint: err.hint, code: err.code ?? ('GS131' as const), at: err.at };
     if (err.lookup) report.unknown(pointer, err.lookup.what, err.lookup.name, err.lookup.candidates, { ...opts, message: err.message });
     else report.error(pointer, err.message, opts);
     return undefined;
