@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compiledTrainer } from './module';
+import { checkInteger } from './options';
 import { UserError } from '../runtime/errors';
 import { compileText, gflopsText, profileText, stepTable } from '../bench/format';
 import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from '../bench/one';
@@ -49,7 +50,7 @@ export async function main(): Promise<void> {
 
   const specs = argv._.map(String);
   for (const [name, v, min] of [['steps', argv.steps, 1], ['warmup', argv.warmup, 0], ['batch', argv.batch, 1], ['profile-steps', argv['profile-steps'], 1], ['compile-runs', argv['compile-runs'], 1]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`--${name} must be an integer >= ${min}, got ${v}`);
+    checkInteger(name, v, min);
   }
   const given: unknown = argv.backend;
   const backends = (Array.isArray(given) ? given : given === undefined ? [] : [given]).flatMap((b) => String(b).split(',')).filter((b) => b !== '');

@@ -15,6 +15,7 @@ import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
 import { BASELINE_FILE } from '../report/run-files';
 import { importTrainer } from '../runtime/trainer-module';
+import { checkInteger } from './options';
 import { findRunDir, readRunInfo } from './run-dir';
 import { evalSamples } from './eval-samples';
 import { progressMeter } from './progress';
@@ -85,9 +86,9 @@ export async function main(): Promise<void> {
     .wrap(100)
     .help()
     .parseAsync();
-  if (!Number.isInteger(argv.n) || argv.n < 2 || argv.n > MAX_EVAL_SAMPLES) throw new UserError(`--n must be an integer from 2 to ${MAX_EVAL_SAMPLES}, got ${argv.n}`);
+  checkInteger('n', argv.n, 2, MAX_EVAL_SAMPLES);
   if (argv.out !== undefined) checkOutFile(argv.out);
-  if (!Number.isInteger(argv.referenceN) || argv.referenceN < 2) throw new UserError(`--reference-n must be an integer of at least 2, got ${argv.referenceN}`);
+  checkInteger('reference-n', argv.referenceN, 2);
   const progress = progressMeter({ quiet: argv.quiet });
   if (argv.samples !== undefined) {
     if (argv._.length > 0) throw new UserError('--samples scores a folder: name no run directory with it');

@@ -6,11 +6,11 @@ import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { loadData } from '../runtime/data';
-import { UserError } from '../runtime/errors';
 import { installSeededRandom } from '../runtime/rng';
 import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
+import { checkInteger } from './options';
 import { findRunDir, readRunInfo } from './run-dir';
 import { progressMeter } from './progress';
 import { sampleFolder } from './sample-folder';
@@ -35,8 +35,8 @@ export async function main(): Promise<void> {
     .help()
     .parseAsync();
   const maxN = argv.format === 'png' ? 100000 : 1024;
-  if (!Number.isInteger(argv.n) || argv.n < 1 || argv.n > maxN) throw new UserError(`--n must be an integer from 1 to ${maxN}, got ${argv.n}`);
-  if (!Number.isInteger(argv.scale) || argv.scale < 1 || argv.scale > 16) throw new UserError(`--scale must be an integer from 1 to 16, got ${argv.scale}`);
+  checkInteger('n', argv.n, 1, maxN);
+  checkInteger('scale', argv.scale, 1, 16);
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);

@@ -25,6 +25,7 @@ import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
+import { checkInteger } from './options';
 import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -83,11 +84,10 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .help()
     .parseAsync();
   const input = String(argv._[0]);
-  for (const [name, v] of [['steps', argv.steps], ['batch', argv.batch], ['eval-n', argv.evalN]] as const) {
-    if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new UserError(`--${name} must be a positive integer, got ${v}`);
-  }
-  if (argv.evalN > MAX_EVAL_SAMPLES) throw new UserError(`--eval-n must be at most ${MAX_EVAL_SAMPLES}, got ${argv.evalN}`);
-  if (!Number.isInteger(argv.evalEvery) || argv.evalEvery < 0) throw new UserError(`--eval-every must be a whole number of steps, got ${argv.evalEvery}`);
+  checkInteger('steps', argv.steps, 1);
+  checkInteger('batch', argv.batch, 1);
+  checkInteger('eval-n', argv.evalN, 1, MAX_EVAL_SAMPLES);
+  checkInteger('eval-every', argv.evalEvery, 0);
   const isSpec = SPEC_EXTENSIONS.has(extname(input));
   if (!isSpec && !MODULE_EXTENSIONS.has(extname(input))) {
     throw new UserError(`${input} is neither a spec (${[...SPEC_EXTENSIONS].join(', ')}) nor a trainer module (${[...MODULE_EXTENSIONS].join(', ')})`);
