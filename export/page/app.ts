@@ -29,8 +29,13 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 }
 
-/** WebGL where the browser has it; else the cpu backend, with the reason shown. */
+/** ?backend=cpu (or webgl, wasm when registered) if the URL asks; else WebGL where the browser has it; else cpu, with the reason shown. */
 async function pickBackend(status: HTMLElement): Promise<void> {
+  const asked = new URLSearchParams(location.search).get('backend');
+  if (asked !== null && (await tf.setBackend(asked).catch(() => false))) {
+    status.textContent = `backend: ${asked} (asked for in the address)`;
+    return;
+  }
   const probe = document.createElement('canvas');
   const hasWebGL = probe.getContext('webgl2') !== null || probe.getContext('webgl') !== null;
   if (hasWebGL && (await tf.setBackend('webgl').catch(() => false))) {
@@ -65,7 +70,12 @@ export async function startPage(mod: SamplerModule, testImages: TestImages = [])
   await pickBackend(status);
   const gen = await mod.load();
   const info = mod.info;
-  const busy = (on: boolean): void => document.body.setAttribute('data-busy', on ? '1' : '0');
+  // data-draws counts the grids drawn (for scripts and tests waiting on a redraw).
+  let draws = 0;
+  const busy = (on: boolean): void => {
+    if (!on) document.body.dataset.draws = String(++draws);
+    document.body.setAttribute('data-busy', on ? '1' : '0');
+  };
 
   if (info.kind === 'translate') {
     const [h, w] = info.image as [number, number];

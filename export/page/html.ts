@@ -22,6 +22,7 @@ export function pageHtml(info: ExportInfo, css: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(info.name)}: ${escapeHtml(info.band)}</title>
 <style>
 ${css}</style>
