@@ -13,7 +13,7 @@ import tseslint from 'typescript-eslint';
 // ---------------------------------------------------------------------------------------------
 
 /** Our top-level code folders. */
-const OURS = ['cli', 'compiler', 'contract', 'runtime', 'eval', 'report', 'bench', 'tools', 'test', 'generated'];
+const OURS = ['cli', 'compiler', 'contract', 'runtime', 'eval', 'report', 'export', 'bench', 'tools', 'test', 'generated'];
 const except = (...allowed) => OURS.filter((f) => !allowed.includes(f));
 
 /** folder -> [forbidden top-level folders, what the folder may import (for the message)]. */
@@ -23,6 +23,7 @@ const BOUNDARIES = {
   runtime: [except('runtime', 'contract'), 'runtime/ may import only contract/'],
   eval: [except('eval', 'runtime', 'contract'), 'eval/ may import only runtime/ and contract/'],
   report: [except('report', 'runtime', 'eval', 'contract', 'compiler'), 'report/ may import runtime/, eval/, contract/ and compiler/ (to resolve specs), never cli/'],
+  export: [except('export', 'runtime', 'contract', 'compiler'), 'export/ may import runtime/, contract/ and compiler/ (the sampler is generated from the spec\'s IR), never cli/'],
   bench: [except('bench', 'compiler', 'runtime', 'eval', 'contract'), 'bench/ may import compiler/, runtime/, eval/ and contract/, never cli/'],
   tools: [['cli'], 'nothing imports cli/ except bin/*.js and test/'],
 };

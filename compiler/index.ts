@@ -13,6 +13,10 @@ import { lowerModule } from './lower/module';
 import { resolve } from './resolve';
 import { validate } from './validate';
 import { VERIFY_CACHE, verifyModules } from './verify';
+import type { ModuleIR } from './ir';
+
+export type { ModuleIR, Stmt } from './ir';
+export { renderStmt } from './emit/statements';
 
 export type { CompileOptions } from './context';
 export { SCHEMA } from './validate';
@@ -88,4 +92,25 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
   if (ctx.report.hasErrors) return { ctx };
   const memory = { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch };
   return { ctx, name: ctx.spec.name, text: emitModule(ir), memory }; // 6
+}
+
+/**
+ * Stages 1 to 5 of one spec: its IR (what emit renders), or the diagnostics when a stage
+ * reported errors. gan-export generates a sampler from the preview's statements.
+ */
+export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; diagnostics: Diagnostic[] } {
+  const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options);
+  const stages = (): ModuleIR | undefined => {
+    if (ctx.report.hasErrors) return undefined;
+    validate(ctx);
+    if (ctx.report.hasErrors) return undefined;
+    const resolved = resolve(ctx);
+    if (ctx.report.hasErrors) return undefined;
+    const checked = check(ctx, resolved);
+    if (ctx.report.hasErrors) return undefined;
+    const ir = lowerModule(ctx, resolved, checked);
+    return ctx.report.hasErrors ? undefined : ir;
+  };
+  const ir = stages();
+  return { ...(ir ? { ir } : {}), diagnostics: ctx.report.all };
 }

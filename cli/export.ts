@@ -1,0 +1,110 @@
+// gan-export: writes a trained run's generator for JavaScript apps and web pages (export/):
+// models/ in the TensorFlow.js web format, a typed sampler (sampler.ts/.js/.d.ts) and a page
+// (index.html + page.js) that draws samples in the browser.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { lowerSpec, type ModuleIR } from '../compiler/index';
+import { exportGenerator } from '../export/index';
+import { selectBackend } from '../runtime/backend/select';
+import { loadCheckpoint } from '../runtime/checkpoint';
+import { UserError } from '../runtime/errors';
+import { buildNetworks } from '../runtime/loop/train';
+import { importTrainer } from '../runtime/trainer-module';
+import { printDiagnostics } from './output';
+import { findRunDir, readRunInfo, sha256, type RunInfo } from './run-dir';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The spec's IR: from run.json's recorded spec values (what the module was compiled from), else the spec file and --sets. */
+function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string } {
+  if (info.specValues !== undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'ganspec-export-'));
+    try {
+      const file = join(dir, `${info.name}.json`);
+      const specText = JSON.stringify(info.specValues);
+      writeFileSync(file, specText);
+      const lowered = lowerSpec(file, {});
+      if (lowered.ir) return { ir: lowered.ir, specText };
+      printDiagnostics({ file, diagnostics: lowered.diagnostics, texts: new Map([[file, specText]]), values: {} });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (info.spec === undefined) throw new UserError(`${runDir} was trained from a module, not a spec: gan-export needs the spec`);
+  const spec = resolve(runDir, info.spec);
+  if (!existsSync(spec)) throw new UserError(`the run's spec ${spec} is missing`);
+  const lowered = lowerSpec(spec, { overrides: info.overrides?.set ?? [] });
+  if (!lowered.ir) {
+    printDiagnostics({ file: spec, diagnostics: lowered.diagnostics, texts: new Map(), values: {} });
+    throw new UserError(`${spec} has errors; nothing was exported`);
+  }
+  return { ir: lowered.ir, specText: JSON.stringify(lowered.ir) };
+}
+
+/** Seconds trained, summed over the sessions of events.jsonl (null without it). */
+function trainingSeconds(runDir: string): number | null {
+  const file = join(runDir, 'events.jsonl');
+  if (!existsSync(file)) return null;
+  let total = 0;
+  let session = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    let e: { event?: string; seconds?: number };
+    try {
+      e = JSON.parse(line) as typeof e;
+    } catch {
+      continue;
+    }
+    if (e.event === 'start') {
+      total += session;
+      session = 0;
+    } else if (typeof e.seconds === 'number') session = Math.max(session, e.seconds);
+  }
+  return Math.round(total + session);
+}
+
+export async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName('gan-export')
+    .usage('$0 <run dir | checkpoint dir> --out DIR\n\nWrites the generator of a trained run for JavaScript: models/ (TensorFlow.js web format), a typed sampler.ts/.js/.d.ts, and index.html + page.js, a page that draws samples in the browser.')
+    .option('out', { type: 'string', demandOption: true, describe: 'folder to write (created; its models/ is replaced)' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (to load the checkpoint)' })
+    .option('page', { type: 'boolean', default: true, describe: 'write index.html + page.js (--no-page: the models and sampler only)' })
+    .example('$0 runs/cgan --out web/cgan', 'then serve web/cgan and open index.html, or import web/cgan/sampler.js')
+    .demandCommand(1, 'name a run directory or a checkpoint')
+    .strict()
+    .wrap(100)
+    .help()
+    .parseAsync();
+  const target = String(argv._[0]);
+  const runDir = findRunDir(target);
+  const info = readRunInfo(runDir);
+  const { ir, specText } = runIR(runDir, info);
+  console.log(`backend: ${await selectBackend(argv.backend)}`);
+  const trainer = await importTrainer(join(runDir, info.module));
+  const nets = buildNetworks(trainer);
+  const loaded = await loadCheckpoint(resolve(target), nets);
+  const out = resolve(argv.out);
+  const result = await exportGenerator({
+    ir,
+    nets,
+    out,
+    noPage: !argv.page,
+    run: {
+      spec: relative(process.cwd(), resolve(runDir, info.spec ?? info.module)),
+      step: loaded.step,
+      steps: info.steps,
+      batch: info.batch,
+      seed: info.seed,
+      backend: info.backend,
+      trainingSeconds: trainingSeconds(runDir),
+      ganspecVersion: VERSION,
+      specSha256: sha256(specText),
+      moduleSha256: info.moduleSha256 ?? null,
+    },
+  });
+  const r = result.info;
+  console.log(`wrote ${relative(process.cwd(), out) || '.'}: ${r.networks.join(', ')} (${(result.weightBytes / 1e6).toFixed(1)} MB of weights, step ${loaded.step}), ${r.kind === 'translate' ? 'translate(image)' : `sample({ n${r.inputs.map((d) => `, ${d.option}`).join('')}, seed })`} in sampler.js${argv.page ? ', index.html' : ''}`);
+}
