@@ -78,8 +78,8 @@ export function compileToModule(file: string, options: CompileOptions = {}): Com
   return compileToModules([file], options)[0];
 }
 
-/** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
-function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string; memory?: Compiled['memory'] } {
+/** Stages 1 to 5 of one spec: its context, and its IR unless a stage reported errors. */
+function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?: ModuleIR; memory?: Compiled['memory'] } {
   const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
   if (ctx.report.hasErrors) return { ctx };
   validate(ctx); // 2
@@ -90,8 +90,13 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
   if (ctx.report.hasErrors) return { ctx };
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
-  const memory = { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch };
-  return { ctx, name: ctx.spec.name, text: emitModule(ir), memory }; // 6
+  return { ctx, ir, memory: { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch } };
+}
+
+/** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
+function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string; memory?: Compiled['memory'] } {
+  const { ctx, ir, memory } = lowerStages(file, options);
+  return ir ? { ctx, name: ctx.spec.name, text: emitModule(ir), memory } : { ctx }; // 6
 }
 
 /**
@@ -99,18 +104,6 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
  * reported errors. gan-export generates a sampler from the preview's statements.
  */
 export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; diagnostics: Diagnostic[] } {
-  const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options);
-  const stages = (): ModuleIR | undefined => {
-    if (ctx.report.hasErrors) return undefined;
-    validate(ctx);
-    if (ctx.report.hasErrors) return undefined;
-    const resolved = resolve(ctx);
-    if (ctx.report.hasErrors) return undefined;
-    const checked = check(ctx, resolved);
-    if (ctx.report.hasErrors) return undefined;
-    const ir = lowerModule(ctx, resolved, checked);
-    return ctx.report.hasErrors ? undefined : ir;
-  };
-  const ir = stages();
+  const { ctx, ir } = lowerStages(file, options);
   return { ...(ir ? { ir } : {}), diagnostics: ctx.report.all };
 }
