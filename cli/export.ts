@@ -1,16 +1,22 @@
 // gan-export: writes a trained run's generator for JavaScript apps and web pages (export/):
 // models/ in the TensorFlow.js web format, a typed sampler (sampler.ts/.js/.d.ts) and a page
-// (index.html + page.js) that draws samples in the browser.
+// (index.html + page.js) that draws samples in the browser; for a translation model the page gets
+// the first TEST_IMAGES images of the data's test split (the train split where there is none).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { lowerSpec, type ModuleIR } from '../compiler/index';
+import { DATA_SOURCES } from '../contract/data';
+import type { AnyTrainer } from '../contract/trainer';
 import { exportGenerator } from '../export/index';
 import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
+import { loadData } from '../runtime/data';
+import { defaultBand } from '../runtime/loop/sample-folder';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { printDiagnostics } from './output';
@@ -42,6 +48,32 @@ function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string 
     throw new UserError(`${spec} has errors; nothing was exported`);
   }
   return { ir: lowered.ir, specText: JSON.stringify(lowered.ir) };
+}
+
+/** How many test images a translation model's page offers. */
+export const TEST_IMAGES = 8;
+
+/** The page's test images of a translation band: the real input's first examples as RGBA bytes (the data range mapped to 0..255). */
+async function testImages(trainer: AnyTrainer, dataDir: string): Promise<Uint8ClampedArray[]> {
+  const band = trainer.preview.bands[defaultBand(trainer)];
+  if (band?.real.length !== 1) return [];
+  const split = DATA_SOURCES[trainer.data.source].testSplit ? { split: 'test' as const } : {};
+  const data = await loadData({ ...trainer.data, ...split }, dataDir);
+  const n = Math.min(TEST_IMAGES, data.size);
+  let c = 0;
+  const batch = data.batch(n, () => ((c++ % n) + 0.5) / data.size);
+  const [lo, hi] = trainer.data.range;
+  const [h, w, channels] = trainer.data.image;
+  const values = await batch[band.real[0]!]!.data();
+  tf.dispose(Object.values(batch));
+  return Array.from({ length: n }, (_, i) => {
+    const out = new Uint8ClampedArray(h * w * 4);
+    for (let p = 0; p < h * w; p++) {
+      for (let k = 0; k < 3; k++) out[p * 4 + k] = Math.round((values[(i * h * w + p) * channels + (channels === 1 ? 0 : k)]! - lo) * 255 / (hi - lo));
+      out[p * 4 + 3] = 255;
+    }
+    return out;
+  });
 }
 
 /** Seconds trained, summed over the sessions of events.jsonl (null without it). */
@@ -92,6 +124,7 @@ export async function main(): Promise<void> {
     nets,
     out,
     noPage: !argv.page,
+    testImages: argv.page ? await testImages(trainer, resolve(runDir, info.dataDir)) : [],
     run: {
       spec: relative(process.cwd(), resolve(runDir, info.spec ?? info.module)),
       step: loaded.step,

@@ -11,7 +11,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { ModuleIR } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { pageHtml } from './page/html';
-import { bandStatements, exportBand, optionKeys, samplerSource, type ExportInfo } from './sampler-source';
+import { bandStatements, CUSTOM_LAYERS, exportBand, optionKeys, samplerSource, type ExportInfo } from './sampler-source';
 import { saveWebModel } from './web-model';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,15 +36,18 @@ export interface ExportResult {
 }
 
 /** The info of the export: which band, networks and inputs, and how the model was trained. */
-export function exportInfo(ir: ModuleIR, run: ExportRequest['run']): { info: ExportInfo; stmts: ReturnType<typeof bandStatements>['stmts']; result: string } {
+export function exportInfo(ir: ModuleIR, run: ExportRequest['run']): { info: ExportInfo; stmts: ReturnType<typeof bandStatements>['stmts']; result: string; customLayers: string[] } {
   const { band } = exportBand(ir);
   if (ir.data.image[2] !== 1 && ir.data.image[2] !== 3) throw new UserError(`${ir.name}'s samples are ${ir.data.image[2]}-channel points, not images: gan-export exports image generators`);
   if (band.real.length > 0 && band.sampled.length > 0) throw new UserError(`${ir.name}'s preview band ${band.text} reads both real and random inputs: gan-export exports a band that reads one or the other`);
   if (band.real.length > 1) throw new UserError(`${ir.name}'s preview band ${band.text} reads ${band.real.length} real inputs: gan-export translates one image`);
   const { stmts, networks } = bandStatements(ir.preview.stmts, band.result);
+  const customLayers = new Set<string>();
   for (const net of ir.networks.filter((n) => networks.includes(n.name))) {
-    const own = net.layers.find((l) => l.namespace === 'gs');
-    if (own) throw new UserError(`${ir.name}'s ${net.name} uses ganspec's own layer ${own.factory} (${net.pointer}), which the exported sampler cannot load yet: gan-export exports generators built from TensorFlow.js layers`);
+    for (const layer of net.layers.filter((l) => l.namespace === 'gs')) {
+      if (!(layer.factory in CUSTOM_LAYERS)) throw new UserError(`${ir.name}'s ${net.name} uses ganspec's own layer ${layer.factory} (${net.pointer}), which the exported sampler cannot load yet`);
+      customLayers.add(layer.factory);
+    }
   }
   const keys = optionKeys(ir.samples);
   const info: ExportInfo = {
@@ -59,7 +62,7 @@ export function exportInfo(ir: ModuleIR, run: ExportRequest['run']): { info: Exp
     realInputs: band.real,
     ...run,
   };
-  return { info, stmts, result: band.result };
+  return { info, stmts, result: band.result, customLayers: [...customLayers].sort() };
 }
 
 /** sampler.js and sampler.d.ts of sampler.ts's text. */
@@ -101,7 +104,7 @@ async function bundlePage(out: string, testImages: Uint8ClampedArray[]): Promise
 }
 
 export async function exportGenerator(req: ExportRequest): Promise<ExportResult> {
-  const { info, stmts, result } = exportInfo(req.ir, req.run);
+  const { info, stmts, result, customLayers } = exportInfo(req.ir, req.run);
   const out = req.out;
   await mkdir(out, { recursive: true });
   await rm(join(out, 'models'), { recursive: true, force: true });
@@ -115,7 +118,7 @@ export async function exportGenerator(req: ExportRequest): Promise<ExportResult>
     files.push(...saved.files.map((f) => `models/${net}/${f}`));
     weightBytes += saved.weightBytes;
   }
-  const source = samplerSource(info, stmts, result);
+  const source = samplerSource(info, stmts, result, customLayers);
   const { js, dts } = compileSampler(source);
   await writeFile(join(out, 'sampler.ts'), source);
   await writeFile(join(out, 'sampler.js'), js);

@@ -3,7 +3,9 @@
 // function, the spec's random inputs become typed options (a label is `0 | 1 | ... | 9`).
 // Random inputs are drawn as gan-sample --format png draws them (runtime/loop/sample-folder.ts):
 // an sfc32 stream from the seed whose values seed tf.randomNormal/randomUniform, labels and codes
-// i mod K unless given, chunks of 250. The generated module imports only @tensorflow/tfjs.
+// i mod K unless given, chunks of 250. ganspec's own layers the networks use (`instancenorm`)
+// are generated into the sampler and registered under the class names model.json records, so
+// the export loads without ganspec. The generated module imports only @tensorflow/tfjs.
 // Imports compiler/ (IR, statement rendering).
 import { renderStmt, type ModuleIR, type Stmt } from '../compiler/index';
 
@@ -81,10 +83,54 @@ export function optionKeys(samples: ModuleIR['samples']): Map<string, string> {
   return new Map(samples.map((s) => [s.name, s.kind === 'label' && count('label') === 1 ? 'label' : s.kind === 'categorical' && count('categorical') === 1 ? 'code' : s.name]));
 }
 
+/**
+ * ganspec's own layers (namespace `gs`) as sampler.ts source, by factory: the same class name,
+ * config and computation as runtime/ops/ (a copy: the export must run without ganspec; the
+ * export-translate test checks both give identical outputs).
+ */
+export const CUSTOM_LAYERS: Readonly<Record<string, string>> = {
+  instanceNormalization: [
+    `/** ganspec's instance normalization (runtime/ops/instance-norm.ts), registered for loading. */`,
+    `export class InstanceNormalization extends tf.layers.Layer {`,
+    `  static className = "GanspecInstanceNormalization";`,
+    `  private readonly epsilon: number;`,
+    `  private gamma!: tf.LayerVariable;`,
+    `  private beta!: tf.LayerVariable;`,
+    ``,
+    `  constructor(args: { epsilon?: number; name?: string } = {}) {`,
+    `    super({ name: args.name });`,
+    `    this.epsilon = args.epsilon ?? 1e-3;`,
+    `  }`,
+    ``,
+    `  override build(inputShape: tf.Shape | tf.Shape[]): void {`,
+    `    const shape = inputShape as tf.Shape;`,
+    `    const channels = shape[shape.length - 1] as number;`,
+    `    this.gamma = this.addWeight("gamma", [channels], "float32", tf.initializers.ones());`,
+    `    this.beta = this.addWeight("beta", [channels], "float32", tf.initializers.zeros());`,
+    `    this.built = true;`,
+    `  }`,
+    ``,
+    `  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {`,
+    `    return tf.tidy(() => {`,
+    `      const x = Array.isArray(inputs) ? inputs[0]! : inputs;`,
+    `      const { mean, variance } = tf.moments(x, [1, 2], true);`,
+    `      const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));`,
+    `      return tf.add(tf.mul(normalized, this.gamma.read()), this.beta.read());`,
+    `    });`,
+    `  }`,
+    ``,
+    `  override getConfig(): tf.serialization.ConfigDict {`,
+    `    return { ...super.getConfig(), epsilon: this.epsilon };`,
+    `  }`,
+    `}`,
+    `tf.serialization.registerClass(InstanceNormalization);`,
+  ].join('\n'),
+};
+
 const union = (k: number): string => Array.from({ length: k }, (_, i) => String(i)).join(' | ');
 
 /** sampler.ts for `info` (its inputs already chosen) and the band's statements. */
-export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string): string {
+export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string, customLayers: readonly string[] = []): string {
   const translate = info.kind === 'translate';
   const lines: string[] = [];
   const typeName = (opt: string): string => (opt === 'label' ? 'Label' : opt === 'code' ? 'Code' : `${opt[0]!.toUpperCase()}${opt.slice(1)}Value`);
@@ -123,6 +169,7 @@ export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string): 
     ...(translate ? [] : [`// Imports only @tensorflow/tfjs (use any backend).`]),
     `import * as tf from "@tensorflow/tfjs";`,
     '',
+    ...customLayers.flatMap((f) => [CUSTOM_LAYERS[f]!, '']),
     `/** The model: what gan-export wrote and how it was trained. */`,
     `export const info = ${JSON.stringify(info, null, 2)} as const;`,
     '',

@@ -1,7 +1,9 @@
 // gan-export's page in a real browser (headless Chromium, test/browser.ts): a tiny trained
 // specs/cgan.yaml run exported and served over http from 127.0.0.1 (node:http): no console
 // errors, the canvas is not blank, picking a class changes the pixels, the same seed gives the
-// same pixels again, ?backend=cpu draws too, and a screenshot is saved (GANSPEC_SCREENSHOTS=dir keeps a copy).
+// same pixels again, ?backend=cpu draws too, and a screenshot is saved (GANSPEC_SCREENSHOTS=dir keeps a copy);
+// a tiny specs/cyclegan.yaml run's page: gan-export's 8 test digits, clicking one draws the digit
+// and its translation (not blank, the two halves differ), no console errors.
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -10,7 +12,7 @@ import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './browser';
-import { trainAndExport } from './export-run';
+import { trainAndExport, trainAndExportCyclegan } from './export-run';
 import { tempDir } from './helpers';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
@@ -101,6 +103,41 @@ test('the exported page of a conditional model draws in Chromium: classes, seeds
     assert.equal(await page.locator('#status').textContent(), 'backend: cpu (asked for in the address)');
     assert.deepEqual(errors, [], 'no console errors');
     assert.deepEqual(server.requests.filter((r) => !['/index.html', '/page.js', '/models/G/model.json', '/models/G/group1-shard1of1.bin'].includes(r)), [], 'only the export\'s own files are fetched');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the exported page of a translation model in Chromium: a test digit clicked is drawn translated, no errors', async () => {
+  const dir = tempDir('export-browser-translate');
+  const { out } = trainAndExportCyclegan(dir);
+  const server = await serve(out);
+  const browser = await launchChromium();
+  try {
+    const page = await browser.context.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    page.on('pageerror', (e) => void errors.push(e.message));
+    await page.goto(`${server.url}index.html?backend=cpu`, { waitUntil: 'load' });
+    // The page starts on test digit 1; gan-export passed 8.
+    await pixelsAfter(page, 1);
+    assert.deepEqual(await page.locator('#controls button').allTextContents(), Array.from({ length: 8 }, (_, i) => `test digit ${i + 1}`));
+    await page.locator('#controls button', { hasText: 'test digit 3' }).click();
+    const pixels = await pixelsAfter(page, 2);
+    // Two 32x32 cells (the digit, then G_AB of it) with 2-pixel borders, 3x.
+    const [width, height] = await page.evaluate(() => [(document.getElementById('grid') as HTMLCanvasElement).width, (document.getElementById('grid') as HTMLCanvasElement).height]);
+    assert.deepEqual([width, height], [(2 * 34 + 2) * 3, (34 + 2) * 3]);
+    const cols = width! / 3;
+    const cell = (k: number): string => Array.from({ length: 32 }, (_, y) => pixels.slice((2 + y) * cols + 2 + k * 34, (2 + y) * cols + 2 + k * 34 + 32)).join('');
+    const input = cell(0);
+    const translated = cell(1);
+    assert.ok(new Set(input).size > 1, 'the test digit is drawn');
+    assert.ok(new Set(translated).size > 10, `the translation is not blank: ${new Set(translated).size} grey levels`);
+    assert.notEqual(translated, input, 'the translation differs from the input');
+    await page.locator('#controls button', { hasText: 'test digit 5' }).click();
+    assert.notEqual((await pixelsAfter(page, 3)).slice(0, pixels.length), pixels, 'another test digit, other pixels');
+    assert.deepEqual(errors, [], 'no console errors');
   } finally {
     await browser.close();
     await server.close();

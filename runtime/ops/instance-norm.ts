@@ -1,6 +1,7 @@
 // Instance normalization as a tfjs layer: each example's channels normalised over height and
 // width, then scaled and shifted by learned per-channel gamma and beta. Registered for
-// serialization so saved models name it.
+// serialization so saved models name it. gan-export's sampler carries a copy (export/
+// sampler-source.ts CUSTOM_LAYERS; test/export-translate.test.ts checks they agree): change both.
 import * as tf from '@tensorflow/tfjs';
 
 export interface InstanceNormalizationArgs {

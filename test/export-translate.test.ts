@@ -1,0 +1,96 @@
+// gan-export of a translation model (CycleGAN, whose generators use ganspec's instancenorm), in
+// Node: the exported sampler registers the layer class model.json names and loads without
+// ganspec's runtime; translate() of gan-sample's input images (band `a`) equals gan-sample
+// --format png's G_AB(a) pixel for pixel (cpu backend); the sampler's copy of the layer computes
+// what runtime/ops/instance-norm.ts computes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { readPng } from '../runtime/images/png';
+import { runCli, tempDir } from './helpers';
+import { trainAndExportCyclegan } from './export-run';
+
+interface Samples { images: tf.Tensor4D; pixels: Uint8ClampedArray[]; width: number; height: number }
+interface TranslateModule {
+  info: { kind: string; band: string; networks: string[] };
+  InstanceNormalization: new (args?: { epsilon?: number; name?: string }) => tf.layers.Layer;
+  load(from?: string): Promise<{ translate(image: { data: Uint8ClampedArray; width: number; height: number } | tf.Tensor4D): Promise<Samples>; dispose(): void }>;
+}
+
+const N = 6;
+const dir = tempDir('export-translate');
+let run: string;
+let out: string;
+before(async () => {
+  ({ run, out } = trainAndExportCyclegan(dir, ['--no-page']));
+  await tf.setBackend('cpu');
+});
+
+/** gan-sample --format png's N images of one band, grey bytes each. */
+async function band(which: string): Promise<number[][]> {
+  const folder = join(dir, `band-${which}`);
+  const r = runCli('gan-sample', [run, '--format', 'png', '--n', String(N), '--band', which, '--out', folder], { GANSPEC_BACKEND: 'cpu' });
+  assert.equal(r.status, 0, r.stderr);
+  return Promise.all(Array.from({ length: N }, async (_, i) => {
+    const png = await readPng(join(folder, `${String(i).padStart(6, '0')}.png`));
+    assert.equal(png.channels, 1);
+    return Array.from(png.data);
+  }));
+}
+
+const rgba = (grey: number[]): Uint8ClampedArray => Uint8ClampedArray.from({ length: grey.length * 4 }, (_, i) => (i % 4 === 3 ? 255 : grey[i >> 2]!));
+
+test('gan-export writes G_AB with its instancenorm layers, and a sampler that registers that class', () => {
+  const model = JSON.parse(readFileSync(join(out, 'models', 'G_AB', 'model.json'), 'utf8'));
+  const classes = new Set<string>(model.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name));
+  assert.ok(classes.has('GanspecInstanceNormalization'), [...classes].join(', '));
+  const source = readFileSync(join(out, 'sampler.ts'), 'utf8');
+  assert.match(source, /static className = "GanspecInstanceNormalization";/);
+  assert.match(source, /tf\.serialization\.registerClass\(InstanceNormalization\);/);
+  // The layer's code travels in sampler.js: its one static import is tfjs.
+  assert.deepEqual([...readFileSync(join(out, 'sampler.js'), 'utf8').matchAll(/\bfrom\s+"([^"]+)"/g)].map((m) => m[1]), ['@tensorflow/tfjs']);
+});
+
+test('translate() of gan-sample\'s input images equals gan-sample --format png\'s G_AB(a), pixel for pixel', async () => {
+  const inputs = await band('0');
+  const expected = await band('1');
+  const mod = (await import(pathToFileURL(join(out, 'sampler.js')).href)) as TranslateModule;
+  assert.equal(mod.info.kind, 'translate');
+  assert.equal(mod.info.band, 'G_AB(a)');
+  assert.deepEqual(mod.info.networks, ['G_AB']);
+  const gen = await mod.load();
+  for (let i = 0; i < N; i++) {
+    const t = await gen.translate({ data: rgba(inputs[i]!), width: 32, height: 32 });
+    assert.deepEqual(t.images.shape, [1, 32, 32, 1]);
+    assert.equal(t.pixels.length, 1);
+    const grey = Array.from(t.pixels[0]!.filter((_, k) => k % 4 === 0));
+    assert.deepEqual(grey, expected[i], `image ${i}`);
+    assert.notDeepEqual(grey, inputs[i], `image ${i} is translated, not copied`);
+    t.images.dispose();
+  }
+  gen.dispose();
+});
+
+test('the sampler\'s InstanceNormalization gives the runtime layer\'s outputs on a random input, to the bit', async () => {
+  const mod = (await import(pathToFileURL(join(out, 'sampler.js')).href)) as TranslateModule;
+  const { InstanceNormalization } = await import('../runtime/ops/instance-norm');
+  const x = tf.randomNormal([3, 5, 4, 6], 2, 3, 'float32', 11);
+  const exported = new mod.InstanceNormalization({ epsilon: 1e-3 });
+  const runtime = new InstanceNormalization({ epsilon: 1e-3 });
+  exported.apply(x);
+  runtime.apply(x);
+  const weights = [tf.randomNormal([6], 1, 0.5, 'float32', 12), tf.randomNormal([6], 0, 0.5, 'float32', 13)];
+  exported.setWeights(weights);
+  runtime.setWeights(weights);
+  const a = exported.apply(x) as tf.Tensor;
+  const b = runtime.apply(x) as tf.Tensor;
+  assert.deepEqual(exported.getClassName(), runtime.getClassName());
+  assert.deepEqual(exported.getConfig().epsilon, runtime.getConfig().epsilon);
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  // Not the identity: gamma and beta were applied.
+  assert.notDeepEqual(Array.from(a.dataSync()), Array.from(x.dataSync()));
+  tf.dispose([x, a, b, ...weights]);
+});
