@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { launchChromium } from './browser';
+import { launchChromium, pageWithErrors } from './browser';
 import { trainAndExport, trainAndExportCyclegan } from './export-run';
 import { tempDir } from './helpers';
 
@@ -57,10 +57,7 @@ test('the exported page of a conditional model draws in Chromium: classes, seeds
   const server = await serve(out);
   const browser = await launchChromium();
   try {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => void errors.push(e.message));
+    const { page, errors } = await pageWithErrors(browser.context);
     await page.setViewportSize({ width: 1100, height: 760 });
     await page.goto(`${server.url}index.html`, { waitUntil: 'load' });
     const first = await pixelsAfter(page, 1);
@@ -115,10 +112,7 @@ test('the exported page of a translation model in Chromium: a test digit clicked
   const server = await serve(out);
   const browser = await launchChromium();
   try {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => void errors.push(e.message));
+    const { page, errors } = await pageWithErrors(browser.context);
     await page.goto(`${server.url}index.html?backend=cpu`, { waitUntil: 'load' });
     // The page starts on test digit 1; gan-export passed 8.
     await pixelsAfter(page, 1);

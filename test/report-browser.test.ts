@@ -13,7 +13,7 @@ import { evalEvery, evaluateReal, evaluateRun, loadEvaluator } from '../eval';
 import { writeReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
-import { chromiumMissing, launchChromium } from './browser';
+import { chromiumMissing, launchChromium, pageWithErrors } from './browser';
 import { compiledTrainer, tempDir, useBackend } from './helpers';
 
 const TINY = ['networks.G.layers.0.dense.units=8', 'networks.G.layers.3.dense.units=8', 'networks.G.layers.6.dense.units=8', 'networks.D.layers.1.dense.units=8', 'networks.D.layers.3.dense.units=8', 'preview.every=2', 'checkpoint.every=3'];
@@ -56,11 +56,8 @@ test('a two-run report works in Chromium: charts, axis switch, slider, no errors
 
   const browser = await launchChromium();
   try {
-    const page = await browser.context.newPage();
-    const errors: string[] = [];
+    const { page, errors } = await pageWithErrors(browser.context);
     const requests: string[] = [];
-    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
-    page.on('pageerror', (e) => void errors.push(e.message));
     page.on('request', (r) => void (!/^(file|data):/.test(r.url()) && requests.push(r.url())));
     await page.setViewportSize({ width: 1360, height: 900 });
     await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
