@@ -1,9 +1,10 @@
-// Golden tests: every spec in specs/ compiled now (compileToModules: emitted, formatted, with the
-// type-check, as gan-compile does) must equal its committed module in generated/ byte for byte.
+// Golden tests: every spec in specs/ and specs/variants/ compiled now (compileToModules: emitted, formatted, with the
+// type-check, as gan-compile does) must equal its committed module in generated/ (or
+// generated/variants/) byte for byte.
 // Any drift fails with the first differing line. When a change to the compiler or a spec is
 // intended, regenerate the modules and review them:
 //
-//   npm run golden:update        (runs gan-compile specs/*.yaml)
+//   npm run golden:update        (runs gan-compile on specs/*.yaml and specs/variants/*.yaml)
 //   git diff generated/
 //
 // Also: `gan-compile --check` (runCompile with check) names stale modules and writes nothing.
@@ -16,19 +17,20 @@ import { fileURLToPath } from 'node:url';
 import { runCompile } from '../cli/compile';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileToModules } from '../compiler/index';
+import { projectSpecs, SPEC_FOLDERS } from './helpers';
 
 // Module headers and positions name files relative to the working directory: run from the root.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
 
 const UPDATE = 'npm run golden:update';
-const specs = readdirSync('specs')
-  .filter((f) => /\.(ya?ml|json)$/.test(f))
-  .sort()
-  .map((f) => `specs/${f}`);
+const project = projectSpecs();
+const specs = project.map((p) => p.spec);
+const folderOf = new Map(project.map((p) => [p.spec, p.generated]));
 
 interface Golden {
   spec: string;
+  generated: string;
   name?: string;
   problems: string[];
   text?: string;
@@ -40,6 +42,7 @@ const compiled: Golden[] = (() => {
   // Type-checked afresh (no cache), as one ts-morph project.
   return compileToModules(specs, { cacheDir: null }).map((r) => ({
     spec: r.file,
+    generated: folderOf.get(r.file)!,
     name: r.name,
     problems: r.diagnostics.filter((d) => d.code !== 'GS900').map(renderDiagnosticLine),
     text: r.text,
@@ -59,29 +62,39 @@ function firstDifference(committed: string, emitted: string): string | undefined
 }
 
 test('the specs folder has specs to check', () => {
-  assert.ok(specs.length >= 10, `expected the ten model specs, found ${specs.join(', ')}`);
+  assert.ok(specs.filter((s) => !s.startsWith('specs/variants/')).length >= 10, `expected the ten model specs, found ${specs.join(', ')}`);
+  assert.ok(specs.some((s) => s.startsWith('specs/variants/')), 'expected variant specs in specs/variants/');
 });
 
 test(`package.json has the golden update command: ${UPDATE}`, () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
   const script = pkg.scripts['golden:update'];
   assert.ok(script, 'scripts["golden:update"] is missing');
-  // npm scripts do not see this package's own bin links: the script runs the bin file itself.
-  assert.match(script, /^node (\S+) specs\/\*\.yaml$/);
-  const bin = /^node (\S+)/.exec(script)![1];
-  assert.equal(bin, pkg.bin['gan-compile'], 'golden:update runs gan-compile');
-  assert.ok(statSync(bin).isFile());
+  // npm scripts do not see this package's own bin links: the script runs the bin file itself,
+  // once per spec folder, into that folder's generated/ counterpart.
+  const commands = script.split(' && ');
+  assert.deepEqual(
+    commands.map((c) => c.replace(/^node \S+ /, '')),
+    SPEC_FOLDERS.map(({ specs: dir, generated }) => (generated === 'generated' ? `${dir}/*.yaml` : `${dir}/*.yaml --out ${generated}`)),
+  );
+  for (const c of commands) {
+    const bin = /^node (\S+)/.exec(c)![1];
+    assert.equal(bin, pkg.bin['gan-compile'], 'golden:update runs gan-compile');
+    assert.ok(statSync(bin).isFile());
+  }
 });
 
 test('every spec has a committed module and every committed module a spec', () => {
-  const names = compiled.map((c) => c.name).filter((n): n is string => n !== undefined);
-  const committed = readdirSync('generated')
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => f.slice(0, -3));
+  const names = compiled.filter((c) => c.name !== undefined).map((c) => `${c.generated}/${c.name}.ts`);
+  const committed = SPEC_FOLDERS.flatMap(({ generated }) =>
+    readdirSync(generated)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => `${generated}/${f}`),
+  );
   const missing = names.filter((n) => !committed.includes(n));
   const orphans = committed.filter((n) => !names.includes(n));
-  assert.deepEqual(missing, [], `no committed module for ${missing.map((n) => `generated/${n}.ts`).join(', ')}: run ${UPDATE}`);
-  assert.deepEqual(orphans, [], `modules without a spec: ${orphans.map((n) => `generated/${n}.ts`).join(', ')}`);
+  assert.deepEqual(missing, [], `no committed module for ${missing.join(', ')}: run ${UPDATE}`);
+  assert.deepEqual(orphans, [], `modules without a spec: ${orphans.join(', ')}`);
 });
 
 for (const spec of specs) {
@@ -90,7 +103,7 @@ for (const spec of specs) {
     assert.deepEqual(c.problems, [], `${spec} has diagnostics`);
     assert.ok(c.text !== undefined && c.name !== undefined);
     assert.deepEqual(c.typeErrors, [], `the module of ${spec} does not type-check`);
-    const file = `generated/${c.name}.ts`;
+    const file = `${c.generated}/${c.name}.ts`;
     const header = `// @generated by gan-compile from ${spec}: do not edit.\n`;
     assert.ok(c.text.startsWith(header), `emitted module does not start with ${JSON.stringify(header)}`);
     let committed: string;

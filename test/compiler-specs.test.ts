@@ -94,6 +94,25 @@ test('every spec in specs/ compiles with zero diagnostics', () => {
   }
 });
 
+test('every spec in specs/variants/ compiles with zero diagnostics, is named after its file and opens with its paper', () => {
+  const variants = readdirSync('specs/variants').filter((f) => /\.(ya?ml|json)$/.test(f));
+  assert.ok(variants.length >= 1);
+  for (const f of variants) {
+    const file = `specs/variants/${f}`;
+    const c = compileToModule(file, { format: false });
+    assert.deepEqual(c.diagnostics.map(renderDiagnosticLine), [], file);
+    assert.equal(c.name, f.replace(/\.\w+$/, ''), `${file} is named '${c.name}': its module would be generated/variants/${c.name}.ts`);
+    const text = readFileSync(file, 'utf8');
+    const paper = (parseYaml(text) as { paper?: string }).paper;
+    assert.ok(paper, `${file} names no paper:`);
+    // The header comment, after the schema line, opens with the paper's authors and year.
+    const header = text.split('\n').filter((l) => l.startsWith('# ') && !l.includes('$schema'))[0];
+    const authors = paper.split(',')[0];
+    assert.ok(header.includes(authors), `${file}'s first comment line names its paper (${authors}): ${header}`);
+    assert.match(c.text!, new RegExp(`^// Paper: ${paper.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
+  }
+});
+
 const VARIANTS = [
   { name: 'wgan-gp', base: 'wgan', own: ['name', 'paper', 'losses', 'schedule', 'preview'], sameNets: ['G', 'D'] },
   { name: 'lsgan', base: 'gan', own: ['name', 'paper', 'networks', 'losses'], sameNets: ['G'] },

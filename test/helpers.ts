@@ -1,7 +1,7 @@
-// Shared by the tests: temporary directories, choosing the backend, loading a generated or
-// freshly compiled trainer, and running the CLIs.
+// Shared by the tests: the project's spec files, temporary directories, choosing the backend,
+// loading a generated or freshly compiled trainer, and running the CLIs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -9,6 +9,23 @@ import { compileToModule } from '../compiler/index';
 import { importTrainer } from '../runtime/trainer-module';
 import { selectBackend } from '../runtime/backend/select';
 import type { AnyTrainer } from '../contract/trainer';
+
+/** Where the project's specs live and where their modules are committed: specs/ compiles to
+ *  generated/, specs/variants/ to generated/variants/ (see package.json's golden:update). */
+export const SPEC_FOLDERS = [
+  { specs: 'specs', generated: 'generated' },
+  { specs: 'specs/variants', generated: 'generated/variants' },
+] as const;
+
+/** Every spec file of the project, sorted within its folder, with the folder of its module. */
+export function projectSpecs(): { spec: string; generated: string }[] {
+  return SPEC_FOLDERS.flatMap(({ specs, generated }) =>
+    readdirSync(specs)
+      .filter((f) => /\.(ya?ml|json)$/.test(f))
+      .sort()
+      .map((f) => ({ spec: `${specs}/${f}`, generated })),
+  );
+}
 
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `ganspec-${prefix}-`));
@@ -21,7 +38,8 @@ export async function useBackend(name: 'wasm' | 'cpu'): Promise<void> {
 }
 
 export async function generatedTrainer(name: string): Promise<AnyTrainer> {
-  const mod = (await import(`../generated/${name}`)) as { trainer: AnyTrainer };
+  const folder = SPEC_FOLDERS.map((f) => f.generated).find((dir) => existsSync(join(dir, `${name}.ts`))) ?? 'generated';
+  const mod = (await import(`../${folder}/${name}`)) as { trainer: AnyTrainer };
   return mod.trainer;
 }
 

@@ -1,8 +1,8 @@
-// Every spec in specs/ trains a few steps at a tiny batch on the embedded default (wasm): finite
+// Every spec in specs/ and specs/variants/ trains a few steps at a tiny batch on the embedded default (wasm): finite
 // losses, a decodable sample grid, a checkpoint that resumes and continues, and no tensor
 // leaked per step.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -10,11 +10,9 @@ import { loadData } from '../runtime/data';
 import type { DataSource } from '../contract/data';
 import { train } from '../runtime/loop/train';
 import { readPng } from '../runtime/images/png';
-import { generatedTrainer, tempDir, useBackend } from './helpers';
+import { generatedTrainer, projectSpecs, tempDir, useBackend } from './helpers';
 
-const specs = readdirSync('specs')
-  .filter((f) => f.endsWith('.yaml'))
-  .map((f) => readFileSync(join('specs', f), 'utf8').match(/^name: (\S+)$/m)![1]);
+const specs = projectSpecs().map(({ spec }) => readFileSync(spec, 'utf8').match(/^name: (\S+)$/m)![1]);
 const dataCache = new Map<string, DataSource>();
 
 for (const name of specs) {
