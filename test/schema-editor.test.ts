@@ -3,7 +3,8 @@
 // the raw text of every spec, and by plain ajv (JSON Schema 2020-12, no ganspec code) over the
 // raw, un-merged YAML. Every spec in specs/ and specs/variants/ gets no diagnostic (a spec with
 // `extends` may leave keys to its parent); every schema diagnostic gan-compile gives for an
-// invalid fixture is matched by a language-server diagnostic on the same line of the same file.
+// invalid fixture is matched by a language-server diagnostic on the same line of the same file;
+// completion offers the schema's defaults and examples, hover its descriptions.
 // yaml-language-server reports schema problems with LSP severity Warning (2) and YAML syntax
 // errors with Error (1); both are counted here.
 // May import anything of ours; reads schemas from disk only (no network).
@@ -93,6 +94,19 @@ test('a spec without extends must be complete: yaml-language-server marks each k
       '8:1 Missing property "steps".',
     ],
   );
+});
+
+test("yaml-language-server completes keys with the schema's defaults and examples, and shows descriptions on hover", async () => {
+  const text = 'extends: dcgan.yaml\ncheckpoint:\n  \nschedule:\n  phases:\n    - update: D\n      optimizer:\n        adam:\n          \n';
+  const document = TextDocument.create(pathToFileURL(resolve('specs/variants/completion.yaml')).href, 'yaml', ++version, text);
+  const completions = async (line: number, character: number) =>
+    (await registered.doComplete(document, { line, character }, false)).items.map((i) => `${i.label}: ${i.insertText}`);
+  assert.deepEqual(await completions(2, 2), ['every: every: ${1:1000}', 'keep: keep: ${1:3}']);
+  const adam = await completions(8, 10);
+  for (const want of ['lr: lr: ${1:0.0002}', 'beta2: beta2: ${1:0.999}', 'epsilon: epsilon: ${1:1e-7}']) assert.ok(adam.includes(want), `${want} in ${adam.join(', ')}`);
+  const hoverDoc = TextDocument.create(pathToFileURL(resolve('specs/variants/hover.yaml')).href, 'yaml', ++version, 'preview:\n  rows: 4\n');
+  const hover = await registered.doHover(hoverDoc, { line: 1, character: 3 });
+  assert.match(JSON.stringify(hover?.contents), /Rows of samples in each band, at most 32 \(default 8\)\./);
 });
 
 /**
