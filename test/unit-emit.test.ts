@@ -35,6 +35,7 @@ function tiny(): ModuleIR {
         headLayers: {},
       },
     ],
+    ema: [],
     phases: [
       {
         name: 'G',
