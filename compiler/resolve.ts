@@ -249,7 +249,7 @@ function emaArchitecture(spec: Spec, name: string, net: NetworkSpec, report: Rep
   const of = net.ema!.of;
   const own = ARCHITECTURE_KEYS.find((k) => net[k] !== undefined);
   if (own !== undefined) {
-    report.error(join(at, own), `'${name}' is an EMA copy of '${of}' and has its architecture: it cannot have '${own}' too`, { hint: `remove '${own}' (or 'ema', to make ${name} a network of its own)`, code: 'GS174', which: 'key' });
+    report.error(join(at, own), `'${name}' is an EMA copy of '${of}' and has its architecture: it cannot have '${own}' too`, { hint: `remove '${own}', or 'ema' to make ${name} a network of its own`, code: 'GS174', which: 'key' });
     return undefined;
   }
   const sources = Object.keys(spec.networks).filter((n) => n !== name && spec.networks[n].ema === undefined);
@@ -263,7 +263,7 @@ function emaArchitecture(spec: Spec, name: string, net: NetworkSpec, report: Rep
     return undefined;
   }
   if (source.ema !== undefined) {
-    report.error(join(at, 'ema', 'of'), `'${of}' is itself an EMA copy (of '${source.ema.of}'): an EMA copy averages a trained network`, { hint: `of: ${source.ema.of}`, code: 'GS171' });
+    report.error(join(at, 'ema', 'of'), `'${of}' is itself an EMA copy (of '${source.ema.of}'): an EMA copy averages a trained network`, { hint: `average ${source.ema.of} itself: of: ${source.ema.of}`, code: 'GS171' });
     return undefined;
   }
   if (source.like === undefined) return [source, join('/networks', of)];

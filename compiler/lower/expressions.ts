@@ -253,7 +253,7 @@ export class ExprLowering {
   private apply(net: CheckedNetwork, e: Expr & { kind: 'call' }): Value {
     const source = this.env.ema?.get(net.name);
     if (this.env.training && source !== undefined) {
-      throw new ExprError(`a loss cannot call ${net.name}: it is an EMA copy of ${source}, which follows ${source}'s weights and is never trained`, e.at, `call ${source} in losses; show ${net.name} in preview`, undefined, 'GS173');
+      throw new ExprError(`a loss cannot call ${net.name}: it is an EMA copy of ${source}, never trained (it follows ${source}'s weights)`, e.at, `call ${source} in losses; show ${net.name} in preview`, undefined, 'GS173');
     }
     if (e.args.length !== net.inputs.length) {
       throw new ExprError(`${net.name} takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'} (${net.inputs.map((i) => i.name).join(', ')}), got ${e.args.length}`, e.at);

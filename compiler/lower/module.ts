@@ -158,7 +158,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         report.unknown(u.pointer, 'network', u.net, Object.keys(r.spec.networks), { code: 'GS140' });
         ok = false;
       } else if (ema !== undefined) {
-        report.error(u.pointer, `no phase updates ${u.net}: it is an EMA copy of ${ema.of}, set from ${ema.of}'s weights after each of its updates`, { hint: `update ${ema.of}`, code: 'GS172' });
+        report.error(u.pointer, `a phase cannot update ${u.net}: it is an EMA copy of ${ema.of}, set from ${ema.of}'s weights after each of ${ema.of}'s updates`, { hint: `update ${ema.of}`, code: 'GS172' });
         ok = false;
       } else if (u.head !== undefined && net && !net.heads.some((h) => h.name === u.head)) {
         report.unknown(u.pointer, 'head', u.head, net.heads.map((h) => h.name), { message: `${u.net} has no head '${u.head}'`, code: 'GS140' });
