@@ -17,10 +17,12 @@ import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
 import { loadData } from '../runtime/data';
 import { defaultBand } from '../runtime/loop/sample-folder';
+import { samplingNetworks } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { printDiagnostics } from './output';
 import { findRunDir, readRunInfo, sha256, type RunInfo } from './run-dir';
+import { WEIGHTS_OPTION } from './options';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -104,6 +106,7 @@ export async function main(): Promise<void> {
     .option('out', { type: 'string', demandOption: true, describe: 'folder to write (created; its models/ is replaced)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (to load the checkpoint)' })
     .option('page', { type: 'boolean', default: true, describe: 'write index.html + page.js (--no-page: the models and sampler only)' })
+    .option('weights', WEIGHTS_OPTION)
     .example('$0 runs/cgan --out web/cgan', 'then serve web/cgan and open index.html, or import web/cgan/sampler.js')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
@@ -116,12 +119,15 @@ export async function main(): Promise<void> {
   const { ir, specText } = runIR(runDir, info);
   console.log(`backend: ${await selectBackend(argv.backend)}`);
   const trainer = await importTrainer(join(runDir, info.module));
-  const nets = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(resolve(target), nets);
+  const built = buildNetworks(trainer);
+  const loaded = await loadCheckpoint(resolve(target), built);
+  const { nets, drawnWith, note } = samplingNetworks(trainer, built, argv.weights);
+  if (note) console.log(note);
   const out = resolve(argv.out);
   const result = await exportGenerator({
     ir,
     nets,
+    drawnWith,
     out,
     noPage: !argv.page,
     testImages: argv.page ? await testImages(trainer, resolve(runDir, info.dataDir)) : [],
