@@ -79,11 +79,16 @@ export interface PhaseIR {
   sampled: string[];
 }
 
-export interface SampleIR {
-  name: string;
-  kind: 'normal' | 'uniform' | 'label' | 'categorical';
-  size: number;
-}
+/**
+ * A random input: normal(dims..., mean=, std=), uniform(dims..., low=, high=), label(K),
+ * categorical(K). `size` is K for label and categorical, the numbers per example (the product
+ * of `shape`) for normal and uniform; `shape` is one example's shape ([] for a label, [K] for a
+ * categorical code).
+ */
+export type SampleIR =
+  | { name: string; kind: 'normal'; size: number; shape: number[]; mean: number; std: number }
+  | { name: string; kind: 'uniform'; size: number; shape: number[]; low: number; high: number }
+  | { name: string; kind: 'label' | 'categorical'; size: number; shape: number[] };
 
 export interface RealInputIR {
   name: string;

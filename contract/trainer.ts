@@ -16,11 +16,15 @@ export interface PhaseSettings {
   readonly optimizer: OptimizerSettings;
 }
 
-export interface SampleDef {
-  readonly name: string;
-  readonly kind: 'normal' | 'uniform' | 'label' | 'categorical';
-  readonly size: number;
-}
+/**
+ * A random input. `size`: K for label and categorical, the numbers per example (the product of
+ * `shape`) for normal and uniform; `shape`: one example's shape ([] for a label, [K] for a
+ * categorical code). normal draws N(mean, std^2), uniform draws from [low, high).
+ */
+export type SampleDef =
+  | { readonly name: string; readonly kind: 'normal'; readonly size: number; readonly shape: number[]; readonly mean: number; readonly std: number }
+  | { readonly name: string; readonly kind: 'uniform'; readonly size: number; readonly shape: number[]; readonly low: number; readonly high: number }
+  | { readonly name: string; readonly kind: 'label' | 'categorical'; readonly size: number; readonly shape: number[] };
 
 export interface RealDef {
   readonly name: string;

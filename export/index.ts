@@ -53,6 +53,12 @@ export function exportInfo(ir: ModuleIR, run: ExportRequest['run'], bandIndex?: 
       customLayers.add(layer.factory);
     }
   }
+  const sampled = band.real.length > 0 ? [] : ir.samples.filter((s) => ir.preview.sampled.includes(s.name));
+  for (const s of sampled) {
+    if ((s.kind === 'normal' || s.kind === 'uniform') && s.shape.length !== 1) {
+      throw new UserError(`${ir.name}'s random input ${s.name} is ${s.kind}(${s.shape.join(', ')}), a tensor: gan-export serves vector noise only (${s.kind}(N)) for now`);
+    }
+  }
   const keys = optionKeys(ir.samples);
   const info: ExportInfo = {
     name: ir.name,
@@ -62,7 +68,10 @@ export function exportInfo(ir: ModuleIR, run: ExportRequest['run'], bandIndex?: 
     networks,
     image: [...ir.data.image] as [number, number, number],
     range: [...ir.data.range] as [number, number],
-    inputs: band.real.length > 0 ? [] : ir.samples.filter((s) => ir.preview.sampled.includes(s.name)).map((s) => ({ name: s.name, option: keys.get(s.name)!, kind: s.kind, size: s.size })),
+    inputs: sampled.map((s) => {
+      const range = s.kind === 'normal' ? { mean: s.mean, std: s.std } : s.kind === 'uniform' ? { low: s.low, high: s.high } : {};
+      return { name: s.name, option: keys.get(s.name)!, kind: s.kind, size: s.size, ...range };
+    }),
     realInputs: band.real,
     ...run,
   };

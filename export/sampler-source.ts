@@ -30,7 +30,8 @@ export interface ExportInfo {
   ganspecVersion: string;
   specSha256: string;
   moduleSha256: string | null;
-  inputs: { name: string; option: string; kind: 'normal' | 'uniform' | 'label' | 'categorical'; size: number }[];
+  /** The random inputs the band reads; normal ones carry mean and std, uniform ones low and high. */
+  inputs: { name: string; option: string; kind: 'normal' | 'uniform' | 'label' | 'categorical'; size: number; mean?: number; std?: number; low?: number; high?: number }[];
   realInputs: string[];
 }
 
@@ -133,6 +134,13 @@ export const CUSTOM_LAYERS: Readonly<Record<string, string>> = {
 
 const union = (k: number): string => Array.from({ length: k }, (_, i) => String(i)).join(' | ');
 
+/** The draw of a continuous input, [count, size], as runtime/loop/random-inputs.ts draws it. */
+function drawCall(d: ExportInfo['inputs'][number], seed: string): string {
+  return d.kind === 'normal'
+    ? `tf.randomNormal([count, ${d.size}], ${d.mean ?? 0}, ${d.std ?? 1}, "float32", ${seed})`
+    : `tf.randomUniform([count, ${d.size}], ${d.low ?? -1}, ${d.high ?? 1}, "float32", ${seed})`;
+}
+
 /** sampler.ts for `info` (its inputs already chosen) and the band's statements. */
 export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string, customLayers: readonly string[] = []): string {
   const translate = info.kind === 'translate';
@@ -152,7 +160,7 @@ export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string, c
       case 'normal':
       case 'uniform': {
         const seed = 'next()';
-        const draw = d.kind === 'normal' ? `tf.randomNormal([count, ${d.size}], 0, 1, "float32", seed)` : `tf.randomUniform([count, ${d.size}], -1, 1, "float32", seed)`;
+        const draw = drawCall(d, 'seed');
         return `    { const seed = ${seed}; sampled[${JSON.stringify(d.name)}] = ${o} ? tf.slice(${o}, [start, 0], [count, ${d.size}]) : ${draw}; }`;
       }
       case 'label':
@@ -291,7 +299,7 @@ export function samplerSource(info: ExportInfo, stmts: Stmt[], result: string, c
       `  for (let start = 0; start < options.n; start += CHUNK) {`,
       `    const count = Math.min(CHUNK, options.n - start);`,
       ...info.inputs.filter((d) => d.kind === 'normal' || d.kind === 'uniform').map((d) =>
-        `    (parts[${JSON.stringify(d.option)}] ??= []).push(${d.kind === 'normal' ? `tf.randomNormal([count, ${d.size}], 0, 1, "float32", next())` : `tf.randomUniform([count, ${d.size}], -1, 1, "float32", next())`});`),
+        `    (parts[${JSON.stringify(d.option)}] ??= []).push(${drawCall(d, 'next()')});`),
       `  }`,
       `  const out: Record<string, tf.Tensor2D> = {};`,
       `  for (const [k, v] of Object.entries(parts)) {`,

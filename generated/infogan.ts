@@ -36,7 +36,7 @@ export interface RealBatch {
 
 /** The random inputs drawn for every update (batch axis first). */
 export interface Sampled {
-  readonly z: tf.Tensor2D; // normal(62)
+  readonly z: tf.Tensor2D; // normal(62, mean=0, std=1)
   readonly c: tf.Tensor2D; // categorical(10)
 }
 
@@ -166,7 +166,7 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   hyperparameters,
   data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
   real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
-  samples: [{ name: "z", kind: "normal", size: 62 }, { name: "c", kind: "categorical", size: 10 }],
+  samples: [{ name: "z", kind: "normal", size: 62, shape: [62], mean: 0, std: 1 }, { name: "c", kind: "categorical", size: 10, shape: [10] }],
   networks: {
     G: buildG,
     D: buildD,

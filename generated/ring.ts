@@ -36,7 +36,7 @@ export interface RealBatch {
 
 /** The random inputs drawn for every update (batch axis first). */
 export interface Sampled {
-  readonly z: tf.Tensor2D; // normal(16)
+  readonly z: tf.Tensor2D; // normal(16, mean=0, std=1)
 }
 
 /** Network G (specs/ring.yaml#/networks/G). */
@@ -104,7 +104,7 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   hyperparameters,
   data: { source: "ring", image: [1, 1, 2], range: [-1, 1] },
   real: [{ name: "x", shape: [1, 1, 2], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
-  samples: [{ name: "z", kind: "normal", size: 16 }],
+  samples: [{ name: "z", kind: "normal", size: 16, shape: [16], mean: 0, std: 1 }],
   networks: {
     G: buildG,
     D: buildD,

@@ -22,7 +22,7 @@ function tiny(): ModuleIR {
     description: 'a tiny model',
     data: { source: 'mnist', image: [4, 4, 1], range: [-1, 1] },
     real: [{ name: 'x', shape: [4, 4, 1], dtype: 'float32' }],
-    samples: [{ name: 'z', kind: 'normal', size: 2 }],
+    samples: [{ name: 'z', kind: 'normal', size: 2, shape: [2], mean: 0, std: 1 }],
     networks: [
       {
         name: 'G',
@@ -113,9 +113,17 @@ const cases: Case[] = [
     want: ['export function preview(nets: Networks, _real: RealBatch, sampled: Sampled): tf.Tensor[] {', '  return [t1, t0];'],
   },
   {
-    name: 'batch types by rank: images 4-D, noise 2-D, labels 1-D, with the random input form',
-    given: (ir) => ir.samples.push({ name: 'c', kind: 'label', size: 10 }),
-    want: ['  readonly x: tf.Tensor4D;', '  readonly z: tf.Tensor2D; // normal(2)', '  readonly c: tf.Tensor1D; // label(10)'],
+    name: 'batch types by rank: images 4-D, noise 2-D, labels 1-D, with the random input form and its defaults',
+    given: (ir) => ir.samples.push({ name: 'c', kind: 'label', size: 10, shape: [] }),
+    want: ['  readonly x: tf.Tensor4D;', '  readonly z: tf.Tensor2D; // normal(2, mean=0, std=1)', '  readonly c: tf.Tensor1D; // label(10)'],
+  },
+  {
+    name: 'a shaped random input gets the rank of its shape plus the batch axis, its range in the comment',
+    given: (ir) => {
+      ir.samples.push({ name: 'u', kind: 'uniform', size: 112, shape: [4, 4, 7], low: 0, high: 0.5 });
+      ir.samples.push({ name: 'w', kind: 'normal', size: 24, shape: [2, 3, 2, 2], mean: -1, std: 0.25 });
+    },
+    want: ['  readonly u: tf.Tensor4D; // uniform(4, 4, 7, low=0, high=0.5)', '  readonly w: tf.Tensor; // normal(2, 3, 2, 2, mean=-1, std=0.25)'],
   },
   {
     name: 'a network builder, each layer commented with its pointer, arguments and shape',
@@ -137,7 +145,7 @@ const cases: Case[] = [
     name: 'a statement comment longer than 90 characters is cut to 87 and ...',
     given: (ir) => {
       const [a, b] = ['a', 'b'].map((c) => c.repeat(60));
-      ir.samples = [a, b].map((name) => ({ name, kind: 'normal', size: 1 }));
+      ir.samples = [a, b].map((name) => ({ name, kind: 'normal', size: 1, shape: [1], mean: 0, std: 1 }));
       ir.phases[0].stmts = [
         { id: 't0', op: 'input', source: 'sampled', name: a },
         { id: 't1', op: 'input', source: 'sampled', name: b },

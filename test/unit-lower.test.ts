@@ -105,8 +105,8 @@ const cases: Case[] = [
     }),
     want: {
       samples: [
-        { name: 'z', kind: 'normal', size: 2 },
-        { name: 'c', kind: 'label', size: 10 },
+        { name: 'z', kind: 'normal', size: 2, shape: [2], mean: 0, std: 1 },
+        { name: 'c', kind: 'label', size: 10, shape: [] },
       ],
       real: [
         { name: 'x', shape: [4, 4, 1], dtype: 'float32' },
@@ -179,6 +179,34 @@ const cases: Case[] = [
     given: { preview: { show: ['D(G(z))'], per_col: ['zz'] } },
     want: ["GS150 /preview/show/0: preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but 'D(G(z))' is [1] (show a generator call such as G(z))", "GS151 /preview/per_col/0: 'zz' is not a random input"],
     at: ['D(G(z))', 'zz'],
+  },
+  {
+    name: 'a shaped random input feeds a network input of its shape; its range is kept',
+    given: {
+      sample: { z: 'uniform(2, 2, 1, low=0, high=0.5)' },
+      networks: { G: { inputs: { z: [2, 2, 1] }, layers: ['flatten', { dense: { units: 16, activation: 'tanh' } }, { reshape: [4, 4, 1] }] } },
+    },
+    view: (ir) => ({ samples: ir.samples, G: phase(ir, 'G').stmts }),
+    want: {
+      samples: [{ name: 'z', kind: 'uniform', size: 4, shape: [2, 2, 1], low: 0, high: 0.5 }],
+      G: ['t0 = sampled.z', 't1 = G(t0)', 't2 = D(t1)', 't3 = bce(t2, 1)'],
+    },
+  },
+  {
+    name: 'a shaped random input into a network input of another shape',
+    given: { sample: { z: 'normal(2, 1)' } },
+    want: [
+      "GS131 /losses/D: G's input 'z' expects [2], but z gives [2, 1]",
+      "GS131 /losses/G: G's input 'z' expects [2], but z gives [2, 1]",
+      "GS131 /preview/show/0: G's input 'z' expects [2], but z gives [2, 1]",
+    ],
+    at: ['z)), 0)', 'z)), 1)', 'z)'],
+  },
+  {
+    name: 'a random input with a bad range is reported at its keyword, and no expression reading it repeats the error',
+    given: { sample: { z: 'normal(2, mean=1, std=-1)' }, preview: { show: ['G(z)'], per_col: ['z'] } },
+    want: ['GS124 /sample/z: std must be > 0, got std=-1 (normal() takes mean and std (default mean=0, std=1))'],
+    at: ['std=-1)'],
   },
   {
     name: 'a random input named like real data',

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import type { ModuleIR, Stmt } from '../ir';
 import { commentText, ident, key, lit, member } from './quote';
+import { sampleText } from '../lower/samples';
 import { describeStmts, renderStmt } from './statements';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
@@ -38,8 +39,8 @@ export function emitModule(ir: ModuleIR): string {
     real: ir.real.map((x) => ({ name: ident(x.name), type: tensorType(x.shape.length + 1) })),
     samples: ir.samples.map((s) => ({
       name: ident(s.name),
-      type: tensorType(s.kind === 'label' ? 1 : 2),
-      comment: commentText(`${s.kind}(${s.size})`),
+      type: tensorType(s.shape.length + 1),
+      comment: commentText(sampleText(s)),
     })),
     networks: ir.networks.map((n) => ({
       name: ident(n.name),

@@ -7,36 +7,19 @@ import type { Context } from '../context';
 import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
-import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';
+import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR } from '../ir';
 import { join } from '../pointer';
 import type { Reporter } from '../report';
 import type { Resolved } from '../resolve';
 import { isSafeName } from '../emit/quote';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { reach } from './reach';
-
-const SAMPLE_FORM = /^\s*(normal|uniform|label|categorical)\s*\(\s*([0-9]+)\s*\)\s*$/;
+import { lowerSamples, sampleType } from './samples';
 
 function realInputs(r: Resolved): RealInputIR[] {
   return realInputNames(r.data).map((name) =>
     name === 'y' ? { name, shape: [], dtype: 'int32' as const } : { name, shape: [...r.data.image], dtype: 'float32' as const },
   );
-}
-
-function samples(r: Resolved, report: Reporter): SampleIR[] {
-  return Object.entries(r.spec.sample ?? {}).flatMap(([name, form]) => {
-    const m = SAMPLE_FORM.exec(form);
-    if (!m || Number(m[2]) < 1) {
-      report.error(join('/sample', name), `cannot read '${form}'`, { hint: 'one of normal(N), uniform(N), label(K), categorical(K) with N, K >= 1', code: 'GS120' });
-      return [];
-    }
-    return [{ name, kind: m[1] as SampleIR['kind'], size: Number(m[2]) }];
-  });
-}
-
-function sampleType(s: SampleIR): Ty & { t: 'tensor' } {
-  if (s.kind === 'label') return { t: 'tensor', shape: [], dtype: 'int32', classes: s.size };
-  return { t: 'tensor', shape: [s.size], dtype: 'float32' };
 }
 
 function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
@@ -206,7 +189,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
 export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]): ModuleIR {
   const { report, source } = ctx;
   const real = realInputs(r);
-  const sampleList = samples(r, report);
+  const sampleList = lowerSamples(r, report);
   for (const s of sampleList) {
     if (real.some((x) => x.name === s.name)) report.error(join('/sample', s.name), `'${s.name}' is already the name of real data from ${r.data.source}`, { hint: 'rename the random input', code: 'GS121' });
   }
@@ -217,11 +200,13 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     networks,
     ema: new Map(r.ema.map((c) => [c.name, c.of])),
   };
-  const phases = lowerPhases(r, networks, env, report);
+  // An expression reading a random input whose form has a mistake would only repeat it ("unknown name").
+  const broken = sampleList.length < Object.keys(r.spec.sample ?? {}).length;
+  const phases = broken ? [] : lowerPhases(r, networks, env, report);
 
   const builder = new StmtBuilder();
   const lowering = new ExprLowering({ ...env, training: false }, builder);
-  const bands = r.preview.show.flatMap((text, i) => {
+  const bands = (broken ? [] : r.preview.show).flatMap((text, i) => {
     const pointer = join('/preview/show', i);
     const lowered = lowerExpression(text, pointer, lowering, report);
     if (!lowered) return [];
@@ -236,7 +221,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
   });
   for (const [key, names] of [['per_row', r.preview.perRow], ['per_col', r.preview.perCol]] as const) {
     names.forEach((n, i) => {
-      if (!env.sampled.has(n)) report.unknown(join('/preview', key, i), 'random input', n, env.sampled.keys(), { message: `'${n}' is not a random input`, code: 'GS151' });
+      if (!env.sampled.has(n) && !Object.hasOwn(r.spec.sample ?? {}, n)) report.unknown(join('/preview', key, i), 'random input', n, env.sampled.keys(), { message: `'${n}' is not a random input`, code: 'GS151' });
     });
   }
 

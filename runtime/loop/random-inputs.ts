@@ -1,5 +1,6 @@
-// Draws the random inputs a spec names (normal, uniform, label, categorical) for a batch, and
-// the fixed inputs of a preview grid, where an input may be held along a row or a column.
+// Draws the random inputs a spec names (normal and uniform of any shape and range, label,
+// categorical) for a batch, and the fixed inputs of a preview grid, where an input may be held
+// along a row or a column. Draws come from Math.random (the run's seeded RNG, runtime/rng.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { SampleDef } from '../../contract/trainer';
 
@@ -9,13 +10,13 @@ function labels(n: number, classes: number): tf.Tensor1D {
   return tf.tensor1d(values, 'int32');
 }
 
-/** n draws of one random input; labels and codes may be given instead of drawn. */
+/** n draws of one random input, [n, ...shape]; labels and codes may be given instead of drawn. */
 export function drawInput(def: SampleDef, n: number, classIndex?: Int32Array): tf.Tensor {
   switch (def.kind) {
     case 'normal':
-      return tf.randomNormal([n, def.size]);
+      return tf.randomNormal([n, ...def.shape], def.mean, def.std);
     case 'uniform':
-      return tf.randomUniform([n, def.size], -1, 1);
+      return tf.randomUniform([n, ...def.shape], def.low, def.high);
     case 'label':
       return classIndex ? tf.tensor1d(classIndex, 'int32') : labels(n, def.size);
     case 'categorical':
