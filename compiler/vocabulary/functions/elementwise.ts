@@ -1,7 +1,8 @@
 // Expression functions, elementwise: relu ... tanh apply to each value of a tensor (or a single
-// number) and keep its shape; detach passes the value on with no gradient. Imports the
-// vocabulary's types only.
+// number) and keep its shape, and map its range (a sigmoid gives a probability); detach passes the
+// value on with no gradient. Imports the vocabulary's types and ranges only.
 import type { Stmt } from '../../ir';
+import { unaryRange } from '../ranges';
 import { ExprError, type FunctionDef } from './types';
 
 type UnaryFn = Exclude<(Stmt & { op: 'unary' })['fn'], 'neg'>;
@@ -18,6 +19,7 @@ function elementwise(name: UnaryFn | 'detach', doc: string): FunctionDef {
       const ref2 = call.emit(name === 'detach' ? { op: 'detach', arg: ref } : { op: 'unary', fn: name, arg: ref });
       return { ty: call.args[0].ty, operand: { ref: ref2 } };
     },
+    range: ([a]) => (name === 'detach' ? a : unaryRange(name, a)),
   };
 }
 

@@ -1,7 +1,13 @@
 // Expression functions, gradients: gradient_penalty(D, real, fake), the WGAN-GP term of
-// Gulrajani et al. 2017, as runtime/ops/penalty.ts computes it. Imports the vocabulary's types only.
+// Gulrajani et al. 2017, as runtime/ops/penalty.ts computes it. Its two points must differ: at one
+// point it is still the 1-centred term, never R1's (GS135). Imports the vocabulary's types and
+// ranges only.
 import { show } from '../../expr/ast';
-import { describe, ExprError, type FunctionDef, fmt, type Ty } from './types';
+import { range } from '../ranges';
+import { describe, ExprError, type FunctionDef, fmt, quote, type Ty } from './types';
+
+/** The hint of GS135: how to write the zero-centred R1 penalty instead. */
+export const R1_HINT = 'for the R1 penalty ||grad D(x)||^2 use grad() (see README)';
 
 export const GRADIENT_PENALTY: FunctionDef = {
   name: 'gradient_penalty',
@@ -24,6 +30,17 @@ export const GRADIENT_PENALTY: FunctionDef = {
       }
       return ref;
     });
+    if (show(e.args[1]) === show(e.args[2])) {
+      const at = quote(e.args[1]);
+      throw new ExprError(
+        `gradient_penalty(${net.name}, ${at}, ${at}) interpolates ${at} with itself: it computes the 1-centred WGAN-GP term (||grad ${net.name}|| - 1)^2 at ${at}, not a zero-centred penalty such as R1's ||grad ${net.name}||^2`,
+        e.args[2].at,
+        R1_HINT,
+        undefined,
+        'GS135',
+      );
+    }
     return { ty: { t: 'scalar' }, operand: { ref: call.emit({ op: 'penalty', net: net.name, real, fake }) } };
   },
+  range: () => range(0, Infinity, 'a penalty'),
 };

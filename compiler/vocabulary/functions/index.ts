@@ -18,7 +18,7 @@ import { REDUCTIONS } from './reductions';
 import type { FunctionDef } from './types';
 
 export type { Call, FunctionDef, StmtBody, Ty, Value } from './types';
-export { describe, ExprError, fmt } from './types';
+export { describe, ExprError, fmt, quote } from './types';
 
 const LIST: FunctionDef[] = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, GRADIENT_PENALTY, DETACH, ONEHOT];
 
