@@ -46,7 +46,7 @@ function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
 }
 
 /** The range of each real image and random input: the data's scale, uniform's (-1, 1), codes' [0, 1]. */
-function inputRanges(r: Resolved, samples: SampleIR[]): Map<string, Range> {
+export function inputRanges(r: Resolved, samples: SampleIR[]): Map<string, Range> {
   const [lo, hi] = r.data.range;
   const ranges = new Map<string, Range>(realInputNames(r.data).filter((n) => n !== 'y').map((n) => [n, range(lo, hi, `the data, scaled to [${lo}, ${hi}]`)]));
   for (const s of samples) {

@@ -19,11 +19,11 @@ export const UNBOUNDED: Range = { lo: -Infinity, hi: Infinity, why: 'unbounded' 
 
 export const range = (lo: number, hi: number, why: string, net?: boolean): Range => (net ? { lo, hi, why, net } : { lo, hi, why });
 
-/** probability: within [0, 1]; nonnegative: at least 0; bounded: finite both ways; else unbounded. */
+/** probability: within [0, 1]; bounded: finite both ways; nonnegative: at least 0; else unbounded. */
 export function rangeKind(r: Range): RangeKind {
   if (r.lo >= 0 && r.hi <= 1) return 'probability';
-  if (r.lo >= 0) return 'nonnegative';
   if (Number.isFinite(r.lo) && Number.isFinite(r.hi)) return 'bounded';
+  if (r.lo >= 0) return 'nonnegative';
   return 'unbounded';
 }
 
@@ -42,6 +42,9 @@ export function rangeText(r: Range): string {
 
 /** 0 * ±Infinity is 0 here: a factor that is exactly 0 makes the product 0. */
 const times = (a: number, b: number): number => (a === 0 || b === 0 ? 0 : a * b);
+
+/** `a relu output`, `an exp output`. */
+export const output = (fn: string): string => `${/^[aeiou]/.test(fn) ? 'an' : 'a'} ${fn} output`;
 
 const NOUN = { add: 'a sum', sub: 'a difference', mul: 'a product', div: 'a quotient' } as const;
 
@@ -87,10 +90,10 @@ export function unaryRange(fn: string, a: Range): Range {
   if (fn === 'abs' || fn === 'square') {
     const f = fn === 'abs' ? Math.abs : (x: number) => x * x;
     const lo = a.lo >= 0 ? f(a.lo) : a.hi <= 0 ? f(a.hi) : 0;
-    return range(lo, Math.max(f(a.lo), f(a.hi)), `a ${fn} output`, net);
+    return range(lo, Math.max(f(a.lo), f(a.hi)), output(fn), net);
   }
   const f = MONOTONE[fn];
-  return f ? range(f(a.lo), f(a.hi), `a ${fn} output`, net) : range(-Infinity, Infinity, `a ${fn} output`, net);
+  return f ? range(f(a.lo), f(a.hi), output(fn), net) : range(-Infinity, Infinity, output(fn), net);
 }
 
 /** What an activation (of a layer or a `dense`/`conv2d` option) makes of a value in `a`. */
@@ -104,7 +107,7 @@ function activationRange(activation: string | undefined, a: Range, layer: string
 type LayerRange = (args: any, inputs: Range[]) => Range;
 
 const same: LayerRange = (_a, [x]) => x;
-const free = (kind: string): LayerRange => () => range(-Infinity, Infinity, `a ${kind} output`, true);
+const free = (kind: string): LayerRange => () => range(-Infinity, Infinity, output(kind), true);
 const union = (rs: Range[], why: string): Range => range(Math.min(...rs.map((r) => r.lo)), Math.max(...rs.map((r) => r.hi)), why, true);
 
 /**

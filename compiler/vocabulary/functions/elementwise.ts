@@ -24,13 +24,13 @@ function elementwise(name: UnaryFn | 'detach', doc: string): FunctionDef {
 }
 
 export const ELEMENTWISE: FunctionDef[] = [
-  elementwise('relu', 'max(a, 0), value by value'),
-  elementwise('softplus', 'log(1 + exp(a)), value by value'),
-  elementwise('abs', '|a|, value by value'),
-  elementwise('square', 'a², value by value'),
+  elementwise('relu', 'max(a, 0), value by value: nonnegative'),
+  elementwise('softplus', 'log(1 + exp(a)), value by value: positive'),
+  elementwise('abs', '|a|, value by value: nonnegative'),
+  elementwise('square', 'a², value by value: nonnegative'),
   elementwise('sqrt', '√a, value by value'),
   elementwise('log', 'the natural logarithm of a, value by value'),
-  elementwise('exp', 'e^a, value by value'),
+  elementwise('exp', 'e^a, value by value: positive'),
   elementwise('sigmoid', '1 / (1 + exp(-a)), value by value: a probability'),
   elementwise('tanh', 'the hyperbolic tangent of a, value by value: within [-1, 1]'),
 ];

@@ -4,7 +4,7 @@
 // ranges only.
 import { show } from '../../expr/ast';
 import { range } from '../ranges';
-import { describe, ExprError, type FunctionDef, fmt, quote, type Ty } from './types';
+import { describe, ExprError, type FunctionDef, fmt, quote, startOf, type Ty } from './types';
 
 /** The hint of GS135: how to write the zero-centred R1 penalty instead. */
 export const R1_HINT = 'for the R1 penalty ||grad D(x)||^2 use grad() (see README)';
@@ -12,7 +12,7 @@ export const R1_HINT = 'for the R1 penalty ||grad D(x)||^2 use grad() (see READM
 export const GRADIENT_PENALTY: FunctionDef = {
   name: 'gradient_penalty',
   signature: 'gradient_penalty(D, real, fake)',
-  doc: 'the WGAN-GP penalty mean((||∇D(x̂)|| - 1)²), 1-centred, at random interpolates x̂ between real and fake batches of D\'s one input',
+  doc: 'the WGAN-GP penalty mean((||∇D(x̂)|| - 1)²): 1-centred, at random interpolates x̂ between the real and fake batches of D\'s one input; the same point twice is an error (it would still be 1-centred, not R1\'s ||∇D(x)||²)',
   lower(call) {
     const { e, args } = call;
     if (args.length !== 3 || args[0].ty.t !== 'net') {
@@ -34,7 +34,7 @@ export const GRADIENT_PENALTY: FunctionDef = {
       const at = quote(e.args[1]);
       throw new ExprError(
         `gradient_penalty(${net.name}, ${at}, ${at}) interpolates ${at} with itself: it computes the 1-centred WGAN-GP term (||grad ${net.name}|| - 1)^2 at ${at}, not a zero-centred penalty such as R1's ||grad ${net.name}||^2`,
-        e.args[2].at,
+        startOf(e.args[2]),
         R1_HINT,
         undefined,
         'GS135',

@@ -18,7 +18,7 @@ import { REDUCTIONS } from './reductions';
 import type { FunctionDef } from './types';
 
 export type { Call, FunctionDef, StmtBody, Ty, Value } from './types';
-export { describe, ExprError, fmt, quote } from './types';
+export { describe, ExprError, fmt, quote, startOf } from './types';
 
 const LIST: FunctionDef[] = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, GRADIENT_PENALTY, DETACH, ONEHOT];
 
@@ -30,3 +30,6 @@ export const FUNCTION_NAMES: readonly string[] = LIST.map((f) => f.name);
 
 /** The functions in documentation order. */
 export const FUNCTION_LIST: readonly FunctionDef[] = LIST;
+
+/** The functions as README's table rows and the schema's `losses` description list them: `signature: doc`. */
+export const functionDocs = (): string[] => LIST.map((f) => `${f.signature}: ${f.doc}`);

@@ -5,7 +5,7 @@
 // probability GS134. Imports the vocabulary's types and ranges only.
 import type { Expr } from '../../expr/ast';
 import { isProbability, range, rangeText } from '../ranges';
-import { type Call, describe, ExprError, type FunctionDef, fmt, quote, type Ty } from './types';
+import { type Call, describe, ExprError, type FunctionDef, fmt, quote, startOf, type Ty } from './types';
 
 type LossFn = 'bce' | 'ce' | 'mse' | 'l1' | 'bce_logits' | 'ce_logits';
 
@@ -45,13 +45,13 @@ function checkRange(name: LossFn, call: Call): void {
   const act = name.startsWith('ce') ? 'softmax' : 'sigmoid';
   if ((name === 'bce' || name === 'ce') && !isProbability(r)) {
     const what = name === 'ce' ? 'class probabilities' : 'probabilities';
-    throw new ExprError(`${name}() takes ${what} (a ${act} output), but ${pred} ${rangeText(r)} (${r.why})`, call.e.args[0].at, `on logits write ${name}_logits(${pred}, ${target})`, undefined, 'GS133');
+    throw new ExprError(`${name}() takes ${what} (a ${act} output), but ${pred} ${rangeText(r)} (${r.why})`, startOf(call.e.args[0]), `on logits write ${name}_logits(${pred}, ${target})`, undefined, 'GS133');
   }
   if ((name === 'bce_logits' || name === 'ce_logits') && isProbability(r)) {
     const plain = name.slice(0, -'_logits'.length);
     throw new ExprError(
       `${name}() takes logits (unbounded scores, before a ${act}), but ${pred} ${rangeText(r)} (${r.why})`,
-      call.e.args[0].at,
+      startOf(call.e.args[0]),
       `on probabilities write ${plain}(${pred}, ${target}), or drop the ${act} from the network's last layer`,
       undefined,
       'GS134',

@@ -94,3 +94,9 @@ export function quote(e: Expr): string {
   const text = show(e);
   return e.kind === 'binary' ? text.slice(1, -1) : text;
 }
+
+/** Where an argument's text starts (a sum's `at` is its operator, a head's its name). */
+export function startOf(e: Expr): number {
+  while (e.kind === 'binary' || e.kind === 'member') e = e.kind === 'binary' ? e.left : e.object;
+  return e.at;
+}
