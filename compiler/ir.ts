@@ -46,7 +46,7 @@ export type Stmt = { id: string } & (
   | { op: 'column'; arg: string }
   | { op: 'apply'; net: string; args: string[]; training: boolean; heads: number }
   | { op: 'head'; arg: string; index: number; name: string }
-  | { op: 'loss'; fn: 'bce' | 'ce' | 'mse' | 'l1'; args: Operand[] }
+  | { op: 'loss'; fn: 'bce' | 'ce' | 'bce_logits' | 'ce_logits' | 'mse' | 'l1'; args: Operand[] }
   | { op: 'reduce'; fn: 'mean' | 'sum'; arg: string }
   | { op: 'unary'; fn: 'neg' | 'relu' | 'softplus' | 'abs' | 'square' | 'sqrt' | 'log' | 'exp' | 'sigmoid' | 'tanh'; arg: string }
   | { op: 'binary'; fn: 'add' | 'sub' | 'mul' | 'div'; a: Operand; b: Operand }

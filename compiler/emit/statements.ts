@@ -6,6 +6,9 @@ import { ident, lit } from './quote';
 
 const operand = (o: Operand): string => ('ref' in o ? ident(o.ref) : lit(o.num));
 
+/** The runtime's name of each loss function (runtime/ops/losses.ts). */
+const LOSS_FN = { bce: 'bce', ce: 'ce', bce_logits: 'bceLogits', ce_logits: 'ceLogits', mse: 'mse', l1: 'l1' } as const;
+
 /** Network calls take the training flag; a multi-head network returns its heads in order. */
 export function renderStmt(s: Stmt, params: { real: string; sampled: string }): string {
   switch (s.op) {
@@ -20,7 +23,7 @@ export function renderStmt(s: Stmt, params: { real: string; sampled: string }): 
     case 'head':
       return `${ident(s.arg)}[${s.index}]`;
     case 'loss':
-      return `gs.${s.fn}(${s.args.map(operand).join(', ')})`;
+      return `gs.${LOSS_FN[s.fn]}(${s.args.map(operand).join(', ')})`;
     case 'reduce':
       return `tf.${s.fn}(${ident(s.arg)})`;
     case 'unary':

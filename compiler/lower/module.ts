@@ -7,7 +7,7 @@ import type { Context } from '../context';
 import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
-import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR } from '../ir';
+import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';
 import { join } from '../pointer';
 import type { Reporter } from '../report';
 import type { Resolved } from '../resolve';
@@ -15,6 +15,7 @@ import { isSafeName } from '../emit/quote';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { reach } from './reach';
 import { lowerSamples, sampleType } from './samples';
+import { range, type Range } from '../vocabulary/ranges';
 
 function realInputs(r: Resolved): RealInputIR[] {
   return realInputNames(r.data).map((name) =>
@@ -25,6 +26,18 @@ function realInputs(r: Resolved): RealInputIR[] {
 function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
   const classes = DATA_SOURCES[r.data.source].classes ?? undefined;
   return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
+}
+
+/** The range of each real image and random input: the data's scale, uniform's [low, high), codes' [0, 1]. */
+export function inputRanges(r: Resolved, samples: SampleIR[]): Map<string, Range> {
+  const [lo, hi] = r.data.range;
+  const ranges = new Map<string, Range>(realInputNames(r.data).filter((n) => n !== 'y').map((n) => [n, range(lo, hi, `the data, scaled to [${lo}, ${hi}]`)]));
+  for (const s of samples) {
+    if (s.kind === 'normal') ranges.set(s.name, range(-Infinity, Infinity, 'normal noise'));
+    if (s.kind === 'uniform') ranges.set(s.name, range(s.low, s.high, `uniform noise in [${s.low}, ${s.high})`));
+    if (s.kind === 'categorical') ranges.set(s.name, range(0, 1, 'one-hot codes'));
+  }
+  return ranges;
 }
 
 /** Module-level names of a trainer module (module.hbs) that a network's variables leave alone. */
@@ -199,6 +212,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     sampled: new Map(sampleList.map((s) => [s.name, sampleType(s)])),
     networks,
     ema: new Map(r.ema.map((c) => [c.name, c.of])),
+    ranges: inputRanges(r, sampleList),
   };
   // An expression reading a random input whose form has a mistake would only repeat it ("unknown name").
   const broken = sampleList.length < Object.keys(r.spec.sample ?? {}).length;

@@ -1,7 +1,7 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
 // functions, the gradient penalty, custom layers, typed steps (`gs.layer`, `gs.asScalar`) and
 // the Trainer contract's types.
-export { bce, ce, mse, l1, detach } from './losses';
+export { bce, ce, bceLogits, ceLogits, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
 export { instanceNormalization } from './instance-norm';
 export { asScalar, layer } from './typed';
