@@ -109,7 +109,7 @@ export function mergeValues(base: unknown, over: unknown): unknown {
 /** `over` (written at `at`, never itself merged) merged onto `base` (with its Source), at the merged document's `path`. */
 function mergeAt(path: string[], base: unknown, baseSource: Source, over: unknown, at: Origin, report: (p: MergeProblem) => void): [unknown, Source] {
   if (looksLikeEdit(over, path)) {
-    if (Array.isArray(base)) return applyEdits(path, base, baseSource, over.edit, at, report);
+    if (Array.isArray(base) && isEditable(path)) return applyEdits(path, base, baseSource, over.edit, at, report);
     notAList(path, base, at, report);
     return [base, baseSource];
   }
@@ -140,7 +140,7 @@ function refuseEdits(path: string[], value: unknown, at: Origin, report: (p: Mer
   }
 }
 
-/** An edit form at `at` where the parent has no list (`base`); document 0 extends none. */
+/** An edit form at `at` where the parent has no list it may edit (`base`); document 0 extends none. */
 function notAList(path: string[], base: unknown, at: Origin, report: (p: MergeProblem) => void): void {
   const name = path.at(-1) ?? '';
   const what =
@@ -148,8 +148,10 @@ function notAList(path: string[], base: unknown, at: Origin, report: (p: MergePr
       ? 'this spec extends no other'
       : base === undefined
         ? `the parent has no '${name}' here`
-        : `'${name}' is ${isPlainObject(base) ? 'a mapping' : 'a single value'} in the parent, not a list`;
-  const hint = isEditable(path) ? `write '${name}' in full` : isPlainObject(base) ? `edit the lists inside it by their names` : `only lists of layers, phases and preview entries take edits: write '${name}' in full`;
+        : Array.isArray(base)
+          ? `'${name}' is not a list of layers, phases or preview entries`
+          : `'${name}' is ${isPlainObject(base) ? 'a mapping' : 'a single value'} in the parent, not a list`;
+  const hint = isPlainObject(base) ? 'edit the lists inside it, under their names' : `write '${name}' in full`;
   report({ code: 'GS011', at: below(at, 'edit'), which: 'key', message: `'edit' changes a list of the parent spec, but ${what}`, hint });
 }
 
