@@ -186,11 +186,11 @@ test('where merged values come from through a chain of three: a grandchild edits
   assert.deepEqual(['/networks/D/layers/0/id', '/networks/D/layers/0/dense/units', '/networks/D/layers/1', '/networks/D/layers/3'].map(where), ['0:/networks/D/layers/1/id', '2:/networks/D/layers/edit/0/set/dense/units', '0:/networks/D/layers/2', '2:/networks/D/layers/edit/1/replace']);
 });
 
-test('the schema accepts { edit: [...] } at exactly the places merge.ts edits', () => {
+test('the schema accepts { edit: [...] } at exactly the places merge.ts edits, and only in a spec with extends', () => {
   const edit = { edit: [{ at: 0, remove: true }, { after: -1, insert: [] }] };
   const named = (pattern: readonly string[]) => pattern.map((s) => (s === '*' ? 'D' : s));
   const spec = (path: string[]) => {
-    const doc = structuredClone({ ...BASE, blocks: { D: { layers: ['relu'] } } }) as Record<string, unknown>;
+    const doc = structuredClone({ extends: 'parent.yaml', ...BASE, blocks: { D: { layers: ['relu'] } } }) as Record<string, unknown>;
     (doc.networks as { D: Record<string, unknown> }).D.outputs = { D: ['relu'] };
     let node = doc;
     for (const seg of path.slice(0, -1)) node = node[seg] as Record<string, unknown>;
@@ -204,6 +204,10 @@ test('the schema accepts { edit: [...] } at exactly the places merge.ts edits', 
     assert.deepEqual(schemaProblems(SCHEMA, spec(path)).map((p) => `${p.pointer}: ${p.message}`), [`${at(path)}/edit/1/insert: must have at least 1 item (got 0)`], at(path));
   }
   assert.equal(EDITABLE.length, 7);
+  // Without `extends` there is no parent list to edit: the schema says a list.
+  const alone = spec(['networks', 'D', 'layers']);
+  delete alone.extends;
+  assert.deepEqual(schemaProblems(SCHEMA, alone).map((p) => `${p.pointer}: ${p.message}`), ['/networks/D/layers: must be a list (got an object)', '/networks/D/layers/edit/1/insert: must have at least 1 item (got 0)']);
   // Lists that are not layers, phases or preview entries do not take it.
   for (const path of [['data', 'image'], ['data', 'range'], ['networks', 'G', 'inputs', 'z'], ['losses', 'D']]) {
     const problems = schemaProblems(SCHEMA, spec(path));
