@@ -40,6 +40,10 @@ export const codes = {
   GS007: 'duplicate key',
   GS008: 'malformed value',
   GS009: 'no allowed form matches',
+  // GS010-GS012: `edit` of a parent's list under `extends` (compiler/edit.ts, compiler/merge.ts).
+  GS010: 'edit target not found',
+  GS011: 'edit where the parent has no list',
+  GS012: 'malformed or conflicting edit',
   // GS1xx: resolve, check and lower.
   GS100: 'invalid spec',
   GS101: 'unknown block parameter',

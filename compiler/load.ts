@@ -1,13 +1,16 @@
-// Stage 1, load: reads a spec file (YAML or JSON), follows its `extends` chain, applies
-// `--set key=value` overrides and merges them into one document that still knows, for every
-// JSON pointer, which file and line:col it came from. Files are read as limits.ts allows; a
-// file whose top level is not a mapping is no spec: one error, and its text is never shown.
+// Stage 1, load: reads a spec file (YAML or JSON), follows its `extends` chain, merges the
+// files (merge.ts: objects key by key, lists replaced or edited with `edit`; a parent's `paper`
+// and `description` are its own, never inherited), applies `--set key=value` overrides, and
+// gives one document that still knows, for every JSON pointer, which file and line:col it came
+// from. Files are read as limits.ts allows; a file whose top level is not a mapping is no spec:
+// one error, and its text is never shown.
 import { dirname, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type Diagnostic, type Position, type Where } from './diagnostics';
 import { isReservedKey, MAX_ALIAS_COUNT, MAX_EXTENDS, readSpecFile, reservedKeyMessage } from './limits';
+import { mergeChain, mergeValues, originOf } from './merge';
 import { parseSpec } from './parse';
-import { has, pointerOf } from './pointer';
+import { pointerOf } from './pointer';
 
 export interface Loaded {
   doc: Record<string, unknown>;
@@ -28,13 +31,11 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
   return x !== null && typeof x === 'object' && !Array.isArray(x);
 }
 
-/** Objects merge key by key; anything else in `over` replaces what `base` had. */
-export function merge(base: unknown, over: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(over)) return over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in base ? merge(base[k], v) : v;
-  return out;
-}
+/** Objects merge key by key; anything else in `over` replaces what `base` had (no `edit`, no positions). */
+export const merge = mergeValues;
+
+/** What a spec says about itself only: a spec that extends it does not inherit these. */
+const OWN_KEYS = ['paper', 'description'];
 
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
@@ -123,8 +124,12 @@ export function loadSpec(file: string, overrides: string[] = []): Loaded {
   const texts = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const chain = loadChain(resolve(file), [], texts, diagnostics);
-  let doc: unknown = {};
-  for (const layer of chain) doc = merge(doc, layer.doc);
+  const docs = chain.map((layer, i) => (i < chain.length - 1 && isPlainObject(layer.doc) ? Object.fromEntries(Object.entries(layer.doc).filter(([k]) => !OWN_KEYS.includes(k))) : layer.doc));
+  const { doc, source } = mergeChain(docs, (p) => {
+    const other = p.other && chain[p.other.doc].where(p.other.pointer, 'value');
+    const hint = other ? `${p.hint}; the other edit is on line ${other.line}` : p.hint;
+    diagnostics.push({ code: p.code, severity: 'error', message: p.message, pointer: p.at.pointer, ...chain[p.at.doc].where(p.at.pointer, p.which), hint });
+  });
   const merged = (isPlainObject(doc) ? doc : {}) as Record<string, unknown>;
   delete merged.extends;
 
@@ -137,9 +142,9 @@ export function loadSpec(file: string, overrides: string[] = []): Loaded {
 
   const where = (pointer: string, which?: 'key' | 'value'): Position => {
     for (const [p, index] of setPointers) if (pointer === p || pointer.startsWith(p + '/')) return { file: SET_FILE, line: 1, col: index };
-    for (let i = chain.length - 1; i >= 0; i--) if (has(chain[i].doc, pointer)) return chain[i].where(pointer, which);
-    const last = chain[chain.length - 1];
-    return last ? last.where(pointer, which) : { file: displayPath(resolve(file)), line: 1, col: 1 };
+    if (chain.length === 0) return { file: displayPath(resolve(file)), line: 1, col: 1 };
+    const origin = originOf(source, pointer);
+    return chain[origin.doc].where(origin.pointer, which);
   };
   return { doc: merged, texts, where, diagnostics };
 }

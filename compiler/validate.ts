@@ -93,7 +93,7 @@ export function reportProblem(report: Reporter, problem: SchemaProblem, instead?
 }
 
 function compile(schema: object): Compiled {
-  const ajv = new Ajv2020({ allErrors: true, verbose: true });
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, allowUnionTypes: true });
   const compiled = { ajv, pointers: schemaPointers(schema) } as Compiled;
   ajv.addKeyword({
     keyword: 'x-hint',

@@ -63,6 +63,16 @@ const REQUIRED = [
   'ce-on-linear-head',
   'bce-logits-on-sigmoid',
   'gradient-penalty-same-point',
+  'edit-unknown-id',
+  'edit-index-out-of-range',
+  'edit-not-a-list',
+  'edit-not-editable',
+  'edit-conflict',
+  'edit-malformed',
+  'edit-without-extends',
+  'edit-set-out-of-range',
+  'edit-inserted-layer-error',
+  'edit-replaced-layer-schema',
 ];
 
 interface Result {
@@ -155,6 +165,19 @@ test('diagnostics in expressions point at the character they are about', () => {
   assert.ok(at('unknown-network-in-phase.yaml')[0].startsWith('Gen,'));
   assert.ok(at('extends-missing.yaml')[0].startsWith('base/no-such-spec.yaml'));
   assert.ok(at('extends-cycle.yaml')[0].startsWith('../extends-cycle.yaml'));
+  // Edits of a parent's list: at the edit's target, the inserted layer, what a `set` sets.
+  assert.deepEqual(at('edit-unknown-id.yaml').map((s) => s.slice(0, 4)), ['fet,', 'D, s']);
+  assert.deepEqual(at('edit-conflict.yaml')[0], '1, remove: true }');
+  assert.deepEqual(at('edit-inserted-layer-error.yaml'), ['{ reshape: [28, 28, 2] } }', 'reshape: [8, 8, 3]']);
+  assert.deepEqual(at('edit-replaced-layer-schema.yaml').map((s) => s.slice(0, 10)), ['unitz: 1 }', 'optimiser:']);
+  assert.deepEqual(at('edit-set-out-of-range.yaml'), ['0 } } }']);
+});
+
+test('errors about edited lists are reported in the child, about kept items in the parent', () => {
+  const files = (f: string) => results.get(f)!.diagnostics.map((d) => d.file);
+  for (const f of ['edit-unknown-id.yaml', 'edit-conflict.yaml', 'edit-malformed.yaml', 'edit-inserted-layer-error.yaml', 'edit-replaced-layer-schema.yaml', 'edit-set-out-of-range.yaml']) {
+    assert.ok(files(f).every((file) => file === `${DIR}/${f}`), f);
+  }
 });
 
 test('errors in an inherited file are reported in that file', () => {

@@ -81,11 +81,13 @@ test('yaml-language-server finds the schema through each spec\'s $schema line an
 });
 
 test('a spec without extends must be complete: yaml-language-server marks each key the merged spec needs', async () => {
-  // ttur.yaml restates only name, paper and the phases: its parent gives the rest.
+  // ttur.yaml restates only name, paper and edits of the phases: its parent gives the rest, and
+  // the phases the edits change.
   const alone = readFileSync('specs/variants/ttur.yaml', 'utf8').replace('extends: ../dcgan.yaml\n', '');
   assert.deepEqual(
     (await editorDiagnostics(byModeline, 'specs/variants/ttur.yaml', alone)).map((d) => d.text).sort(),
     [
+      '10:5 Incorrect type. Expected "array".',
       '6:1 Missing property "data".',
       '6:1 Missing property "losses".',
       '6:1 Missing property "networks".',
@@ -117,6 +119,11 @@ const OUTSIDE_THE_TEXT: Record<string, string> = {
   'extends-missing.yaml': "the file 'extends' names does not exist (load reads the file system)",
   'extends-cycle.yaml': "'extends' makes a cycle through another file",
   'block-arg-id-as-count.yaml': "a block's argument is valid where it is written, and wrong only once substituted into the block's layer",
+  'edit-unknown-id.yaml': "an edit's target is an id of the parent's list, in another file",
+  'edit-index-out-of-range.yaml': "an edit's index is checked against the length of the parent's list, in another file",
+  'edit-not-a-list.yaml': "whether the parent has a list at an edit's place is in another file",
+  'edit-conflict.yaml': 'two edits name one item of the parent only through its id and its index',
+  'edit-set-out-of-range.yaml': "a key set into a parent's layer is checked in the merged layer (a partial layer has no schema of its own)",
 };
 
 const fixtures = readdirSync(INVALID)
@@ -144,6 +151,16 @@ test('yaml-language-server marks the line of every schema diagnostic gan-compile
   for (const fixture of Object.keys(OUTSIDE_THE_TEXT)) assert.ok((schemaDiagnostics.get(fixture) ?? []).length > 0, fixture);
   assert.deepEqual(checked, [
     `${INVALID}/duplicate-key.yaml:24 GS007 | 24:3 Map keys must be unique`,
+    `${INVALID}/edit-malformed.yaml:8 GS012 | 8:11 Object has more properties than limit of 2. | 8:11 Matches multiple schemas when only one must validate.`,
+    `${INVALID}/edit-malformed.yaml:9 GS012 | 9:11 Missing property "replace".`,
+    `${INVALID}/edit-malformed.yaml:10 GS012 | 10:11 Missing property "replace".`,
+    `${INVALID}/edit-malformed.yaml:11 GS012 | 11:35 Array has too few items. Expected 1 or more.`,
+    `${INVALID}/edit-malformed.yaml:12 GS012 | 12:20 Property sett is not allowed. | 12:11 Missing property "replace".`,
+    `${INVALID}/edit-not-editable.yaml:6 GS011 | 6:10 Incorrect type. Expected "array".`,
+    `${INVALID}/edit-not-editable.yaml:8 GS011 | 8:6 Incorrect type. Expected "string".`,
+    `${INVALID}/edit-replaced-layer-schema.yaml:9 GS002 | 9:35 Missing property "units". | 9:44 Property unitz is not allowed.`,
+    `${INVALID}/edit-replaced-layer-schema.yaml:13 GS002 | 13:32 Missing property "optimizer". | 13:45 Property optimiser is not allowed.`,
+    `${INVALID}/edit-without-extends.yaml:6 GS011 | 6:7 Incorrect type. Expected "array".`,
     `${INVALID}/base/unknown-key.yaml:3 GS002 | 3:44 Property rangee is not allowed.`,
     `${INVALID}/missing-key.yaml:21 GS003 | 21:1 Missing property "steps".`,
     `${INVALID}/misspelled-bare-layer.yaml:16 GS006 | 16:9 Value is not accepted. Valid values: "relu", "tanh", "sigmoid", "softmax", "leaky_relu", "flatten", "batchnorm", "instancenorm".`,
@@ -168,11 +185,11 @@ test('ajv 2020 alone: the schema is a valid 2020-12 schema and every spec\'s own
   for (const file of specFiles) assert.deepEqual(rawErrors(readFileSync(file, 'utf8')), [], file);
 });
 
-test('ajv 2020 alone: without its extends line each variant misses what its parent gave', () => {
+test('ajv 2020 alone: without its extends line each variant misses what its parent gave, and its edits are no lists', () => {
   const without = (file: string) => rawErrors(readFileSync(file, 'utf8').replace(/^extends: .*\n/m, '')).filter((e) => !e.includes('"else"'));
   assert.deepEqual(without('specs/wgan-gp.yaml'), [" must have required property 'data'", " must have required property 'networks'"]);
-  assert.deepEqual(without('specs/lsgan.yaml'), [" must have required property 'data'", " must have required property 'schedule'", " must have required property 'preview'"]);
-  assert.deepEqual(without('specs/hinge-dcgan.yaml'), [" must have required property 'data'", " must have required property 'schedule'", " must have required property 'preview'"]);
+  assert.deepEqual(without('specs/lsgan.yaml'), [" must have required property 'data'", " must have required property 'schedule'", " must have required property 'preview'", '/networks/D/layers must be array']);
+  assert.deepEqual(without('specs/hinge-dcgan.yaml'), [" must have required property 'data'", " must have required property 'schedule'", " must have required property 'preview'", '/networks/D/layers must be array']);
   assert.deepEqual(without('specs/variants/ttur.yaml'), [
     " must have required property 'data'",
     " must have required property 'networks'",
@@ -180,6 +197,7 @@ test('ajv 2020 alone: without its extends line each variant misses what its pare
     " must have required property 'preview'",
     "/schedule must have required property 'batch'",
     "/schedule must have required property 'steps'",
+    '/schedule/phases must be array',
   ]);
 });
 
