@@ -17,7 +17,7 @@ import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
 import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
-import { phaseRunners, updateOnce } from './phase';
+import { phaseRunners, runnerOptimizers, updateOnce } from './phase';
 import { trimRecords } from './jsonl';
 import { LossLog, progressLine } from './progress';
 
@@ -66,7 +66,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   installSeededRandom(seed);
   const nets = buildNetworks(trainer);
   const phases = phaseRunners(trainer, nets);
-  const optimizers = Object.fromEntries(phases.map((p) => [p.phase.name, p.optimizer]));
+  // Each optimizer once, by name: a shared one is saved and restored once.
+  const optimizers = runnerOptimizers(phases);
 
   let start = 0;
   let checkpoint = '';
@@ -118,7 +119,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     for (let step = start + 1; step <= steps; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
-          const value = updateOnce(trainer, runner, nets, data, batch);
+          const value = updateOnce(trainer, runner, nets, data, batch, step);
           if (!Number.isFinite(value)) {
             appendEvent(opts.runDir, { event: 'nan', step, phase: runner.phase.name, value: String(value) });
             await opts.afterCheckpoint?.(step);
