@@ -258,7 +258,12 @@ function phaseOptimizer(spec: Spec, given: OptimizerSpec | string, phase: string
   const found = Object.hasOwn(declared, given) ? declared[given] : undefined;
   if (found === undefined) {
     const names = Object.keys(declared);
-    const hint = names.length === 0 ? "declare it under 'optimizers:' ({ adam: { lr: 0.0002 } }), or give the phase its own" : `the optimizers are ${names.map((n) => `'${n}'`).join(', ')}`;
+    const kinds = ['adam', 'rmsprop', 'sgd'];
+    const hint = kinds.includes(given)
+      ? `a phase's own optimizer is an object: optimizer: { ${given}: { lr: 0.0002 } }`
+      : names.length === 0
+        ? "declare it under 'optimizers:' ({ adam: { lr: 0.0002 } }), or give the phase its own"
+        : `the declared optimizers are ${names.map((n) => `'${n}'`).join(', ')}`;
     report.unknown(pointer, 'optimizer', given, names, { hint, code: 'GS142' });
   }
   return { optimizer: found ?? {}, optimizerName: given, optimizerPointer: pointer, shared: true };

@@ -17,7 +17,7 @@ export function checkUsage(ctx: Context, r: Resolved, ir: ModuleIR): void {
   const unusedLosses = Object.keys(r.spec.losses).filter((name) => !usedLosses.has(name));
   for (const name of unusedLosses) {
     report.warning(join('/losses', name), `loss '${name}' is not used by any phase`, {
-      hint: `a phase uses it with 'loss: ${name}' (or by being named '${name}'); remove it if it is left over`,
+      hint: `use it in a phase with 'loss: ${name}', or remove it if it is left over`,
       code: 'GS175',
       which: 'key',
     });
@@ -39,7 +39,7 @@ export function checkUsage(ctx: Context, r: Resolved, ir: ModuleIR): void {
   for (const net of r.networks) {
     if (updated.has(net.name) || !needsPhase(net.name, r)) continue;
     report.warning(net.pointer, `network '${net.name}' is not updated by any phase: its weights stay as initialised`, {
-      hint: `add it to a phase's update (update: ${net.name}), or remove it`,
+      hint: `add it to a phase (update: ${net.name}), or remove it`,
       code: 'GS177',
       which: 'key',
     });
@@ -49,7 +49,7 @@ export function checkUsage(ctx: Context, r: Resolved, ir: ModuleIR): void {
   for (const name of Object.keys(r.spec.optimizers ?? {})) {
     if (stepped.has(name)) continue;
     report.warning(join('/optimizers', name), `optimizer '${name}' is not used by any phase`, {
-      hint: `a phase uses it with 'optimizer: ${name}'; remove it if it is left over`,
+      hint: `use it in a phase with 'optimizer: ${name}', or remove it if it is left over`,
       code: 'GS178',
       which: 'key',
     });
