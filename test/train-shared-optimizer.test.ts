@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import type * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer, OptimizerSettings } from '../contract/trainer';
 import { loadData } from '../runtime/data';
+import { UserError } from '../runtime/errors';
 import { currentLearningRate, learningRate } from '../runtime/loop/learning-rate';
 import { phaseRunners, updateOnce } from '../runtime/loop/phase';
 import { buildNetworks, train } from '../runtime/loop/train';
@@ -125,4 +126,15 @@ test('a checkpoint keeps a shared optimizer once; a run resumed from it equals t
   const c = await train(t, { ...opts, runDir: split, steps: 6, resume: true });
   bytes(b.nets.G).forEach((w, i) => assert.ok(w.equals(bytes(c.nets.G)[i]), `G weight ${i} changed at rate 0`));
   assert.ok(bytes(b.nets.D).some((w, i) => !w.equals(bytes(c.nets.D)[i])), 'D changed at step 6');
+});
+
+test('a module whose phases share an optimizer with different settings is refused before training', async () => {
+  const t = await shared();
+  const [real, fake, g] = t.phases;
+  const edited: AnyTrainer = { ...t, phases: [real, { ...fake, settings: { ...fake.settings, optimizer: { ...fake.settings.optimizer, lr: 0.5 } } }, g] };
+  const nets = buildNetworks(t);
+  assert.throws(() => phaseRunners(edited, nets), (err: Error) => err instanceof UserError && err.message === "phases D_real and D_fake share optimizer 'adam_D' but differ in its settings or in what they update");
+  const other: AnyTrainer = { ...t, phases: [real, { ...fake, updates: [{ net: 'G' }] }, g] };
+  assert.throws(() => phaseRunners(other, nets), UserError);
+  Object.values(nets).forEach((m) => m.dispose());
 });
