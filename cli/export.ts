@@ -19,6 +19,7 @@ import { loadData } from '../runtime/data';
 import { defaultBand } from '../runtime/loop/sample-folder';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
+import { bandIndex } from './band';
 import { printDiagnostics } from './output';
 import { findRunDir, readRunInfo, sha256, type RunInfo } from './run-dir';
 
@@ -54,8 +55,8 @@ function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string 
 export const TEST_IMAGES = 8;
 
 /** The page's test images of a translation band: the real input's first examples as RGBA bytes (the data range mapped to 0..255). */
-async function testImages(trainer: AnyTrainer, dataDir: string): Promise<Uint8ClampedArray[]> {
-  const band = trainer.preview.bands[defaultBand(trainer)];
+async function testImages(trainer: AnyTrainer, bandIndex: number, dataDir: string): Promise<Uint8ClampedArray[]> {
+  const band = trainer.preview.bands[bandIndex];
   if (band?.real.length !== 1) return [];
   const split = DATA_SOURCES[trainer.data.source].testSplit ? { split: 'test' as const } : {};
   const data = await loadData({ ...trainer.data, ...split }, dataDir);
@@ -104,7 +105,9 @@ export async function main(): Promise<void> {
     .option('out', { type: 'string', demandOption: true, describe: 'folder to write (created; its models/ is replaced)' })
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (to load the checkpoint)' })
     .option('page', { type: 'boolean', default: true, describe: 'write index.html + page.js (--no-page: the models and sampler only)' })
+    .option('band', { type: 'string', describe: "the preview band to export: its expression or index, e.g. 'G_BA(b)' (default: the first generated one)" })
     .example('$0 runs/cgan --out web/cgan', 'then serve web/cgan and open index.html, or import web/cgan/sampler.js')
+    .example("$0 runs/cyclegan --out web/cyclegan-ba --band 'G_BA(b)'", 'export the B-to-A translation of a CycleGAN')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
     .wrap(100)
@@ -119,12 +122,14 @@ export async function main(): Promise<void> {
   const nets = buildNetworks(trainer);
   const loaded = await loadCheckpoint(resolve(target), nets);
   const out = resolve(argv.out);
+  const band = argv.band === undefined ? defaultBand(trainer) : bandIndex(trainer.preview.bands, argv.band);
   const result = await exportGenerator({
     ir,
     nets,
     out,
+    band,
     noPage: !argv.page,
-    testImages: argv.page ? await testImages(trainer, resolve(runDir, info.dataDir)) : [],
+    testImages: argv.page ? await testImages(trainer, band, resolve(runDir, info.dataDir)) : [],
     run: {
       spec: relative(process.cwd(), resolve(runDir, info.spec ?? info.module)),
       step: loaded.step,

@@ -9,6 +9,7 @@ import { DATA_SOURCES } from '../contract/data';
 import { loadData } from '../runtime/data';
 import { UserError } from '../runtime/errors';
 import { defaultBand, writeSampleFolder } from '../runtime/loop/sample-folder';
+import { bandIndex } from './band';
 import type { ProgressMeter } from './progress';
 
 export interface SampleFolderArgs {
@@ -21,20 +22,11 @@ export interface SampleFolderArgs {
   progress: ProgressMeter;
 }
 
-function bandIndex(trainer: AnyTrainer, band: string | undefined): number {
-  const bands = trainer.preview.bands;
-  if (band === undefined) return defaultBand(trainer);
-  const byText = bands.findIndex((b) => b.text.replace(/\s+/g, '') === band.replace(/\s+/g, ''));
-  if (byText >= 0) return byText;
-  if (/^\d+$/.test(band) && Number(band) < bands.length) return Number(band);
-  throw new UserError(`--band ${band}: the preview's bands are ${bands.map((b, i) => `${i}: ${b.text}`).join(', ')}`);
-}
-
 export async function sampleFolder(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, args: SampleFolderArgs): Promise<string> {
   if (args.out === undefined) throw new UserError('--format png needs --out DIR: the folder to write one PNG per sample into');
   const dir = resolve(args.out);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new UserError(`${args.out} is not empty: write samples into a new or empty folder`);
-  const band = bandIndex(trainer, args.band);
+  const band = args.band === undefined ? defaultBand(trainer) : bandIndex(trainer.preview.bands, args.band);
   let data;
   if (trainer.preview.bands[band].real.length > 0) {
     const split = DATA_SOURCES[trainer.data.source].testSplit ? { split: 'test' as const } : {};

@@ -26,6 +26,7 @@ import { acquireRunLock } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
+import { progressMeter } from './progress';
 import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -75,6 +76,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress: neither the images read on stderr nor a step line every 2 s (the last step and the result stay)' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
     .example('$0 specs/gan.yaml --steps 4000 --resume', 'continue that run to step 4000')
     .example('$0 specs/gan.yaml --eval-every 500', 'log FID and class coverage every 500 steps')
@@ -174,7 +176,10 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
     const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log }) : undefined;
     const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart });
+    // --quiet: the last step's line only.
+    const logEvery = argv.quiet ? Infinity : undefined;
+    const dataProgress = progressMeter({ quiet: argv.quiet });
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

@@ -8,7 +8,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020'
 import type { Context } from './context';
 import { formatValue, type Code, type Diagnostic, type Which } from './diagnostics';
 import type { Locate } from './parse';
-import { join } from './pointer';
+import { join, segmentsOf } from './pointer';
 import { Reporter } from './report';
 import { closest } from './suggest';
 
@@ -285,7 +285,7 @@ function toIssues(run: Run, e: ErrorObject): Issue[] {
     case 'dependentRequired': {
       const key = String(params.missingProperty);
       const because = e.keyword === 'dependentRequired' ? `needed with ${formatValue(params.property)}` : undefined;
-      return [{ kind: 'missingKey', path, keys: [key], hint: because ?? propertyHint(run, parent, key) ?? hint }];
+      return [{ kind: 'missingKey', path, keys: [key], hint: because ?? propertyHint(run, parent, key) ?? propertyHint(run, schemaAt(run, path), key) ?? hint }];
     }
     case 'type':
       return [{ kind: 'type', path, types: String(params.type).split(','), got: e.data, hint }];
@@ -375,14 +375,35 @@ function hintFor(run: Run, e: ErrorObject): string | undefined {
 }
 
 /** The `x-hint` of a property's schema, looking through one local `$ref`. */
-function propertyHint(run: Run, parent: Schema, key: string): string | undefined {
-  const property = ((parent.properties ?? {}) as Record<string, Schema | undefined>)[key];
+function propertyHint(run: Run, parent: Schema | undefined, key: string): string | undefined {
+  const properties = (parent?.properties ?? {}) as Record<string, Schema | undefined>;
+  const property = Object.hasOwn(properties, key) ? properties[key] : undefined;
   if (typeof property?.['x-hint'] === 'string') return property['x-hint'];
-  const ref = property?.$ref;
-  if (typeof ref !== 'string' || !ref.startsWith('#')) return undefined;
-  const target = run.compiled.ajv.getSchema(`${SCHEMA_KEY}${ref}`)?.schema as Schema | undefined;
-  const hint = target?.['x-hint'];
+  const hint = target(run, property)?.['x-hint'];
   return typeof hint === 'string' ? hint : undefined;
+}
+
+/** What a schema's local `$ref` points at (undefined when it has none). */
+function target(run: Run, schema: Schema | undefined): Schema | undefined {
+  const ref = schema?.$ref;
+  if (typeof ref !== 'string' || !ref.startsWith('#')) return undefined;
+  return run.compiled.ajv.getSchema(`${SCHEMA_KEY}${ref}`)?.schema as Schema | undefined;
+}
+
+/**
+ * The schema a value at `path` gets through `properties`, `additionalProperties` and `items`
+ * alone (following local `$ref`s), where a `required` stands apart from its properties: the
+ * top level's `else` requires what a spec with `extends` may leave to its parent.
+ */
+function schemaAt(run: Run, path: string): Schema | undefined {
+  const follow = (schema: Schema | undefined) => target(run, schema) ?? schema;
+  let node = follow(run.compiled.validate.schema as Schema);
+  for (const segment of segmentsOf(path)) {
+    const properties = (node?.properties ?? {}) as Record<string, Schema>;
+    const next = Object.hasOwn(properties, segment) ? properties[segment] : (node?.additionalProperties ?? node?.items);
+    node = isObject(next) ? follow(next) : undefined;
+  }
+  return node;
 }
 
 function unpresent(issue: Issue & { kind: 'unknownKey' }): string[] {

@@ -27,6 +27,8 @@ export interface ExportRequest {
   testImages?: Uint8ClampedArray[];
   /** Skip index.html and page.js. */
   noPage?: boolean;
+  /** The preview band to export (its index); default: exportBand's. */
+  band?: number;
 }
 
 export interface ExportResult {
@@ -36,8 +38,8 @@ export interface ExportResult {
 }
 
 /** The info of the export: which band, networks and inputs, and how the model was trained. */
-export function exportInfo(ir: ModuleIR, run: ExportRequest['run']): { info: ExportInfo; stmts: ReturnType<typeof bandStatements>['stmts']; result: string; customLayers: string[] } {
-  const { band } = exportBand(ir);
+export function exportInfo(ir: ModuleIR, run: ExportRequest['run'], bandIndex?: number): { info: ExportInfo; stmts: ReturnType<typeof bandStatements>['stmts']; result: string; customLayers: string[] } {
+  const { band } = exportBand(ir, bandIndex);
   if (ir.data.image[2] !== 1 && ir.data.image[2] !== 3) throw new UserError(`${ir.name}'s samples are ${ir.data.image[2]}-channel points, not images: gan-export exports image generators`);
   if (band.real.length > 0 && band.sampled.length > 0) throw new UserError(`${ir.name}'s preview band ${band.text} reads both real and random inputs: gan-export exports a band that reads one or the other`);
   if (band.real.length > 1) throw new UserError(`${ir.name}'s preview band ${band.text} reads ${band.real.length} real inputs: gan-export translates one image`);
@@ -104,7 +106,7 @@ async function bundlePage(out: string, testImages: Uint8ClampedArray[]): Promise
 }
 
 export async function exportGenerator(req: ExportRequest): Promise<ExportResult> {
-  const { info, stmts, result, customLayers } = exportInfo(req.ir, req.run);
+  const { info, stmts, result, customLayers } = exportInfo(req.ir, req.run, req.band);
   const out = req.out;
   await mkdir(out, { recursive: true });
   await rm(join(out, 'models'), { recursive: true, force: true });

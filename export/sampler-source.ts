@@ -8,6 +8,8 @@
 // the export loads without ganspec. The generated module imports only @tensorflow/tfjs.
 // Imports compiler/ (IR, statement rendering).
 import { renderStmt, type ModuleIR, type Stmt } from '../compiler/index';
+import { isSourceBand } from '../contract/trainer';
+import { UserError } from '../runtime/errors';
 
 /** What gan-export records about the model, embedded in the sampler as `info`. */
 export interface ExportInfo {
@@ -34,10 +36,12 @@ export interface ExportInfo {
 
 type Band = ModuleIR['preview']['bands'][number];
 
-/** The band gan-sample writes by default: the first that is not a real input shown as is. */
-export function exportBand(ir: ModuleIR): { band: Band; index: number } {
+/** The band to export: `index` (gan-export --band), else the one gan-sample writes by default,
+ *  the first that is not a real input shown as is. A band of real images alone has no generator. */
+export function exportBand(ir: ModuleIR, index?: number): { band: Band; index: number } {
   const bands = ir.preview.bands;
-  const i = Math.max(0, bands.findIndex((b) => !(b.depth === 0 && b.real.length === 1 && b.sampled.length === 0)));
+  const i = index ?? Math.max(0, bands.findIndex((b) => !isSourceBand(b)));
+  if (isSourceBand(bands[i]!)) throw new UserError(`${ir.name}'s preview band ${i} (${bands[i]!.text}) shows real images as they are: no generator to export`);
   return { band: bands[i]!, index: i };
 }
 

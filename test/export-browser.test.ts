@@ -3,7 +3,9 @@
 // errors, the canvas is not blank, picking a class changes the pixels, the same seed gives the
 // same pixels again, ?backend=cpu draws too, and a screenshot is saved (GANSPEC_SCREENSHOTS=dir keeps a copy);
 // a tiny specs/cyclegan.yaml run's page: gan-export's 8 test digits, clicking one draws the digit
-// and its translation (not blank, the two halves differ), no console errors.
+// and its translation (not blank, the two halves differ), an uploaded PNG is drawn as it is and
+// translated, no console errors; a tiny specs/infogan.yaml run's page: one column per code value,
+// picking a code draws it in every column, no console errors.
 import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -11,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import { launchChromium, pageWithErrors } from './browser';
-import { trainAndExport, trainAndExportCyclegan } from './export-run';
+import { trainAndExport, trainAndExportCyclegan, trainAndExportInfogan } from './export-run';
 import { tempDir } from './helpers';
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
@@ -106,7 +109,7 @@ test('the exported page of a conditional model draws in Chromium: classes, seeds
   }
 });
 
-test('the exported page of a translation model in Chromium: a test digit clicked is drawn translated, no errors', async () => {
+test('the exported page of a translation model in Chromium: a test digit clicked and an uploaded PNG are drawn translated, no errors', async () => {
   const dir = tempDir('export-browser-translate');
   const { out } = trainAndExportCyclegan(dir);
   const server = await serve(out);
@@ -131,6 +134,52 @@ test('the exported page of a translation model in Chromium: a test digit clicked
     assert.notEqual(translated, input, 'the translation differs from the input');
     await page.locator('#controls button', { hasText: 'test digit 5' }).click();
     assert.notEqual((await pixelsAfter(page, 3)).slice(0, pixels.length), pixels, 'another test digit, other pixels');
+
+    // An uploaded image (a PNG: the left half white, the right half black) is drawn as given and translated.
+    const upload = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#000' } })
+      .composite([{ input: { create: { width: 16, height: 32, channels: 3, background: '#fff' } }, left: 0, top: 0 }])
+      .png().toBuffer();
+    await page.locator('#upload').setInputFiles({ name: 'halves.png', mimeType: 'image/png', buffer: upload });
+    const uploaded = await pixelsAfter(page, 4);
+    const cellOf = (all: string, k: number): string[] => Array.from({ length: 32 }, (_, y) => all.slice((2 + y) * cols + 2 + k * 34, (2 + y) * cols + 2 + k * 34 + 32));
+    // Sampled every 3rd canvas pixel of a 3x-scaled cell: one char per image pixel.
+    const rows = cellOf(uploaded, 0);
+    assert.deepEqual(new Set(rows), new Set([String.fromCharCode(255).repeat(16) + String.fromCharCode(0).repeat(16)]), 'the upload is drawn as it is');
+    const translatedUpload = cellOf(uploaded, 1).join('');
+    assert.ok(new Set(translatedUpload).size > 10, 'its translation is not blank');
+    assert.notEqual(translatedUpload, translated, 'the upload is translated, not the last test digit');
+    assert.deepEqual(errors, [], 'no console errors');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the exported page of an InfoGAN in Chromium: a column per code value, picking a code changes the pixels, no errors', async () => {
+  const dir = tempDir('export-browser-infogan');
+  const { out } = trainAndExportInfogan(dir);
+  const server = await serve(out);
+  const browser = await launchChromium();
+  try {
+    const { page, errors } = await pageWithErrors(browser.context);
+    await page.goto(`${server.url}index.html?backend=cpu`, { waitUntil: 'load' });
+    const every = await pixelsAfter(page, 1);
+    // 10 columns (one a code value) x 4 rows of 28x28 cells, 2-pixel borders, 3x.
+    const [width, height] = await page.evaluate(() => [(document.getElementById('grid') as HTMLCanvasElement).width, (document.getElementById('grid') as HTMLCanvasElement).height]);
+    assert.deepEqual([width, height], [(10 * 30 + 2) * 3, (4 * 30 + 2) * 3]);
+    assert.deepEqual(await page.locator('#code option').allTextContents(), ['every code (one a column)', ...Array.from({ length: 10 }, (_, k) => `code ${k}`)]);
+    assert.equal(await page.locator('#label').count(), 0, 'no class picker: InfoGAN has no labels');
+    const cols = width! / 3;
+    // Column k of a grid: the 28x28 cells of its 4 rows.
+    const column = (all: string, k: number): string => Array.from({ length: 4 * 30 }, (_, y) => all.slice((2 + y) * cols + 2 + k * 30, (2 + y) * cols + 2 + k * 30 + 28)).join('');
+    await page.selectOption('#code', '3');
+    const threes = await pixelsAfter(page, 2);
+    assert.notEqual(threes, every, 'picking code 3 changes the pixels');
+    // Code 3 everywhere: column 3 keeps its noise and code, so it is unchanged; column 0 changes.
+    assert.equal(column(threes, 3), column(every, 3), 'column 3 already had code 3');
+    assert.notEqual(column(threes, 0), column(every, 0), 'column 0 now has code 3');
+    await page.selectOption('#code', 'all');
+    assert.deepEqual(await pixelsAfter(page, 3), every, 'every code again: the first pixels');
     assert.deepEqual(errors, [], 'no console errors');
   } finally {
     await browser.close();

@@ -2,10 +2,11 @@
 // Node: the exported sampler registers the layer class model.json names and loads without
 // ganspec's runtime; translate() of gan-sample's input images (band `a`) equals gan-sample
 // --format png's G_AB(a) pixel for pixel (cpu backend); the sampler's copy of the layer computes
-// what runtime/ops/instance-norm.ts computes.
+// what runtime/ops/instance-norm.ts computes; --band 'G_BA(b)' exports the other direction, whose
+// translate() equals gan-sample's G_BA(b), and a band of real images is refused.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -72,6 +73,36 @@ test('translate() of gan-sample\'s input images equals gan-sample --format png\'
     t.images.dispose();
   }
   gen.dispose();
+});
+
+test('gan-export --band \'G_BA(b)\' exports G_BA: translate() of the b images equals gan-sample\'s G_BA(b), pixel for pixel', async () => {
+  const ba = join(dir, 'web-ba');
+  const r = runCli('gan-export', [run, '--out', ba, '--band', 'G_BA(b)', '--no-page'], { GANSPEC_BACKEND: 'cpu' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /: G_BA \(/);
+  symlinkSync(resolve('node_modules'), join(ba, 'node_modules'));
+  const inputs = await band('3');
+  const expected = await band('4');
+  const mod = (await import(pathToFileURL(join(ba, 'sampler.js')).href)) as TranslateModule;
+  assert.equal(mod.info.band, 'G_BA(b)');
+  assert.deepEqual(mod.info.networks, ['G_BA']);
+  const gen = await mod.load();
+  for (let i = 0; i < N; i++) {
+    const t = await gen.translate({ data: rgba(inputs[i]!), width: 32, height: 32 });
+    const grey = Array.from(t.pixels[0]!.filter((_, k) => k % 4 === 0));
+    assert.deepEqual(grey, expected[i], `image ${i}`);
+    t.images.dispose();
+  }
+  gen.dispose();
+});
+
+test('gan-export --band refuses a band of real images and lists the bands for one it does not know', () => {
+  const a = runCli('gan-export', [run, '--out', join(dir, 'web-a'), '--band', 'a', '--no-page'], { GANSPEC_BACKEND: 'cpu' });
+  assert.equal(a.status, 1);
+  assert.match(a.stderr, /^gan-export: cyclegan's preview band 0 \(a\) shows real images as they are: no generator to export$/m);
+  const nine = runCli('gan-export', [run, '--out', join(dir, 'web-9'), '--band', '9', '--no-page'], { GANSPEC_BACKEND: 'cpu' });
+  assert.equal(nine.status, 1);
+  assert.match(nine.stderr, /^gan-export: --band 9: the preview's bands are 0: a, 1: G_AB\(a\), 2: G_BA\(G_AB\(a\)\), 3: b, 4: G_BA\(b\), 5: G_AB\(G_BA\(b\)\)$/m);
 });
 
 test('the sampler\'s InstanceNormalization gives the runtime layer\'s outputs on a random input, to the bit', async () => {

@@ -1,10 +1,11 @@
 // Tests for compiler/validate.ts on a small schema in the style of schema/ganspec.schema.json:
-// every kind of schema error, with exact positions, messages and hints.
+// every kind of schema error, with exact positions, messages and hints; then the real schema's
+// keys that a spec with `extends` may leave to its parent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderDiagnostic, renderDiagnosticLine } from '../compiler/diagnostics';
 import { parseSpec } from '../compiler/parse';
-import { validateSpec } from '../compiler/validate';
+import { SCHEMA, validateSpec } from '../compiler/validate';
 
 const count = { $ref: '#/$defs/count' };
 
@@ -338,4 +339,26 @@ test('a schema without $id works, and repeated runs give the same result', () =>
   assert.deepEqual(first, ['p.yaml:1:4 /n: must be >= 1 (got 0)']);
   assert.deepEqual(check('p.yaml', text, plain), first);
   assert.deepEqual(check('p.yaml', 'n: aut\n', plain), ["p.yaml:1:4 /n: unknown value 'aut' (did you mean 'auto'?)"]);
+});
+
+// The real schema requires, in its top-level `else` (no `extends`), what a spec with `extends` may
+// leave to its parent. The compiler validates the merged spec, which has no `extends`.
+test('the spec schema: a spec with extends may leave out keys, one without must have them, with the hints of their own schemas', () => {
+  const partial = lines('extends: dcgan.yaml', 'name: ttur', 'data: { limit: 100 }', 'schedule:', '  phases: [{ update: D, optimizer: { adam: { lr: 0.0004 } } }]', 'blocks: { down: { params: [f] } }', 'networks: { G: { inputs: {} } }', 'preview: { rows: 2 }');
+  assert.deepEqual(check('child.yaml', partial, SCHEMA), []);
+  assert.deepEqual(check('merged.yaml', partial.replace('extends: dcgan.yaml\n', ''), SCHEMA), [
+    "merged.yaml:1:1 missing key 'losses'",
+    "merged.yaml:2:1 /data: missing key 'source'",
+    "merged.yaml:2:1 /data: missing key 'image' (image is [height, width, channels])",
+    "merged.yaml:3:1 /schedule: missing key 'batch'",
+    "merged.yaml:3:1 /schedule: missing key 'steps'",
+    "merged.yaml:5:11 /blocks/down: missing key 'layers'",
+    'merged.yaml:6:26 /networks/G/inputs: must have at least 1 key (got 0)',
+    "merged.yaml:7:1 /preview: missing key 'show'",
+  ]);
+  assert.deepEqual(check('empty.yaml', 'losses: {}\n', SCHEMA).slice(0, 2), [
+    "empty.yaml:1:1 missing key 'name' (use lower-case letters, digits, '-' and '_', starting with a letter)",
+    "empty.yaml:1:1 missing key 'data'",
+  ]);
+  assert.deepEqual(check('empty.yaml', 'extends: a.yaml\nlosses: {}\n', SCHEMA), []);
 });

@@ -12,8 +12,11 @@ import { domainPairSource, imageSource, type Labels } from './sources';
 
 export type { DataConfig, DataSource } from '../../contract/data';
 
+/** Progress of reading a data set's image files (`what`, files done, files in all). */
+export type DataProgress = (what: string, done: number, total: number) => void;
+
 // Relative paths in `cfg` resolve against `baseDir`.
-export async function loadData(cfg: DataConfig, baseDir: string): Promise<DataSource> {
+export async function loadData(cfg: DataConfig, baseDir: string, progress?: DataProgress): Promise<DataSource> {
   const at = (path: string) => resolve(baseDir, path);
   const split = cfg.split ?? 'train';
   switch (cfg.source) {
@@ -35,13 +38,13 @@ export async function loadData(cfg: DataConfig, baseDir: string): Promise<DataSo
     }
     case 'folder': {
       const dir = at(required(cfg));
-      const folder = await readImageFolder(dir, cfg.image, cfg.limit);
+      const folder = await readImageFolder(dir, cfg.image, cfg.limit, progress);
       return imageSource(folder.images, folderLabels(folder), cfg, dir);
     }
     case 'domains': {
       const [dirA, dirB] = ['trainA', 'trainB'].map((name) => join(at(required(cfg)), name));
-      const a = await readImageFolder(dirA, cfg.image, cfg.limit);
-      const b = await readImageFolder(dirB, cfg.image, cfg.limit);
+      const a = await readImageFolder(dirA, cfg.image, cfg.limit, progress && ((_, done, total) => progress('reading trainA images', done, total)));
+      const b = await readImageFolder(dirB, cfg.image, cfg.limit, progress && ((_, done, total) => progress('reading trainB images', done, total)));
       return domainPairSource(a.images, b.images, cfg, dirA, dirB);
     }
     case 'mnist-domains': {

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
-import { loadData } from '../data';
+import { loadData, type DataProgress } from '../data';
 import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
 import type { FileSystemError} from '../file-errors';
@@ -43,6 +43,8 @@ export interface TrainOptions {
   afterCheckpoint?: (step: number) => Promise<void> | void;
   /** Already loaded data (tests share one). */
   data?: DataSource;
+  /** Progress of loading the data (reading image files), e.g. gan-train's meter on stderr. */
+  dataProgress?: DataProgress;
 }
 
 export interface TrainResult {
@@ -83,7 +85,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   }
   if (start >= steps) throw new UserError(`the run in ${opts.runDir} is already at step ${start} of ${steps}: ask for more with --steps`);
 
-  const data = opts.data ?? (await loadData(trainer.data, opts.dataDir));
+  const data = opts.data ?? (await loadData(trainer.data, opts.dataDir, opts.dataProgress));
   const fixed = previewInputs(trainer, data, seed + 1);
   try {
     await opts.onStart?.({ step: start, checkpoint });
