@@ -11,11 +11,12 @@ import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
 import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, MAX_EVAL_SAMPLES, type Metrics } from '../eval';
+import { samplingNetworks, type WeightsChoice } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
 import { BASELINE_FILE } from '../report/run-files';
 import { importTrainer } from '../runtime/trainer-module';
-import { checkInteger } from './options';
+import { checkInteger, WEIGHTS_OPTION } from './options';
 import { findRunDir, readRunInfo } from './run-dir';
 import { evalSamples } from './eval-samples';
 import { progressMeter } from './progress';
@@ -76,6 +77,7 @@ export async function main(): Promise<void> {
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
     .option('samples', { type: 'string', describe: 'score this folder of image files instead of a run (gan-sample --format png, or any GAN); labels.csv adds label accuracy' })
     .option('reference-n', { type: 'number', default: 10000, describe: 'real test images to compare with' })
+    .option('weights', WEIGHTS_OPTION)
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .example('$0 --samples samples/gan', 'score a folder of PNG files')
     .example('$0 runs/mymodel', 'score the latest checkpoint of runs/mymodel on 10000 samples')
@@ -105,6 +107,9 @@ export async function main(): Promise<void> {
   const evaluator = await loadEvaluator(argv.evaluator);
   const opts = { n: argv.n, seed: argv.seed, dataDir: resolve(runDir, info.dataDir), evaluator, referenceN: argv.referenceN, progress };
 
+  const weights = samplingNetworks(trainer, {}, argv.weights as WeightsChoice);
+  if (weights.note && !argv.json) console.log(weights.note);
+  const draw = (nets: Record<string, tf.LayersModel>) => samplingNetworks(trainer, nets, argv.weights as WeightsChoice).nets;
   const results: { label: string; checkpoint?: string; metrics: Metrics }[] = [];
   const report = (label: string, metrics: Metrics, checkpoint?: string) => {
     results.push({ label, ...(checkpoint ? { checkpoint } : {}), metrics });
@@ -115,7 +120,7 @@ export async function main(): Promise<void> {
     const nets = buildNetworks(trainer);
     try {
       const loaded = await loadCheckpoint(resolve(target), nets);
-      report(`${trainer.name} step ${loaded.step} (${loaded.dir})`, await evaluateRun(trainer, nets, { ...opts, step: loaded.step }), loaded.dir);
+      report(`${trainer.name} step ${loaded.step} (${loaded.dir})`, await evaluateRun(trainer, draw(nets), { ...opts, step: loaded.step }), loaded.dir);
     } finally {
       disposeNets(nets);
     }
@@ -125,7 +130,7 @@ export async function main(): Promise<void> {
     installSeededRandom(info.seed);
     const nets = buildNetworks(trainer);
     try {
-      report(`${trainer.name} untrained (step 0)`, await evaluateRun(trainer, nets, { ...opts, step: 0 }));
+      report(`${trainer.name} untrained (step 0)`, await evaluateRun(trainer, draw(nets), { ...opts, step: 0 }));
     } finally {
       disposeNets(nets);
     }
@@ -133,7 +138,8 @@ export async function main(): Promise<void> {
   // Real images as many as the generator's samples (translation models use each test image once), so FIDs compare.
   if (argv.baseline) report(`real ${trainer.data.source} images`, await evaluateReal(trainer, { ...opts, n: results[0]?.metrics.n ?? argv.n }));
 
-  const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, results }, null, 2);
+  const drawnWith = trainer.ema?.length ? { weights: { choice: argv.weights, drawnWith: weights.drawnWith } } : {};
+  const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, ...drawnWith, results }, null, 2);
   if (argv.json) console.log(json);
   if (argv.out) writeFileSync(argv.out, json + '\n');
   // gan-report draws these as the reference lines of the run's metric curves.

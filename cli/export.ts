@@ -17,11 +17,13 @@ import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
 import { loadData } from '../runtime/data';
 import { defaultBand } from '../runtime/loop/sample-folder';
+import { samplingNetworks } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { bandIndex } from './band';
 import { printDiagnostics } from './output';
 import { findRunDir, readRunInfo, sha256, type RunInfo } from './run-dir';
+import { WEIGHTS_OPTION } from './options';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -106,6 +108,7 @@ export async function main(): Promise<void> {
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (to load the checkpoint)' })
     .option('page', { type: 'boolean', default: true, describe: 'write index.html + page.js (--no-page: the models and sampler only)' })
     .option('band', { type: 'string', describe: "the preview band to export: its expression or index, e.g. 'G_BA(b)' (default: the first generated one)" })
+    .option('weights', WEIGHTS_OPTION)
     .example('$0 runs/cgan --out web/cgan', 'then serve web/cgan and open index.html, or import web/cgan/sampler.js')
     .example("$0 runs/cyclegan --out web/cyclegan-ba --band 'G_BA(b)'", 'export the B-to-A translation of a CycleGAN')
     .demandCommand(1, 'name a run directory or a checkpoint')
@@ -119,13 +122,16 @@ export async function main(): Promise<void> {
   const { ir, specText } = runIR(runDir, info);
   console.log(`backend: ${await selectBackend(argv.backend)}`);
   const trainer = await importTrainer(join(runDir, info.module));
-  const nets = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(resolve(target), nets);
+  const built = buildNetworks(trainer);
+  const loaded = await loadCheckpoint(resolve(target), built);
+  const { nets, drawnWith, note } = samplingNetworks(trainer, built, argv.weights);
+  if (note) console.log(note);
   const out = resolve(argv.out);
   const band = argv.band === undefined ? defaultBand(trainer) : bandIndex(trainer.preview.bands, argv.band);
   const result = await exportGenerator({
     ir,
     nets,
+    drawnWith,
     out,
     band,
     noPage: !argv.page,

@@ -7,10 +7,11 @@ import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { loadData } from '../runtime/data';
 import { installSeededRandom } from '../runtime/rng';
+import { samplingNetworks } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
-import { checkInteger } from './options';
+import { checkInteger, WEIGHTS_OPTION } from './options';
 import { findRunDir, readRunInfo } from './run-dir';
 import { progressMeter } from './progress';
 import { sampleFolder } from './sample-folder';
@@ -26,6 +27,7 @@ export async function main(): Promise<void> {
     .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
     .option('format', { choices: ['grid', 'png'] as const, default: 'grid' as const, describe: 'grid: one PNG of a grid; png: --out is a folder, one PNG per sample (+ labels.csv), for clean-fid, pytorch-fid, torch-fidelity' })
     .option('band', { type: 'string', describe: 'with --format png: the preview band to write (its expression or index; default the first generated one)' })
+    .option('weights', WEIGHTS_OPTION)
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress on stderr' })
     .example('$0 runs/gan --format png --n 10000 --out samples/gan', '10000 PNG files for an FID tool')
     .example('$0 runs/gan', 'an 8x8 grid from the latest checkpoint of runs/gan')
@@ -43,8 +45,10 @@ export async function main(): Promise<void> {
   console.log(`backend: ${await selectBackend(argv.backend)}`);
   const trainer = await importTrainer(join(runDir, info.module));
   installSeededRandom(argv.seed);
-  const nets = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(resolve(target), nets);
+  const built = buildNetworks(trainer);
+  const loaded = await loadCheckpoint(resolve(target), built);
+  const { nets, note } = samplingNetworks(trainer, built, argv.weights);
+  if (note) console.log(note);
   if (argv.format === 'png') {
     const progress = progressMeter({ quiet: argv.quiet });
     console.log(`${await sampleFolder(trainer, nets, { ...argv, dataDir: resolve(runDir, info.dataDir), progress })} from ${loaded.dir} (step ${loaded.step})`);

@@ -75,6 +75,12 @@ export const codes = {
   GS163: 'constant out of range',
   GS164: 'too large for memory',
   GS165: 'too many layers',
+  // GS17x: EMA copies of a network's weights (`ema: { of: G }`).
+  GS170: 'unknown network to average',
+  GS171: 'EMA copy of an EMA copy',
+  GS172: 'phase updates an EMA copy',
+  GS173: 'loss calls an EMA copy',
+  GS174: 'EMA copy with its own architecture',
   // GS175-GS179: warnings about what the spec declares but never uses (compiler/check/usage.ts).
   GS175: 'unused loss',
   GS176: 'unused random input',

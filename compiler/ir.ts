@@ -108,6 +108,14 @@ export interface PreviewIR {
   sampled: string[];
 }
 
+/** An EMA copy: network `name` averages network `of`'s weights after each of its updates. */
+export interface EmaIR {
+  name: string;
+  of: string;
+  decay: number;
+  start: number;
+}
+
 export interface ModuleIR {
   name: string;
   /** The spec's path as given to the compiler, relative to the working directory. */
@@ -118,6 +126,8 @@ export interface ModuleIR {
   real: RealInputIR[];
   samples: SampleIR[];
   networks: NetworkIR[];
+  /** The networks that are EMA copies of others (also in `networks`). */
+  ema: EmaIR[];
   phases: PhaseIR[];
   batch: number;
   steps: number;

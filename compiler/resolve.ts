@@ -1,7 +1,7 @@
-// Stage 3, resolve: fills defaults, expands `like` copies and `use` blocks (with $params and the
-// global $channels/$height/$width), turns every network into a flat list of layer nodes whose
-// inputs are explicit ids, and checks the names the spec gives (names.ts). Mistakes are
-// reported, never thrown.
+// Stage 3, resolve: fills defaults, expands `like` copies, `ema` copies (the architecture of the
+// network they average) and `use` blocks (with $params and the global $channels/$height/$width),
+// turns every network into a flat list of layer nodes whose inputs are explicit ids, and checks
+// the names the spec gives (names.ts). Mistakes are reported, never thrown.
 import type { Context } from './context';
 import { formatValue } from './diagnostics';
 import { checkNames } from './names';
@@ -53,8 +53,19 @@ export interface ResolvedPhase {
   shared: boolean;
 }
 
+/** An EMA copy: network `name` averages the weights of network `of` (the runtime's EmaDef). */
+export interface ResolvedEma {
+  name: string;
+  of: string;
+  decay: number;
+  start: number;
+  pointer: string;
+}
+
 export interface Resolved {
   spec: Spec;
+  /** The EMA copies among `networks`, in spec order. */
+  ema: ResolvedEma[];
   data: Required<Pick<Spec['data'], 'source' | 'image' | 'range'>> & Spec['data'];
   networks: ResolvedNetwork[];
   phases: ResolvedPhase[];
@@ -236,12 +247,51 @@ function resolveNetwork(spec: Spec, name: string, net: NetworkSpec, pointer: str
   return { name, pointer, inputs, layers: ex.nodes, outputs };
 }
 
+/** Keys that give a network an architecture of its own, which an EMA copy takes from its source. */
+const ARCHITECTURE_KEYS = ['like', 'inputs', 'layers', 'outputs'] as const;
+
+/**
+ * The architecture of EMA copy `name` (its source's, through a `like`) and where it is written;
+ * undefined when the copy is wrong (reported) or its source is a wrong `like` (reported there).
+ */
+function emaArchitecture(spec: Spec, name: string, net: NetworkSpec, report: Reporter): [NetworkSpec, string] | undefined {
+  const at = join('/networks', name);
+  const of = net.ema!.of;
+  const own = ARCHITECTURE_KEYS.find((k) => net[k] !== undefined);
+  if (own !== undefined) {
+    report.error(join(at, own), `'${name}' is an EMA copy of '${of}' and has its architecture: it cannot have '${own}' too`, { hint: `remove '${own}', or 'ema' to make ${name} a network of its own`, code: 'GS174', which: 'key' });
+    return undefined;
+  }
+  const sources = Object.keys(spec.networks).filter((n) => n !== name && spec.networks[n].ema === undefined);
+  if (of === name) {
+    report.error(join(at, 'ema', 'of'), `'${name}' cannot be an EMA copy of itself`, { hint: sources.length > 0 ? `average a trained network, e.g. of: ${sources[0]}` : undefined, code: 'GS170' });
+    return undefined;
+  }
+  const source = Object.hasOwn(spec.networks, of) ? spec.networks[of] : undefined;
+  if (!source) {
+    report.unknown(join(at, 'ema', 'of'), 'network', of, sources, { message: `'${name}' averages an unknown network '${of}'`, hint: `networks: ${sources.join(', ')}`, code: 'GS170' });
+    return undefined;
+  }
+  if (source.ema !== undefined) {
+    report.error(join(at, 'ema', 'of'), `'${of}' is itself an EMA copy (of '${source.ema.of}'): an EMA copy averages a trained network`, { hint: `average ${source.ema.of} itself: of: ${source.ema.of}`, code: 'GS171' });
+    return undefined;
+  }
+  if (source.like === undefined) return [source, join('/networks', of)];
+  const base = Object.hasOwn(spec.networks, source.like) ? spec.networks[source.like] : undefined;
+  if (!base || base.like !== undefined || base.ema !== undefined) return undefined;
+  return [{ ...base, ...source, like: undefined }, join('/networks', source.like)];
+}
+
 function networkSpecs(spec: Spec, report: Reporter): [string, NetworkSpec, string][] {
   return Object.entries(spec.networks).flatMap(([name, net]): [string, NetworkSpec, string][] => {
     const pointer = join('/networks', name);
+    if (net.ema !== undefined) {
+      const copy = emaArchitecture(spec, name, net, report);
+      return copy ? [[name, ...copy]] : [];
+    }
     if (net.like === undefined) return [[name, net, pointer]];
     const target = Object.hasOwn(spec.networks, net.like) ? spec.networks[net.like] : undefined;
-    if (!target || target.like !== undefined) {
+    if (!target || target.like !== undefined || target.ema !== undefined) {
       const message = target ? `'${net.like}' is itself a copy` : undefined;
       report.unknown(join(pointer, 'like'), 'network', net.like, Object.keys(spec.networks).filter((n) => n !== name), { message, code: 'GS106' });
       // Left out: resolving an empty stand-in would only add errors about its inputs.
@@ -297,9 +347,15 @@ function resolveSpec(spec: Spec, report: Reporter): Resolved {
     return { name, pointer, updates, loss, repeat: ph.repeat ?? 1, clip: ph.clip ?? null, ...phaseOptimizer(spec, ph.optimizer, name, join(pointer, 'optimizer'), report) };
   });
 
+  const ema = networks.flatMap((n): ResolvedEma[] => {
+    const e = spec.networks[n.name].ema;
+    return e ? [{ name: n.name, of: e.of, decay: e.decay ?? 0.999, start: e.start ?? 0, pointer: join('/networks', n.name, 'ema') }] : [];
+  });
+
   const pv = spec.preview;
   return {
     spec,
+    ema,
     data: { range: [-1, 1], ...spec.data },
     networks,
     phases,

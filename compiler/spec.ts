@@ -18,6 +18,8 @@ export type LayerEntry = string | LayerItem;
 
 export interface NetworkSpec {
   like?: string;
+  /** An exponential moving average of another network's weights (resolve.ts). */
+  ema?: { of: string; decay?: number; start?: number };
   description?: string;
   inputs?: Record<string, Shape | 'image' | 'label'>;
   layers?: LayerEntry[];

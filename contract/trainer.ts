@@ -61,6 +61,19 @@ export interface Phase<N, R, S> {
   readonly sampled: string[];
 }
 
+/**
+ * An EMA copy (`ema: { of, decay, start }` in the spec): network `name` (one of the trainer's
+ * networks, with `of`'s architecture) starts as a copy of `of`'s weights; after every optimizer
+ * step that updates `of`, its trainable weights become decay * w_ema + (1 - decay) * w (in steps
+ * before `start`: w) and its other weights (batch-norm moving statistics) a copy of `of`'s.
+ */
+export interface EmaDef {
+  readonly name: string;
+  readonly of: string;
+  readonly decay: number;
+  readonly start: number;
+}
+
 /** One band of the preview grid: a preview expression, and what the compiler found in it. */
 export interface PreviewBand {
   /** The expression as the spec writes it, e.g. "G_BA(G_AB(a))". */
@@ -100,6 +113,8 @@ export interface Trainer<N = Record<string, tf.LayersModel>, R = Record<string, 
   readonly real: RealDef[];
   readonly samples: SampleDef[];
   readonly networks: { readonly [K in keyof N]: () => tf.LayersModel };
+  /** The networks that are EMA copies of others; absent when there are none. */
+  readonly ema?: readonly EmaDef[];
   readonly phases: Phase<N, R, S>[];
   readonly preview: PreviewSettings;
   readonly render: (nets: N, real: R, sampled: S) => tf.Tensor[];

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer } from '../contract/trainer';
+import { samplingNetworks } from '../runtime/loop/ema';
 import { appendRecord } from '../runtime/loop/jsonl';
 import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
 import { metricsSummary } from './format';
@@ -23,7 +24,8 @@ export interface EvalEveryOptions extends EvalOptions {
 }
 
 /**
- * An afterStep hook for the training loop: every `every` steps, evaluates the networks on
+ * An afterStep hook for the training loop: every `every` steps, evaluates the networks (each
+ * with its EMA copy where the trainer has one, as gan-eval does by default) on
  * `opts.n` (default 2000) samples per band, logs one line and appends the metrics to
  * <runDir>/metrics.jsonl. The training random stream is left untouched.
  */
@@ -31,7 +33,7 @@ export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOpt
   const { runDir, log = (line: string) => console.log(line), ...evalOpts } = opts;
   return async (step, nets) => {
     if (every <= 0 || step % every !== 0) return;
-    const metrics: Metrics = await evaluateRun(trainer, nets, { n: 2000, ...evalOpts, step });
+    const metrics: Metrics = await evaluateRun(trainer, samplingNetworks(trainer, nets, 'ema').nets, { n: 2000, ...evalOpts, step });
     log(metricsSummary(metrics));
     if (runDir) appendRecord(join(runDir, 'metrics.jsonl'), { ...metrics, step });
   };

@@ -20,6 +20,8 @@ const ROOT = join(HERE, '..');
 export interface ExportRequest {
   ir: ModuleIR;
   nets: Record<string, tf.LayersModel>;
+  /** Networks drawn with another's weights (an EMA copy's): recorded in each model's metadata as `weights`. */
+  drawnWith?: Record<string, string>;
   out: string;
   /** What the info records besides the spec's own (name, paper, image, inputs). */
   run: Pick<ExportInfo, 'spec' | 'step' | 'steps' | 'batch' | 'seed' | 'backend' | 'trainingSeconds' | 'ganspecVersion' | 'specSha256' | 'moduleSha256'>;
@@ -116,7 +118,8 @@ export async function exportGenerator(req: ExportRequest): Promise<ExportResult>
   for (const net of info.networks) {
     const model = req.nets[net];
     if (!model) throw new Error(`no network ${net} was loaded`);
-    const saved = await saveWebModel(model, join(out, 'models', net), { network: net, ...metadata });
+    const weights = req.drawnWith?.[net];
+    const saved = await saveWebModel(model, join(out, 'models', net), { network: net, ...(weights ? { weights } : {}), ...metadata });
     files.push(...saved.files.map((f) => `models/${net}/${f}`));
     weightBytes += saved.weightBytes;
   }

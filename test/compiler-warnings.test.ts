@@ -39,8 +39,8 @@ test('unused.yaml warns with one code per kind of unused thing', () => {
 test('gan-compile prints warnings with a code frame, writes the module and exits 0', async () => {
   const out = tempDir('warnings');
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gan-compile.js', join(DIR, 'unused.yaml'), '--out', out], { cwd: ROOT, timeout: 120_000 });
-  assert.match(stderr, /^test\/fixtures\/warnings\/unused\.yaml:27:3 warning GS175 \/losses\/D: loss 'D' is not used by any phase$/m);
-  assert.ok(stderr.includes("  27 |   D: bce(D(x), 1) + bce(D(G(c)), 0)\n     |   ^\n  hint: use it in a phase with 'loss: D', or remove it if it is left over\n"), stderr);
+  assert.match(stderr, /^test\/fixtures\/warnings\/unused\.yaml:29:3 warning GS175 \/losses\/D: loss 'D' is not used by any phase$/m);
+  assert.ok(stderr.includes("  29 |   D: bce(D(x), 1) + bce(D(G(c)), 0)\n     |   ^\n  hint: use it in a phase with 'loss: D', or remove it if it is left over\n"), stderr);
   assert.doesNotMatch(stderr, / error /);
   assert.ok(existsSync(join(out, 'unused.ts')), `no module written (stdout: ${stdout})`);
 });

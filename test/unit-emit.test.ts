@@ -35,6 +35,7 @@ function tiny(): ModuleIR {
         headLayers: {},
       },
     ],
+    ema: [],
     phases: [
       {
         name: 'G',
@@ -121,6 +122,17 @@ const cases: Case[] = [
     name: 'a network builder, each layer commented with its pointer, arguments and shape',
     given: () => {},
     want: ['/** Network G (specs/tiny.yaml#/networks/G). */', 'export function buildG(): tf.LayersModel {', '  // /networks/G/layers/0: dense {"units":16} -> [16]'],
+  },
+  {
+    name: 'no EMA copies: the trainer has no ema list',
+    given: () => {},
+    want: ['  networks: {'],
+    absent: ['  ema: ['],
+  },
+  {
+    name: "EMA copies: the trainer's ema list, one copy a line with what it averages",
+    given: (ir) => ir.ema.push({ name: 'G_ema', of: 'G', decay: 0.999, start: 10 }),
+    want: ['  ema: [', '    { name: "G_ema", of: "G", decay: 0.999, start: 10 }, // G_ema: the moving average of G\'s weights, decay 0.999, from step 10', '  ],'],
   },
   {
     name: 'a statement comment longer than 90 characters is cut to 87 and ...',

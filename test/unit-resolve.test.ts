@@ -126,6 +126,28 @@ const cases: Case[] = [
     want: { name: 'G2', pointer: '/networks/G', layers: ['l0 dense {"units":16,"activation":"tanh"} <- z', 'l1 reshape [4,4,1] <- l0'] },
   },
   {
+    name: "ema copies a network's architecture (through a like copy too); decay defaults to 0.999 and start to 0",
+    given: { networks: { G2: { like: 'G' }, G_ema: { ema: { of: 'G' } }, G2_ema: { ema: { of: 'G2', decay: 0.9, start: 100 } } } },
+    view: (r) => ({ copy: { pointer: net(r, 'G2_ema').pointer, layers: layers(net(r, 'G2_ema')) }, ema: r.ema }),
+    want: {
+      copy: { pointer: '/networks/G', layers: ['l0 dense {"units":16,"activation":"tanh"} <- z', 'l1 reshape [4,4,1] <- l0'] },
+      ema: [
+        { name: 'G_ema', of: 'G', decay: 0.999, start: 0, pointer: '/networks/G_ema/ema' },
+        { name: 'G2_ema', of: 'G2', decay: 0.9, start: 100, pointer: '/networks/G2_ema/ema' },
+      ],
+    },
+  },
+  {
+    name: 'ema: a copy of itself, of an unknown network (did-you-mean), of an EMA copy; like cannot copy an EMA copy',
+    given: { networks: { Critic: { inputs: { img: 'image' }, layers: ['flatten'] }, A: { ema: { of: 'A' } }, B: { ema: { of: 'Critc' } }, G_ema: { ema: { of: 'G' } }, C: { ema: { of: 'G_ema' } }, G3: { like: 'G_ema' } } },
+    want: [
+      "GS170 /networks/A/ema/of: 'A' cannot be an EMA copy of itself (average a trained network, e.g. of: G)",
+      "GS170 /networks/B/ema/of: 'B' averages an unknown network 'Critc' (did you mean 'Critic'?)",
+      "GS171 /networks/C/ema/of: 'G_ema' is itself an EMA copy (of 'G'): an EMA copy averages a trained network (average G itself: of: G)",
+      "GS106 /networks/G3/like: 'G_ema' is itself a copy",
+    ],
+  },
+  {
     name: 'an unknown $parameter: the closest one is suggested as written, $ and all',
     given: { blocks: { down: { ...down, layers: [{ conv2d: { filters: '$filtres', kernel: 3 } }] } }, networks: { D: { layers: [{ use: 'down', args: { filters: 8 } }, 'flatten'] } } },
     want: ["GS101 /blocks/down/layers/0/conv2d/filters: unknown parameter '$filtres' (did you mean $filters?)"],

@@ -58,12 +58,11 @@ export function checkUsage(ctx: Context, r: Resolved, ir: ModuleIR): void {
 
 /**
  * Whether a network's weights come only from a phase updating it, so that no phase is a
- * mistake. The one place for networks trained otherwise: a network declared with an `ema` key
- * (a moving average of another network's weights, updated after its source) needs no phase.
+ * mistake. The one place for networks trained otherwise: an EMA copy (`ema: { of: G }`, a
+ * moving average of its source's weights, updated after each update of the source) needs none.
  */
 function needsPhase(name: string, r: Resolved): boolean {
-  const spec: object = r.spec.networks[name] ?? {};
-  return !Object.hasOwn(spec, 'ema');
+  return !r.ema.some((e) => e.name === name);
 }
 
 /** Every name an expression mentions (none when it does not parse: lowering reports that elsewhere). */

@@ -103,6 +103,7 @@ export function emitModule(ir: ModuleIR): string {
       sampled: lit(ir.preview.sampled),
     },
     checkpoint: lit(ir.checkpoint),
+    ema: ir.ema.map((e) => ({ value: lit(e), comment: commentText(`${e.name}: the moving average of ${e.of}'s weights, decay ${e.decay}, from step ${e.start}`) })),
   };
   return template(view);
 }

@@ -24,6 +24,8 @@ export interface Env {
   real: Map<string, Ty & { t: 'tensor' }>;
   sampled: Map<string, Ty & { t: 'tensor' }>;
   networks: Map<string, CheckedNetwork>;
+  /** EMA copies by name, with the network each averages: no loss may call one. */
+  ema?: ReadonlyMap<string, string>;
   training: boolean;
 }
 
@@ -35,7 +37,7 @@ export class ExprError extends Error {
     /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
     readonly lookup?: { what: string; name: string; candidates: string[] },
     /** The diagnostic code when not a type error (GS131). */
-    readonly code?: 'GS163',
+    readonly code?: 'GS163' | 'GS173',
   ) {
     super(message);
   }
@@ -249,6 +251,10 @@ export class ExprLowering {
   }
 
   private apply(net: CheckedNetwork, e: Expr & { kind: 'call' }): Value {
+    const source = this.env.ema?.get(net.name);
+    if (this.env.training && source !== undefined) {
+      throw new ExprError(`a loss cannot call ${net.name}: it is an EMA copy of ${source}, never trained (it follows ${source}'s weights)`, e.at, `call ${source} in losses; show ${net.name} in preview`, undefined, 'GS173');
+    }
     if (e.args.length !== net.inputs.length) {
       throw new ExprError(`${net.name} takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'} (${net.inputs.map((i) => i.name).join(', ')}), got ${e.args.length}`, e.at);
     }

@@ -163,8 +163,12 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     let ok = true;
     for (const u of ph.updates) {
       const net = networks.get(u.net);
+      const ema = r.ema.find((c) => c.name === u.net);
       if (!Object.hasOwn(r.spec.networks, u.net)) {
         report.unknown(u.pointer, 'network', u.net, Object.keys(r.spec.networks), { code: 'GS140' });
+        ok = false;
+      } else if (ema !== undefined) {
+        report.error(u.pointer, `a phase cannot update ${u.net}: it is an EMA copy of ${ema.of}, set from ${ema.of}'s weights after each of ${ema.of}'s updates`, { hint: `update ${ema.of}`, code: 'GS172' });
         ok = false;
       } else if (u.head !== undefined && net && !net.heads.some((h) => h.name === u.head)) {
         report.unknown(u.pointer, 'head', u.head, net.heads.map((h) => h.name), { message: `${u.net} has no head '${u.head}'`, code: 'GS140' });
@@ -222,6 +226,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     real: new Map(real.map((x) => [x.name, realType(x, r)])),
     sampled: new Map(sampleList.map((s) => [s.name, sampleType(s)])),
     networks,
+    ema: new Map(r.ema.map((c) => [c.name, c.of])),
   };
   const phases = lowerPhases(r, networks, env, report);
 
@@ -255,6 +260,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     real,
     samples: sampleList,
     networks: checked.map((net) => lowerNetwork(net, moduleNames(r))),
+    ema: r.ema.filter((c) => networks.has(c.name) && networks.has(c.of)).map(({ name, of, decay, start }) => ({ name, of, decay, start })),
     phases,
     batch: r.spec.schedule.batch,
     steps: r.spec.schedule.steps,

@@ -1,5 +1,6 @@
 // The training loop every generated trainer runs on: each step runs the phases in order, each
-// phase `repeat` times (n_critic). Logs losses, writes sample grids and checkpoints, resumes
+// phase `repeat` times (n_critic), and after each update averages the EMA copies of what it
+// updated (ema.ts). Logs losses, writes sample grids and checkpoints, resumes
 // exactly, and stops cleanly on a NaN loss. Nothing is written before every check has passed (no
 // earlier run in a fresh run's directory; a readable checkpoint, and steps left, on resume); a
 // full disk stops the run with one line naming the last checkpoint.
@@ -15,6 +16,7 @@ import { fileSystemError, isFileSystemFailure } from '../file-errors';
 import { refuseExistingRun } from '../run-files';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
+import { startEma, updateEma } from './ema';
 import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
 import { phaseRunners, runnerOptimizers, updateOnce } from './phase';
@@ -55,8 +57,11 @@ export interface TrainResult {
   msPerStep: number;
 }
 
+/** The trainer's networks as built (EMA copies start as copies of their sources). */
 export function buildNetworks(trainer: AnyTrainer): Record<string, tf.LayersModel> {
-  return Object.fromEntries(Object.entries(trainer.networks).map(([name, build]) => [name, build()]));
+  const nets = Object.fromEntries(Object.entries(trainer.networks).map(([name, build]) => [name, build()]));
+  startEma(trainer, nets);
+  return nets;
 }
 
 export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<TrainResult> {
@@ -70,6 +75,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const phases = phaseRunners(trainer, nets);
   // Each optimizer once, by name: a shared one is saved and restored once.
   const optimizers = runnerOptimizers(phases);
+  const updated = new Map(phases.map((p) => [p, new Set(p.phase.updates.map((u) => u.net))]));
 
   let start = 0;
   let checkpoint = '';
@@ -128,6 +134,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
             throw new UserError(`phase ${runner.phase.name} gave a ${value} loss at step ${step}; stopped without saving it (last checkpoint: ${checkpoint || 'none'})`);
           }
           losses[runner.phase.name] = value;
+          updateEma(trainer, nets, updated.get(runner)!, step);
         }
       }
       lossLog.append({ step, ...losses });

@@ -5,4 +5,4 @@ export { bce, ce, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
 export { instanceNormalization } from './instance-norm';
 export { asScalar, layer } from './typed';
-export type { Trainer, PhaseSettings, OptimizerSettings } from '../../contract/trainer';
+export type { Trainer, PhaseSettings, OptimizerSettings, EmaDef } from '../../contract/trainer';
