@@ -71,7 +71,7 @@ export function trainerContender(trainer: AnyTrainer, data: DataSource, batch: n
       run: () => updateOnce(trainer, r, nets, data, batch),
     })),
     dispose: () => {
-      for (const r of runners) r.optimizer.dispose();
+      for (const o of new Set(runners.map((r) => r.optimizer))) o.dispose(); // a shared one once
       for (const m of Object.values(nets)) m.dispose();
     },
   };

@@ -71,6 +71,11 @@ export const codes = {
   GS135: 'gradient penalty at one point',
   GS140: 'unknown update target',
   GS141: 'unknown loss',
+  // GS142-GS146: optimizers (declared, shared, learning-rate schedules).
+  GS142: 'unknown optimizer',
+  GS143: 'shared optimizer over different weights',
+  GS144: 'learning-rate schedule out of range',
+  GS145: 'optimizer name clash',
   GS150: 'preview is not images',
   GS151: 'unknown preview input',
   // GS16x: limits (compiler/limits.ts, compiler/check/memory.ts): inputs that would crash or exhaust the machine.
@@ -86,6 +91,11 @@ export const codes = {
   GS172: 'phase updates an EMA copy',
   GS173: 'loss calls an EMA copy',
   GS174: 'EMA copy with its own architecture',
+  // GS175-GS179: warnings about what the spec declares but never uses (compiler/check/usage.ts).
+  GS175: 'unused loss',
+  GS176: 'unused random input',
+  GS177: 'network never trained',
+  GS178: 'unused optimizer',
   // GS9xx: the compiler itself.
   GS900: 'generated module does not type-check',
 } as const;

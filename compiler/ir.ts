@@ -63,6 +63,8 @@ export interface OptimizerIR {
   rho?: number;
   momentum?: number;
   epsilon?: number;
+  /** The learning rate falls linearly from step `start` to 0 at step `end` (absent: constant). */
+  decay?: { kind: 'linear'; start: number; end: number };
 }
 
 export interface PhaseIR {
@@ -73,6 +75,8 @@ export interface PhaseIR {
   repeat: number;
   clip: number | null;
   optimizer: OptimizerIR;
+  /** The optimizer instance it steps: phases with the same name share one (see ResolvedPhase). */
+  optimizerName: string;
   stmts: Stmt[];
   result: string;
   real: string[];

@@ -8,7 +8,7 @@ import { checkNames } from './names';
 import { MAX_NETWORK_LAYERS } from './limits';
 import { join } from './pointer';
 import type { Reporter } from './report';
-import type { LayerEntry, LayerItem, NetworkSpec, Spec } from './spec';
+import type { LayerEntry, LayerItem, NetworkSpec, OptimizerSpec, Spec } from './spec';
 
 export type InputKind = 'shape' | 'image' | 'label';
 
@@ -40,7 +40,17 @@ export interface ResolvedPhase {
   loss: string;
   repeat: number;
   clip: number | null;
-  optimizer: Spec['schedule']['phases'][number]['optimizer'];
+  /** The optimizer's settings, its own or the declared one it names ({} for an unknown name, reported). */
+  optimizer: OptimizerSpec;
+  /**
+   * The optimizer instance it steps: the declared name it gives, else the phase's own name
+   * (phases naming the same one share it; checkpoints save its state under this name).
+   */
+  optimizerName: string;
+  /** Where the phase says which optimizer. */
+  optimizerPointer: string;
+  /** Whether it names a declared optimizer. */
+  shared: boolean;
 }
 
 /** An EMA copy: network `name` averages the weights of network `of` (the runtime's EmaDef). */
@@ -291,6 +301,24 @@ function networkSpecs(spec: Spec, report: Reporter): [string, NetworkSpec, strin
   });
 }
 
+/** A phase's optimizer: its own, or the declared one its name refers to. */
+function phaseOptimizer(spec: Spec, given: OptimizerSpec | string, phase: string, pointer: string, report: Reporter): Pick<ResolvedPhase, 'optimizer' | 'optimizerName' | 'optimizerPointer' | 'shared'> {
+  if (typeof given !== 'string') return { optimizer: given, optimizerName: phase, optimizerPointer: pointer, shared: false };
+  const declared = spec.optimizers ?? {};
+  const found = Object.hasOwn(declared, given) ? declared[given] : undefined;
+  if (found === undefined) {
+    const names = Object.keys(declared);
+    const kinds = ['adam', 'rmsprop', 'sgd'];
+    const hint = kinds.includes(given)
+      ? `a phase's own optimizer is an object: optimizer: { ${given}: { lr: 0.0002 } }`
+      : names.length === 0
+        ? "declare it under 'optimizers:' ({ adam: { lr: 0.0002 } }), or give the phase its own"
+        : `the declared optimizers are ${names.map((n) => `'${n}'`).join(', ')}`;
+    report.unknown(pointer, 'optimizer', given, names, { hint, code: 'GS142' });
+  }
+  return { optimizer: found ?? {}, optimizerName: given, optimizerPointer: pointer, shared: true };
+}
+
 /** Stage 3: the spec resolved, and its names checked. */
 export function resolve(ctx: Context): Resolved {
   const resolved = resolveSpec(ctx.spec, ctx.report);
@@ -313,9 +341,10 @@ function resolveSpec(spec: Spec, report: Reporter): Resolved {
       const [net, head] = t.split('.');
       return { net, head, pointer: Array.isArray(ph.update) ? join(pointer, 'update', k) : join(pointer, 'update') };
     });
-    const name = ph.name ?? (updates.length === 1 && !updates[0].head ? updates[0].net : ph.loss ?? `phase${i}`);
+    // Named after its loss when it says one, so two phases of one network (D_real, D_fake) differ.
+    const name = ph.name ?? ph.loss ?? (updates.length === 1 && !updates[0].head ? updates[0].net : `phase${i}`);
     const loss = ph.loss ?? name;
-    return { name, pointer, updates, loss, repeat: ph.repeat ?? 1, clip: ph.clip ?? null, optimizer: ph.optimizer };
+    return { name, pointer, updates, loss, repeat: ph.repeat ?? 1, clip: ph.clip ?? null, ...phaseOptimizer(spec, ph.optimizer, name, join(pointer, 'optimizer'), report) };
   });
 
   const ema = networks.flatMap((n): ResolvedEma[] => {

@@ -26,10 +26,15 @@ export interface NetworkSpec {
   outputs?: Record<string, string | LayerEntry[]>;
 }
 
+/** A learning-rate schedule: constant (no decay), or linear decay from step `start` to 0 at `end`. */
+export interface DecaySpec {
+  linear?: { start: number; end?: number };
+}
+
 export interface OptimizerSpec {
-  adam?: { lr: number; beta1?: number; beta2?: number; epsilon?: number };
-  rmsprop?: { lr: number; rho?: number; momentum?: number; epsilon?: number };
-  sgd?: { lr: number };
+  adam?: { lr: number; beta1?: number; beta2?: number; epsilon?: number; decay?: DecaySpec };
+  rmsprop?: { lr: number; rho?: number; momentum?: number; epsilon?: number; decay?: DecaySpec };
+  sgd?: { lr: number; decay?: DecaySpec };
 }
 
 export interface PhaseSpec {
@@ -38,7 +43,8 @@ export interface PhaseSpec {
   loss?: string;
   repeat?: number;
   clip?: number;
-  optimizer: OptimizerSpec;
+  /** Its own optimizer, or the name of one declared under `optimizers` (shared by the phases naming it). */
+  optimizer: OptimizerSpec | string;
 }
 
 export interface Spec {
@@ -58,6 +64,7 @@ export interface Spec {
   blocks?: Record<string, { params?: string[]; layers: LayerEntry[] }>;
   networks: Record<string, NetworkSpec>;
   losses: Record<string, string>;
+  optimizers?: Record<string, OptimizerSpec>;
   schedule: { batch: number; steps: number; phases: PhaseSpec[] };
   preview: { every?: number; show: string[]; rows?: number; cols?: number; per_row?: string[]; per_col?: string[] };
   checkpoint?: { every?: number; keep?: number };

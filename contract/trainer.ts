@@ -3,10 +3,21 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { DataConfig } from './data';
 
-export type OptimizerSettings =
+/**
+ * A learning-rate schedule: the updates of step s (counted from 1) use
+ * lr * clamp((end - s) / (end - start), 0, 1): the full rate up to `start`, 0 from `end` on.
+ */
+export interface LinearDecay {
+  readonly kind: 'linear';
+  readonly start: number;
+  readonly end: number;
+}
+
+export type OptimizerSettings = (
   | { kind: 'adam'; lr: number; beta1: number; beta2: number; epsilon: number }
   | { kind: 'rmsprop'; lr: number; rho: number; momentum: number; epsilon: number }
-  | { kind: 'sgd'; lr: number };
+  | { kind: 'sgd'; lr: number }
+) & { readonly decay?: LinearDecay };
 
 export interface PhaseSettings {
   /** Updates per step (n_critic). */
@@ -42,6 +53,12 @@ export interface Phase<N, R, S> {
   readonly name: string;
   readonly loss: (nets: N, real: R, sampled: S) => tf.Scalar;
   readonly settings: PhaseSettings;
+  /**
+   * The optimizer instance the phase steps, and the name checkpoints keep its state under:
+   * phases naming the same one share one instance and its state (they update the same weights
+   * with the same settings). Default: the phase's name (an optimizer of its own).
+   */
+  readonly optimizer?: string;
   readonly updates: UpdateTarget[];
   /** The real and random inputs the loss reads, so that nothing else is drawn. */
   readonly real: string[];

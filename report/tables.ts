@@ -60,8 +60,9 @@ export function specDiffSection(runs: readonly ReportRun[]): string {
 }
 
 function optimizerText(o: TrainSettings['phases'][number]['settings']['optimizer']): string {
-  const { kind, ...rest } = o;
-  return `${kind} ${Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+  const { kind, decay, ...rest } = o;
+  const schedule = decay ? `, linear decay from step ${decay.start} to 0 at ${decay.end}` : '';
+  return `${kind} ${Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')}${schedule}`;
 }
 
 function hyperparameters(s: TrainSettings): string {

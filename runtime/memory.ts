@@ -27,7 +27,12 @@ export function networksMemory(trainer: AnyTrainer, nets: Record<string, tf.Laye
     }
   }
   let optimizerState = 0;
+  // Phases sharing an optimizer update the same weights with one state: counted once.
+  const counted = new Set<string>();
   for (const phase of trainer.phases) {
+    const name = phase.optimizer ?? phase.name;
+    if (counted.has(name)) continue;
+    counted.add(name);
     for (const u of phase.updates) {
       const net = nets[u.net];
       if (!net) continue;

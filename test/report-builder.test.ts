@@ -17,7 +17,7 @@ const SETTINGS = {
   samples: [{ name: 'z', kind: 'normal', size: 100 }],
   phases: [
     { name: 'D', updates: [{ net: 'D' }], settings: { repeat: 1, clip: null, optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } } },
-    { name: 'G', updates: [{ net: 'G' }], settings: { repeat: 1, clip: null, optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7 } } },
+    { name: 'G', updates: [{ net: 'G' }], settings: { repeat: 1, clip: null, optimizer: { kind: 'adam', lr: 0.0002, beta1: 0.5, beta2: 0.999, epsilon: 1e-7, decay: { kind: 'linear', start: 3, end: 6 } } } },
   ],
   preview: { every: 3, rows: 2, cols: 2, perRow: [], perCol: [], bands: ['G(z)'], real: [], sampled: ['z'] },
   checkpoint: { every: 3, keep: 3 },
@@ -120,6 +120,7 @@ test('one page for two runs: sections, aligned charts, tables, warnings, spec di
   assert.match(details, /<th>backend<\/th><td>wasm \(tfjs 4.22, 2 threads\)</);
   assert.match(details, /--set schedule.batch=64/);
   assert.match(details, /<td>adam lr 0.0002, beta1 0.5, beta2 0.999, epsilon 1e-7<\/td>/);
+  assert.match(details, /<td>adam lr 0.0002, beta1 0.5, beta2 0.999, epsilon 1e-7, linear decay from step 3 to 0 at 6<\/td>/);
   assert.match(details, /<pre class="spec">name: gan\n/);
 
   // Grids: the slider's data holds every grid of each run, byte for byte; the last one shows, scaled x42.

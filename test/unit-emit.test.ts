@@ -45,6 +45,7 @@ function tiny(): ModuleIR {
         repeat: 1,
         clip: null,
         optimizer: { kind: 'sgd', lr: 0.1 },
+        optimizerName: 'G',
         stmts: [...stmts(true), { id: 't2', op: 'reduce', fn: 'mean', arg: 't1' }],
         result: 't2',
         real: [],

@@ -56,6 +56,24 @@ interface Case {
 
 const cases: Case[] = [
   {
+    name: "optimizers get every default; a decay's end defaults to schedule.steps; phases keep the name of the optimizer they step",
+    given: {
+      optimizers: { shared: { rmsprop: { lr: 0.01, decay: { linear: { start: 3, end: 8 } } } } },
+      schedule: {
+        steps: 10,
+        phases: [
+          { update: 'D', optimizer: 'shared' },
+          { update: 'G', optimizer: { adam: { lr: 0.001, decay: { linear: { start: 4 } } } } },
+        ],
+      },
+    },
+    view: (ir) => ir.phases.map((p) => ({ name: p.name, optimizerName: p.optimizerName, optimizer: p.optimizer })),
+    want: [
+      { name: 'D', optimizerName: 'shared', optimizer: { kind: 'rmsprop', rho: 0.9, momentum: 0, epsilon: 1e-7, lr: 0.01, decay: { kind: 'linear', start: 3, end: 8 } } },
+      { name: 'G', optimizerName: 'G', optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7, lr: 0.001, decay: { kind: 'linear', start: 4, end: 10 } } },
+    ],
+  },
+  {
     name: 'a loss becomes straight-line statements; G(z) and D(G(z)) are computed once',
     given: { losses: { D: 'bce(D(G(z)), 0) + mse(D(G(z)), 0)' } },
     view: (ir) => phase(ir, 'D'),

@@ -40,13 +40,14 @@ const cases: Case[] = [
     },
   },
   {
-    name: 'a phase is named by name, else after the one network it updates, else after its loss, else phaseN; its loss is its name by default',
+    name: 'a phase is named by name, else after its loss, else after the one network it updates, else phaseN; its loss is its name by default',
     given: {
       schedule: {
         phases: [
           { update: ['G', 'D'], loss: 'G', optimizer: adam },
           { name: 'critic', update: 'D', repeat: 5, clip: 0.01, optimizer: adam },
           { update: 'D.valid', optimizer: adam },
+          { update: 'D', loss: 'D_real', optimizer: adam },
         ],
       },
     },
@@ -55,6 +56,26 @@ const cases: Case[] = [
       'G: loss G, repeat 1, clip null, updates G at /schedule/phases/0/update/0 and D at /schedule/phases/0/update/1',
       'critic: loss critic, repeat 5, clip 0.01, updates D at /schedule/phases/1/update',
       'phase2: loss phase2, repeat 1, clip null, updates D.valid at /schedule/phases/2/update',
+      'D_real: loss D_real, repeat 1, clip null, updates D at /schedule/phases/3/update',
+    ],
+  },
+  {
+    name: "a phase's optimizer: a declared one by name (shared, under that name), else its own (under the phase's name)",
+    given: {
+      optimizers: { adam_D: { adam: { lr: 0.01, beta1: 0.5 } } },
+      schedule: {
+        phases: [
+          { update: 'D', loss: 'D_real', optimizer: 'adam_D' },
+          { update: 'D', loss: 'D_fake', optimizer: 'adam_D' },
+          { update: 'G', optimizer: { sgd: { lr: 0.1, decay: { linear: { start: 1 } } } } },
+        ],
+      },
+    },
+    view: (r) => r.phases.map((p) => `${p.name}: ${p.shared ? 'shared' : 'own'} ${p.optimizerName} ${JSON.stringify(p.optimizer)} at ${p.optimizerPointer}`),
+    want: [
+      'D_real: shared adam_D {"adam":{"lr":0.01,"beta1":0.5}} at /schedule/phases/0/optimizer',
+      'D_fake: shared adam_D {"adam":{"lr":0.01,"beta1":0.5}} at /schedule/phases/1/optimizer',
+      'G: own G {"sgd":{"lr":0.1,"decay":{"linear":{"start":1}}}} at /schedule/phases/2/optimizer',
     ],
   },
   {

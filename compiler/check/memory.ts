@@ -104,7 +104,11 @@ function costs(networks: CheckedNetwork[], phases: ResolvedPhase[]): { estimate:
   }
   const parameters = layers.reduce((n, l) => n + l.parameters, 0);
   let optimizerState = 0;
+  // Phases sharing an optimizer update the same weights with one state: counted once.
+  const counted = new Set<string>();
   for (const phase of phases) {
+    if (counted.has(phase.optimizerName)) continue;
+    counted.add(phase.optimizerName);
     const kind = (Object.keys(phase.optimizer)[0] ?? 'sgd') as keyof typeof OPTIMIZER_SLOTS;
     for (const u of phase.updates) {
       const updated = layers.filter((l) => l.net === u.net && (u.head === undefined || l.head === u.head));

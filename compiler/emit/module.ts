@@ -72,6 +72,7 @@ export function emitModule(ir: ModuleIR): string {
         sampledParam: names.sampled,
         stmts: statements(p.stmts, names),
         result: scalarResult(p.stmts, p.result),
+        optimizerName: lit(p.optimizerName),
         updates: lit(p.updates.map((u) => (u.head === undefined ? { net: u.net } : { net: u.net, layers: headLayers(ir, u.net, u.head) }))),
         realNames: lit(p.real),
         sampledNames: lit(p.sampled),

@@ -11,6 +11,7 @@ import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, S
 import { join } from '../pointer';
 import type { Reporter } from '../report';
 import type { Resolved } from '../resolve';
+import type { DecaySpec } from '../spec';
 import { isSafeName } from '../emit/quote';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { reach } from './reach';
@@ -111,10 +112,19 @@ function lowerNetwork(net: CheckedNetwork, outer: ReadonlySet<string>): NetworkI
   };
 }
 
-function optimizer(spec: Resolved['phases'][number]['optimizer']): OptimizerIR {
-  if (spec.adam) return { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7, ...spec.adam };
-  if (spec.rmsprop) return { kind: 'rmsprop', rho: 0.9, momentum: 0, epsilon: 1e-7, ...spec.rmsprop };
-  return { kind: 'sgd', lr: spec.sgd!.lr };
+/** An optimizer's settings with every default filled in; a decay's end defaults to the schedule's last step. */
+function optimizer(spec: Resolved['phases'][number]['optimizer'], steps: number): OptimizerIR {
+  const decay = (d: DecaySpec | undefined): Pick<OptimizerIR, 'decay'> =>
+    d?.linear ? { decay: { kind: 'linear', start: d.linear.start, end: d.linear.end ?? steps } } : {};
+  if (spec.adam) {
+    const { decay: d, ...rest } = spec.adam;
+    return { kind: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7, ...rest, ...decay(d) };
+  }
+  if (spec.rmsprop) {
+    const { decay: d, ...rest } = spec.rmsprop;
+    return { kind: 'rmsprop', rho: 0.9, momentum: 0, epsilon: 1e-7, ...rest, ...decay(d) };
+  }
+  return { kind: 'sgd', lr: spec.sgd!.lr, ...decay(spec.sgd!.decay) };
 }
 
 /** Expression text quoted in a message: one line, whatever line breaks the spec wrote in it. */
@@ -188,7 +198,8 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         updates: ph.updates.map((u) => ({ net: u.net, head: u.head })),
         repeat: ph.repeat,
         clip: ph.clip,
-        optimizer: optimizer(ph.optimizer),
+        optimizer: optimizer(ph.optimizer, r.spec.schedule.steps),
+        optimizerName: ph.optimizerName,
         stmts: builder.stmts,
         result: lowered.result,
         real: [...builder.real],

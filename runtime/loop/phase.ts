@@ -1,29 +1,58 @@
 // One update of one phase: draw a real batch (only the inputs the loss reads) and fresh random
-// inputs, minimise the phase's loss over exactly the variables it updates, clip if asked.
-// Shared by the training loop and the benchmark, so both time the same work.
+// inputs, set the learning rate of the step, minimise the phase's loss over exactly the
+// variables it updates, clip if asked. Phases that name the same optimizer share one tfjs
+// optimizer and one variable list (its state is matched to variables by position). Shared by
+// the training loop and the benchmark, so both time the same work.
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../../contract/data';
 import type { AnyTrainer, Phase } from '../../contract/trainer';
+import { UserError } from '../errors';
+import { learningRate, setLearningRate } from './learning-rate';
 import { clipVariables, makeOptimizer, phaseVariables } from './optimizers';
 import { drawInputs } from './random-inputs';
 
 export interface PhaseRunner {
   phase: Phase<Record<string, tf.LayersModel>, Record<string, tf.Tensor>, Record<string, tf.Tensor>>;
+  /** The name its optimizer's state is checkpointed under (shared optimizers: one name, one instance). */
+  optimizerName: string;
   optimizer: tf.Optimizer;
   vars: tf.Variable[];
 }
 
+/** What a phase updates, as a set, for comparing phases that share an optimizer. */
+const targets = (phase: PhaseRunner['phase']): string =>
+  [...new Set(phase.updates.map((u) => `${u.net}${u.layers ? `[${u.layers.join(',')}]` : ''}`))].sort().join(' ');
+
 export function phaseRunners(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>): PhaseRunner[] {
-  return trainer.phases.map((phase) => ({
-    phase,
-    optimizer: makeOptimizer(phase.settings.optimizer),
-    vars: phaseVariables(nets, phase.updates),
-  }));
+  const made = new Map<string, PhaseRunner>();
+  return trainer.phases.map((phase) => {
+    const optimizerName = phase.optimizer ?? phase.name;
+    const owner = made.get(optimizerName);
+    if (owner === undefined) {
+      const runner = { phase, optimizerName, optimizer: makeOptimizer(phase.settings.optimizer), vars: phaseVariables(nets, phase.updates) };
+      made.set(optimizerName, runner);
+      return runner;
+    }
+    // The compiler guarantees both; a hand-edited module could break them.
+    if (JSON.stringify(owner.phase.settings.optimizer) !== JSON.stringify(phase.settings.optimizer) || targets(owner.phase) !== targets(phase)) {
+      throw new UserError(`phases ${owner.phase.name} and ${phase.name} share optimizer '${optimizerName}' but differ in its settings or in what they update`);
+    }
+    return { phase, optimizerName, optimizer: owner.optimizer, vars: owner.vars };
+  });
 }
 
-/** One update; returns the loss (read back, so the work is done when this returns). */
-export function updateOnce(trainer: AnyTrainer, runner: PhaseRunner, nets: Record<string, tf.LayersModel>, data: DataSource, batch: number): number {
+/** Every optimizer of the runners once, by the name checkpoints keep it under. */
+export function runnerOptimizers(runners: readonly PhaseRunner[]): Record<string, tf.Optimizer> {
+  return Object.fromEntries(runners.map((r) => [r.optimizerName, r.optimizer]));
+}
+
+/**
+ * One update at step `step` (counted from 1; it sets the learning rate of a decaying
+ * schedule); returns the loss (read back, so the work is done when this returns).
+ */
+export function updateOnce(trainer: AnyTrainer, runner: PhaseRunner, nets: Record<string, tf.LayersModel>, data: DataSource, batch: number, step = 1): number {
   const { phase, optimizer, vars } = runner;
+  setLearningRate(optimizer, learningRate(phase.settings.optimizer, step));
   const value = tf.tidy(() => {
     const real = phase.real.length > 0 ? pick(data.batch(batch, Math.random), phase.real) : {};
     const sampled = drawInputs(trainer.samples, phase.sampled, batch);

@@ -19,7 +19,7 @@ import type { AnyTrainer } from '../../contract/trainer';
 import { startEma, updateEma } from './ema';
 import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
-import { phaseRunners, updateOnce } from './phase';
+import { phaseRunners, runnerOptimizers, updateOnce } from './phase';
 import { trimRecords } from './jsonl';
 import { LossLog, progressLine } from './progress';
 
@@ -73,7 +73,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   installSeededRandom(seed);
   const nets = buildNetworks(trainer);
   const phases = phaseRunners(trainer, nets);
-  const optimizers = Object.fromEntries(phases.map((p) => [p.phase.name, p.optimizer]));
+  // Each optimizer once, by name: a shared one is saved and restored once.
+  const optimizers = runnerOptimizers(phases);
   const updated = new Map(phases.map((p) => [p, new Set(p.phase.updates.map((u) => u.net))]));
 
   let start = 0;
@@ -126,7 +127,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     for (let step = start + 1; step <= steps; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
-          const value = updateOnce(trainer, runner, nets, data, batch);
+          const value = updateOnce(trainer, runner, nets, data, batch, step);
           if (!Number.isFinite(value)) {
             appendEvent(opts.runDir, { event: 'nan', step, phase: runner.phase.name, value: String(value) });
             await opts.afterCheckpoint?.(step);
