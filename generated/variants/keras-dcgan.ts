@@ -38,7 +38,7 @@ export interface RealBatch {
 
 /** The random inputs drawn for every update (batch axis first). */
 export interface Sampled {
-  readonly z: tf.Tensor2D; // normal(100)
+  readonly z: tf.Tensor2D; // normal(100, mean=0, std=1)
 }
 
 /** Network G (specs/variants/keras-dcgan.yaml#/networks/G). */
@@ -152,7 +152,7 @@ export const trainer: gs.Trainer<Networks, RealBatch, Sampled> = {
   hyperparameters,
   data: { source: "mnist", image: [28, 28, 1], range: [-1, 1] },
   real: [{ name: "x", shape: [28, 28, 1], dtype: "float32" }, { name: "y", shape: [], dtype: "int32" }],
-  samples: [{ name: "z", kind: "normal", size: 100 }],
+  samples: [{ name: "z", kind: "normal", size: 100, shape: [100], mean: 0, std: 1 }],
   networks: {
     G: buildG,
     D: buildD,
