@@ -1,8 +1,9 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
-// functions, the gradient penalty, custom layers (instance and spectral normalisation), typed
-// steps (`gs.layer`, `gs.asScalar`) and the Trainer contract's types.
+// functions, the gradient penalty, DiffAugment, custom layers (instance and spectral
+// normalisation), typed steps (`gs.layer`, `gs.asScalar`) and the Trainer contract's types.
 export { bce, ce, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
+export { diffAugment } from './diffaugment';
 export { instanceNormalization } from './instance-norm';
 export { spectralNorm } from './spectral-norm';
 export { asScalar, layer } from './typed';
