@@ -14,6 +14,7 @@ import type { Resolved } from '../resolve';
 import { isSafeName } from '../emit/quote';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { reach } from './reach';
+import { Augmenter } from './augment';
 
 const SAMPLE_FORM = /^\s*(normal|uniform|label|categorical)\s*\(\s*([0-9]+)\s*\)\s*$/;
 
@@ -148,7 +149,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
   }
 }
 
-function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Reporter): PhaseIR[] {
+function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Reporter, augmenter?: Augmenter): PhaseIR[] {
   return r.phases.flatMap((ph) => {
     let ok = true;
     for (const u of ph.updates) {
@@ -189,7 +190,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         repeat: ph.repeat,
         clip: ph.clip,
         optimizer: optimizer(ph.optimizer),
-        stmts: builder.stmts,
+        stmts: augmenter ? augmenter.apply(builder.stmts) : builder.stmts,
         result: lowered.result,
         real: [...builder.real],
         sampled: [...builder.sampled],
@@ -212,7 +213,9 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     sampled: new Map(sampleList.map((s) => [s.name, sampleType(s)])),
     networks,
   };
-  const phases = lowerPhases(r, networks, env, report);
+  const augmenter = Augmenter.of(r.spec, networks, report);
+  const phases = lowerPhases(r, networks, env, report, augmenter);
+  augmenter?.finish(report);
 
   const builder = new StmtBuilder();
   const lowering = new ExprLowering({ ...env, training: false }, builder);
