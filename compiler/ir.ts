@@ -40,6 +40,9 @@ export interface NetworkIR {
 
 export type Operand = { ref: string } | { num: number };
 
+/** DiffAugment's policies (runtime/ops/diffaugment.ts), applied in this order. */
+export type AugmentPolicy = 'color' | 'translation' | 'cutout';
+
 /** One straight-line statement of a loss or preview function. */
 export type Stmt = { id: string } & (
   | { op: 'input'; source: 'real' | 'sampled'; name: string }
@@ -53,6 +56,8 @@ export type Stmt = { id: string } & (
   | { op: 'penalty'; net: string; real: string; fake: string }
   | { op: 'detach'; arg: string }
   | { op: 'onehot'; arg: string; classes: number }
+  /** DiffAugment of an image batch, inserted before a training call of a network (lower/augment.ts). */
+  | { op: 'augment'; arg: string; policy: AugmentPolicy[] }
 );
 
 export interface OptimizerIR {

@@ -68,4 +68,5 @@ export interface Spec {
   schedule: { batch: number; steps: number; phases: PhaseSpec[] };
   preview: { every?: number; show: string[]; rows?: number; cols?: number; per_row?: string[]; per_col?: string[] };
   checkpoint?: { every?: number; keep?: number };
+  augment?: { policy: ('color' | 'translation' | 'cutout')[]; networks: string[] };
 }

@@ -35,6 +35,8 @@ function show(s: Stmt): string {
       return `${s.id} = detach(${s.arg})`;
     case 'onehot':
       return `${s.id} = onehot(${s.arg}, ${s.classes})`;
+    case 'augment':
+      return `${s.id} = augment(${s.arg}, ${s.policy.join(' ')})`;
   }
 }
 

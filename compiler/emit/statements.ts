@@ -36,6 +36,8 @@ export function renderStmt(s: Stmt, params: { real: string; sampled: string }): 
       return `gs.detach(${ident(s.arg)})`;
     case 'onehot':
       return `tf.cast(tf.oneHot(${ident(s.arg)}, ${lit(s.classes)}), "float32")`;
+    case 'augment':
+      return `gs.diffAugment(${ident(s.arg)}, ${lit(s.policy)})`;
   }
 }
 
@@ -77,6 +79,9 @@ export function describeStmts(stmts: Stmt[]): Map<string, string> {
         break;
       case 'onehot':
         t = `onehot(${of(s.arg)}, ${s.classes})`;
+        break;
+      case 'augment':
+        t = `augment(${of(s.arg)})`;
         break;
     }
     text.set(s.id, t);

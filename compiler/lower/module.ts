@@ -17,6 +17,7 @@ import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expre
 import { reach } from './reach';
 import { lowerSamples, sampleType } from './samples';
 import { range, type Range } from '../vocabulary/ranges';
+import { Augmenter } from './augment';
 
 function realInputs(r: Resolved): RealInputIR[] {
   return realInputNames(r.data).map((name) =>
@@ -154,7 +155,7 @@ function lowerExpression(text: string, pointer: string, lowering: ExprLowering, 
   }
 }
 
-function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Reporter): PhaseIR[] {
+function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Omit<Env, 'training'>, report: Reporter, augmenter?: Augmenter): PhaseIR[] {
   return r.phases.flatMap((ph) => {
     let ok = true;
     for (const u of ph.updates) {
@@ -200,7 +201,7 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         clip: ph.clip,
         optimizer: optimizer(ph.optimizer, r.spec.schedule.steps),
         optimizerName: ph.optimizerName,
-        stmts: builder.stmts,
+        stmts: augmenter ? augmenter.apply(builder.stmts) : builder.stmts,
         result: lowered.result,
         real: [...builder.real],
         sampled: [...builder.sampled],
@@ -227,7 +228,9 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
   };
   // An expression reading a random input whose form has a mistake would only repeat it ("unknown name").
   const broken = sampleList.length < Object.keys(r.spec.sample ?? {}).length;
-  const phases = broken ? [] : lowerPhases(r, networks, env, report);
+  const augmenter = Augmenter.of(r.spec, networks, report);
+  const phases = broken ? [] : lowerPhases(r, networks, env, report, augmenter);
+  augmenter?.finish(report);
 
   const builder = new StmtBuilder();
   const lowering = new ExprLowering({ ...env, training: false }, builder);

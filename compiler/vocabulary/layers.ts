@@ -1,5 +1,7 @@
 // The layer vocabulary: for each layer kind of the spec language, how its output shape follows
 // from its inputs (or why it can't), and which tfjs layers implement it. One entry per kind.
+// `spectral_norm: true` on dense, conv2d and conv2d_transpose makes the weight layer ganspec's
+// gs.spectralNorm (runtime/ops/spectral-norm.ts), its activation a layer of its own after it.
 import type { DType } from '../ir';
 
 export interface TensorType {
@@ -61,6 +63,10 @@ function conv(transpose: boolean): LayerKind {
       return float([h, w, a.filters]);
     },
     tf(a) {
+      if (a.spectral_norm === true) {
+        const config = { kind: what, units: a.filters, kernelSize: pair(a.kernel, 1), strides: pair(a.strides, 1), padding: a.padding ?? 'same', ...(a.bias === false ? { useBias: false } : {}) };
+        return [{ namespace: 'gs', factory: 'spectralNorm', config }, ...activationLayers(a.activation)];
+      }
       const activation = a.activation === 'leaky_relu' ? undefined : a.activation;
       const config: Record<string, unknown> = {
         filters: a.filters,
@@ -110,6 +116,10 @@ export const LAYER_KINDS: Record<string, LayerKind> = {
     arity: 1,
     infer: (a, [x]) => float([...x.shape.slice(0, -1), a.units]),
     tf(a) {
+      if (a.spectral_norm === true) {
+        const config = { kind: 'dense', units: a.units, ...(a.bias === false ? { useBias: false } : {}) };
+        return [{ namespace: 'gs', factory: 'spectralNorm', config }, ...activationLayers(a.activation)];
+      }
       const config: Record<string, unknown> = { units: a.units };
       if (a.activation !== undefined && a.activation !== 'linear' && a.activation !== 'leaky_relu') config.activation = a.activation;
       if (a.bias === false) config.useBias = false;

@@ -1,8 +1,10 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
-// functions, the gradient penalty, custom layers, typed steps (`gs.layer`, `gs.asScalar`) and
-// the Trainer contract's types.
+// functions, the gradient penalty, DiffAugment, custom layers (instance and spectral
+// normalisation), typed steps (`gs.layer`, `gs.asScalar`) and the Trainer contract's types.
 export { bce, ce, bceLogits, ceLogits, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
+export { diffAugment } from './diffaugment';
 export { instanceNormalization } from './instance-norm';
+export { spectralNorm } from './spectral-norm';
 export { asScalar, layer } from './typed';
 export type { Trainer, PhaseSettings, OptimizerSettings, EmaDef } from '../../contract/trainer';
