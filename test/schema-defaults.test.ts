@@ -22,13 +22,15 @@ function annotated(node: unknown, pointer = ''): [string, Schema][] {
 }
 
 // BASE (unit-helpers.ts) leaves out data.range, preview every/rows/cols/per_row/per_col,
-// checkpoint and repeat; these layers and optimizers leave out every option that has a default.
+// checkpoint and repeat; these layers, optimizers and EMA copy leave out every option that has a
+// default.
 const ctx = contextOf({
   networks: {
     G: {
       inputs: { z: [2] },
       layers: [{ dense: { units: 16 } }, 'leaky_relu', { reshape: [4, 4, 1] }, { conv2d: { filters: 1, kernel: 3 } }, 'batchnorm', 'instancenorm', 'tanh'],
     },
+    G_ema: { ema: { of: 'G' } },
   },
   schedule: {
     phases: [
@@ -75,6 +77,10 @@ const TABLE: Record<string, [(d: unknown) => unknown, () => unknown]> = {
   '/$defs/preview/properties/cols': [(d) => d, () => ir.preview.cols],
   '/$defs/preview/properties/per_row': [(d) => d, () => ir.preview.perRow],
   '/$defs/preview/properties/per_col': [(d) => d, () => ir.preview.perCol],
+  '/$defs/network/properties/ema/properties/decay': [(d) => d, () => ir.ema[0].decay],
+  '/$defs/network/properties/ema/properties/start': [(d) => d, () => ir.ema[0].start],
+  // A layer without the option is the plain tfjs layer, with no spectral-norm wrapper.
+  '/$defs/spectralNorm': [(d) => d, () => ir.networks.some((n) => n.layers.some((l) => l.factory === 'spectralNorm'))],
 };
 
 test('the spec without defaulted keys compiles', () => {

@@ -161,6 +161,7 @@ test('yaml-language-server marks the line of every schema diagnostic gan-compile
     `${INVALID}/edit-replaced-layer-schema.yaml:9 GS002 | 9:35 Missing property "units". | 9:44 Property unitz is not allowed.`,
     `${INVALID}/edit-replaced-layer-schema.yaml:13 GS002 | 13:32 Missing property "optimizer". | 13:45 Property optimiser is not allowed.`,
     `${INVALID}/edit-without-extends.yaml:6 GS011 | 6:7 Incorrect type. Expected "array".`,
+    `${INVALID}/ema-decay-range.yaml:5 GS005 | 5:33 Value is above the exclusive maximum of 1.`,
     `${INVALID}/base/unknown-key.yaml:3 GS002 | 3:44 Property rangee is not allowed.`,
     `${INVALID}/missing-key.yaml:21 GS003 | 21:1 Missing property "steps".`,
     `${INVALID}/misspelled-bare-layer.yaml:16 GS006 | 16:9 Value is not accepted. Valid values: "relu", "tanh", "sigmoid", "softmax", "leaky_relu", "flatten", "batchnorm", "instancenorm".`,
