@@ -26,7 +26,8 @@ export interface PhaseExplanation {
   loss: { name: string; text: string };
   terms: (Term & { /** The update targets whose weights get a gradient from this term. */ updates: string[] })[];
   forward: ForwardPass[];
-  updates: { target: string; parameters: number; terms: number[] }[];
+  /** Each update target, the weights the optimizer steps on (trainable parameters) and the terms whose gradient reaches it. */
+  updates: { target: string; trainable: number; terms: number[] }[];
   optimizer: { kind: string; settings: Record<string, unknown> };
   clip: number | null;
   /** Random inputs drawn fresh for every update of the phase. */
@@ -45,7 +46,7 @@ export interface Explanation {
   steps: number;
   updatesPerCycle: number;
   phases: PhaseExplanation[];
-  networks: { name: string; parameters: number; macsPerExample: number; forwardPerCycle: number; macsPerCycle: number }[];
+  networks: { name: string; parameters: number; trainable: number; macsPerExample: number; forwardPerCycle: number; macsPerCycle: number }[];
   macsPerCycle: number;
   samples: { name: string; settings: Record<string, unknown>; drawnBy: string[] }[];
   data: {
@@ -101,7 +102,7 @@ export function explain(ir: ModuleIR, checked: CheckedNetwork[]): Explanation {
       forward: forwardPasses(p.stmts),
       updates: targets.map((u) => ({
         target: u.target,
-        parameters: (net(u.net)?.layers ?? []).filter((l) => u.head === undefined || l.head === u.head).reduce((n, l) => n + l.parameters, 0),
+        trainable: (net(u.net)?.layers ?? []).filter((l) => u.head === undefined || l.head === u.head).reduce((n, l) => n + l.trainable, 0),
         terms: terms.flatMap((t, i) => (reachesTarget(t, u) ? [i] : [])),
       })),
       optimizer: optimizerOf(p),
@@ -113,7 +114,8 @@ export function explain(ir: ModuleIR, checked: CheckedNetwork[]): Explanation {
   });
   const networks = nets.map((n) => {
     const forwardPerCycle = phases.reduce((k, p) => k + p.repeat * p.forward.filter((f) => f.net === n.name).length, 0);
-    return { name: n.name, parameters: n.parameters, macsPerExample: n.macs, forwardPerCycle, macsPerCycle: forwardPerCycle * ir.batch * n.macs };
+    const trainable = n.layers.reduce((k, l) => k + l.trainable, 0);
+    return { name: n.name, parameters: n.parameters, trainable, macsPerExample: n.macs, forwardPerCycle, macsPerCycle: forwardPerCycle * ir.batch * n.macs };
   });
   const imagesPerCycle: Record<string, number> = {};
   for (const p of phases) for (const r of p.real) if (IMAGE_INPUTS.has(r)) imagesPerCycle[r] = (imagesPerCycle[r] ?? 0) + p.repeat * ir.batch;

@@ -19,7 +19,10 @@ export interface LayerSummary {
   /** The spec's notation: `conv2d { filters: 64, kernel: 3, strides: 2 }`. */
   text: string;
   shape: number[];
+  /** Every weight, as check/memory.ts counts them (batch norm's moving mean and variance included). */
   parameters: number;
+  /** The weights an optimizer steps on: the parameters less batch norm's moving statistics. */
+  trainable: number;
   macs: number;
 }
 
@@ -43,6 +46,7 @@ export function summarizeNetwork(net: CheckedNetwork): NetworkSummary {
   const layers = net.layers.map((node): LayerSummary => {
     const inputs = node.from.map(shape);
     const out = shape(node.id);
+    const parameters = layerParameters(node.kind, node.args, inputs[0] ?? [], out);
     return {
       id: node.id,
       kind: node.kind,
@@ -51,7 +55,8 @@ export function summarizeNetwork(net: CheckedNetwork): NetworkSummary {
       from: node.from,
       text: layerText(node.kind, node.args),
       shape: out,
-      parameters: layerParameters(node.kind, node.args, inputs[0] ?? [], out),
+      parameters,
+      trainable: node.kind === 'batchnorm' ? parameters / 2 : parameters,
       macs: layerMacs(node.kind, node.args, inputs, out),
     };
   });

@@ -24,7 +24,10 @@ function sampleText(e: Explanation, name: string): string {
 
 function phaseText(e: Explanation, p: PhaseExplanation, index: number): string[] {
   const out = [`${index + 1}. Phase ${p.name}, ${times(p.repeat)} per step; loss ${p.loss.name} = ${p.loss.text}`];
-  const drawn = [...p.sampled.map((n) => sampleText(e, n)), ...p.real.map((r) => `a random batch of ${e.batch} real ${r}`)];
+  const images = p.real.filter((r) => r !== 'y');
+  const labels = p.real.includes('y') ? (images.length > 0 ? ' with their labels y' : `the labels y of a random batch of ${e.batch} real examples`) : '';
+  const real = images.length > 0 ? [`a random batch of ${e.batch} real ${list(images)}${labels}`] : labels ? [labels] : [];
+  const drawn = [...p.sampled.map((n) => sampleText(e, n)), ...real];
   out.push(`   draws for every update: ${drawn.length > 0 ? list(drawn) : 'nothing'}`);
   out.push(`   runs forward: ${forwardText(p.forward).join('; ') || 'no network'}`);
   out.push('   loss terms:');
@@ -35,7 +38,7 @@ function phaseText(e: Explanation, p: PhaseExplanation, index: number): string[]
   });
   for (const u of p.updates) {
     const from = u.terms.length === 0 ? 'no term: its gradient is zero' : u.terms.length === p.terms.length && p.terms.length > 1 ? (p.terms.length === 2 ? 'both terms' : `all ${p.terms.length} terms`) : `term${u.terms.length === 1 ? '' : 's'} ${list(u.terms.map((i) => String(i + 1)))}`;
-    out.push(`   ${p.optimizer.kind} (${settings(p.optimizer.settings)}) steps on ${u.target}'s ${count(u.parameters)} parameters, with gradients from ${from}`);
+    out.push(`   ${p.optimizer.kind} (${settings(p.optimizer.settings)}) steps on ${u.target}'s ${count(u.trainable)} trainable parameters, with gradients from ${from}`);
   }
   out.push(p.clip === null ? '   no clipping' : `   after every update, ${list(p.updates.map((u) => u.target))}'s weights are clipped to [-${num(p.clip)}, ${num(p.clip)}]`);
   return out;
@@ -84,14 +87,14 @@ export function renderExplanation(e: Explanation): string {
   out.push('');
   out.push(
     ...table(
-      ['network', 'parameters', 'MACs/example', 'passes/step', `MACs/step (batch ${e.batch})`],
+      ['network', 'parameters', 'trainable', 'MACs/example', 'passes/step', `MACs/step (batch ${e.batch})`],
       [
-        ...e.networks.map((n) => [n.name, count(n.parameters), count(n.macsPerExample), count(n.forwardPerCycle), count(n.macsPerCycle)]),
-        ['total', count(e.networks.reduce((k, n) => k + n.parameters, 0)), '', '', count(e.macsPerCycle)],
+        ...e.networks.map((n) => [n.name, count(n.parameters), count(n.trainable), count(n.macsPerExample), count(n.forwardPerCycle), count(n.macsPerCycle)]),
+        ['total', count(e.networks.reduce((k, n) => k + n.parameters, 0)), count(e.networks.reduce((k, n) => k + n.trainable, 0)), '', '', count(e.macsPerCycle)],
       ],
     ),
   );
-  out.push('(MACs: multiply-adds of the forward passes; a pass is one network call on one batch)');
+  out.push('(parameters include batch norm\'s moving statistics; MACs: multiply-adds of the forward passes; a pass is one network call on one batch)');
   out.push('');
   out.push(...dataText(e));
   const fixed = [...e.preview.fixed, ...e.preview.real.map((r) => `real ${r}`)];
