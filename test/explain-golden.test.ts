@@ -3,7 +3,7 @@
 // equal the committed files under test/golden/ byte for byte, and README's wgan -> wgan-gp
 // blocks must equal theirs. When a change is intended, regenerate and review:
 //
-//   npm run explain:update       (also run by npm run golden:update)
+//   npm run explain:update       (beside npm run golden:update, which regenerates generated/)
 //   git diff test/golden/
 //
 // The commands themselves: gan-diff's exit codes (0 equal, 1 different, 2 a spec with errors)

@@ -1,7 +1,7 @@
 // The golden texts of gan-compile --explain and gan-diff: which files hold what, and how each is
 // made now (the same functions the commands print with). test/explain-golden.test.ts compares
-// them with the committed files byte for byte; update.ts (npm run explain:update, part of
-// npm run golden:update) writes them. Imports the commands' side (cli/explain.ts) and helpers.
+// them with the committed files byte for byte; update.ts (npm run explain:update, run beside
+// npm run golden:update after a compiler change) writes them. Imports the commands' side (cli/explain.ts) and helpers.
 import { diffText, explainText } from '../../cli/explain';
 import { projectSpecs } from '../helpers';
 

@@ -1,4 +1,4 @@
-// npm run explain:update (also the last part of npm run golden:update): writes the golden texts
+// npm run explain:update (run it beside npm run golden:update after a compiler change): writes the golden texts
 // of gan-compile --explain (every spec) and gan-diff (the article pairs) under test/golden/;
 // review them with `git diff test/golden/`. Run from the repository root.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
