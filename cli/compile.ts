@@ -1,13 +1,16 @@
 // gan-compile: compiles spec files into typed trainer modules (default generated/<name>.ts).
 // Errors are printed compiler-style with code frames, all of a file at once; exit code 1 and
 // nothing written when any spec has an error. --check writes nothing and names stale modules.
+// --explain SPEC writes nothing and prints one training cycle of the spec (compiler/explain/).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compileToModules } from '../compiler/index';
 import { writeFileAtomic } from '../runtime/atomic-write';
+import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
+import { explainText } from './explain';
 
 export interface CompileRun {
   ok: boolean;
@@ -54,12 +57,15 @@ export async function runCompile(specs: string[], opts: { out: string; check: bo
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-compile')
-    .usage('$0 <spec...> [--out DIR] [--check] [--set key=value ...]\n\nCompiles GAN specs (YAML or JSON) into typed TensorFlow.js trainer modules <out>/<name>.ts.')
+    .usage('$0 <spec...> [--out DIR] [--check] [--set key=value ...]\n$0 --explain <spec> [--json] [--set key=value ...]\n\nCompiles GAN specs (YAML or JSON) into typed TensorFlow.js trainer modules <out>/<name>.ts.\nWith --explain, writes nothing and explains one training step of the spec instead.')
     .positional('spec', { type: 'string', describe: 'spec files' })
     .option('out', { type: 'string', default: 'generated', describe: 'folder of the generated modules' })
     .option('check', { type: 'boolean', default: false, describe: 'write nothing; exit 1 naming each module that is stale' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
+    .option('explain', { type: 'boolean', default: false, describe: 'write nothing; print one training step of the spec: phases, gradients, optimizers, parameters, multiply-adds, data' })
+    .option('json', { type: 'boolean', default: false, describe: 'with --explain: the explanation as JSON' })
     .example('$0 specs/*.yaml', 'compile every spec into generated/')
+    .example('$0 --explain specs/wgan-gp.yaml', 'what one training step of WGAN-GP does')
     .example('$0 specs/*.yaml --check', 'fail when generated/ is stale')
     .demandCommand(1, 'name at least one spec file')
     .strict()
@@ -67,6 +73,14 @@ export async function main(): Promise<void> {
     .help()
     .parseAsync();
   const specs = argv._.map(String);
+  if (argv.explain || argv.json) {
+    if (!argv.explain) throw new UserError('--json goes with --explain');
+    if (specs.length !== 1) throw new UserError(`--explain takes one spec, got ${specs.length}`);
+    const out = explainText(specs[0], { json: argv.json, set: argv.set.map(String) });
+    if (out === undefined) process.exitCode = 1;
+    else process.stdout.write(out);
+    return;
+  }
   const started = performance.now();
   const run = await runCompile(specs, { out: argv.out, check: argv.check, set: argv.set.map(String), log: (s) => console.error(s) });
   const ms = Math.round(performance.now() - started);

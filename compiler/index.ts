@@ -4,7 +4,7 @@
 // after load gets the spec's context (context.ts) and reports into its one reporter
 // (report.ts); the first stage with errors ends the spec's run.
 import type { Diagnostic } from './diagnostics';
-import { check } from './check/index';
+import { check, type CheckedNetwork } from './check/index';
 import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
 import { type CompileOptions, createContext, type Context } from './context';
@@ -80,7 +80,7 @@ export function compileToModule(file: string, options: CompileOptions = {}): Com
 }
 
 /** Stages 1 to 5 of one spec: its context, and its IR unless a stage reported errors. */
-function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?: ModuleIR; memory?: Compiled['memory'] } {
+function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?: ModuleIR; memory?: Compiled['memory']; checked?: CheckedNetwork[] } {
   const ctx = createContext(file, loadSpec(file, options.overrides ?? []), options); // 1 load
   if (ctx.report.hasErrors) return { ctx };
   validate(ctx); // 2
@@ -92,7 +92,7 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
   checkUsage(ctx, resolved, ir); // 5b: warnings only
-  return { ctx, ir, memory: { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch } };
+  return { ctx, ir, checked, memory: { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch } };
 }
 
 /** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
@@ -102,10 +102,11 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
 }
 
 /**
- * Stages 1 to 5 of one spec: its IR (what emit renders), or the diagnostics when a stage
- * reported errors. gan-export generates a sampler from the preview's statements.
+ * Stages 1 to 5 of one spec: its IR (what emit renders) and its checked networks (layer kinds,
+ * arguments and shapes), or the diagnostics when a stage reported errors. gan-export generates
+ * a sampler from the preview's statements; --explain and gan-diff read both.
  */
-export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; diagnostics: Diagnostic[] } {
-  const { ctx, ir } = lowerStages(file, options);
-  return { ...(ir ? { ir } : {}), diagnostics: ctx.report.all };
+export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; networks?: CheckedNetwork[]; diagnostics: Diagnostic[]; texts: Map<string, string> } {
+  const { ctx, ir, checked } = lowerStages(file, options);
+  return { ...(ir ? { ir, networks: checked } : {}), diagnostics: ctx.report.all, texts: ctx.texts };
 }

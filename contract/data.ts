@@ -15,18 +15,24 @@ export interface DataSourceInfo {
   readonly testSplit: boolean;
   /** Whether `data.path` must be given. */
   readonly path: 'required' | 'optional' | 'unused';
+  /**
+   * Examples in the training split (per domain for a domain pair) where the source fixes it;
+   * null: read from the data (a folder, an IDX file); Infinity: drawn afresh for every batch.
+   */
+  readonly trainSize: number | null;
 }
 
 export const DATA_SOURCES = {
-  mnist: { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'unused' },
-  'fashion-mnist': { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'optional' },
-  idx: { images: ['x'], labels: 'with-file', classes: null, testSplit: false, path: 'required' },
+  mnist: { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'unused', trainSize: 60000 },
+  'fashion-mnist': { images: ['x'], labels: 'always', classes: 10, testSplit: true, path: 'optional', trainSize: 60000 },
+  idx: { images: ['x'], labels: 'with-file', classes: null, testSplit: false, path: 'required', trainSize: null },
   // y is the index of the image's subfolder.
-  folder: { images: ['x'], labels: 'always', classes: null, testSplit: false, path: 'required' },
-  domains: { images: ['a', 'b'], labels: 'never', classes: null, testSplit: false, path: 'required' },
-  'mnist-domains': { images: ['a', 'b'], labels: 'never', classes: null, testSplit: true, path: 'unused' },
+  folder: { images: ['x'], labels: 'always', classes: null, testSplit: false, path: 'required', trainSize: null },
+  domains: { images: ['a', 'b'], labels: 'never', classes: null, testSplit: false, path: 'required', trainSize: null },
+  // Each domain is half of MNIST's training split (plain digits, then bold ones).
+  'mnist-domains': { images: ['a', 'b'], labels: 'never', classes: null, testSplit: true, path: 'unused', trainSize: 30000 },
   // x: a 2-D point, y: the Gaussian it was drawn from.
-  ring: { images: ['x'], labels: 'always', classes: 8, testSplit: false, path: 'unused' },
+  ring: { images: ['x'], labels: 'always', classes: 8, testSplit: false, path: 'unused', trainSize: Infinity },
 } as const satisfies Record<string, DataSourceInfo>;
 
 export type DataSourceName = keyof typeof DATA_SOURCES;

@@ -57,8 +57,8 @@ export function memoryProblem(e: MemoryEstimate, batch: number, limit: MemoryLim
 
 const prod = (xs: number[]): number => xs.reduce((a, b) => a * b, 1);
 
-/** The weights of one layer node, as tfjs creates them. */
-function layerParameters(kind: string, args: any, input: number[], output: number[]): number {
+/** The weights of one layer node, as tfjs creates them (gan-compile --explain and gan-diff count with it too). */
+export function layerParameters(kind: string, args: any, input: number[], output: number[]): number {
   const channels = output[output.length - 1];
   const bias = args?.bias === false ? 0 : 1;
   switch (kind) {
