@@ -25,6 +25,7 @@ function show(s: Stmt): string {
     case 'loss':
       return `${s.id} = ${s.fn}(${s.args.map(operand).join(', ')})`;
     case 'reduce':
+      return `${s.id} = ${s.fn}(${[s.arg, ...(s.axes ?? [])].join(', ')})`;
     case 'unary':
       return `${s.id} = ${s.fn}(${s.arg})`;
     case 'binary':
@@ -35,6 +36,16 @@ function show(s: Stmt): string {
       return `${s.id} = detach(${s.arg})`;
     case 'onehot':
       return `${s.id} = onehot(${s.arg}, ${s.classes})`;
+    case 'dot':
+      return `${s.id} = dot(${s.a}, ${s.b})`;
+    case 'norm':
+      return `${s.id} = norm(${s.arg}, ${s.p})`;
+    case 'noise':
+      return `${s.id} = ${s.dist}_like(${s.arg}, ${s.a}, ${s.b})`;
+    case 'expand':
+      return `${s.id} = expand(${s.arg}, [${s.shape.join(', ')}])`;
+    case 'grad':
+      return `${s.id} = grad(${s.f}, ${s.wrt}) { ${s.body.map(show).join('; ')} }`;
   }
 }
 

@@ -1,8 +1,10 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
-// functions, the gradient penalty, custom layers, typed steps (`gs.layer`, `gs.asScalar`) and
+// functions, the gradient penalty, reductions along axes, norms and gradients, shaped noise, custom layers, typed steps (`gs.layer`, `gs.asScalar`) and
 // the Trainer contract's types.
 export { bce, ce, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
+export { reduce, dot, sqnorm, norm, grad } from './tensor';
+export { uniformLike, normalLike } from './noise';
 export { instanceNormalization } from './instance-norm';
 export { asScalar, layer } from './typed';
 export type { Trainer, PhaseSettings, OptimizerSettings } from '../../contract/trainer';
