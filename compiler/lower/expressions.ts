@@ -1,44 +1,23 @@
-// Stage 5, lower (expressions): types every loss and preview expression (network calls against
-// their inputs, head names, loss arguments) and lowers it to straight-line statements in which
+// Stage 5, lower (expressions): types every loss and preview expression (names, heads, operators,
+// network calls against their inputs; every other call goes to its entry in the function
+// vocabulary, compiler/vocabulary/functions/) and lowers it to straight-line statements in which
 // each repeated subexpression, such as G(z), is computed once. Constants (literals and what
 // + - * / of constants folds to) must be finite float32 numbers; a long sum or product is
 // lowered in a loop, so only nesting (bounded by the parser) recurses.
 import type { Expr } from '../expr/ast';
 import { show } from '../expr/ast';
-import type { DType, Operand, Stmt } from '../ir';
+import type { Operand, Stmt } from '../ir';
 import type { CheckedNetwork } from '../check/networks';
+import { type Call, describe, ExprError, FUNCTION_NAMES, FUNCTIONS, fmt, type StmtBody, type Ty, type Value } from '../vocabulary/functions/index';
 
-export type Ty =
-  | { t: 'num'; value: number }
-  | { t: 'scalar' }
-  | { t: 'tensor'; shape: number[]; dtype: DType; classes?: number }
-  | { t: 'heads'; net: string; heads: { name: string; shape: number[] }[] }
-  | { t: 'net'; name: string };
-
-export interface Value {
-  ty: Ty;
-  operand?: Operand;
-}
+export { ExprError };
+export type { Ty, Value };
 
 export interface Env {
   real: Map<string, Ty & { t: 'tensor' }>;
   sampled: Map<string, Ty & { t: 'tensor' }>;
   networks: Map<string, CheckedNetwork>;
   training: boolean;
-}
-
-export class ExprError extends Error {
-  constructor(
-    message: string,
-    readonly at: number,
-    readonly hint?: string,
-    /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
-    readonly lookup?: { what: string; name: string; candidates: string[] },
-    /** The diagnostic code when not a type error (GS131). */
-    readonly code?: 'GS163',
-  ) {
-    super(message);
-  }
 }
 
 /** The largest finite float32: tensors hold constants as float32, where anything larger is Infinity. */
@@ -52,27 +31,6 @@ function constant(value: number, at: number, what: () => string): Value {
   return { ty: { t: 'num', value }, operand: { num: value } };
 }
 
-const fmt = (s: number[]): string => `[${s.join(', ')}]`;
-const LOSSES = ['bce', 'ce', 'mse', 'l1'] as const;
-const REDUCTIONS = ['mean', 'sum'] as const;
-const ELEMENTWISE = ['relu', 'softplus', 'abs', 'square', 'sqrt', 'log', 'exp', 'sigmoid', 'tanh'] as const;
-export const FUNCTIONS = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, 'gradient_penalty', 'detach', 'onehot'];
-
-function describe(ty: Ty): string {
-  switch (ty.t) {
-    case 'num':
-      return `the number ${ty.value}`;
-    case 'scalar':
-      return 'a single number';
-    case 'tensor':
-      return ty.dtype === 'int32' ? 'class labels' : `a tensor of ${fmt(ty.shape)} per example`;
-    case 'heads':
-      return `the heads ${ty.heads.map((h) => h.name).join(', ')} of ${ty.net}`;
-    case 'net':
-      return `the network ${ty.name}`;
-  }
-}
-
 /** Straight-line statements with sharing: the same operation on the same operands is one statement. */
 export class StmtBuilder {
   readonly stmts: Stmt[] = [];
@@ -81,7 +39,7 @@ export class StmtBuilder {
   readonly real = new Set<string>();
   readonly sampled = new Set<string>();
 
-  add(stmt: Stmt extends infer S ? (S extends Stmt ? Omit<S, 'id'> : never) : never): string {
+  add(stmt: StmtBody): string {
     const key = JSON.stringify(stmt);
     const found = this.seen.get(key);
     if (found) return found;
@@ -189,63 +147,33 @@ export class ExprLowering {
     return { ty, operand: { ref: this.out.add({ op: 'binary', fn, a: left, b: right }) } };
   }
 
+  /** A network call, or a function of the vocabulary (compiler/vocabulary/functions/) on its lowered arguments. */
   private call(e: Expr & { kind: 'call' }): Value {
     const net = this.env.networks.get(e.callee);
     if (net) return this.apply(net, e);
     const args = e.args.map((a) => this.lower(a));
-    const arity = (n: number) => {
-      if (args.length !== n) throw new ExprError(`${e.callee}() takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`, e.at);
+    const fn = FUNCTIONS[e.callee];
+    if (!fn) {
+      throw new ExprError(`unknown function '${e.callee}'`, e.at, `functions: ${FUNCTION_NAMES.join(', ')}`, { what: 'function', name: e.callee, candidates: [...FUNCTION_NAMES, ...this.env.networks.keys()] });
+    }
+    const call: Call = {
+      e,
+      args,
+      arity: (n) => {
+        if (args.length !== n) throw new ExprError(`${e.callee}() takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`, e.at);
+      },
+      ref: (i, what) => this.ref(args[i], e.args[i], what),
+      operand: (i, what) => (args[i].ty.t === 'num' ? (args[i].operand as Operand) : { ref: this.ref(args[i], e.args[i], what) }),
+      tensor: (i, what) => {
+        const ty = args[i].ty;
+        this.ref(args[i], e.args[i], what);
+        if (ty.t !== 'tensor') throw new ExprError(`${e.callee}() needs a tensor as argument ${i + 1}, got ${describe(ty)}`, e.args[i].at);
+        return ty;
+      },
+      emit: (stmt) => this.out.add(stmt),
+      network: (name) => this.env.networks.get(name),
     };
-    const tensor = (i: number, what: string): Ty & { t: 'tensor' } => {
-      const ty = args[i].ty;
-      this.ref(args[i], e.args[i], what);
-      if (ty.t !== 'tensor') throw new ExprError(`${e.callee}() needs a tensor as argument ${i + 1}, got ${describe(ty)}`, e.args[i].at);
-      return ty;
-    };
-    const callee = e.callee;
-    if ((LOSSES as readonly string[]).includes(callee)) {
-      arity(2);
-      const pred = tensor(0, `pass to ${callee}()`);
-      if (pred.dtype === 'int32') throw new ExprError(`${callee}() needs predictions as its first argument, got class labels`, e.args[0].at);
-      const target = args[1].ty;
-      if (callee === 'ce') this.checkCeTarget(pred, target, e.args[1]);
-      else if (target.t === 'tensor' && (target.dtype === 'int32' || fmt(target.shape) !== fmt(pred.shape))) {
-        throw new ExprError(`${callee}() needs a target of the prediction's shape ${fmt(pred.shape)} or a number, got ${describe(target)}`, e.args[1].at);
-      } else if (target.t !== 'tensor' && target.t !== 'num') {
-        throw new ExprError(`${callee}() needs a target tensor or number, got ${describe(target)}`, e.args[1].at);
-      }
-      const ops: Operand[] = args.map((a, i) => (a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.args[i], `pass to ${callee}()`) }));
-      return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'loss', fn: callee as (typeof LOSSES)[number], args: ops }) } };
-    }
-    if ((REDUCTIONS as readonly string[]).includes(callee)) {
-      arity(1);
-      const ref = this.ref(args[0], e.args[0], `take the ${callee} of`);
-      return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'reduce', fn: callee as 'mean' | 'sum', arg: ref }) } };
-    }
-    if ((ELEMENTWISE as readonly string[]).includes(callee) || callee === 'detach') {
-      arity(1);
-      if (args[0].ty.t === 'num') throw new ExprError(`${callee}() of a constant: write the number`, e.at);
-      const ref = this.ref(args[0], e.args[0], `apply ${callee}() to`);
-      const stmt = callee === 'detach' ? ({ op: 'detach', arg: ref } as const) : ({ op: 'unary', fn: callee as (typeof ELEMENTWISE)[number], arg: ref } as const);
-      return { ty: args[0].ty, operand: { ref: this.out.add(stmt) } };
-    }
-    if (callee === 'gradient_penalty') return this.penalty(e, args);
-    if (callee === 'onehot') return this.onehot(e, args);
-    throw new ExprError(`unknown function '${callee}'`, e.at, `functions: ${FUNCTIONS.join(', ')}`, { what: 'function', name: callee, candidates: [...FUNCTIONS, ...this.env.networks.keys()] });
-  }
-
-  private checkCeTarget(pred: Ty & { t: 'tensor' }, target: Ty, e: Expr): void {
-    if (pred.shape.length !== 1) throw new ExprError(`ce() needs class probabilities of shape [classes], got ${fmt(pred.shape)}`, e.at);
-    const k = pred.shape[0];
-    if (target.t === 'num') {
-      if (!Number.isInteger(target.value) || target.value < 0 || target.value >= k) {
-        throw new ExprError(`ce() class ${target.value} is out of range for ${k} classes (0..${k - 1})`, e.at);
-      }
-    } else if (target.t === 'tensor' && target.dtype === 'int32') {
-      if (target.classes !== undefined && target.classes > k) throw new ExprError(`ce() labels have ${target.classes} classes but the prediction only ${k}`, e.at);
-    } else if (!(target.t === 'tensor' && fmt(target.shape) === fmt(pred.shape))) {
-      throw new ExprError(`ce() needs class labels, a class number or one-hot codes of shape ${fmt(pred.shape)}, got ${describe(target)}`, e.at);
-    }
+    return fn.lower(call);
   }
 
   private apply(net: CheckedNetwork, e: Expr & { kind: 'call' }): Value {
@@ -270,37 +198,5 @@ export class ExprLowering {
     const ref = this.out.add({ op: 'apply', net: net.name, args: refs, training: this.env.training, heads: net.heads.length });
     if (!named) return { ty: { t: 'tensor', shape: net.heads[0].type.shape, dtype: 'float32' }, operand: { ref } };
     return { ty: { t: 'heads', net: net.name, heads: net.heads.map((h) => ({ name: h.name, shape: h.type.shape })) }, operand: { ref } };
-  }
-
-  /** onehot(labels, K): class labels as float one-hot codes [K], e.g. to condition by concat. */
-  private onehot(e: Expr & { kind: 'call' }, args: Value[]): Value {
-    const [labels, k] = args;
-    if (args.length !== 2 || labels.ty.t !== 'tensor' || labels.ty.dtype !== 'int32' || k.ty.t !== 'num' || !Number.isInteger(k.ty.value) || k.ty.value < 1) {
-      throw new ExprError('onehot(labels, K) takes class labels and a whole number of classes', e.at);
-    }
-    if (labels.ty.classes !== undefined && labels.ty.classes > k.ty.value) {
-      throw new ExprError(`onehot: the labels have ${labels.ty.classes} classes, more than ${k.ty.value}`, e.args[1].at);
-    }
-    const ref = this.ref(labels, e.args[0], 'pass to onehot()');
-    return { ty: { t: 'tensor', shape: [k.ty.value], dtype: 'float32' }, operand: { ref: this.out.add({ op: 'onehot', arg: ref, classes: k.ty.value }) } };
-  }
-
-  private penalty(e: Expr & { kind: 'call' }, args: Value[]): Value {
-    if (args.length !== 3 || args[0].ty.t !== 'net') {
-      throw new ExprError('gradient_penalty(Net, real, fake) takes a network and two batches of its input', e.at);
-    }
-    const net = this.env.networks.get(args[0].ty.name)!;
-    if (net.inputs.length !== 1 || net.heads.length !== 1) {
-      throw new ExprError(`gradient_penalty needs a network with one input and one output; ${net.name} has ${net.inputs.length} and ${net.heads.length}`, e.args[0].at);
-    }
-    const [real, fake] = [1, 2].map((i) => {
-      const ref = this.ref(args[i], e.args[i], 'pass to gradient_penalty');
-      const ty = args[i].ty as Ty & { t: 'tensor' };
-      if (ty.dtype === 'int32' || fmt(ty.shape) !== fmt(net.inputs[0].shape)) {
-        throw new ExprError(`gradient_penalty: ${net.name} takes ${fmt(net.inputs[0].shape)}, but ${show(e.args[i])} is ${describe(ty)}`, e.args[i].at);
-      }
-      return ref;
-    });
-    return { ty: { t: 'scalar' }, operand: { ref: this.out.add({ op: 'penalty', net: net.name, real, fake }) } };
   }
 }

@@ -1,0 +1,84 @@
+// The expression function vocabulary's shared types: what the checker knows about a value (its
+// type), the located error a function reports, and the one shape of a function entry with the
+// call context its lowering gets. Imports the IR, the expression syntax tree and the checked
+// network type only.
+import type { CheckedNetwork } from '../../check/networks';
+import type { Expr } from '../../expr/ast';
+import type { DType, Operand, Stmt } from '../../ir';
+
+export type Ty =
+  | { t: 'num'; value: number }
+  | { t: 'scalar' }
+  | { t: 'tensor'; shape: number[]; dtype: DType; classes?: number }
+  | { t: 'heads'; net: string; heads: { name: string; shape: number[] }[] }
+  | { t: 'net'; name: string };
+
+export interface Value {
+  ty: Ty;
+  operand?: Operand;
+}
+
+/** A statement before the builder gives it its id. */
+export type StmtBody = Stmt extends infer S ? (S extends Stmt ? Omit<S, 'id'> : never) : never;
+
+export class ExprError extends Error {
+  constructor(
+    message: string,
+    readonly at: number,
+    readonly hint?: string,
+    /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
+    readonly lookup?: { what: string; name: string; candidates: string[] },
+    /** The diagnostic code when not a type error (GS131). */
+    readonly code?: 'GS163',
+  ) {
+    super(message);
+  }
+}
+
+export const fmt = (s: number[]): string => `[${s.join(', ')}]`;
+
+/** A type as a message names it. */
+export function describe(ty: Ty): string {
+  switch (ty.t) {
+    case 'num':
+      return `the number ${ty.value}`;
+    case 'scalar':
+      return 'a single number';
+    case 'tensor':
+      return ty.dtype === 'int32' ? 'class labels' : `a tensor of ${fmt(ty.shape)} per example`;
+    case 'heads':
+      return `the heads ${ty.heads.map((h) => h.name).join(', ')} of ${ty.net}`;
+    case 'net':
+      return `the network ${ty.name}`;
+  }
+}
+
+/** What a function's lowering gets: the call, its arguments already lowered, and helpers. */
+export interface Call {
+  readonly e: Expr & { kind: 'call' };
+  readonly args: Value[];
+  /** Fails unless the call has `n` arguments: `f() takes n arguments, got m`. */
+  arity(n: number): void;
+  /** Argument i's statement id; fails (`cannot <what> ...`) for a network, several heads or a constant. */
+  ref(i: number, what: string): string;
+  /** Argument i as a statement operand: a constant as itself, else as `ref` gives it. */
+  operand(i: number, what: string): Operand;
+  /** Argument i's tensor type; fails unless it is a tensor. */
+  tensor(i: number, what: string): Ty & { t: 'tensor' };
+  /** Adds a statement (the same statement twice is one) and returns its id. */
+  emit(stmt: StmtBody): string;
+  /** A network of the spec, by name. */
+  network(name: string): CheckedNetwork | undefined;
+}
+
+/** One function of the expression language. */
+export interface FunctionDef {
+  /** As written in a spec: `bce`. */
+  name: string;
+  /** Its arguments as the documentation writes them: `bce(p, target)`. */
+  signature: string;
+  /** One line: what it takes and computes, for README, schema and hints. */
+  doc: string;
+  /** Checks the arguments (arity, shapes, types), emits the statement and gives the result. */
+  lower(call: Call): Value;
+}
