@@ -58,7 +58,8 @@ export function broadcast(a: Shaped, b: Shaped): Broadcast | { error: string } {
   }
   const [perExample, wide] = a.batched ? [a, b] : [b, a];
   const extra = wide.shape.length - perExample.shape.length;
-  if (extra > 1 || (extra === 1 && wide.shape[0] !== 1)) {
+  if (extra > 1) return { error: `cannot broadcast ${shapes}: ${showShape(wide)} has more axes than ${showShape(perExample)}, which would put axes before the batch axis` };
+  if (extra === 1 && wide.shape[0] !== 1) {
     return { error: `cannot broadcast ${shapes}: the batch axis meets size ${wide.shape[extra - 1]} (${RULES}; the batch size is not known when the spec compiles)` };
   }
   const shape = numpy(perExample.shape, extra === 1 ? wide.shape.slice(1) : wide.shape);
