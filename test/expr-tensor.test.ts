@@ -3,7 +3,8 @@
 // compared with the value computed here in plain JS (float64): reductions along axes, dot, norms,
 // broadcasting against per-example and batch-wide values, grad against the closed form and finite
 // differences, R1's gradient with respect to D's weights (double backprop) against finite
-// differences, and noise (its range, one draw for two identical calls, the seed).
+// differences, on cpu and wasm; noise (its range, one draw for two identical calls, the seed);
+// and second-order gradients through tanh, sigmoid and exp against their closed forms.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,8 +126,8 @@ function close(actual: number, expected: number, label: string, rel = 1e-5): voi
   assert.ok(Math.abs(actual - expected) <= tol, `${label}: got ${actual}, expected ${expected} (±${tol})`);
 }
 
-async function setUp(): Promise<{ trainer: AnyTrainer; nets: Record<string, tf.LayersModel>; loss: (name: string) => tf.Scalar }> {
-  await useBackend('cpu');
+async function setUp(backend: 'cpu' | 'wasm' = 'cpu'): Promise<{ trainer: AnyTrainer; nets: Record<string, tf.LayersModel>; loss: (name: string) => tf.Scalar }> {
+  await useBackend(backend);
   const dir = tempDir('expr-tensor');
   const file = join(dir, 'tensorfns.yaml');
   writeFileSync(file, spec());
@@ -139,52 +140,54 @@ async function setUp(): Promise<{ trainer: AnyTrainer; nets: Record<string, tf.L
   return { trainer, nets, loss };
 }
 
-test('generated reductions, dot, norms and broadcasting equal their values computed by hand', async () => {
-  const { loss } = await setUp();
-  for (const [name, want] of Object.entries(EXPECTED)) {
-    if (name === 'r1' || name.startsWith('grad')) continue;
-    close(tf.tidy(() => loss(name).dataSync()[0]), want, `${name}: ${LOSSES[name]}`);
-  }
-});
+for (const backend of ['cpu', 'wasm'] as const) {
+  test(`generated reductions, dot, norms and broadcasting equal their values computed by hand on ${backend}`, async () => {
+    const { loss } = await setUp(backend);
+    for (const [name, want] of Object.entries(EXPECTED)) {
+      if (name === 'r1' || name.startsWith('grad')) continue;
+      close(tf.tidy(() => loss(name).dataSync()[0]), want, `${name}: ${LOSSES[name]}`);
+    }
+  });
 
-test('grad(D(x), x) equals the closed form and finite differences of D; through a subexpression and the chain rule', async () => {
-  const { loss } = await setUp();
-  // The closed form of the gradient against central differences of D itself (float64).
-  const h = 1e-6;
-  for (const p of X) {
-    const fd = [0, 1].map((j) => {
-      const up = [...p];
-      const down = [...p];
-      up[j] += h;
-      down[j] -= h;
-      return (d(W, up).value - d(W, down).value) / (2 * h);
-    });
-    d(W, p).grad.forEach((g, j) => close(g, fd[j], `dD/dx${j} at ${p}`, 1e-6));
-  }
-  for (const name of ['r1', 'gradSub', 'gradChain']) close(tf.tidy(() => loss(name).dataSync()[0]), EXPECTED[name], `${name}: ${LOSSES[name]}`, 1e-4);
-});
+  test(`grad(D(x), x) equals the closed form and finite differences of D; through a subexpression and the chain rule, on ${backend}`, async () => {
+    const { loss } = await setUp(backend);
+    // The closed form of the gradient against central differences of D itself (float64).
+    const h = 1e-6;
+    for (const p of X) {
+      const fd = [0, 1].map((j) => {
+        const up = [...p];
+        const down = [...p];
+        up[j] += h;
+        down[j] -= h;
+        return (d(W, up).value - d(W, down).value) / (2 * h);
+      });
+      d(W, p).grad.forEach((g, j) => close(g, fd[j], `dD/dx${j} at ${p}`, 1e-6));
+    }
+    for (const name of ['r1', 'gradSub', 'gradChain']) close(tf.tidy(() => loss(name).dataSync()[0]), EXPECTED[name], `${name}: ${LOSSES[name]}`, 1e-4);
+  });
 
-test("double backprop: the R1 loss's gradient with respect to D's weights equals finite differences", async () => {
-  const { nets, loss } = await setUp();
-  const vars = phaseVariables(nets, [{ net: 'D' }]);
-  const { grads } = tf.variableGrads(() => loss('r1'), vars);
-  // D's last bias does not reach the gradient of D: tfjs gives it no gradient at all.
-  assert.equal(grads[vars[3].name], undefined);
-  const got = vars.slice(0, 3).map((v) => Array.from(grads[v.name].dataSync()));
-  // The same gradient by central differences of r1 over each weight, in float64.
-  const h = 1e-6;
-  const fd = (set: (w: Weights, delta: number) => Weights) => (r1(set(W, h)) - r1(set(W, -h))) / (2 * h);
-  const clone = (): Weights => ({ k1: K1.map((r) => [...r]), b1: [...B1], k2: [...K2], b2: [...B2] });
-  const want = [
-    K1.flatMap((row, j) => row.map((_, k) => fd((_w, delta) => { const c = clone(); c.k1[j][k] += delta; return c; }))),
-    B1.map((_, k) => fd((_w, delta) => { const c = clone(); c.b1[k] += delta; return c; })),
-    K2.map((_, k) => fd((_w, delta) => { const c = clone(); c.k2[k] += delta; return c; })),
-  ];
-  close(fd((_w, delta) => ({ ...clone(), b2: [B2[0] + delta] })), 0, 'finite difference over the last bias');
-  assert.deepEqual(got.map((g) => g.length), [6, 3, 3]);
-  got.forEach((g, i) => g.forEach((v, k) => close(v, want[i][k], `weight ${vars[i].name}[${k}]`, 1e-3)));
-  assert.ok(got.flat().some((v) => Math.abs(v) > 0.05), 'the gradient is not trivially zero');
-});
+  test(`double backprop: the R1 loss's gradient with respect to D's weights equals finite differences, on ${backend}`, async () => {
+    const { nets, loss } = await setUp(backend);
+    const vars = phaseVariables(nets, [{ net: 'D' }]);
+    const { grads } = tf.variableGrads(() => loss('r1'), vars);
+    // D's last bias does not reach the gradient of D: tfjs gives it no gradient at all.
+    assert.equal(grads[vars[3].name], undefined);
+    const got = vars.slice(0, 3).map((v) => Array.from(grads[v.name].dataSync()));
+    // The same gradient by central differences of r1 over each weight, in float64.
+    const h = 1e-6;
+    const fd = (set: (w: Weights, delta: number) => Weights) => (r1(set(W, h)) - r1(set(W, -h))) / (2 * h);
+    const clone = (): Weights => ({ k1: K1.map((r) => [...r]), b1: [...B1], k2: [...K2], b2: [...B2] });
+    const want = [
+      K1.flatMap((row, j) => row.map((_, k) => fd((_w, delta) => { const c = clone(); c.k1[j][k] += delta; return c; }))),
+      B1.map((_, k) => fd((_w, delta) => { const c = clone(); c.b1[k] += delta; return c; })),
+      K2.map((_, k) => fd((_w, delta) => { const c = clone(); c.k2[k] += delta; return c; })),
+    ];
+    close(fd((_w, delta) => ({ ...clone(), b2: [B2[0] + delta] })), 0, 'finite difference over the last bias');
+    assert.deepEqual(got.map((g) => g.length), [6, 3, 3]);
+    got.forEach((g, i) => g.forEach((v, k) => close(v, want[i][k], `weight ${vars[i].name}[${k}]`, 1e-3)));
+    assert.ok(got.flat().some((v) => Math.abs(v) > 0.05), 'the gradient is not trivially zero');
+  });
+}
 
 test('uniform_like and normal_like: the range, one draw for two identical calls, the run seed', async () => {
   const { loss } = await setUp();
@@ -200,4 +203,22 @@ test('uniform_like and normal_like: the range, one draw for two identical calls,
   installSeededRandom(7);
   assert.equal(value('uniform'), u, 'the same seed draws the same values');
   assert.notEqual(value('uniform'), u, 'the next update draws afresh');
+});
+
+test('second-order gradients through tanh, sigmoid and exp reach what is in front of them (runtime/backend/gradients.ts)', async () => {
+  await useBackend('cpu');
+  // g(w) = d f(w x) / dx = w f'(w x), so dg/dw = f'(w x) + w x f''(w x).
+  const [w, x] = [0.7, 1.3];
+  const u = w * x;
+  const t = Math.tanh(u);
+  const s = 1 / (1 + Math.exp(-u));
+  const cases: [string, (v: tf.Tensor) => tf.Tensor, number][] = [
+    ['tanh', tf.tanh, 1 - t * t + u * -2 * t * (1 - t * t)],
+    ['sigmoid', tf.sigmoid, s * (1 - s) + u * s * (1 - s) * (1 - 2 * s)],
+    ['exp', tf.exp, Math.exp(u) + u * Math.exp(u)],
+  ];
+  for (const [name, f, want] of cases) {
+    const got = tf.tidy(() => tf.grad((wv: tf.Tensor) => tf.grad((xv: tf.Tensor) => f(tf.mul(wv, xv)))(tf.scalar(x)))(tf.scalar(w)).dataSync()[0]);
+    close(got, want, `d/dw d${name}(w x)/dx`);
+  }
 });
