@@ -63,9 +63,12 @@ function registerTileGradient(): void {
   tf.registerGradient({ kernelName: 'Tile', inputsToSave: ['x'], gradFunc: tileGradFunc });
 }
 
-/** d f(x) / dx written with f(x) recomputed from the saved input, so it is on the tape. */
+/**
+ * d f(x) / dx written with f(x) recomputed from the saved input, so it is on the tape; in
+ * tfjs-core's order of operations, so first-order gradients stay bit for bit what they were.
+ */
 const FROM_INPUT: Record<string, (x: tf.Tensor, dy: tf.Tensor) => tf.Tensor> = {
-  Tanh: (x, dy) => tf.mul(dy, tf.sub(1, tf.square(tf.tanh(x)))),
+  Tanh: (x, dy) => tf.mul(tf.sub(1, tf.square(tf.tanh(x))), dy),
   Sigmoid: (x, dy) => {
     const s = tf.sigmoid(x);
     return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
