@@ -4,7 +4,8 @@
 // broadcasting against per-example and batch-wide values, grad against the closed form and finite
 // differences, R1's gradient with respect to D's weights (double backprop) against finite
 // differences, on cpu and wasm; noise (its range, one draw for two identical calls, the seed);
-// and second-order gradients through tanh, sigmoid and exp against their closed forms.
+// second-order gradients through tanh, sigmoid and exp against their closed forms; and WGAN-GP
+// written out against gradient_penalty for the same seed.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ const LOSSES: Record<string, string> = {
   uniformRange: 'min(uniform_like(x, 2, 3)) * 10 + max(uniform_like(x, 2, 3))',
   sameDraw: 'sum(abs(normal_like(x) - normal_like(x))) + mean(D(x)) * 0',
   normal: 'mean(normal_like(x, 5, 0.5))',
+  gpShort: 'gradient_penalty(D, x, G(z))',
+  gpLong: 'mean(square(norm(grad(D(x * uniform_like(D(x)) + G(z) * (1 - uniform_like(D(x)))), x * uniform_like(D(x)) + G(z) * (1 - uniform_like(D(x))))) - 1))',
 };
 
 function spec(): string {
@@ -135,7 +138,8 @@ async function setUp(backend: 'cpu' | 'wasm' = 'cpu'): Promise<{ trainer: AnyTra
   const nets = buildNetworks(trainer);
   nets.D.setWeights([tf.tensor2d(K1), tf.tensor1d(B1), tf.tensor2d(K2.map((v) => [v])), tf.tensor1d(B2)]);
   const real = { x: tf.tensor4d(all, [4, 1, 1, 2]) };
-  const sampled = { z: tf.zeros([4, 3]) };
+  const sampled = { z: tf.tensor2d([0.5, -1, 2, 0.1, 0.3, -0.4, -1.5, 0.8, 1.2, 0, -0.6, 0.9], [4, 3]) };
+  nets.G.setWeights([tf.tensor2d([0.4, -0.3, 0.2, 0.9, -0.7, 0.5], [3, 2]), tf.tensor1d([0.1, -0.1])]);
   const loss = (name: string) => trainer.phases.find((p) => p.name === name)!.loss(nets, real, sampled);
   return { trainer, nets, loss };
 }
@@ -221,4 +225,17 @@ test('second-order gradients through tanh, sigmoid and exp reach what is in fron
     const got = tf.tidy(() => tf.grad((wv: tf.Tensor) => tf.grad((xv: tf.Tensor) => f(tf.mul(wv, xv)))(tf.scalar(x)))(tf.scalar(w)).dataSync()[0]);
     close(got, want, `d/dw d${name}(w x)/dx`);
   }
+});
+
+test('WGAN-GP written out with grad, norm and uniform_like equals gradient_penalty(D, x, G(z)) for the same seed', async () => {
+  const { loss } = await setUp();
+  const value = (name: string) => tf.tidy(() => loss(name).dataSync()[0]);
+  installSeededRandom(3);
+  const short = value('gpShort');
+  installSeededRandom(3);
+  const long = value('gpLong');
+  // Both draw one uniform number per example from the same seeded stream, then compute alike.
+  close(long, short, 'the written-out penalty', 1e-6);
+  installSeededRandom(4);
+  assert.notEqual(value('gpLong'), long, 'another seed, other interpolates');
 });
