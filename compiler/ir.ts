@@ -46,7 +46,7 @@ export type Stmt = { id: string } & (
   | { op: 'column'; arg: string }
   | { op: 'apply'; net: string; args: string[]; training: boolean; heads: number }
   | { op: 'head'; arg: string; index: number; name: string }
-  | { op: 'loss'; fn: 'bce' | 'ce' | 'mse' | 'l1'; args: Operand[] }
+  | { op: 'loss'; fn: 'bce' | 'ce' | 'bce_logits' | 'ce_logits' | 'mse' | 'l1'; args: Operand[] }
   /** Over `axes` (tfjs axes: 0 is the batch axis of a per-example value), or over everything when absent. */
   | { op: 'reduce'; fn: 'mean' | 'sum' | 'max' | 'min' | 'std' | 'var'; arg: string; axes?: number[] }
   | { op: 'unary'; fn: 'neg' | 'relu' | 'softplus' | 'abs' | 'square' | 'sqrt' | 'log' | 'exp' | 'sigmoid' | 'tanh'; arg: string }

@@ -59,6 +59,10 @@ const REQUIRED = [
   'two-errors',
   'two-loss-errors',
   'json-spec',
+  'bce-on-difference',
+  'ce-on-linear-head',
+  'bce-logits-on-sigmoid',
+  'gradient-penalty-same-point',
 ];
 
 interface Result {
@@ -111,6 +115,18 @@ function at(f: string): string[] {
   const r = results.get(f)!;
   return r.diagnostics.map((d) => r.texts.get(d.file)!.split('\n')[d.line - 1].slice(d.col - 1));
 }
+
+test('the range traps (GS133, GS134) and gradient_penalty at one point (GS135) have their codes and point at the argument', () => {
+  const codes = (f: string) => results.get(f)!.diagnostics.map((d) => d.code);
+  assert.deepEqual(codes('bce-on-difference.yaml'), ['GS133', 'GS133']);
+  assert.deepEqual(at('bce-on-difference.yaml').map((s) => s.slice(0, 21)), ['D(x) - mean(D(G(z))),', 'D(G(z)) - mean(D(x)),']);
+  assert.deepEqual(codes('ce-on-linear-head.yaml'), ['GS133']);
+  assert.ok(at('ce-on-linear-head.yaml')[0].startsWith('D(x).label, y)'));
+  assert.deepEqual(codes('bce-logits-on-sigmoid.yaml'), ['GS134']);
+  assert.ok(at('bce-logits-on-sigmoid.yaml')[0].startsWith('D(x), 1)'));
+  assert.deepEqual(codes('gradient-penalty-same-point.yaml'), ['GS135']);
+  assert.equal(at('gradient-penalty-same-point.yaml')[0], 'x)');
+});
 
 test('diagnostics in expressions point at the character they are about', () => {
   // D(G(z)): the generator's [32, 32, 1] images do not fit the discriminator's [28, 28, 1].

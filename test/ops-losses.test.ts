@@ -1,11 +1,13 @@
 // The loss functions of runtime/ops/losses.ts (bce, ce with labels / a class number / one-hot
-// codes, mse, l1, detach) against values computed by hand on small tensors, on the cpu and wasm
-// backends: the batch mean, the clipping to [1e-7, 1 - 1e-7] (in float32) at probabilities 0 and
-// 1, and the gradients inside and outside the clipped range. Imports runtime/ops and tfjs only.
+// codes, bce_logits and ce_logits, mse, l1, detach) against values computed by hand on small
+// tensors, on the cpu and wasm backends: the batch mean, the clipping to [1e-7, 1 - 1e-7] (in
+// float32) at probabilities 0 and 1, the gradients inside and outside the clipped range, and the
+// logits forms' values and gradients at logits far past where a clipped log gives up. Imports
+// runtime/ops and tfjs only.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { bce, ce, detach, l1, mse } from '../runtime/ops/losses';
+import { bce, bceLogits, ce, ceLogits, detach, l1, mse } from '../runtime/ops/losses';
 import { useBackend } from './helpers';
 
 const BACKENDS = ['cpu', 'wasm'] as const;
@@ -25,6 +27,13 @@ function value(f: () => tf.Scalar): number {
     assert.deepEqual(s.shape, [], 'a loss is a scalar');
     return s.dataSync()[0];
   });
+}
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** |actual - expected| <= tol. */
+function near(actual: number, expected: number, tol: number, label: string): void {
+  assert.ok(Math.abs(actual - expected) <= tol, `${label}: got ${actual}, expected ${expected} (±${tol})`);
 }
 
 /** d loss / d pred at pred, as plain numbers. */
@@ -133,5 +142,58 @@ for (const backend of BACKENDS) {
     const g = gradient(x, (v) => tf.add(tf.sum(tf.square(v)), tf.sum(tf.square(detach(v)))) as tf.Scalar);
     assert.deepEqual(g, [2, -4, 6]);
     x.dispose();
+  });
+
+  test(`bce_logits on ${backend}: log(1 + e) = 1.3133 at logit -1 for target 1, gradient (sigmoid(l) - t)/n, finite at ±100 and exact at 0`, async () => {
+    await useBackend(backend);
+    close(value(() => bceLogits(tf.tensor1d([-1]), 1)), Math.log(1 + Math.E), 'logit -1, target 1');
+    near(Math.log(1 + Math.E), 1.3133, 5e-5, 'log(1 + e)');
+    // Where bce(l, 1) clips l = -1 to 1e-7 and gives 16.1 with no gradient.
+    close(value(() => bce(tf.tensor1d([-1]), 1)), -Math.log(LO), 'bce on the logit itself');
+    const l = tf.tensor1d([-1, 100, -100, 100, -100, 0]);
+    const t = tf.tensor1d([1, 1, 1, 0, 0, 1]);
+    const loss = value(() => bceLogits(l, t));
+    assert.ok(Number.isFinite(loss), `finite at ±100: ${loss}`);
+    // Certain and right costs e^-100 (0 in float32), certain and wrong 100, logit 0 log 2.
+    close(loss, (Math.log(1 + Math.E) + 0 + 100 + 100 + 0 + Math.log(2)) / 6, 'the batch mean');
+    const g = gradient(l, (x) => bceLogits(x, t));
+    const want = [sigmoid(-1) - 1, 0, -1, 1, 0, 0.5 - 1].map((d) => d / 6);
+    want.forEach((d, i) => near(g[i], d, 1e-7, `gradient ${i}`));
+    tf.dispose([l, t]);
+  });
+
+  test(`bce_logits on ${backend}: equals bce(sigmoid(l), t) for moderate logits, targets as tensors or numbers`, async () => {
+    await useBackend(backend);
+    const l = tf.tensor2d([-3, -0.5, 0.2, 2.5], [4, 1]);
+    const t = tf.tensor2d([1, 0, 0.3, 1], [4, 1]);
+    const hand = [-3, -0.5, 0.2, 2.5].map((x, i) => {
+      const y = [1, 0, 0.3, 1][i];
+      return -(y * Math.log(sigmoid(x)) + (1 - y) * Math.log(1 - sigmoid(x)));
+    });
+    near(value(() => bceLogits(l, t)), hand.reduce((a, b) => a + b) / 4, 1e-6, 'against the closed form');
+    near(value(() => bceLogits(l, t)), value(() => bce(tf.sigmoid(l), t)), 1e-6, 'against bce of the sigmoid');
+    near(value(() => bceLogits(l, 0)), value(() => bce(tf.sigmoid(l), 0)), 1e-6, 'target 0');
+    tf.dispose([l, t]);
+  });
+
+  test(`ce_logits on ${backend}: log-sum-exp(l) - l[true class] averaged, finite at logits ±1000, gradient (softmax - onehot)/n`, async () => {
+    await useBackend(backend);
+    const l = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
+    const lse = Math.log(Math.E + Math.E ** 2 + Math.E ** 3);
+    close(value(() => ceLogits(l, tf.tensor1d([2, 0], 'int32'))), (lse - 3 + Math.log(3)) / 2, 'labels');
+    close(value(() => ceLogits(l, 1)), (lse - 2 + Math.log(3)) / 2, 'class number 1');
+    close(value(() => ceLogits(l, tf.tensor2d([[0, 0, 1], [0.5, 0.5, 0]]))), (lse - 3 + Math.log(3)) / 2, 'one-hot and soft codes');
+    near(value(() => ceLogits(l, 1)), value(() => ce(tf.softmax(l), 1)), 1e-6, 'equals ce of the softmax');
+    const big = tf.tensor2d([[1000, 0, -1000]]);
+    close(value(() => ceLogits(big, 0)), 0, 'certain and right');
+    close(value(() => ceLogits(big, 1)), 1000, 'certain and wrong: the logit gap');
+    const g = gradient(l, (x) => ceLogits(x, tf.tensor1d([2, 0], 'int32')));
+    const soft = [1, 2, 3].map((x) => Math.exp(x) / (Math.E + Math.E ** 2 + Math.E ** 3));
+    const want = [soft[0], soft[1], soft[2] - 1, 1 / 3 - 1, 1 / 3, 1 / 3].map((d) => d / 2);
+    want.forEach((d, i) => near(g[i], d, 1e-7, `gradient ${i}`));
+    tf.dispose([l, big]);
   });
 }

@@ -162,7 +162,7 @@ const cases: Case[] = [
   },
   {
     name: 'networks become tfjs layer factories with their configs and output shapes',
-    given: { networks: { D: { layers: ['flatten', { dense: { units: 1, activation: 'leaky_relu' } }] } } },
+    given: { networks: { D: { layers: ['flatten', { dense: { units: 1, activation: 'leaky_relu' } }] } }, losses: { D: 'mse(D(x), 1)', G: 'mse(D(G(z)), 1)' } },
     view: (ir) => ir.networks.map((n) => `${n.name}: ${n.layers.map((l) => `${l.namespace}.${l.factory} ${JSON.stringify(l.config)} [${l.shape}]`).join('; ')}`),
     want: [
       'G: tf.layers.dense {"units":16,"activation":"tanh"} [16]; tf.layers.reshape {"targetShape":[4,4,1]} [4,4,1]',
@@ -179,7 +179,7 @@ const cases: Case[] = [
     name: 'unknown functions: the closest one, else the list of functions',
     given: { losses: { D: 'frob(D(x), 1)', G: 'bce(D(G(z)), 1) + bec(D(G(z)), 1)' } },
     want: [
-      "GS131 /losses/D: unknown function 'frob' (functions: bce, ce, mse, l1, mean, sum, max, min, std, var, relu, softplus, abs, square, sqrt, log, exp, sigmoid, tanh, gradient_penalty, detach, onehot, dot, norm, sqnorm, grad, uniform_like, normal_like)",
+      "GS131 /losses/D: unknown function 'frob' (functions: bce, ce, bce_logits, ce_logits, mse, l1, mean, sum, max, min, std, var, relu, softplus, abs, square, sqrt, log, exp, sigmoid, tanh, gradient_penalty, detach, onehot, dot, norm, sqnorm, grad, uniform_like, normal_like)",
       "GS131 /losses/G: unknown function 'bec' (did you mean 'bce'?)",
     ],
     at: ['frob(D(x), 1)', 'bec(D(G(z)), 1)'],

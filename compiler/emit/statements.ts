@@ -6,6 +6,9 @@ import { commentText, ident, lit } from './quote';
 
 const operand = (o: Operand): string => ('ref' in o ? ident(o.ref) : lit(o.num));
 
+/** The runtime's name of each loss function (runtime/ops/losses.ts). */
+const LOSS_FN = { bce: 'bce', ce: 'ce', bce_logits: 'bceLogits', ce_logits: 'ceLogits', mse: 'mse', l1: 'l1' } as const;
+
 /** A statement's spec-like text as the comment beside it: one line, cut after 90 characters. */
 export const stmtComment = (text: string): string => commentText(text.length > 90 ? `${text.slice(0, 87)}...` : text);
 
@@ -33,7 +36,7 @@ export function renderStmt(s: Stmt, params: { real: string; sampled: string }, l
     case 'head':
       return `${ident(s.arg)}[${s.index}]`;
     case 'loss':
-      return `gs.${s.fn}(${s.args.map(operand).join(', ')})`;
+      return `gs.${LOSS_FN[s.fn]}(${s.args.map(operand).join(', ')})`;
     case 'reduce':
       if (s.axes === undefined && (s.fn === 'mean' || s.fn === 'sum')) return `tf.${s.fn}(${ident(s.arg)})`;
       return `gs.reduce(${lit(s.fn)}, ${ident(s.arg)}${s.axes === undefined ? '' : `, ${lit(s.axes)}`})`;

@@ -8,6 +8,9 @@ import type { Expr } from '../expr/ast';
 import { show } from '../expr/ast';
 import type { Operand, Stmt } from '../ir';
 import type { CheckedNetwork } from '../check/networks';
+import { headRanges } from '../check/ranges';
+import { combineRanges, range, UNBOUNDED, unaryRange } from '../vocabulary/ranges';
+import type { Range } from '../vocabulary/ranges';
 import { broadcast, type Call, describe, ExprError, FUNCTION_NAMES, FUNCTIONS, fmt, shapeOf, type StmtBody, type Ty, tyOfShape, type Value } from '../vocabulary/functions/index';
 
 export { ExprError };
@@ -17,6 +20,8 @@ export interface Env {
   real: Map<string, Ty & { t: 'tensor' }>;
   sampled: Map<string, Ty & { t: 'tensor' }>;
   networks: Map<string, CheckedNetwork>;
+  /** The range of each real and random input (absent: unbounded). */
+  ranges?: Map<string, Range>;
   training: boolean;
 }
 
@@ -28,7 +33,7 @@ function constant(value: number, at: number, what: () => string): Value {
   if (!(Math.abs(value) <= FLOAT32_MAX)) {
     throw new ExprError(`${what()} is not a finite float32 number (${value}): constants must lie within about ±3.4e38`, at, 'write a smaller constant', undefined, 'GS163');
   }
-  return { ty: { t: 'num', value }, operand: { num: value } };
+  return { ty: { t: 'num', value }, operand: { num: value }, range: range(value, value, 'a constant') };
 }
 
 /** Straight-line statements with sharing: the same operation on the same operands is one statement. */
@@ -69,7 +74,7 @@ export class ExprLowering {
         const v = this.lower(e.arg);
         if (v.ty.t === 'num') return { ty: { t: 'num', value: -v.ty.value }, operand: { num: -v.ty.value } };
         const ref = this.ref(v, e.arg, 'negate');
-        return { ty: v.ty, operand: { ref: this.out.add({ op: 'unary', fn: 'neg', arg: ref }) } };
+        return { ty: v.ty, operand: { ref: this.out.add({ op: 'unary', fn: 'neg', arg: ref }) }, range: unaryRange('neg', v.range ?? UNBOUNDED) };
       }
       case 'binary':
         return this.binary(e);
@@ -79,10 +84,11 @@ export class ExprLowering {
   }
 
   private name(name: string, at: number): Value {
+    const range = this.env.ranges?.get(name);
     const real = this.env.real.get(name);
-    if (real) return { ty: real, operand: { ref: this.out.add({ op: 'input', source: 'real', name }) } };
+    if (real) return { ty: real, operand: { ref: this.out.add({ op: 'input', source: 'real', name }) }, range };
     const sampled = this.env.sampled.get(name);
-    if (sampled) return { ty: sampled, operand: { ref: this.out.add({ op: 'input', source: 'sampled', name }) } };
+    if (sampled) return { ty: sampled, operand: { ref: this.out.add({ op: 'input', source: 'sampled', name }) }, range };
     if (this.env.networks.has(name)) return { ty: { t: 'net', name } };
     const names = [...this.env.real.keys(), ...this.env.sampled.keys(), ...this.env.networks.keys()];
     throw new ExprError(`unknown name '${name}'`, at, `known names: ${names.join(', ')}`, { what: 'name', name, candidates: names });
@@ -108,10 +114,11 @@ export class ExprLowering {
     }
     const arg = (obj.operand as { ref: string }).ref;
     const ty: Ty = { t: 'tensor', shape: obj.ty.heads[index].shape, dtype: 'float32' };
+    const range = headRanges(this.env.networks.get(obj.ty.net)!)[index];
     // A model with one output returns that tensor itself, not a list of one.
-    if (obj.ty.heads.length === 1) return { ty, operand: { ref: arg } };
+    if (obj.ty.heads.length === 1) return { ty, operand: { ref: arg }, range };
     const ref = this.out.add({ op: 'head', arg, index, name: e.name });
-    return { ty, operand: { ref } };
+    return { ty, operand: { ref }, range };
   }
 
   /** A sum or product leans left (a + b + c is (a + b) + c): its chain is walked in a loop, left to right. */
@@ -146,7 +153,7 @@ export class ExprLowering {
     } else {
       ty = { t: 'scalar' };
     }
-    return { ty, operand: { ref: this.out.add({ op: 'binary', fn, a: left, b: right }) } };
+    return { ty, operand: { ref: this.out.add({ op: 'binary', fn, a: left, b: right }) }, range: combineRanges(fn, a.range ?? UNBOUNDED, b.range ?? UNBOUNDED) };
   }
 
   /** A network call, or a function of the vocabulary (compiler/vocabulary/functions/) on its lowered arguments. */
@@ -176,7 +183,7 @@ export class ExprLowering {
       network: (name) => this.env.networks.get(name),
       stmts: this.out.stmts,
     };
-    return fn.lower(call);
+    return { ...fn.lower(call), range: fn.range(args.map((a) => a.range ?? UNBOUNDED)) };
   }
 
   private apply(net: CheckedNetwork, e: Expr & { kind: 'call' }): Value {
@@ -202,7 +209,7 @@ export class ExprLowering {
     });
     const named = net.heads.length > 1 || (net.heads.length === 1 && net.heads[0].name !== '');
     const ref = this.out.add({ op: 'apply', net: net.name, args: refs, training: this.env.training, heads: net.heads.length });
-    if (!named) return { ty: { t: 'tensor', shape: net.heads[0].type.shape, dtype: 'float32' }, operand: { ref } };
+    if (!named) return { ty: { t: 'tensor', shape: net.heads[0].type.shape, dtype: 'float32' }, operand: { ref }, range: headRanges(net)[0] };
     return { ty: { t: 'heads', net: net.name, heads: net.heads.map((h) => ({ name: h.name, shape: h.type.shape })) }, operand: { ref } };
   }
 }

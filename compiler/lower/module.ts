@@ -15,6 +15,7 @@ import { isSafeName } from '../emit/quote';
 import { describe } from '../vocabulary/functions/index';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
 import { needed, reach } from './reach';
+import { range, type Range } from '../vocabulary/ranges';
 
 const SAMPLE_FORM = /^\s*(normal|uniform|label|categorical)\s*\(\s*([0-9]+)\s*\)\s*$/;
 
@@ -43,6 +44,18 @@ function sampleType(s: SampleIR): Ty & { t: 'tensor' } {
 function realType(x: RealInputIR, r: Resolved): Ty & { t: 'tensor' } {
   const classes = DATA_SOURCES[r.data.source].classes ?? undefined;
   return x.dtype === 'int32' ? { t: 'tensor', shape: [], dtype: 'int32', classes } : { t: 'tensor', shape: x.shape, dtype: 'float32' };
+}
+
+/** The range of each real image and random input: the data's scale, uniform's (-1, 1), codes' [0, 1]. */
+export function inputRanges(r: Resolved, samples: SampleIR[]): Map<string, Range> {
+  const [lo, hi] = r.data.range;
+  const ranges = new Map<string, Range>(realInputNames(r.data).filter((n) => n !== 'y').map((n) => [n, range(lo, hi, `the data, scaled to [${lo}, ${hi}]`)]));
+  for (const s of samples) {
+    if (s.kind === 'normal') ranges.set(s.name, range(-Infinity, Infinity, 'normal noise'));
+    if (s.kind === 'uniform') ranges.set(s.name, range(-1, 1, 'uniform noise in (-1, 1)'));
+    if (s.kind === 'categorical') ranges.set(s.name, range(0, 1, 'one-hot codes'));
+  }
+  return ranges;
 }
 
 /** Module-level names of a trainer module (module.hbs) that a network's variables leave alone. */
@@ -219,6 +232,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     real: new Map(real.map((x) => [x.name, realType(x, r)])),
     sampled: new Map(sampleList.map((s) => [s.name, sampleType(s)])),
     networks,
+    ranges: inputRanges(r, sampleList),
   };
   const phases = lowerPhases(r, networks, env, report);
 

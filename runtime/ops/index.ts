@@ -1,7 +1,7 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
 // functions, the gradient penalty, reductions along axes, norms and gradients, shaped noise, custom layers, typed steps (`gs.layer`, `gs.asScalar`) and
 // the Trainer contract's types.
-export { bce, ce, mse, l1, detach } from './losses';
+export { bce, ce, bceLogits, ceLogits, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
 export { reduce, dot, sqnorm, norm, grad } from './tensor';
 export { uniformLike, normalLike } from './noise';

@@ -1,11 +1,13 @@
 // Expression functions, gradients: grad(f, wrt), the gradient of an expression with respect to
 // a tensor it reads (runtime/ops/tensor.ts grad, a closure over the statements between them,
 // differentiable again w.r.t. the weights), and gradient_penalty(D, real, fake), the WGAN-GP term
-// of Gulrajani et al. 2017, as runtime/ops/penalty.ts computes it. Imports the vocabulary's types
-// and the IR walk of compiler/lower/reach.ts only.
+// of Gulrajani et al. 2017, as runtime/ops/penalty.ts computes it. Its two points must differ: at
+// one point it is still the 1-centred term, never R1's (GS135). Imports the vocabulary's types
+// and ranges and the IR walk of compiler/lower/reach.ts only.
 import { show } from '../../expr/ast';
 import { between } from '../../lower/reach';
-import { describe, ExprError, type FunctionDef, fmt, type Ty } from './types';
+import { range } from '../ranges';
+import { describe, ExprError, type FunctionDef, fmt, quote, startOf, type Ty } from './types';
 
 export const GRAD: FunctionDef = {
   name: 'grad',
@@ -31,12 +33,16 @@ export const GRAD: FunctionDef = {
     }
     return { ty: wrt.ty, operand: { ref: call.emit({ op: 'grad', f: f.operand.ref, wrt: wrt.operand.ref, body }) } };
   },
+  range: () => range(-Infinity, Infinity, 'a gradient'),
 };
+
+/** The hint of GS135: how to write the zero-centred R1 penalty instead. */
+export const R1_HINT = 'for the R1 penalty ||grad D(x)||^2 write 10 / 2 * mean(sqnorm(grad(D(x), x))) (see README)';
 
 export const GRADIENT_PENALTY: FunctionDef = {
   name: 'gradient_penalty',
   signature: 'gradient_penalty(D, real, fake)',
-  doc: 'the WGAN-GP penalty mean((||∇D(x̂)|| - 1)²), 1-centred, at random interpolates x̂ between real and fake batches of D\'s one input',
+  doc: 'the WGAN-GP penalty mean((||∇D(x̂)|| - 1)²): 1-centred, at random interpolates x̂ between the real and fake batches of D\'s one input; the same point twice is an error (it would still be 1-centred, not R1\'s ||∇D(x)||²)',
   lower(call) {
     const { e, args } = call;
     if (args.length !== 3 || args[0].ty.t !== 'net') {
@@ -54,6 +60,17 @@ export const GRADIENT_PENALTY: FunctionDef = {
       }
       return ref;
     });
+    if (show(e.args[1]) === show(e.args[2])) {
+      const at = quote(e.args[1]);
+      throw new ExprError(
+        `gradient_penalty(${net.name}, ${at}, ${at}) interpolates ${at} with itself: it computes the 1-centred WGAN-GP term (||grad ${net.name}|| - 1)^2 at ${at}, not a zero-centred penalty such as R1's ||grad ${net.name}||^2`,
+        startOf(e.args[2]),
+        R1_HINT,
+        undefined,
+        'GS135',
+      );
+    }
     return { ty: { t: 'scalar' }, operand: { ref: call.emit({ op: 'penalty', net: net.name, real, fake }) } };
   },
+  range: () => range(0, Infinity, 'a penalty'),
 };

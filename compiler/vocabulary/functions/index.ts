@@ -21,7 +21,7 @@ import { REDUCTIONS } from './reductions';
 import type { FunctionDef } from './types';
 
 export type { Call, FunctionDef, StmtBody, Ty, Value } from './types';
-export { describe, ExprError, fmt, shapeOf, tyOfShape } from './types';
+export { describe, ExprError, fmt, quote, shapeOf, startOf, tyOfShape } from './types';
 export { broadcast, reduceAxes, showShape } from './shapes';
 
 const LIST: FunctionDef[] = [...LOSSES, ...REDUCTIONS, ...ELEMENTWISE, GRADIENT_PENALTY, DETACH, ONEHOT, ...PRODUCTS, GRAD, ...NOISE];
@@ -34,3 +34,6 @@ export const FUNCTION_NAMES: readonly string[] = LIST.map((f) => f.name);
 
 /** The functions in documentation order. */
 export const FUNCTION_LIST: readonly FunctionDef[] = LIST;
+
+/** The functions as README's table rows and the schema's `losses` description list them: `signature: doc`. */
+export const functionDocs = (): string[] => LIST.map((f) => `${f.signature}: ${f.doc}`);

@@ -1,5 +1,7 @@
 // Expression functions, labels: onehot(labels, K), class labels as float one-hot codes [K]
-// (e.g. to condition a network input by concat). Imports the vocabulary's types only.
+// (e.g. to condition a network input by concat), within [0, 1]. Imports the vocabulary's types
+// and ranges only.
+import { range } from '../ranges';
 import { ExprError, type FunctionDef } from './types';
 
 export const ONEHOT: FunctionDef = {
@@ -18,4 +20,5 @@ export const ONEHOT: FunctionDef = {
     const ref = call.ref(0, 'pass to onehot()');
     return { ty: { t: 'tensor', shape: [k.ty.value], dtype: 'float32' }, operand: { ref: call.emit({ op: 'onehot', arg: ref, classes: k.ty.value }) } };
   },
+  range: () => range(0, 1, 'one-hot codes'),
 };

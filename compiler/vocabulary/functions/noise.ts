@@ -1,8 +1,10 @@
 // Expression functions, noise: uniform_like(a, lo, hi) and normal_like(a, mean, std), a fresh
 // random tensor shaped like a (batch axis included), drawn once per update from the run's seeded
 // randomness (runtime/ops/noise.ts). Two identical calls in one expression are one draw, since
-// identical subexpressions are shared. Imports the vocabulary's types only.
+// identical subexpressions are shared. A uniform draw lies in [lo, hi], a normal one is
+// unbounded. Imports the vocabulary's types and ranges only.
 import { show } from '../../expr/ast';
+import { range } from '../ranges';
 import { ExprError, type FunctionDef, type Ty } from './types';
 
 function noise(dist: 'uniform' | 'normal', doc: string): FunctionDef {
@@ -30,6 +32,7 @@ function noise(dist: 'uniform' | 'normal', doc: string): FunctionDef {
       const result: Ty = ty.batched === false ? { t: 'tensor', shape: ty.shape, dtype: 'float32', batched: false } : { t: 'tensor', shape: ty.shape, dtype: 'float32' };
       return { ty: result, operand: { ref: call.emit({ op: 'noise', dist, arg: call.ref(0, `draw ${name}() of`), a, b }) } };
     },
+    range: ([, lo, hi]) => (dist === 'uniform' ? range(lo?.lo ?? 0, hi?.hi ?? 1, 'a uniform draw') : range(-Infinity, Infinity, 'a normal draw')),
   };
 }
 

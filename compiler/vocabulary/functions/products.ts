@@ -1,7 +1,9 @@
 // Expression functions, per-example products and norms: dot(a, b), norm(a), norm(a, p) and
 // sqnorm(a) sum over every axis but the batch axis and give one number per example (shape []),
-// as runtime/ops/tensor.ts computes them. Imports the vocabulary's types and shape rules only.
+// as runtime/ops/tensor.ts computes them. Norms are nonnegative; a dot product is a sum of
+// products. Imports the vocabulary's types, shape rules and ranges only.
 import { show } from '../../expr/ast';
+import { combineRanges, range } from '../ranges';
 import { showShape } from './shapes';
 import { type Call, describe, ExprError, type FunctionDef, fmt, shapeOf, type Ty } from './types';
 
@@ -29,6 +31,10 @@ export const DOT: FunctionDef = {
     }
     return { ty: PER_EXAMPLE, operand: { ref: call.emit({ op: 'dot', a: call.ref(0, 'pass to dot()'), b: call.ref(1, 'pass to dot()') }) } };
   },
+  range: ([a, b]) => {
+    const p = combineRanges('mul', a, b);
+    return range(p.lo >= 0 ? 0 : -Infinity, p.hi <= 0 ? 0 : Infinity, 'a dot product', p.net);
+  },
 };
 
 export const NORM: FunctionDef = {
@@ -49,6 +55,7 @@ export const NORM: FunctionDef = {
     }
     return { ty: PER_EXAMPLE, operand: { ref: call.emit({ op: 'norm', p, arg: call.ref(0, 'take the norm of') }) } };
   },
+  range: ([a]) => range(0, Infinity, 'a norm', a.net),
 };
 
 export const SQNORM: FunctionDef = {
@@ -60,6 +67,7 @@ export const SQNORM: FunctionDef = {
     perExample(call, 0, 'sqnorm');
     return { ty: PER_EXAMPLE, operand: { ref: call.emit({ op: 'norm', p: 'sq', arg: call.ref(0, 'take the norm of') }) } };
   },
+  range: ([a]) => range(0, Infinity, 'a sum of squares', a.net),
 };
 
 export const PRODUCTS: FunctionDef[] = [DOT, NORM, SQNORM];

@@ -1,12 +1,35 @@
 // Expression functions, reductions: mean, sum, max, min, std and var, of every value of a tensor
 // (all examples and all axes) to a single number, or along the axes given (`mean(t, 0)`: over the
 // batch; axis 0 is the batch axis, negative axes count from the end; shapes.ts). std and var are
-// the population ones (numpy's default). Imports the vocabulary's types and shape rules only.
+// the population ones (numpy's default). A mean, max or min keeps its argument's range; a sum of
+// values that may be negative (or positive) is unbounded below (above); std and var are
+// nonnegative. Imports the vocabulary's types, shape rules and ranges only.
 import type { Stmt } from '../../ir';
+import { range, type Range } from '../ranges';
 import { reduceAxes } from './shapes';
 import { ExprError, type FunctionDef, shapeOf, tyOfShape } from './types';
 
 type ReduceFn = (Stmt & { op: 'reduce' })['fn'];
+
+/** A sum of one or more values in [lo, hi] (how many is not known here). */
+const sumRange = (a: Range): Range => range(a.lo >= 0 ? a.lo : -Infinity, a.hi <= 0 ? a.hi : Infinity, 'a sum', a.net);
+
+/** The range of each reduction from its argument's: std at most half the width, var its square. */
+function reducedRange(name: ReduceFn, a: Range): Range {
+  const half = (a.hi - a.lo) / 2;
+  switch (name) {
+    case 'mean':
+    case 'max':
+    case 'min':
+      return a;
+    case 'sum':
+      return sumRange(a);
+    case 'std':
+      return range(0, half, 'a standard deviation', a.net);
+    case 'var':
+      return range(0, half * half, 'a variance', a.net);
+  }
+}
 
 function reduction(name: ReduceFn, doc: string): FunctionDef {
   return {
@@ -33,6 +56,7 @@ function reduction(name: ReduceFn, doc: string): FunctionDef {
       if ('error' in reduced) throw new ExprError(`${name}(): ${reduced.error}`, e.args[reduced.index + 1].at, undefined, undefined, 'GS137');
       return { ty: tyOfShape(reduced.result), operand: { ref: call.emit({ op: 'reduce', fn: name, arg: ref, axes: reduced.axes }) } };
     },
+    range: ([a]) => reducedRange(name, a),
   };
 }
 

@@ -1,10 +1,12 @@
 // The expression function vocabulary's shared types: what the checker knows about a value (its
 // type), the located error a function reports, and the one shape of a function entry with the
-// call context its lowering gets. Imports the IR, the expression syntax tree and the checked
-// network type only.
+// call context its lowering gets. Imports the IR, the expression syntax tree, the checked
+// network type, the diagnostic codes and ranges only.
 import type { CheckedNetwork } from '../../check/networks';
-import type { Expr } from '../../expr/ast';
+import type { Code } from '../../diagnostics';
+import { type Expr, show } from '../../expr/ast';
 import type { DType, Operand, Stmt } from '../../ir';
+import type { Range } from '../ranges';
 
 export type Ty =
   | { t: 'num'; value: number }
@@ -21,6 +23,8 @@ export type Ty =
 export interface Value {
   ty: Ty;
   operand?: Operand;
+  /** The interval its values lie in (absent: unbounded, or not a number: a network, labels). */
+  range?: Range;
 }
 
 /** A statement before the builder gives it its id. */
@@ -34,7 +38,7 @@ export class ExprError extends Error {
     /** A name looked up among candidates: the reporter suggests the closest (else `hint`). */
     readonly lookup?: { what: string; name: string; candidates: string[] },
     /** The diagnostic code when not a type error (GS131). */
-    readonly code?: 'GS163' | 'GS136' | 'GS137' | 'GS138' | 'GS139',
+    readonly code?: Code,
   ) {
     super(message);
   }
@@ -88,8 +92,22 @@ export interface FunctionDef {
   signature: string;
   /** One line: what it takes and computes, for README, schema and hints. */
   doc: string;
-  /** Checks the arguments (arity, shapes, types), emits the statement and gives the result. */
+  /** Checks the arguments (arity, shapes, types, ranges), emits the statement and gives the result. */
   lower(call: Call): Value;
+  /** The range of the result from the arguments' ranges (vocabulary/ranges.ts; unbounded for a network argument). */
+  range(args: Range[]): Range;
+}
+
+/** An argument as a message quotes it: normalised, without the outer parentheses of a sum. */
+export function quote(e: Expr): string {
+  const text = show(e);
+  return e.kind === 'binary' ? text.slice(1, -1) : text;
+}
+
+/** Where an argument's text starts (a sum's `at` is its operator, a head's its name). */
+export function startOf(e: Expr): number {
+  while (e.kind === 'binary' || e.kind === 'member') e = e.kind === 'binary' ? e.left : e.object;
+  return e.at;
 }
 
 /** A real-valued value's shape for the shape rules (shapes.ts): a single number has no axes. */
