@@ -72,6 +72,10 @@ export const codes = {
   GS133: 'probability loss on a value that is not a probability',
   GS134: 'logits loss on a probability',
   GS135: 'gradient penalty at one point',
+  GS136: 'shapes do not broadcast',
+  GS137: 'axis out of range',
+  GS138: 'gradient of nothing',
+  GS139: 'bad noise range',
   GS140: 'unknown update target',
   GS141: 'unknown loss',
   // GS142-GS146: optimizers (declared, shared, learning-rate schedules).

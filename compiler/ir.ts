@@ -50,7 +50,8 @@ export type Stmt = { id: string } & (
   | { op: 'apply'; net: string; args: string[]; training: boolean; heads: number }
   | { op: 'head'; arg: string; index: number; name: string }
   | { op: 'loss'; fn: 'bce' | 'ce' | 'bce_logits' | 'ce_logits' | 'mse' | 'l1'; args: Operand[] }
-  | { op: 'reduce'; fn: 'mean' | 'sum'; arg: string }
+  /** Over `axes` (tfjs axes: 0 is the batch axis of a per-example value), or over everything when absent. */
+  | { op: 'reduce'; fn: 'mean' | 'sum' | 'max' | 'min' | 'std' | 'var'; arg: string; axes?: number[] }
   | { op: 'unary'; fn: 'neg' | 'relu' | 'softplus' | 'abs' | 'square' | 'sqrt' | 'log' | 'exp' | 'sigmoid' | 'tanh'; arg: string }
   | { op: 'binary'; fn: 'add' | 'sub' | 'mul' | 'div'; a: Operand; b: Operand }
   | { op: 'penalty'; net: string; real: string; fake: string }
@@ -58,6 +59,19 @@ export type Stmt = { id: string } & (
   | { op: 'onehot'; arg: string; classes: number }
   /** DiffAugment of an image batch, inserted before a training call of a network (lower/augment.ts). */
   | { op: 'augment'; arg: string; policy: AugmentPolicy[] }
+  /** Per example, the sum over the other axes of a * b (operands of one shape). */
+  | { op: 'dot'; a: string; b: string }
+  /** Per example, the p-norm over the other axes; 'sq' is the sum of squares. */
+  | { op: 'norm'; p: 1 | 2 | 'inf' | 'sq'; arg: string }
+  /** A fresh draw shaped like `arg`: uniform on [a, b), or normal with mean a and std b. */
+  | { op: 'noise'; dist: 'uniform' | 'normal'; arg: string; a: number; b: number }
+  /** A per-example value given more axes of size 1 after the batch axis, to `shape` per example. */
+  | { op: 'expand'; arg: string; shape: number[] }
+  /**
+   * d sum(f) / d wrt: `body` recomputes, as a function of wrt, the statements on the way from wrt
+   * to f (f is the last, or wrt itself when the body is empty); the rest is read from outside.
+   */
+  | { op: 'grad'; f: string; wrt: string; body: Stmt[] }
 );
 
 export interface OptimizerIR {

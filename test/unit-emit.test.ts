@@ -179,7 +179,27 @@ const statements: { name: string; given: Stmt; want: [code: string, notation: st
   { name: 'a loss function', given: { id: 't2', op: 'loss', fn: 'l1', args: [{ ref: 't1' }, { num: 0 }] }, want: ['gs.l1(t1, 0)', 'l1(G(z), 0)'] },
   { name: 'detach', given: { id: 't2', op: 'detach', arg: 't1' }, want: ['gs.detach(t1)', 'detach(G(z))'] },
   { name: 'a head', given: { id: 't2', op: 'head', arg: 't1', index: 1, name: 'label' }, want: ['t1[1]', 'G(z).label'] },
+  { name: 'a reduction along axes', given: { id: 't2', op: 'reduce', fn: 'std', arg: 't1', axes: [0, 3] }, want: ['gs.reduce("std", t1, [0, 3])', 'std(G(z), 0, 3)'] },
+  { name: 'a reduction of everything other than mean and sum', given: { id: 't2', op: 'reduce', fn: 'max', arg: 't1' }, want: ['gs.reduce("max", t1)', 'max(G(z))'] },
+  { name: 'a per-example dot product', given: { id: 't2', op: 'dot', a: 't1', b: 't1' }, want: ['gs.dot(t1, t1)', 'dot(G(z), G(z))'] },
+  { name: 'the L1 norm', given: { id: 't2', op: 'norm', p: 1, arg: 't1' }, want: ['gs.norm(t1, 1)', 'norm(G(z), 1)'] },
+  { name: 'the sum of squares', given: { id: 't2', op: 'norm', p: 'sq', arg: 't1' }, want: ['gs.sqnorm(t1)', 'sqnorm(G(z))'] },
+  { name: 'noise shaped like a tensor', given: { id: 't2', op: 'noise', dist: 'normal', arg: 't1', a: 0, b: 0.5 }, want: ['gs.normalLike(t1, 0, 0.5)', 'normal_like(G(z), 0, 0.5)'] },
+  { name: 'axes of size 1 after the batch axis', given: { id: 't2', op: 'expand', arg: 't0', shape: [1, 1, 1] }, want: ['tf.reshape(t0, [-1, 1, 1, 1])', 'z'] },
+  { name: 'a gradient of its input alone', given: { id: 't2', op: 'grad', f: 't0', wrt: 't0', body: [] }, want: ['gs.grad((t0) => t0, t0)', 'grad(z, z)'] },
 ];
+
+test('emit statement: a gradient is a closure over the statements it recomputes, commented and indented', () => {
+  const apply: Stmt = { id: 't1', op: 'apply', net: 'G', args: ['t0'], training: true, heads: 1 };
+  const grad: Stmt = { id: 't2', op: 'grad', f: 't1', wrt: 't0', body: [apply] };
+  const stmts: Stmt[] = [{ id: 't0', op: 'input', source: 'sampled', name: 'z' }, grad];
+  const text = describeStmts(stmts);
+  assert.equal(text.get('t2'), 'grad(G(z), z)');
+  assert.equal(
+    renderStmt(grad, { real: 'real', sampled: 'sampled' }, { indent: '  ', text }),
+    ['gs.grad((t0) => {', '    const t1 = nets.G.apply(t0, { training: true }) as tf.Tensor; // G(z)', '    return t1;', '  }, t0)'].join('\n'),
+  );
+});
 
 for (const c of statements) {
   test(`emit statement: ${c.name}`, () => {

@@ -25,6 +25,7 @@ function show(s: Stmt): string {
     case 'loss':
       return `${s.id} = ${s.fn}(${s.args.map(operand).join(', ')})`;
     case 'reduce':
+      return `${s.id} = ${s.fn}(${[s.arg, ...(s.axes ?? [])].join(', ')})`;
     case 'unary':
       return `${s.id} = ${s.fn}(${s.arg})`;
     case 'binary':
@@ -37,6 +38,16 @@ function show(s: Stmt): string {
       return `${s.id} = onehot(${s.arg}, ${s.classes})`;
     case 'augment':
       return `${s.id} = augment(${s.arg}, ${s.policy.join(' ')})`;
+    case 'dot':
+      return `${s.id} = dot(${s.a}, ${s.b})`;
+    case 'norm':
+      return `${s.id} = norm(${s.arg}, ${s.p})`;
+    case 'noise':
+      return `${s.id} = ${s.dist}_like(${s.arg}, ${s.a}, ${s.b})`;
+    case 'expand':
+      return `${s.id} = expand(${s.arg}, [${s.shape.join(', ')}])`;
+    case 'grad':
+      return `${s.id} = grad(${s.f}, ${s.wrt}) { ${s.body.map(show).join('; ')} }`;
   }
 }
 
@@ -101,6 +112,34 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'grad recomputes the statements between wrt and f in its body; D(x), used only there, is not computed outside',
+    given: { losses: { D: 'mean(square(norm(grad(D(x), x))))' } },
+    view: (ir) => phase(ir, 'D'),
+    want: {
+      stmts: ['t0 = real.x', 't2 = grad(t1, t0) { t1 = D(t0) }', 't3 = norm(t2, 2)', 't4 = square(t3)', 't5 = mean(t4)'],
+      result: 't5',
+      real: ['x'],
+      sampled: [],
+    },
+  },
+  {
+    name: 'a per-example number broadcasts against an image by gaining axes; identical noise calls are one draw; axes resolve',
+    given: { losses: { D: 'mean(x * uniform_like(D(x)) + uniform_like(D(x))) + sum(std(x, 0, -1))' } },
+    view: (ir) => phase(ir, 'D').stmts,
+    want: [
+      't0 = real.x',
+      't1 = D(t0)',
+      't2 = uniform_like(t1, 0, 1)',
+      't3 = expand(t2, [1, 1, 1])',
+      't4 = mul(t0, t3)',
+      't5 = add(t4, t3)',
+      't6 = mean(t5)',
+      't7 = std(t0, 0, 3)',
+      't8 = sum(t7)',
+      't9 = add(t6, t8)',
+    ],
+  },
+  {
     name: 'heads of a network with several are picked from its one call',
     given: {
       networks: { D: { outputs: { valid: [{ dense: { units: 1, activation: 'sigmoid' } }], label: [{ dense: { units: 3, activation: 'softmax' } }] } } },
@@ -160,7 +199,7 @@ const cases: Case[] = [
     name: 'unknown functions: the closest one, else the list of functions',
     given: { losses: { D: 'frob(D(x), 1)', G: 'bce(D(G(z)), 1) + bec(D(G(z)), 1)' } },
     want: [
-      "GS131 /losses/D: unknown function 'frob' (functions: bce, ce, bce_logits, ce_logits, mse, l1, mean, sum, relu, softplus, abs, square, sqrt, log, exp, sigmoid, tanh, gradient_penalty, detach, onehot)",
+      "GS131 /losses/D: unknown function 'frob' (functions: bce, ce, bce_logits, ce_logits, mse, l1, mean, sum, max, min, std, var, relu, softplus, abs, square, sqrt, log, exp, sigmoid, tanh, gradient_penalty, detach, onehot, dot, norm, sqnorm, grad, uniform_like, normal_like)",
       "GS131 /losses/G: unknown function 'bec' (did you mean 'bce'?)",
     ],
     at: ['frob(D(x), 1)', 'bec(D(G(z)), 1)'],

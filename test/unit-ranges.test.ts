@@ -83,6 +83,19 @@ const cases: { given: string; networks?: object; want: string }[] = [
   { given: 'bce(D(x), 1)', want: 'nonnegative [0, Infinity] (a loss)' },
   { given: 'bce_logits(D(x), 1)', networks: linearD, want: 'nonnegative [0, Infinity] (a loss)' },
   { given: 'gradient_penalty(D, x, G(z))', want: 'nonnegative [0, Infinity] (a penalty)' },
+  // Tensor functions: reductions along axes keep or widen, spreads and norms are nonnegative.
+  { given: 'max(D(x), 0)', want: 'probability [0, 1] (a sigmoid output)' },
+  { given: 'sum(x, -1)', want: 'unbounded [-Infinity, Infinity] (a sum)' },
+  { given: 'std(x, 0)', want: 'probability [0, 1] (a standard deviation)' },
+  { given: 'var(G(z))', want: 'probability [0, 1] (a variance)' },
+  { given: 'norm(grad(D(x), x))', want: 'nonnegative [0, Infinity] (a norm)' },
+  { given: 'sqnorm(x)', want: 'nonnegative [0, Infinity] (a sum of squares)' },
+  { given: 'dot(x, x)', want: 'unbounded [-Infinity, Infinity] (a dot product)' },
+  { given: 'dot(D(x), D(x))', want: 'nonnegative [0, Infinity] (a dot product)' },
+  { given: 'grad(D(x), x)', want: 'unbounded [-Infinity, Infinity] (a gradient)' },
+  { given: 'uniform_like(x, 2, 3)', want: 'bounded [2, 3] (a uniform draw)' },
+  { given: 'uniform_like(D(x))', want: 'probability [0, 1] (a uniform draw)' },
+  { given: 'normal_like(x)', want: 'unbounded [-Infinity, Infinity] (a normal draw)' },
   { given: 'onehot(y, 10)', want: 'probability [0, 1] (one-hot codes)' },
 ];
 

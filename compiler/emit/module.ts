@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import type { ModuleIR, Stmt } from '../ir';
 import { commentText, ident, key, lit, member } from './quote';
 import { sampleText } from '../lower/samples';
-import { describeStmts, renderStmt } from './statements';
+import { describeStmts, renderStmt, stmtComment } from './statements';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -16,8 +16,7 @@ const tensorType = (rank: number): string => (rank >= 1 && rank <= 4 ? `tf.Tenso
 
 function statements(stmts: Stmt[], params: { real: string; sampled: string }) {
   const text = describeStmts(stmts);
-  const short = (t: string) => (t.length > 90 ? `${t.slice(0, 87)}...` : t);
-  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params), comment: commentText(short(text.get(s.id)!)) }));
+  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params, { indent: '  ', text }), comment: stmtComment(text.get(s.id)!) }));
 }
 
 /** `real` or `_real` when the function does not read it (strict TypeScript rejects unused names). */

@@ -11,7 +11,7 @@ import type { CheckedNetwork } from '../check/networks';
 import { headRanges } from '../check/ranges';
 import { combineRanges, range, UNBOUNDED, unaryRange } from '../vocabulary/ranges';
 import type { Range } from '../vocabulary/ranges';
-import { type Call, describe, ExprError, FUNCTION_NAMES, FUNCTIONS, fmt, type StmtBody, type Ty, type Value } from '../vocabulary/functions/index';
+import { broadcast, type Call, describe, ExprError, FUNCTION_NAMES, FUNCTIONS, fmt, shapeOf, type StmtBody, type Ty, tyOfShape, type Value } from '../vocabulary/functions/index';
 
 export { ExprError };
 export type { Ty, Value };
@@ -139,17 +139,19 @@ export class ExprLowering {
       const [x, y] = [a.ty.value, b.ty.value];
       return constant({ add: x + y, sub: x - y, mul: x * y, div: x / y }[fn], e.at, () => `${x} ${e.op} ${y}`);
     }
-    const left = a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.left, `use ${e.op} on`) };
-    const right = b.ty.t === 'num' ? (b.operand as Operand) : { ref: this.ref(b, e.right, `use ${e.op} on`) };
+    let left = a.ty.t === 'num' ? (a.operand as Operand) : { ref: this.ref(a, e.left, `use ${e.op} on`) };
+    let right = b.ty.t === 'num' ? (b.operand as Operand) : { ref: this.ref(b, e.right, `use ${e.op} on`) };
     let ty: Ty;
     if (a.ty.t === 'tensor' || b.ty.t === 'tensor') {
-      const ta = a.ty.t === 'tensor' ? a.ty : undefined;
-      const tb = b.ty.t === 'tensor' ? b.ty : undefined;
-      if (ta && tb && fmt(ta.shape) !== fmt(tb.shape)) {
-        throw new ExprError(`'${e.op}' needs operands of one shape, got ${fmt(ta.shape)} and ${fmt(tb.shape)}`, e.at);
-      }
-      for (const t of [ta, tb]) if (t?.dtype === 'int32') throw new ExprError(`'${e.op}' does not apply to class labels`, e.at);
-      ty = { t: 'tensor', shape: (ta ?? tb)!.shape, dtype: 'float32' };
+      for (const t of [a.ty, b.ty]) if (t.t === 'tensor' && t.dtype === 'int32') throw new ExprError(`'${e.op}' does not apply to class labels`, e.at);
+      // Shape rules (vocabulary/functions/shapes.ts): numpy's, the batch axes of per-example values paired.
+      const shape = (v: Value) => (v.ty.t === 'tensor' ? shapeOf(v.ty) : { shape: [], batched: false });
+      const rule = broadcast(shape(a), shape(b));
+      if ('error' in rule) throw new ExprError(`'${e.op}' ${rule.error}`, e.at, undefined, undefined, 'GS136');
+      const expand = (o: Operand, to?: number[]): Operand => (to && 'ref' in o ? { ref: this.out.add({ op: 'expand', arg: o.ref, shape: to }) } : o);
+      left = expand(left, rule.expandA);
+      right = expand(right, rule.expandB);
+      ty = tyOfShape(rule.result);
     } else {
       ty = { t: 'scalar' };
     }
@@ -181,6 +183,7 @@ export class ExprLowering {
       },
       emit: (stmt) => this.out.add(stmt),
       network: (name) => this.env.networks.get(name),
+      stmts: this.out.stmts,
     };
     return { ...fn.lower(call), range: fn.range(args.map((a) => a.range ?? UNBOUNDED)) };
   }
@@ -202,6 +205,9 @@ export class ExprLowering {
         return this.out.add({ op: 'column', arg: ref });
       }
       if (ty.dtype === 'int32') throw new ExprError(`${net.name}'s input '${input.name}' expects ${fmt(input.shape)}, but ${show(e.args[i])} is class labels`, e.args[i].at);
+      if (ty.batched === false) {
+        throw new ExprError(`${net.name}'s input '${input.name}' expects ${fmt(input.shape)} per example, but ${show(e.args[i])} is ${describe(ty)}`, e.args[i].at, 'a reduction over axis 0 leaves no batch axis', undefined, 'GS136');
+      }
       if (fmt(ty.shape) !== fmt(input.shape)) {
         throw new ExprError(`${net.name}'s input '${input.name}' expects ${fmt(input.shape)}, but ${show(e.args[i])} gives ${fmt(ty.shape)}`, e.args[i].at);
       }

@@ -7,14 +7,15 @@ import type { Context } from '../context';
 import { LAYER_KINDS } from '../vocabulary/layers';
 import type { Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
-import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR } from '../ir';
+import type { LayerIR, ModuleIR, NetworkIR, OptimizerIR, PhaseIR, RealInputIR, SampleIR, Stmt } from '../ir';
 import { join } from '../pointer';
 import type { Reporter } from '../report';
 import type { Resolved } from '../resolve';
 import type { DecaySpec } from '../spec';
 import { isSafeName } from '../emit/quote';
+import { describe } from '../vocabulary/functions/index';
 import { type Env, ExprError, ExprLowering, StmtBuilder, type Ty } from './expressions';
-import { reach } from './reach';
+import { needed, reach } from './reach';
 import { lowerSamples, sampleType } from './samples';
 import { range, type Range } from '../vocabulary/ranges';
 import { Augmenter } from './augment';
@@ -128,6 +129,12 @@ function optimizer(spec: Resolved['phases'][number]['optimizer'], steps: number)
   return { kind: 'sgd', lr: spec.sgd!.lr, ...decay(spec.sgd!.decay) };
 }
 
+/** The real and random inputs statements read, in statement order. */
+function inputsRead(stmts: readonly Stmt[]): { real: string[]; sampled: string[] } {
+  const inputs = stmts.flatMap((s) => (s.op === 'input' ? [s] : []));
+  return { real: inputs.filter((s) => s.source === 'real').map((s) => s.name), sampled: inputs.filter((s) => s.source === 'sampled').map((s) => s.name) };
+}
+
 /** Expression text quoted in a message: one line, whatever line breaks the spec wrote in it. */
 const oneLine = (text: string): string => text.trim().replace(/\s+/g, ' ');
 
@@ -187,10 +194,12 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
     const lowered = lowerExpression(text, lossPointer, new ExprLowering({ ...env, training: true }, builder), report);
     if (!lowered || !ok) return [];
     if (lowered.ty.t !== 'scalar') {
-      const gives = lowered.ty.t === 'tensor' ? `a tensor of [${lowered.ty.shape.join(', ')}] per example` : 'no number';
+      const gives = lowered.ty.t === 'tensor' ? describe(lowered.ty) : 'no number';
       report.error(lossPointer, `the loss must be a single number, but '${oneLine(text)}' gives ${gives}`, { hint: 'wrap it in mean(...) or a loss function', code: 'GS132', at: 0 });
       return [];
     }
+    // A statement that only a gradient's closure uses is computed there alone.
+    const stmts = needed(builder.stmts, [lowered.result]);
     return [
       {
         name: ph.name,
@@ -201,10 +210,9 @@ function lowerPhases(r: Resolved, networks: Map<string, CheckedNetwork>, env: Om
         clip: ph.clip,
         optimizer: optimizer(ph.optimizer, r.spec.schedule.steps),
         optimizerName: ph.optimizerName,
-        stmts: augmenter ? augmenter.apply(builder.stmts) : builder.stmts,
+        stmts: augmenter ? augmenter.apply(stmts) : stmts,
         result: lowered.result,
-        real: [...builder.real],
-        sampled: [...builder.sampled],
+        ...inputsRead(stmts),
       },
     ];
   });
@@ -240,8 +248,8 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     if (!lowered) return [];
     const ty = lowered.ty;
     const points = ty.t === 'tensor' && ty.shape.join() === '1,1,2';
-    if (ty.t !== 'tensor' || ty.shape.length !== 3 || (ty.shape[2] !== 1 && ty.shape[2] !== 3 && !points)) {
-      const is = ty.t === 'tensor' ? `[${ty.shape.join(', ')}]` : 'not a tensor';
+    if (ty.t !== 'tensor' || ty.batched === false || ty.shape.length !== 3 || (ty.shape[2] !== 1 && ty.shape[2] !== 3 && !points)) {
+      const is = ty.t === 'tensor' ? (ty.batched === false ? describe(ty) : `[${ty.shape.join(', ')}]`) : 'not a tensor';
       report.error(pointer, `preview shows images ([h, w, 1 or 3]) or 2-D points ([1, 1, 2]), but '${oneLine(text)}' is ${is}`, { hint: 'show a generator call such as G(z)', code: 'GS150', at: 0 });
       return [];
     }
@@ -253,6 +261,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     });
   }
 
+  const previewStmts = needed(builder.stmts, bands.map((b) => b.result));
   return {
     name: r.spec.name,
     source,
@@ -266,7 +275,7 @@ export function lowerModule(ctx: Context, r: Resolved, checked: CheckedNetwork[]
     phases,
     batch: r.spec.schedule.batch,
     steps: r.spec.schedule.steps,
-    preview: { every: r.preview.every, rows: r.preview.rows, cols: r.preview.cols, perRow: r.preview.perRow, perCol: r.preview.perCol, stmts: builder.stmts, bands, real: [...builder.real], sampled: [...builder.sampled] },
+    preview: { every: r.preview.every, rows: r.preview.rows, cols: r.preview.cols, perRow: r.preview.perRow, perCol: r.preview.perCol, stmts: previewStmts, bands, ...inputsRead(previewStmts) },
     checkpoint: r.checkpoint,
   };
 }

@@ -1,7 +1,11 @@
 // Gradients registered for every backend: zero gradients for comparison and logical kernels that
 // tfjs leaves without one (their outputs are piecewise constant, so the gradient is zero; without
 // it second-order gradients fail: a gradient penalty through leakyReLU, whose gradient uses
-// Greater), and a Tile gradient in place of tfjs-core's.
+// Greater), a Tile gradient in place of tfjs-core's, and Tanh, Sigmoid and Exp gradients that
+// recompute their output from the input (tfjs-core's read a saved copy of the output, which its
+// tape records before the op itself, so a second-order gradient (grad(D(x), x) in a loss, the
+// gradient penalty) loses every path through it: R1's gradient missed D's first-layer biases
+// behind a tanh; test/expr-tensor.test.ts).
 import * as tf from '@tensorflow/tfjs';
 
 const BINARY = ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual',
@@ -59,8 +63,31 @@ function registerTileGradient(): void {
   tf.registerGradient({ kernelName: 'Tile', inputsToSave: ['x'], gradFunc: tileGradFunc });
 }
 
+/**
+ * d f(x) / dx written with f(x) recomputed from the saved input, so it is on the tape; in
+ * tfjs-core's order of operations, so first-order gradients stay bit for bit what they were.
+ */
+const FROM_INPUT: Record<string, (x: tf.Tensor, dy: tf.Tensor) => tf.Tensor> = {
+  Tanh: (x, dy) => tf.mul(tf.sub(1, tf.square(tf.tanh(x))), dy),
+  Sigmoid: (x, dy) => {
+    const s = tf.sigmoid(x);
+    return tf.mul(dy, tf.mul(s, tf.sub(1, s)));
+  },
+  Exp: (x, dy) => tf.mul(dy, tf.exp(x)),
+};
+
+function registerFromInput(kernelName: string): void {
+  const derivative = FROM_INPUT[kernelName];
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x'],
+    gradFunc: (dy, saved) => ({ x: () => derivative(saved[0], dy as tf.Tensor) }),
+  });
+}
+
 export function registerGradients(): void {
   for (const name of BINARY) registerZero(name, ['a', 'b']);
   for (const name of UNARY) registerZero(name, ['x']);
   registerTileGradient();
+  for (const name of Object.keys(FROM_INPUT)) registerFromInput(name);
 }

@@ -1,8 +1,11 @@
 // The spec language's operations as generated modules call them (`gs.bce(...)`): loss
-// functions, the gradient penalty, DiffAugment, custom layers (instance and spectral
-// normalisation), typed steps (`gs.layer`, `gs.asScalar`) and the Trainer contract's types.
+// functions, the gradient penalty, reductions along axes, norms and gradients, shaped noise,
+// DiffAugment, custom layers (instance and spectral normalisation), typed steps (`gs.layer`,
+// `gs.asScalar`) and the Trainer contract's types.
 export { bce, ce, bceLogits, ceLogits, mse, l1, detach } from './losses';
 export { gradientPenalty } from './penalty';
+export { reduce, dot, sqnorm, norm, grad } from './tensor';
+export { uniformLike, normalLike } from './noise';
 export { diffAugment } from './diffaugment';
 export { instanceNormalization } from './instance-norm';
 export { spectralNorm } from './spectral-norm';

@@ -26,7 +26,7 @@ function checkCeTarget(name: string, pred: Ty & { t: 'tensor' }, target: Ty, e: 
 
 /** bce, mse, l1's target: a number, or a float tensor of the prediction's shape. */
 function checkTarget(name: string, pred: Ty & { t: 'tensor' }, target: Ty, e: Expr): void {
-  if (target.t === 'tensor' && (target.dtype === 'int32' || fmt(target.shape) !== fmt(pred.shape))) {
+  if (target.t === 'tensor' && (target.dtype === 'int32' || fmt(target.shape) !== fmt(pred.shape) || target.batched !== pred.batched)) {
     throw new ExprError(`${name}() needs a target of the prediction's shape ${fmt(pred.shape)} or a number, got ${describe(target)}`, e.at);
   } else if (target.t !== 'tensor' && target.t !== 'num') {
     throw new ExprError(`${name}() needs a target tensor or number, got ${describe(target)}`, e.at);
@@ -69,6 +69,7 @@ function loss(name: LossFn, signature: string, doc: string): FunctionDef {
       call.arity(2);
       const pred = call.tensor(0, `pass to ${name}()`);
       if (pred.dtype === 'int32') throw new ExprError(`${name}() needs predictions as its first argument, got class labels`, e.args[0].at);
+      if ((name === 'ce' || name === 'ce_logits') && pred.batched === false) throw new ExprError(`${name}() needs class probabilities per example, got ${describe(pred)}`, e.args[0].at);
       if (name === 'ce' || name === 'ce_logits') checkCeTarget(name, pred, args[1].ty, e.args[1]);
       else checkTarget(name, pred, args[1].ty, e.args[1]);
       checkRange(name, call);

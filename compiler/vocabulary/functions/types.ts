@@ -11,7 +11,12 @@ import type { Range } from '../ranges';
 export type Ty =
   | { t: 'num'; value: number }
   | { t: 'scalar' }
-  | { t: 'tensor'; shape: number[]; dtype: DType; classes?: number }
+  /**
+   * Per example (a batch axis first, then `shape`: [] is one number per example), or with
+   * `batched: false` one value for the whole batch (what a reduction over axis 0 gives); a
+   * batch-wide value of shape [] is a 'scalar'.
+   */
+  | { t: 'tensor'; shape: number[]; dtype: DType; classes?: number; batched?: false }
   | { t: 'heads'; net: string; heads: { name: string; shape: number[] }[] }
   | { t: 'net'; name: string };
 
@@ -49,7 +54,9 @@ export function describe(ty: Ty): string {
     case 'scalar':
       return 'a single number';
     case 'tensor':
-      return ty.dtype === 'int32' ? 'class labels' : `a tensor of ${fmt(ty.shape)} per example`;
+      if (ty.dtype === 'int32') return 'class labels';
+      if (ty.batched === false) return `a tensor of ${fmt(ty.shape)} for the whole batch`;
+      return ty.shape.length === 0 ? 'one number per example' : `a tensor of ${fmt(ty.shape)} per example`;
     case 'heads':
       return `the heads ${ty.heads.map((h) => h.name).join(', ')} of ${ty.net}`;
     case 'net':
@@ -73,6 +80,8 @@ export interface Call {
   emit(stmt: StmtBody): string;
   /** A network of the spec, by name. */
   network(name: string): CheckedNetwork | undefined;
+  /** The statements emitted so far (a gradient reads what its function computes). */
+  readonly stmts: readonly Stmt[];
 }
 
 /** One function of the expression language. */
@@ -99,4 +108,15 @@ export function quote(e: Expr): string {
 export function startOf(e: Expr): number {
   while (e.kind === 'binary' || e.kind === 'member') e = e.kind === 'binary' ? e.left : e.object;
   return e.at;
+}
+
+/** A real-valued value's shape for the shape rules (shapes.ts): a single number has no axes. */
+export function shapeOf(ty: Ty & { t: 'tensor' | 'scalar' }): { shape: number[]; batched: boolean } {
+  return ty.t === 'scalar' ? { shape: [], batched: false } : { shape: ty.shape, batched: ty.batched !== false };
+}
+
+/** The float type of a shape: a batch-wide value of no axes is a single number. */
+export function tyOfShape(s: { shape: readonly number[]; batched: boolean }): Ty {
+  if (!s.batched && s.shape.length === 0) return { t: 'scalar' };
+  return s.batched ? { t: 'tensor', shape: [...s.shape], dtype: 'float32' } : { t: 'tensor', shape: [...s.shape], dtype: 'float32', batched: false };
 }
