@@ -13,6 +13,7 @@ export { evaluateReal, evaluateRun, type BandMetrics, type EvalOptions, type Kid
 export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
 export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from './folder';
 export { bandLine, formatMetrics, metricsSummary } from './format';
+export { protocolDifferences, type MetricProtocol } from './protocol';
 export * from './stats';
 
 /** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
