@@ -27,7 +27,7 @@ import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
 import { progressMeter } from './progress';
-import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
+import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -159,8 +159,9 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         ...(requestedBackend ? { backend: requestedBackend } : {}),
       },
       moduleSha256,
-      ...(specValues !== undefined ? { specValues } : {}),
+      ...(specValues !== undefined ? { specValues, specSha256: specSha256(specValues) } : {}),
     };
+    const provenance = runProvenance(info);
     // Every check has passed once the checkpoint has loaded: now the module and run.json.
     const onStart = async ({ step }: { step: number }) => {
       if (isSpec) {
@@ -174,12 +175,12 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
-    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log }) : undefined;
+    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log, provenance }) : undefined;
     const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
     // --quiet: the last step's line only.
     const logEvery = argv.quiet ? Infinity : undefined;
     const dataProgress = progressMeter({ quiet: argv.quiet });
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery });
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();
