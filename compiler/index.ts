@@ -5,6 +5,7 @@
 // (report.ts); the first stage with errors ends the spec's run.
 import type { Diagnostic } from './diagnostics';
 import { check, type CheckedNetwork } from './check/index';
+import { checkFlow } from './check/flow';
 import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
 import { type CompileOptions, createContext, type Context } from './context';
@@ -92,6 +93,7 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
   checkUsage(ctx, resolved, ir); // 5b: warnings only
+  checkFlow(ctx, resolved);
   return { ctx, ir, checked, memory: { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch } };
 }
 
