@@ -65,3 +65,41 @@ test('a term reaches what it calls outside detach, through heads, and nothing th
   assert.deepEqual(reaches('mean(x * uniform_like(G(z)))'), []);
   assert.deepEqual(reaches('gradient_penalty(D, x, G(z))'), ['D', 'G']);
 });
+
+test('gan-compile --strict makes the warnings errors: exit 1, the error printed, nothing written', async () => {
+  const out = tempDir('strict');
+  const failed = await promisify(execFile)(process.execPath, ['bin/gan-compile.js', join(DIR, 'detach.yaml'), '--strict', '--out', out], { cwd: ROOT, timeout: 120_000 }).then(
+    () => assert.fail('gan-compile --strict exited 0 on a spec with a warning'),
+    (err: { code: number; stderr: string }) => err,
+  );
+  assert.equal(failed.code, 1);
+  assert.ok(
+    failed.stderr.startsWith(
+      "test/fixtures/warnings/detach.yaml:21:12 error GS181 /losses/G: detach(...) cuts every path from the term bce(D(detach(G(z))), 1) to the weights phase 'G' updates (G): without it the term would reach G; as written it changes nothing\n" +
+        '  21 |   G: bce(D(detach(G(z))), 1)\n     |            ^\n  hint: remove the detach if G should learn from this term, or remove the term; --strict makes this warning an error\n',
+    ),
+    failed.stderr,
+  );
+  assert.doesNotMatch(failed.stderr, / warning GS/);
+  assert.deepEqual(readdirSync(out), []);
+});
+
+test('--strict leaves a spec without warnings alone, and a spec with only warnings compiles without it', () => {
+  assert.equal(compileToModule('specs/gan.yaml', { format: false, strict: true }).diagnostics.length, 0);
+  assert.ok(compileToModule('specs/gan.yaml', { format: false, strict: true }).text);
+  const strict = compileToModule(join(DIR, 'unused.yaml'), { format: false, strict: true });
+  assert.equal(strict.text, undefined);
+  assert.deepEqual(strict.diagnostics.map((d) => `${d.severity} ${d.code}`), ['error GS176', 'error GS177', 'error GS175', 'error GS178']);
+});
+
+test('gan-train --strict refuses a spec with a warning before it trains', async () => {
+  const out = join(tempDir('strict-train'), 'run');
+  const failed = await promisify(execFile)(process.execPath, ['bin/gan-train.js', join(DIR, 'detach.yaml'), '--strict', '--steps', '1', '--out', out], { cwd: ROOT, timeout: 120_000 }).then(
+    () => assert.fail('gan-train --strict exited 0 on a spec with a warning'),
+    (err: { code: number; stderr: string }) => err,
+  );
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /^test\/fixtures\/warnings\/detach\.yaml:21:12 error GS181 /m);
+  assert.match(failed.stderr, /detach\.yaml has 1 error\(s\); nothing was trained/);
+  assert.equal(existsSync(out), false);
+});
