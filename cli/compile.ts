@@ -1,6 +1,6 @@
 // gan-compile: compiles spec files into typed trainer modules (default generated/<name>.ts).
 // Errors are printed compiler-style with code frames, all of a file at once; exit code 1 and
-// nothing written when any spec has an error. --check writes nothing and names stale modules.
+// nothing written when any spec has an error (a warning too, with --strict). --check writes nothing and names stale modules.
 // --explain SPEC writes nothing and prints one training cycle of the spec (compiler/explain/).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,9 +27,9 @@ function readOrNull(file: string): string | null {
   }
 }
 
-export async function runCompile(specs: string[], opts: { out: string; check: boolean; set: string[]; log: (s: string) => void; typeCheck?: boolean }): Promise<CompileRun> {
+export async function runCompile(specs: string[], opts: { out: string; check: boolean; set: string[]; log: (s: string) => void; typeCheck?: boolean; strict?: boolean }): Promise<CompileRun> {
   const outDir = resolve(opts.out);
-  const results = compileToModules(specs, { overrides: opts.set, typeCheck: opts.typeCheck ?? true });
+  const results = compileToModules(specs, { overrides: opts.set, typeCheck: opts.typeCheck ?? true, strict: opts.strict ?? false });
   let ok = results.map((r) => printDiagnostics(r, opts.log)).every(Boolean);
   const names = new Map<string, string>();
   for (const r of results) {
@@ -57,11 +57,12 @@ export async function runCompile(specs: string[], opts: { out: string; check: bo
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('gan-compile')
-    .usage('$0 <spec...> [--out DIR] [--check] [--set key=value ...]\n$0 --explain <spec> [--json] [--set key=value ...]\n\nCompiles GAN specs (YAML or JSON) into typed TensorFlow.js trainer modules <out>/<name>.ts.\nWith --explain, writes nothing and explains one training step of the spec instead.')
+    .usage('$0 <spec...> [--out DIR] [--check] [--strict] [--set key=value ...]\n$0 --explain <spec> [--json] [--set key=value ...]\n\nCompiles GAN specs (YAML or JSON) into typed TensorFlow.js trainer modules <out>/<name>.ts.\nWith --explain, writes nothing and explains one training step of the spec instead.')
     .positional('spec', { type: 'string', describe: 'spec files' })
     .option('out', { type: 'string', default: 'generated', describe: 'folder of the generated modules' })
     .option('check', { type: 'boolean', default: false, describe: 'write nothing; exit 1 naming each module that is stale' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
+    .option('strict', { type: 'boolean', default: false, describe: 'warnings are errors: exit 1 and write nothing when a spec has one (a spec can say strict: true)' })
     .option('explain', { type: 'boolean', default: false, describe: 'write nothing; print one training step of the spec: phases, gradients, optimizers, parameters, multiply-adds, data' })
     .option('json', { type: 'boolean', default: false, describe: 'with --explain: the explanation as JSON' })
     .example('$0 specs/*.yaml', 'compile every spec into generated/')
@@ -82,7 +83,7 @@ export async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
-  const run = await runCompile(specs, { out: argv.out, check: argv.check, set: argv.set.map(String), log: (s) => console.error(s) });
+  const run = await runCompile(specs, { out: argv.out, check: argv.check, strict: argv.strict, set: argv.set.map(String), log: (s) => console.error(s) });
   const ms = Math.round(performance.now() - started);
   if (!run.ok) {
     process.exitCode = 1;

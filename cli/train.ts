@@ -70,6 +70,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('out', { type: 'string', describe: 'run directory (default runs/<name>)' })
     .option('seed', { type: 'number', default: 0, describe: 'random seed; runs repeat exactly on the cpu backend' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })
+    .option('strict', { type: 'boolean', default: false, describe: 'warnings of the spec are errors: nothing is trained when it has one (a spec can say strict: true)' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
     .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue with another module (spec, --set), --batch or --seed; run.json records the change' })
@@ -96,6 +97,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   }
   const set = argv.set.map(String);
   if (!isSpec && set.length > 0) throw new UserError('--set applies to specs; recompile the module with gan-compile --set instead');
+  if (!isSpec && argv.strict) throw new UserError('--strict applies to specs; a module was compiled already (gan-compile --strict)');
   const resume = argv.resume || argv.resumeFrom !== undefined;
 
   // Compiled in memory; a module is read where it is.
@@ -105,7 +107,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   let memory: { estimate: MemoryEstimate; batch: number } | undefined;
   if (isSpec) {
     // Type-checked by gan-compile and the tests; here only formatted, as it is written.
-    const compiled = moduleOrFail(input, { overrides: set, typeCheck: false }, 'trained');
+    const compiled = moduleOrFail(input, { overrides: set, typeCheck: false, strict: argv.strict }, 'trained');
     text = compiled.text;
     specValues = compiled.values;
     memory = compiled.memory;

@@ -16,6 +16,8 @@ export interface CompileOptions {
   format?: boolean;
   /** Type-check the formatted modules (default true). */
   typeCheck?: boolean;
+  /** Make warnings errors (gan-compile --strict, gan-train --strict; a spec's `strict: true` does too). */
+  strict?: boolean;
   /** Remember verified modules in this folder (default VERIFY_CACHE; null: no cache). */
   cacheDir?: string | null;
 }

@@ -98,11 +98,17 @@ export const codes = {
   GS172: 'phase updates an EMA copy',
   GS173: 'loss calls an EMA copy',
   GS174: 'EMA copy with its own architecture',
-  // GS175-GS179: warnings about what the spec declares but never uses (compiler/check/usage.ts).
+  // GS175-GS178: warnings about what the spec declares but never uses (compiler/check/usage.ts).
   GS175: 'unused loss',
   GS176: 'unused random input',
   GS177: 'network never trained',
   GS178: 'unused optimizer',
+  // GS179-GS184: gradient-flow warnings (compiler/check/flow.ts).
+  GS179: 'loss term reaches no updated weight',
+  GS180: 'phase loss does not depend on what it updates',
+  GS181: 'detach cuts every path',
+  GS182: 'clip on weights no optimizer moves',
+  GS183: 'clip not held by another phase',
   // GS9xx: the compiler itself.
   GS900: 'generated module does not type-check',
 } as const;

@@ -1,10 +1,11 @@
 // The compiler pipeline, orchestration only: 1 load (parse, extends, --set) → 2 validate
 // (schema) → 3 resolve (defaults, blocks, copies, names) → 4 check (block arguments, shapes, memory) →
-// 5 lower (expressions, IR; then the usage warnings of check/usage.ts) → 6 emit (template) → 7 verify (format, type-check). Every stage
+// 5 lower (expressions, IR; then the warnings of check/usage.ts and check/flow.ts, errors under --strict) → 6 emit (template) → 7 verify (format, type-check). Every stage
 // after load gets the spec's context (context.ts) and reports into its one reporter
 // (report.ts); the first stage with errors ends the spec's run.
 import type { Diagnostic } from './diagnostics';
 import { check, type CheckedNetwork } from './check/index';
+import { checkFlow } from './check/flow';
 import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
 import { type CompileOptions, createContext, type Context } from './context';
@@ -92,6 +93,10 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
   const ir = lowerModule(ctx, resolved, checked); // 5
   if (ctx.report.hasErrors) return { ctx };
   checkUsage(ctx, resolved, ir); // 5b: warnings only
+  checkFlow(ctx, resolved);
+  const strict = options.strict ? '--strict' : ctx.spec.strict === true ? "the spec's strict: true" : undefined;
+  if (strict) ctx.report.warningsAsErrors(strict);
+  if (ctx.report.hasErrors) return { ctx };
   return { ctx, ir, checked, memory: { estimate: estimateMemory(checked, resolved.phases), batch: ctx.spec.schedule.batch } };
 }
 

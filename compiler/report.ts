@@ -91,6 +91,15 @@ export class Reporter {
     return this.#items.some((d) => d.severity === 'error');
   }
 
+  /** Makes every warning so far an error, its hint saying why (`because` names the setting: `--strict`). */
+  warningsAsErrors(because: string): void {
+    this.#items.forEach((d, i) => {
+      if (d.severity !== 'warning') return;
+      const note = `${because} makes this warning an error`;
+      this.#items[i] = { ...d, severity: 'error', hint: d.hint === undefined ? note : `${d.hint}; ${note}` };
+    });
+  }
+
   /** How many diagnostics, warnings included. */
   get size(): number {
     return this.#items.length;

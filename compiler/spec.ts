@@ -52,6 +52,8 @@ export interface Spec {
   name: string;
   paper?: string;
   description?: string;
+  /** Warnings are errors for this spec (as with --strict). */
+  strict?: boolean;
   data: {
     source: DataSourceName;
     image: [number, number, number];

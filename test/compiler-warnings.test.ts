@@ -1,4 +1,4 @@
-// Specs with warnings: each test/fixtures/warnings/<case>.yaml must give exactly the diagnostics
+// Specs with warnings (unused declarations, gradient flow): each test/fixtures/warnings/<case>.yaml must give exactly the diagnostics
 // in <case>.expected (one renderDiagnosticLine per line, written and reviewed by hand), all of
 // them warnings, and still compile to a module; gan-compile prints them with a code frame, writes
 // the module and exits 0.
@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileToModule } from '../compiler/index';
+import type { Expr } from '../compiler/expr/ast';
+import { parseExpr } from '../compiler/expr/parse';
+import { termReaches } from '../compiler/expr/terms';
 import { tempDir } from './helpers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,4 +46,60 @@ test('gan-compile prints warnings with a code frame, writes the module and exits
   assert.ok(stderr.includes("  29 |   D: bce(D(x), 1) + bce(D(G(c)), 0)\n     |   ^\n  hint: use it in a phase with 'loss: D', or remove it if it is left over\n"), stderr);
   assert.doesNotMatch(stderr, / error /);
   assert.ok(existsSync(join(out, 'unused.ts')), `no module written (stdout: ${stdout})`);
+});
+
+test('the flow fixtures warn with the codes of their kind (GS179 dead term, GS180 loss independent of a target, GS181 detach, GS182/GS183 clips)', () => {
+  const codes = (f: string) => compileToModule(join(DIR, f), { format: false }).diagnostics.map((d) => `${d.code} ${d.pointer}`);
+  assert.deepEqual(codes('dead-term.yaml'), ['GS179 /losses/G', 'GS179 /losses/G']);
+  assert.deepEqual(codes('detach.yaml'), ['GS181 /losses/G']);
+  assert.deepEqual(codes('no-dependence.yaml'), ['GS180 /schedule/phases/1/update/1', 'GS180 /schedule/phases/2/update', 'GS182 /schedule/phases/2/clip']);
+  assert.deepEqual(codes('clip-not-held.yaml'), ['GS183 /schedule/phases/1/update', 'GS183 /schedule/phases/2/update']);
+});
+
+test('a term reaches what it calls outside detach, through heads, and nothing through a uniform_like shape', () => {
+  const nets = new Set(['G', 'D']);
+  const reaches = (text: string, throughDetach = false) => termReaches(parseExpr(text) as Expr, nets, { throughDetach });
+  assert.deepEqual(reaches('bce(D(detach(G(z))), 1)'), ['D']);
+  assert.deepEqual(reaches('bce(D(detach(G(z))), 1)', true), ['D', 'G']);
+  assert.deepEqual(reaches('mean(D(G(z)).code)'), ['D.code', 'G']);
+  assert.deepEqual(reaches('mean(x * uniform_like(G(z)))'), []);
+  assert.deepEqual(reaches('gradient_penalty(D, x, G(z))'), ['D', 'G']);
+});
+
+test('gan-compile --strict makes the warnings errors: exit 1, the error printed, nothing written', async () => {
+  const out = tempDir('strict');
+  const failed = await promisify(execFile)(process.execPath, ['bin/gan-compile.js', join(DIR, 'detach.yaml'), '--strict', '--out', out], { cwd: ROOT, timeout: 120_000 }).then(
+    () => assert.fail('gan-compile --strict exited 0 on a spec with a warning'),
+    (err: { code: number; stderr: string }) => err,
+  );
+  assert.equal(failed.code, 1);
+  assert.ok(
+    failed.stderr.startsWith(
+      "test/fixtures/warnings/detach.yaml:21:12 error GS181 /losses/G: detach(...) cuts every path from the term bce(D(detach(G(z))), 1) to the weights phase 'G' updates (G): without it the term would reach G; as written it changes nothing\n" +
+        '  21 |   G: bce(D(detach(G(z))), 1)\n     |            ^\n  hint: remove the detach if G should learn from this term, or remove the term; --strict makes this warning an error\n',
+    ),
+    failed.stderr,
+  );
+  assert.doesNotMatch(failed.stderr, / warning GS/);
+  assert.deepEqual(readdirSync(out), []);
+});
+
+test('--strict leaves a spec without warnings alone, and a spec with only warnings compiles without it', () => {
+  assert.equal(compileToModule('specs/gan.yaml', { format: false, strict: true }).diagnostics.length, 0);
+  assert.ok(compileToModule('specs/gan.yaml', { format: false, strict: true }).text);
+  const strict = compileToModule(join(DIR, 'unused.yaml'), { format: false, strict: true });
+  assert.equal(strict.text, undefined);
+  assert.deepEqual(strict.diagnostics.map((d) => `${d.severity} ${d.code}`), ['error GS176', 'error GS177', 'error GS175', 'error GS178']);
+});
+
+test('gan-train --strict refuses a spec with a warning before it trains', async () => {
+  const out = join(tempDir('strict-train'), 'run');
+  const failed = await promisify(execFile)(process.execPath, ['bin/gan-train.js', join(DIR, 'detach.yaml'), '--strict', '--steps', '1', '--out', out], { cwd: ROOT, timeout: 120_000 }).then(
+    () => assert.fail('gan-train --strict exited 0 on a spec with a warning'),
+    (err: { code: number; stderr: string }) => err,
+  );
+  assert.equal(failed.code, 1);
+  assert.match(failed.stderr, /^test\/fixtures\/warnings\/detach\.yaml:21:12 error GS181 /m);
+  assert.match(failed.stderr, /detach\.yaml has 1 error\(s\); nothing was trained/);
+  assert.equal(existsSync(out), false);
 });
