@@ -22,13 +22,12 @@ import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { bandIndex } from './band';
 import { printDiagnostics } from './output';
-import { findRunDir, readRunInfo, sha256, type RunInfo } from './run-dir';
+import { GANSPEC_VERSION } from '../runtime/provenance';
+import { findRunDir, readRunInfo, specSha256, type RunInfo } from './run-dir';
 import { WEIGHTS_OPTION } from './options';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
 /** The spec's IR: from run.json's recorded spec values (what the module was compiled from), else the spec file and --sets. */
-function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string } {
+function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specValues: unknown } {
   if (info.specValues !== undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'ganspec-export-'));
     try {
@@ -36,7 +35,7 @@ function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string 
       const specText = JSON.stringify(info.specValues);
       writeFileSync(file, specText);
       const lowered = lowerSpec(file, {});
-      if (lowered.ir) return { ir: lowered.ir, specText };
+      if (lowered.ir) return { ir: lowered.ir, specValues: info.specValues };
       printDiagnostics({ file, diagnostics: lowered.diagnostics, texts: new Map([[file, specText]]), values: {} });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -50,7 +49,7 @@ function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specText: string 
     printDiagnostics({ file: spec, diagnostics: lowered.diagnostics, texts: new Map(), values: {} });
     throw new UserError(`${spec} has errors; nothing was exported`);
   }
-  return { ir: lowered.ir, specText: JSON.stringify(lowered.ir) };
+  return { ir: lowered.ir, specValues: lowered.values };
 }
 
 /** How many test images a translation model's page offers. */
@@ -119,7 +118,7 @@ export async function main(): Promise<void> {
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);
-  const { ir, specText } = runIR(runDir, info);
+  const { ir, specValues } = runIR(runDir, info);
   console.log(`backend: ${await selectBackend(argv.backend)}`);
   const trainer = await importTrainer(join(runDir, info.module));
   const built = buildNetworks(trainer);
@@ -144,8 +143,8 @@ export async function main(): Promise<void> {
       seed: info.seed,
       backend: info.backend,
       trainingSeconds: trainingSeconds(runDir),
-      ganspecVersion: VERSION,
-      specSha256: sha256(specText),
+      ganspecVersion: GANSPEC_VERSION,
+      specSha256: info.specSha256 ?? specSha256(specValues),
       moduleSha256: info.moduleSha256 ?? null,
     },
   });

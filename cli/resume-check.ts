@@ -7,18 +7,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonical } from '../compiler/explain/diff';
 import { diffSides, lowerForExplain, renderDiff } from '../compiler/explain/index';
 import type { Side } from '../compiler/explain/diff';
 import { readCheckpointSpec } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
 import { classifyResume } from './resume-policy';
-import { commandLineChanges, relativeTo, resumeChanges, sha256, type RunInfo } from './run-dir';
-
-/** The hash a checkpoint records of a spec's values (after `extends` and `--set`), key order aside. */
-export function specSha256(values: unknown): string {
-  return sha256(canonical(values));
-}
+import { commandLineChanges, relativeTo, resumeChanges, specSha256, type RunInfo } from './run-dir';
 
 /** Spec values lowered as the compiler lowers a file (they are written to a temporary JSON spec). */
 function lowerValues(values: unknown, shownAs: string): Side | undefined {

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
 import { fileSystemError } from '../runtime/file-errors';
 import { CHECKPOINTS_DIR, parseStepDirName } from '../runtime/checkpoint/layout';
+import { GANSPEC_VERSION, type Provenance } from '../runtime/provenance';
 
 /** What the command line set (absent: not given). */
 export interface Overrides {
@@ -43,11 +44,28 @@ export interface RunInfo {
   moduleSha256?: string;
   /** The spec after `extends` and `--set`: what the module was compiled from. */
   specValues?: unknown;
+  /** specSha256(specValues). */
+  specSha256?: string;
   resumes?: Resume[];
 }
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The spec hash, the one definition every ganspec file uses (run.json, losses.jsonl and
+ * metrics.jsonl headers, PNG chunks, exported models): SHA-256 of the resolved spec's values
+ * (after `extends` and `--set`) as JSON, keys in the spec's order.
+ */
+export function specSha256(values: unknown): string {
+  return sha256(JSON.stringify(values));
+}
+
+/** The provenance of what a run's files were made from, as this ganspec writes them. */
+export function runProvenance(info: Pick<RunInfo, 'specValues' | 'specSha256' | 'moduleSha256'>): Provenance {
+  const spec = info.specSha256 ?? (info.specValues !== undefined ? specSha256(info.specValues) : null);
+  return { specSha256: spec, moduleSha256: info.moduleSha256 ?? 'unknown (run.json has none)', ganspec: GANSPEC_VERSION };
 }
 
 /** Writes run.json in one step (readers see the old one or the new one). */

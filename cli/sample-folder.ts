@@ -20,6 +20,8 @@ export interface SampleFolderArgs {
   band: string | undefined;
   dataDir: string;
   progress: ProgressMeter;
+  /** tEXt chunks of every PNG (the run's provenance). */
+  text?: Record<string, string>;
 }
 
 export async function sampleFolder(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, args: SampleFolderArgs): Promise<string> {
@@ -35,6 +37,6 @@ export async function sampleFolder(trainer: AnyTrainer, nets: Record<string, tf.
     args.progress('loading data', 1, 1);
   }
   mkdirSync(dir, { recursive: true });
-  const r = await writeSampleFolder(trainer, nets, dir, { n: args.n, seed: args.seed, band, scale: args.scale, data, progress: args.progress });
+  const r = await writeSampleFolder(trainer, nets, dir, { n: args.n, seed: args.seed, band, scale: args.scale, data, progress: args.progress, text: args.text });
   return `wrote ${r.files} PNG files of ${r.band} into ${args.out}${r.labels ? ` and labels.csv (the ${r.labels} of each sample)` : ''}`;
 }

@@ -12,7 +12,8 @@ import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
 import { checkInteger, WEIGHTS_OPTION } from './options';
-import { findRunDir, readRunInfo } from './run-dir';
+import { provenanceText } from '../runtime/provenance';
+import { findRunDir, readRunInfo, runProvenance } from './run-dir';
 import { progressMeter } from './progress';
 import { sampleFolder } from './sample-folder';
 
@@ -49,9 +50,10 @@ export async function main(): Promise<void> {
   const loaded = await loadCheckpoint(resolve(target), built);
   const { nets, note } = samplingNetworks(trainer, built, argv.weights);
   if (note) console.log(note);
+  const text = provenanceText(runProvenance(info));
   if (argv.format === 'png') {
     const progress = progressMeter({ quiet: argv.quiet });
-    console.log(`${await sampleFolder(trainer, nets, { ...argv, dataDir: resolve(runDir, info.dataDir), progress })} from ${loaded.dir} (step ${loaded.step})`);
+    console.log(`${await sampleFolder(trainer, nets, { ...argv, dataDir: resolve(runDir, info.dataDir), progress, text })} from ${loaded.dir} (step ${loaded.step})`);
     return;
   }
   const perRow = trainer.preview.perRow.length > 0;
@@ -60,7 +62,7 @@ export async function main(): Promise<void> {
   const data = trainer.preview.real.length > 0 ? await loadData(trainer.data, resolve(runDir, info.dataDir)) : undefined;
   const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}) }, argv.seed, rows, cols);
   const out = argv.out ?? join(runDir, 'sample.png');
-  await writePreview(trainer, nets, inputs, out, argv.scale);
+  await writePreview(trainer, nets, inputs, out, argv.scale, text);
   disposeInputs(inputs);
   console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.map((b) => b.text).join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
 }

@@ -27,8 +27,8 @@ import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
 import { progressMeter } from './progress';
-import { checkResume, specSha256 } from './resume-check';
-import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, sha256, writeRunInfo, type RunInfo } from './run-dir';
+import { checkResume } from './resume-check';
+import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -160,8 +160,9 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         ...(requestedBackend ? { backend: requestedBackend } : {}),
       },
       moduleSha256,
-      ...(specValues !== undefined ? { specValues } : {}),
+      ...(specValues !== undefined ? { specValues, specSha256: specSha256(specValues) } : {}),
     };
+    const provenance = runProvenance(info);
     // Every check has passed once the checkpoint has loaded: now the module and run.json.
     const onStart = async ({ step }: { step: number }) => {
       if (isSpec) {
@@ -175,13 +176,13 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
-    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log }) : undefined;
+    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log, provenance }) : undefined;
     const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
     // --quiet: the last step's line only.
     const logEvery = argv.quiet ? Infinity : undefined;
     const dataProgress = progressMeter({ quiet: argv.quiet });
     const checkpointSpec = isSpec ? { sha256: specSha256(specValues), values: specValues } : undefined;
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, spec: checkpointSpec });
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

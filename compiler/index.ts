@@ -106,7 +106,7 @@ function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?:
  * arguments and shapes), or the diagnostics when a stage reported errors. gan-export generates
  * a sampler from the preview's statements; --explain and gan-diff read both.
  */
-export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; networks?: CheckedNetwork[]; diagnostics: Diagnostic[]; texts: Map<string, string> } {
+export function lowerSpec(file: string, options: CompileOptions = {}): { ir?: ModuleIR; networks?: CheckedNetwork[]; diagnostics: Diagnostic[]; texts: Map<string, string>; values: Record<string, unknown> } {
   const { ctx, ir, checked } = lowerStages(file, options);
-  return { ...(ir ? { ir, networks: checked } : {}), diagnostics: ctx.report.all, texts: ctx.texts };
+  return { ...(ir ? { ir, networks: checked } : {}), diagnostics: ctx.report.all, texts: ctx.texts, values: ctx.doc };
 }

@@ -26,6 +26,7 @@ import { drawInput } from '../runtime/loop/random-inputs';
 import { installSeededRandom, restoreRng, rngState } from '../runtime/rng';
 import { isSourceBand, type AnyTrainer } from '../contract/trainer';
 import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator } from './evaluator';
+import type { MetricProtocol } from './protocol';
 import { accuracyOf, argmaxRows, classStats, codeStats, fid, kid, type ClassStats, type CodeStats } from './stats';
 
 export interface EvalOptions {
@@ -86,7 +87,15 @@ export interface Metrics {
   seconds: number;
   references: Record<string, { split: 'test' | 'train'; n: number }>;
   evaluator: { testAccuracy: number };
+  /** What the numbers depend on besides the generator (eval/protocol.ts); absent in results of older versions. */
+  protocol?: MetricProtocol;
   bands: BandMetrics[];
+}
+
+/** The protocol of a result: `n` samples per band against `ref`, scored by `evaluator`. */
+export function protocolOf(evaluator: Evaluator, n: number, ref: Pick<Reference, 'split' | 'features'>, kidBlock: number): MetricProtocol {
+  const references = Object.fromEntries(Object.entries(ref.features).map(([name, f]) => [name, { split: ref.split, n: f.n }]));
+  return { evaluatorSha256: evaluator.weightsSha256, samples: n, references, kidBlock };
 }
 
 export interface Reference {
@@ -289,6 +298,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
     seconds: (performance.now() - began) / 1000,
     references: referencesInfo(ref),
     evaluator: { testAccuracy: evaluator.meta.testAccuracy },
+    protocol: protocolOf(evaluator, n, ref, kidBlock),
     bands: results,
   };
 }
@@ -334,6 +344,7 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
     seconds: (performance.now() - began) / 1000,
     references: referencesInfo(ref),
     evaluator: { testAccuracy: evaluator.meta.testAccuracy },
+    protocol: protocolOf(evaluator, n, ref, kidBlock),
     bands: names.map((name) => ({
       band: `${name} (train split)`,
       role: 'real',

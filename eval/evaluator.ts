@@ -5,7 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { dirIOHandler } from '../runtime/checkpoint/dir-io-handler';
+import { createHash } from 'node:crypto';
+import { dirIOHandler, WEIGHTS_BIN } from '../runtime/checkpoint/dir-io-handler';
 import { UserError } from '../runtime/errors';
 
 /** Side of the evaluator's square input. */
@@ -48,7 +49,8 @@ export interface Scores {
 
 export class Evaluator {
   private readonly both: tf.LayersModel;
-  constructor(readonly model: tf.LayersModel, readonly meta: EvaluatorMeta) {
+  /** @param weightsSha256 SHA-256 of the weights file it was loaded from (null: built in memory); results record it in their protocol. */
+  constructor(readonly model: tf.LayersModel, readonly meta: EvaluatorMeta, readonly weightsSha256: string | null = null) {
     this.both = tf.model({ inputs: model.inputs, outputs: [model.getLayer(FEATURE_LAYER).output as tf.SymbolicTensor, model.outputs[0]] });
   }
 
@@ -112,7 +114,8 @@ export function loadEvaluator(dir: string = DEFAULT_EVALUATOR_DIR): Promise<Eval
       const model = await tf.loadLayersModel(dirIOHandler(key));
       const metaFile = join(key, 'meta.json');
       const meta = existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as EvaluatorMeta) : { testAccuracy: NaN, subset: { count: 0, accuracy: NaN } };
-      return new Evaluator(model, meta);
+      const weightsSha256 = createHash('sha256').update(readFileSync(join(key, WEIGHTS_BIN))).digest('hex');
+      return new Evaluator(model, meta, weightsSha256);
     })();
     cache.set(key, loaded);
     loaded.catch(() => cache.delete(key));

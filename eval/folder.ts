@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { readImageFolder } from '../runtime/data/folder';
 import { UserError } from '../runtime/errors';
-import { referenceOf, type EvalOptions, type Metrics } from './evaluate';
+import { protocolOf, referenceOf, type EvalOptions, type Metrics } from './evaluate';
 import { CLASSES, EVAL_SIZE, FEATURE_UNITS, loadEvaluator } from './evaluator';
 import { accuracyOf, classStats, fid, kid } from './stats';
 
@@ -78,6 +78,7 @@ export async function evaluateFolder(dir: string, opts: FolderEvalOptions = {}):
     seconds: (performance.now() - began) / 1000,
     references: { x: { split: ref.split, n: reference.n } },
     evaluator: { testAccuracy: evaluator.meta.testAccuracy },
+    protocol: protocolOf(evaluator, n, { split: ref.split, features: { x: reference } }, opts.kidBlock ?? 1000),
     bands: [{
       band: basename(dir),
       role: 'generated',

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer } from '../contract/trainer';
 import { samplingNetworks } from '../runtime/loop/ema';
-import { appendRecord } from '../runtime/loop/jsonl';
+import { appendRecord, ensureProvenance } from '../runtime/loop/jsonl';
+import type { Provenance } from '../runtime/provenance';
 import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
 import { metricsSummary } from './format';
 
@@ -12,6 +13,7 @@ export { evaluateReal, evaluateRun, type BandMetrics, type EvalOptions, type Kid
 export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
 export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from './folder';
 export { bandLine, formatMetrics, metricsSummary } from './format';
+export { protocolDifferences, type MetricProtocol } from './protocol';
 export * from './stats';
 
 /** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
@@ -20,6 +22,8 @@ export const MAX_EVAL_SAMPLES = 100_000;
 export interface EvalEveryOptions extends EvalOptions {
   /** Appends each result as a JSON line to <runDir>/metrics.jsonl. */
   runDir?: string;
+  /** What trained: a header record of metrics.jsonl before this session's first result. */
+  provenance?: Provenance;
   log?: (line: string) => void;
 }
 
@@ -30,11 +34,12 @@ export interface EvalEveryOptions extends EvalOptions {
  * <runDir>/metrics.jsonl. The training random stream is left untouched.
  */
 export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOptions = {}): (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> {
-  const { runDir, log = (line: string) => console.log(line), ...evalOpts } = opts;
+  const { runDir, provenance, log = (line: string) => console.log(line), ...evalOpts } = opts;
   return async (step, nets) => {
     if (every <= 0 || step % every !== 0) return;
     const metrics: Metrics = await evaluateRun(trainer, samplingNetworks(trainer, nets, 'ema').nets, { n: 2000, ...evalOpts, step });
     log(metricsSummary(metrics));
+    if (runDir && provenance) ensureProvenance(join(runDir, 'metrics.jsonl'), provenance);
     if (runDir) appendRecord(join(runDir, 'metrics.jsonl'), { ...metrics, step });
   };
 }

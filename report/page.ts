@@ -36,6 +36,7 @@ th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-al
 th { background: #f6f6f6; }
 table.facts th { width: 140px; }
 ul.warnings li { color: #8a4b00; }
+.warn { color: #8a4b00; }
 pre.spec { background: #f8f8f8; padding: 8px; max-height: 480px; overflow: auto; font-size: 12px; }
 code { font-size: 12px; }
 `;

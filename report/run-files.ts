@@ -1,12 +1,14 @@
 // Reads what a run directory holds for a report: run.json, losses.jsonl, metrics.jsonl,
 // events.jsonl, baseline.json (gan-eval --baseline) and the sample grids in samples/. A torn or
 // unreadable line is skipped and named in `problems`, never fatal: a report of a run in progress
-// must always build. Imports runtime/ (errors, the events' types) and eval/ types.
+// must always build. The provenance header records of losses.jsonl and metrics.jsonl (no `step`)
+// are skipped. Imports runtime/ (errors, the events' types, provenance) and eval/ types.
 import { existsSync, openSync, readFileSync, readSync, closeSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Metrics } from '../eval/evaluate';
 import { UserError } from '../runtime/errors';
 import { EVENTS_FILE, type RunEvent } from '../runtime/loop/events';
+import { isProvenanceRecord } from '../runtime/provenance';
 
 /** run.json as gan-train writes it; every field optional, so older or newer runs still read. */
 export interface RunJson {
@@ -146,7 +148,7 @@ export function readRun(dir: string): RunFiles {
     name: info.name ?? basename(abs),
     info,
     losses: readLosses(join(abs, 'losses.jsonl'), problems),
-    metrics: readJsonl(join(abs, 'metrics.jsonl'), problems) as unknown as Metrics[],
+    metrics: readJsonl(join(abs, 'metrics.jsonl'), problems).filter((r) => !isProvenanceRecord(r)) as unknown as Metrics[],
     baseline: readBaseline(join(abs, BASELINE_FILE), problems),
     events: readJsonl(join(abs, EVENTS_FILE), problems).filter((e) => typeof e.event === 'string') as unknown as RunEvent[],
     samples: readSamples(join(abs, 'samples'), problems),

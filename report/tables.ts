@@ -1,8 +1,11 @@
 // The report's tables: final values of every run side by side (losses, last metrics, ms/step,
 // wall time), the runs' warnings, the key-by-key differences of their resolved specs, and per
 // run how it was made (spec, command line, version, backend, hyperparameters, the resolved
-// spec itself). Imports runtime/ (duration format) and report/.
+// spec itself). Metrics of runs evaluated under different protocols (eval/protocol.ts: evaluator
+// weights, samples, references) are marked and the difference said, not silently set side by
+// side. Imports runtime/ (duration format), eval/ (the protocol check) and report/.
 import { stringify } from 'yaml';
+import { protocolDifferences } from '../eval/protocol';
 import { formatDuration } from '../runtime/loop/progress';
 import type { TrainSettings } from '../runtime/loop/events';
 import { esc, num, runLabel, table } from './html';
@@ -18,9 +21,23 @@ function lastMetric(run: ReportRun, def: (typeof METRICS)[number]): string {
   return values.map((v) => (values.length > 1 ? `${esc(v.key)} ${num(v.value)}` : num(v.value))).join('<br>');
 }
 
+/** Per run (by label), how its last evaluation's protocol differs from the first evaluated run's; runs that agree are absent. */
+export function protocolMismatches(runs: readonly ReportRun[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const evaluated = runs.filter((r) => r.files.metrics.length > 0);
+  const base = evaluated[0];
+  for (const run of evaluated.slice(1)) {
+    const differences = protocolDifferences(base!.files.metrics.at(-1)!, run.files.metrics.at(-1)!);
+    if (differences.length > 0) out.set(run.label, differences);
+  }
+  return out;
+}
+
 export function summaryTable(runs: readonly ReportRun[]): string {
   const phases = phaseNames(runs);
   const metrics = METRICS.filter((def) => runs.some((r) => lastMetric(r, def) !== '–'));
+  const mismatches = protocolMismatches(runs);
+  const mark = (run: ReportRun, cell: string) => (mismatches.has(run.label) && cell !== '–' ? `${cell} <span class="warn" title="another metric protocol">≠</span>` : cell);
   const headers = ['run', 'status', 'step', ...phases.map((p) => `loss ${esc(p)}`), ...metrics.map((d) => esc(d.id)), 'ms/step', 'wall time'];
   const rows = runs.map((run) => {
     const s = run.summary;
@@ -29,13 +46,18 @@ export function summaryTable(runs: readonly ReportRun[]): string {
       esc(s.status),
       `${s.step}${s.steps !== undefined ? ` / ${s.steps}` : ''}`,
       ...phases.map((p) => num(s.finalLosses[p])),
-      ...metrics.map((d) => lastMetric(run, d)),
+      ...metrics.map((d) => mark(run, lastMetric(run, d))),
       num(s.msPerStep, 3),
       s.sessions.length > 0 ? esc(formatDuration(s.wallSeconds)) : '–',
     ];
   });
   const evalNote = metrics.length > 0 ? '<p class="note">Metrics: the last evaluation of metrics.jsonl. Losses: the last step logged. ms/step and wall time: training sessions from events.jsonl (with previews, checkpoints and evaluations).</p>' : '';
-  return `<section id="summary"><h2>Final values</h2>${table(headers, rows, 'summary')}${evalNote}</section>`;
+  const base = runs.find((r) => r.files.metrics.length > 0);
+  const protocolNote = [...mismatches].map(([label, differences]) => {
+    const run = runs.find((r) => r.label === label)!;
+    return `<p class="note warn">≠ ${runLabel(run)}'s metrics are not comparable with ${runLabel(base!)}'s: another metric protocol (${esc(differences.join('; '))}).</p>`;
+  }).join('');
+  return `<section id="summary"><h2>Final values</h2>${table(headers, rows, 'summary')}${evalNote}${protocolNote}</section>`;
 }
 
 export function warningsSection(runs: readonly ReportRun[]): string {

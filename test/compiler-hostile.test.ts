@@ -310,11 +310,12 @@ test('evaluating a module gives back the text and runs none of it', () => {
     assert.deepEqual(
       trainer.phases.map((p: Obj) => [p.name, p.updates]),
       [
-        ['toString', [{ net: 'toString' }]],
+        // A phase is named after its loss (hasOwnProperty), else its one network.
+        ['hasOwnProperty', [{ net: 'toString' }]],
         ['gen', [{ net: 'G' }]],
       ],
     );
     assert.equal(typeof exports.trainer.phases[0].loss, 'function');
-    assert.equal(exports.trainer.phases[0].loss.name, 'losstoString');
+    assert.equal(exports.trainer.phases[0].loss.name, 'losshasOwnProperty');
   }
 });

@@ -1,14 +1,16 @@
 // gan-export's files and typed sampler, in Node: the web-format model files and their metadata,
 // the generated sampler's images equal gan-sample --format png's for the same checkpoint and seed
-// (pixel for pixel, cpu backend), labels as asked, and its types: a wrong label fails tsc.
+// (pixel for pixel, cpu backend), labels as asked, and its types: a wrong label fails tsc. The
+// model metadata, gan-sample's PNGs and the run's grids carry the one spec hash of run.json.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { readPng } from '../runtime/images/png';
+import { pngText, readPng } from '../runtime/images/png';
 import { runCli, tempDir } from './helpers';
 import { trainAndExport } from './export-run';
 
@@ -37,17 +39,25 @@ test('gan-export writes the generator in the tfjs web format with ganspec metada
   assert.deepEqual(model.weightsManifest[0].paths, ['group1-shard1of1.bin']);
   const meta = model.userDefinedMetadata.ganspec;
   assert.equal(meta.ganspecVersion, JSON.parse(readFileSync('package.json', 'utf8')).version);
-  assert.match(meta.specSha256, /^[0-9a-f]{64}$/);
-  assert.equal(meta.moduleSha256, JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')).moduleSha256);
+  const runJson = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+  // One spec hash: SHA-256 of the resolved spec's JSON, as run.json records it.
+  assert.equal(meta.specSha256, createHash('sha256').update(JSON.stringify(runJson.specValues)).digest('hex'));
+  assert.equal(meta.specSha256, runJson.specSha256);
+  assert.equal(meta.moduleSha256, runJson.moduleSha256);
   assert.equal(meta.step, 30);
   assert.match(readFileSync(join(out, 'sampler.d.ts'), 'utf8'), /export type Label = 0 \| 1 \| 2 \| 3 \| 4 \| 5 \| 6 \| 7 \| 8 \| 9;/);
 });
 
-test('the sampler draws what gan-sample --format png draws for the same checkpoint and seed, pixel for pixel', async () => {
+test('the sampler draws what gan-sample --format png draws for the same checkpoint and seed, pixel for pixel; the PNGs carry the run provenance', async () => {
   const pngs = join(out, '..', 'pngs');
   const sampled = runCli('gan-sample', [run, '--format', 'png', '--n', '12', '--seed', '7', '--out', pngs], { GANSPEC_BACKEND: 'cpu' });
   assert.equal(sampled.status, 0, sampled.stderr);
   const expected = await Promise.all(Array.from({ length: 12 }, async (_, i) => Array.from((await readPng(join(pngs, `${String(i).padStart(6, '0')}.png`))).data)));
+  const runJson = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8'));
+  const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
+  const provenance = { Software: `ganspec ${version}`, 'ganspec:specSha256': runJson.specSha256, 'ganspec:moduleSha256': runJson.moduleSha256 };
+  assert.deepEqual(pngText(readFileSync(join(pngs, '000011.png'))), provenance, "gan-sample's PNGs carry the run's provenance");
+  assert.deepEqual(pngText(readFileSync(join(run, 'samples', 'step-000030.png'))), provenance, "and so do gan-train's grids");
   const mod = (await import(pathToFileURL(join(out, 'sampler.js')).href)) as SamplerModule;
   assert.equal(mod.info.step, 30);
   const gen = await mod.load();

@@ -3,9 +3,10 @@
 // the settings it trained with), each checkpoint (wall time so far), a stop on a non-finite loss,
 // and the end. Appended, never truncated: a resume keeps the history. gan-report reads it.
 // Imports only Node and contract/ (no tfjs: gan-report reads these files without loading it).
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AnyTrainer } from '../../contract/trainer';
+import { GANSPEC_VERSION } from '../provenance';
 
 export const EVENTS_FILE = 'events.jsonl';
 
@@ -43,7 +44,6 @@ export type RunEvent =
 // Distributive Omit, so each member of the union keeps its own fields.
 type WithoutTime<E> = E extends unknown ? Omit<E, 'time'> : never;
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function trainSettings(trainer: AnyTrainer, batch: number, steps: number, seed: number): TrainSettings {
   return {
@@ -64,7 +64,7 @@ export function commandLine(argv: readonly string[] = process.argv): string[] {
 }
 
 export function startEvent(fields: Omit<Extract<RunEvent, { event: 'start' }>, 'event' | 'time' | 'command' | 'version'>): WithoutTime<RunEvent> {
-  return { event: 'start', command: commandLine(), version: VERSION, ...fields };
+  return { event: 'start', command: commandLine(), version: GANSPEC_VERSION, ...fields };
 }
 
 /** Appends one event with the current time. */

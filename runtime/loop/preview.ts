@@ -38,8 +38,8 @@ export function previewInputs(trainer: AnyTrainer, data: DataSource, seed: numbe
   }
 }
 
-/** Runs the preview and writes the grid: each band's images fill `rows` rows of `cols`. */
-export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, inputs: PreviewInputs, file: string, scale = 1): Promise<void> {
+/** Runs the preview and writes the grid: each band's images fill `rows` rows of `cols`; `text` goes into tEXt chunks. */
+export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, inputs: PreviewInputs, file: string, scale = 1, text: Record<string, string> = {}): Promise<void> {
   const image = tf.tidy(() => {
     const bands = trainer.render(nets, inputs.real, inputs.sampled) as tf.Tensor4D[];
     const all = (bands.length === 1 ? bands[0] : tf.concat(bands, 0)) as tf.Tensor4D;
@@ -47,7 +47,7 @@ export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.
     if (all.shape[3] === 2) return scatterImage(all.dataSync() as Float32Array);
     return gridImage(all, inputs.rows * bands.length, inputs.cols, trainer.data.range);
   });
-  await writePng(file, upscale(image, scale));
+  await writePng(file, upscale(image, scale), text);
 }
 
 export function disposeInputs(inputs: PreviewInputs): void {

@@ -27,6 +27,8 @@ export interface SampleFolderOptions {
   /** Real examples, for a band that reads real inputs (taken in order). */
   data?: DataSource;
   progress?: (what: string, done: number, total: number) => void;
+  /** tEXt chunks of every PNG (the run's provenance). */
+  text?: Record<string, string>;
 }
 
 export interface SampleFolderResult {
@@ -93,7 +95,7 @@ export async function writeSampleFolder(trainer: AnyTrainer, nets: Record<string
       });
       await Promise.all(Array.from({ length: count }, async (_, k) => {
         const img = { data: column.data.subarray(k * size, (k + 1) * size), width: w, height: h, channels: column.channels };
-        await writeFile(join(dir, sampleFileName(start + k, n)), await encodePng(upscale(img, opts.scale ?? 1)));
+        await writeFile(join(dir, sampleFileName(start + k, n)), await encodePng(upscale(img, opts.scale ?? 1), opts.text));
       }));
     }
     opts.progress?.('writing samples', n, n);

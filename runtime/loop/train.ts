@@ -13,6 +13,7 @@ import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
 import type { FileSystemError} from '../file-errors';
 import { fileSystemError, isFileSystemFailure } from '../file-errors';
+import { provenanceText, type Provenance } from '../provenance';
 import { refuseExistingRun } from '../run-files';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
 import type { AnyTrainer } from '../../contract/trainer';
@@ -20,7 +21,7 @@ import { startEma, updateEma } from './ema';
 import { appendEvent, startEvent, trainSettings } from './events';
 import { disposeInputs, previewInputs, writePreview } from './preview';
 import { phaseRunners, runnerOptimizers, updateOnce } from './phase';
-import { trimRecords } from './jsonl';
+import { ensureProvenance, trimRecords } from './jsonl';
 import { LossLog, progressLine } from './progress';
 
 export interface TrainOptions {
@@ -49,6 +50,8 @@ export interface TrainOptions {
   spec?: CheckpointSpec;
   /** Progress of loading the data (reading image files), e.g. gan-train's meter on stderr. */
   dataProgress?: DataProgress;
+  /** What trained (gan-train's spec and module hashes): a header of losses.jsonl and a tEXt chunk of every grid. */
+  provenance?: Provenance;
 }
 
 export interface TrainResult {
@@ -105,6 +108,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         if (dropped !== undefined) log(dropped);
       }
     }
+    if (opts.provenance) ensureProvenance(join(opts.runDir, 'losses.jsonl'), opts.provenance);
     try {
       mkdirSync(join(opts.runDir, 'samples'), { recursive: true });
     } catch (err) {
@@ -120,7 +124,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   }));
   const save = async (step: number) =>
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed }, ...(opts.spec ? { spec: opts.spec } : {}) }, trainer.checkpoint.keep);
-  const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`));
+  const pngText = opts.provenance ? provenanceText(opts.provenance) : {};
+  const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), 1, pngText);
 
   const losses: Record<string, number> = {};
   const began = performance.now();

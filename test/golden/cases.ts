@@ -1,9 +1,10 @@
-// The golden texts of gan-compile --explain and gan-diff: which files hold what, and how each is
-// made now (the same functions the commands print with). test/explain-golden.test.ts compares
+// The golden texts of gan-compile --explain and gan-diff, and the docs/articles/ pages made from
+// them: which files hold what, and how each is made now (the same functions the commands print with). test/explain-golden.test.ts compares
 // them with the committed files byte for byte; update.ts (npm run explain:update, run beside
 // npm run golden:update after a compiler change) writes them. Imports the commands' side (cli/explain.ts) and helpers.
 import { diffText, explainText } from '../../cli/explain';
 import { projectSpecs } from '../helpers';
+import { articlePage } from './article-page';
 
 export const GOLDEN_DIR = 'test/golden';
 
@@ -34,5 +35,6 @@ export function goldenCases(): GoldenCase[] {
     { file: `${GOLDEN_DIR}/diff/${base(a)}--${base(b)}.txt`, make: () => diffText(a, b, { json: false, all: false, set: [], log: quiet })?.text },
     { file: `${GOLDEN_DIR}/diff/${base(a)}--${base(b)}.json`, make: () => diffText(a, b, { json: true, all: false, set: [], log: quiet })?.text },
   ]);
-  return [...explains, ...diffs];
+  const pages = DIFF_PAIRS.map(([a, b]) => ({ file: `docs/articles/${base(b)}-vs-${base(a)}.md`, make: () => articlePage(a, b) }));
+  return [...explains, ...diffs, ...pages];
 }

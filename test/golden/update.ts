@@ -1,5 +1,6 @@
 // npm run explain:update (run it beside npm run golden:update after a compiler change): writes the golden texts
-// of gan-compile --explain (every spec) and gan-diff (the article pairs) under test/golden/;
+// of gan-compile --explain (every spec) and gan-diff (the article pairs) under test/golden/, and
+// the article pages made from them under docs/articles/;
 // review them with `git diff test/golden/`. Run from the repository root.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -20,4 +21,4 @@ for (const c of goldenCases()) {
   writeFileSync(c.file, text);
   written++;
 }
-console.log(`explain:update: ${written} golden file(s) written under test/golden/`);
+console.log(`explain:update: ${written} golden file(s) written under test/golden/ and docs/articles/`);
