@@ -173,6 +173,14 @@ export function resumeChanges(old: RunInfo, now: { moduleSha256: string; specVal
       record.push("the compiler's output");
     }
   }
+  const options = commandLineChanges(old, now);
+  return { refusal: [...refusal, ...options.refusal], record: [...record, ...options.record] };
+}
+
+/** A batch or seed other than the run's (what --resume needs --allow-changes for, whatever the spec). */
+export function commandLineChanges(old: RunInfo, now: { batch: number; seed: number }): { refusal: string[]; record: string[] } {
+  const refusal: string[] = [];
+  const record: string[] = [];
   for (const [name, was, is] of [['batch', old.batch, now.batch], ['seed', old.seed, now.seed]] as const) {
     if (was !== undefined && was !== is) {
       refusal.push(`--${name} ${is} differs from the run's ${was}`);

@@ -1,8 +1,8 @@
 // gan-train: compiles a spec (or takes a generated module), picks the backend and trains it,
 // writing samples/, checkpoints/, losses.jsonl and run.json into the run directory. Nothing is
 // written before every check has passed: the spec compiles (in memory), the run directory is
-// usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose module,
-// batch and seed are the ones asked for), and the checkpoint loads; only then are the module and
+// usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose spec,
+// batch and seed the checkpoint can continue with: cli/resume-check.ts), and the checkpoint loads; only then are the module and
 // run.json written (atomically). Training that cannot fit in memory at the batch and backend
 // given is refused before anything is written, too.
 import { existsSync, readFileSync } from 'node:fs';
@@ -27,7 +27,8 @@ import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
 import { progressMeter } from './progress';
-import { prepareRunDir, readRunInfo, relativeTo, resumeChanges, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
+import { checkResume } from './resume-check';
+import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -73,7 +74,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('strict', { type: 'boolean', default: false, describe: 'warnings of the spec are errors: nothing is trained when it has one (a spec can say strict: true)' })
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
-    .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue with another module (spec, --set), --batch or --seed; run.json records the change' })
+    .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue after a change of learning rates, optimizer settings, repeat, clip, batch, EMA decay, noise parameters or --seed (README: Resuming); run.json records it. Architecture, losses, optimizer kind, random input shapes and data cannot change' })
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
@@ -138,11 +139,11 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const old: RunInfo | undefined = resume && existsSync(join(runDir, 'run.json')) ? readRunInfo(runDir) : undefined;
     if (!resume) refuseExistingRun(runDir);
     const moduleSha256 = sha256(text);
-    const changes = old ? resumeChanges(old, { moduleSha256, specValues, batch, seed: argv.seed }) : { refusal: [], record: [] };
-    if (changes.refusal.length > 0 && !argv.allowChanges) {
-      throw new UserError(`--resume: ${changes.refusal.join('; ')}; give --allow-changes to resume anyway`);
-    }
     const resumeFrom = argv.resumeFrom !== undefined ? resumeFromCheckpoint(runDir, argv.resumeFrom) : undefined;
+    const spec = isSpec ? { file: input, set, values: specValues } : undefined;
+    const changes = resume
+      ? await checkResume({ runDir, checkpoint: resumeFrom, old, spec, moduleSha256, batch, seed: argv.seed, allowChanges: argv.allowChanges, log })
+      : [];
     const requestedBackend = argv.backend ?? process.env.GANSPEC_BACKEND;
     const info: RunInfo = {
       name: trainer.name,
@@ -173,7 +174,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
           throw fileSystemError(err, `cannot write ${modulePath}`);
         }
       }
-      const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes: changes.record }] : undefined;
+      const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes }] : undefined;
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
@@ -182,7 +183,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     // --quiet: the last step's line only.
     const logEvery = argv.quiet ? Infinity : undefined;
     const dataProgress = progressMeter({ quiet: argv.quiet });
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance });
+    const checkpointSpec = isSpec ? { sha256: specSha256(specValues), values: specValues } : undefined;
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

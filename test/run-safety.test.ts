@@ -66,7 +66,7 @@ test('a refused gan-train leaves run.json and the module as they were, and the c
   const dir = copyRun('refused');
   const kept = [read(join(dir, 'run.json')), read(join(dir, 'ring.mts'))];
   await refused([SPEC, '--steps', '4', ...common, '--out', dir], /already holds a run: continue it with --resume/);
-  await refused([SPEC, '--steps', '6', ...common, '--out', dir, '--resume'], /^--resume: the module differs from the run's/);
+  await refused([SPEC, '--steps', '6', ...common, '--out', dir, '--resume'], /^--resume: the spec changes network G, /);
   assert.deepEqual([read(join(dir, 'run.json')), read(join(dir, 'ring.mts'))], kept);
   assert.equal(existsSync(join(dir, LOCK_FILE)), false, 'the lock is released');
   const trainer = await importTrainer(join(dir, 'ring.mts'));
@@ -171,7 +171,7 @@ test('gan-train releases its lock when stopped with SIGTERM', async () => {
   assert.equal(existsSync(join(dir, LOCK_FILE)), false, 'the lock is released');
 });
 
-test('run.json records the overrides and the module hash; --resume refuses changes unless --allow-changes', async () => {
+test('run.json records the overrides and the module hash; --resume refuses a batch, seed or learning rate change unless --allow-changes', async () => {
   const dir = copyRun('changes');
   const info = runJson(dir);
   assert.deepEqual(info.overrides, { set: ['checkpoint.every=2', SMALL_G], batch: 8, steps: 4, seed: 0, backend: 'wasm' });
@@ -180,7 +180,7 @@ test('run.json records the overrides and the module hash; --resume refuses chang
   const kept = read(join(dir, 'run.json'));
   const lr = 'schedule.phases.0.optimizer.adam.lr=0.002';
   await refused([SPEC, '--steps', '6', '--batch', '8', ...same, '--set', lr],
-    "--resume: the module differs from the run's (schedule.phases.0.optimizer.adam.lr: 0.001 -> 0.002); give --allow-changes to resume anyway");
+    "--resume: the spec differs from the checkpoint's (phase D adam.lr: 0.001 -> 0.002); give --allow-changes to resume anyway");
   await refused([SPEC, '--steps', '6', '--batch', '16', '--seed', '5', ...same],
     "--resume: --batch 16 differs from the run's 8; --seed 5 differs from the run's 0; give --allow-changes to resume anyway");
   assert.equal(read(join(dir, 'run.json')), kept);
@@ -189,8 +189,8 @@ test('run.json records the overrides and the module hash; --resume refuses chang
   await gan([SPEC, '--steps', '6', '--batch', '8', ...same, '--set', lr, '--allow-changes']);
   const after = runJson(dir);
   assert.deepEqual((after.resumes as { step: number; steps: number; changes: string[] }[]).map(({ step, steps, changes }) => ({ step, steps, changes })), [
-    { step: 4, steps: 5, changes: [] },
-    { step: 5, steps: 6, changes: ['schedule.phases.0.optimizer.adam.lr: 0.001 -> 0.002'] },
+    { step: 4, steps: 5, changes: ['schedule steps: 2000 -> 5'] },
+    { step: 5, steps: 6, changes: ['schedule steps: 5 -> 2000', 'phase D adam.lr: 0.001 -> 0.002'] },
   ]);
   assert.deepEqual((after.overrides as { set: string[] }).set, ['checkpoint.every=2', SMALL_G, lr]);
   assert.equal(after.moduleSha256, createHash('sha256').update(read(join(dir, 'ring.mts'))).digest('hex'));

@@ -2,8 +2,8 @@
 // copies already expanded by the compiler) as plain data, said the way the articles say it:
 // networks (layers added, removed and changed, aligned by an LCS on each layer's head, kind and
 // arguments, with output shapes and parameters), losses term by term, the schedule (batch,
-// steps, each phase's updates, loss, repeat, clip, optimizer kind and every setting), data,
-// sampling, and with `all` the preview and checkpoints, which do not change training. Settings
+// steps, each EMA copy's source, decay and start, each phase's updates, loss, repeat, clip,
+// optimizer kind and every setting), data, sampling, and with `all` the preview and checkpoints, which do not change training. Settings
 // the IR holds are compared key by key, so a field added to the IR is compared without a change
 // here. render-diff.ts turns it into text. Imports the IR, check's types and this folder.
 import type { CheckedNetwork } from '../check/networks';
@@ -210,6 +210,11 @@ function sampleRecord(ir: ModuleIR): Record<string, unknown> {
   return Object.fromEntries(ir.samples.map((s) => [s.name, Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'name'))]));
 }
 
+/** Batch, steps and each EMA copy (`ema G_ema: { of, decay, start }`). */
+function scheduleRecord(ir: ModuleIR): Record<string, unknown> {
+  return { batch: ir.batch, steps: ir.steps, ...Object.fromEntries(ir.ema.map((e) => [`ema ${e.name}`, { of: e.of, decay: e.decay, start: e.start }])) };
+}
+
 export function diffSpecs(a: Side, b: Side, opts: { all?: boolean } = {}): SpecDiff {
   const [na, nb] = [a.networks.map(summarizeNetwork), b.networks.map(summarizeNetwork)];
   const preview = (ir: ModuleIR) => ({
@@ -225,7 +230,7 @@ export function diffSpecs(a: Side, b: Side, opts: { all?: boolean } = {}): SpecD
     b: { name: b.ir.name, source: b.ir.source },
     networks: networkDiffs(na, nb),
     losses: lossDiffs(a.ir, b.ir, new Set(na.map((n) => n.name)), new Set(nb.map((n) => n.name))),
-    schedule: compareRecords({ batch: a.ir.batch, steps: a.ir.steps }, { batch: b.ir.batch, steps: b.ir.steps }),
+    schedule: compareRecords(scheduleRecord(a.ir), scheduleRecord(b.ir)),
     phases: phaseDiffs(a.ir, b.ir),
     data: compareRecords({ ...a.ir.data }, { ...b.ir.data }),
     sampling: compareRecords(sampleRecord(a.ir), sampleRecord(b.ir)),

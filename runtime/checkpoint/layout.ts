@@ -6,6 +6,8 @@ export const LATEST_FILE = 'latest';
 export const STATE_FILE = 'state.json';
 export const OPTIMIZERS_JSON = 'optimizers.json';
 export const OPTIMIZERS_BIN = 'optimizers.bin';
+/** The spec the run trains (its values after `extends` and `--set`) and their hash; absent for a run of a module without a spec. */
+export const SPEC_FILE = 'spec.json';
 export { TEMP_PREFIX, tempSibling } from '../atomic-write';
 
 const STEP_DIR = /^step-(\d+)$/;

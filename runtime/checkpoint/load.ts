@@ -2,12 +2,14 @@
 // `latest` pointer), reads and checks every requested network and optimizer before changing any,
 // then restores them in place and returns the saved step, rng state and meta. Optimizer state is
 // read only when optimizers are given (gan-sample and gan-eval load the networks alone).
+// readCheckpointSpec reads the spec a checkpoint recorded, for gan-train --resume's comparison.
 import * as tf from '@tensorflow/tfjs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UserError } from '../errors';
 import { isRecord, readJson } from './files';
-import { CHECKPOINTS_DIR, LATEST_FILE, parseStepDirName, STATE_FILE } from './layout';
+import { CHECKPOINTS_DIR, LATEST_FILE, parseStepDirName, SPEC_FILE, STATE_FILE } from './layout';
+import type { CheckpointSpec } from './save';
 import { readNetworkWeights } from './network-weights';
 import { applyOptimizer, readOptimizers } from './optimizer-state';
 
@@ -76,4 +78,20 @@ export async function loadCheckpoint(
     tf.dispose(weights.flatMap(([, tensors]) => tensors));
   }
   return loaded;
+}
+
+/**
+ * The checkpoint a resume would load (as loadCheckpoint finds it), its step, and the spec it
+ * recorded (undefined for a run of a module without a spec, or a checkpoint older than spec.json).
+ */
+export async function readCheckpointSpec(pathOrRunDir: string): Promise<{ dir: string; step: number; spec?: CheckpointSpec }> {
+  const dir = await resolveCheckpointDir(pathOrRunDir);
+  const { step } = await readState(dir);
+  const file = path.join(dir, SPEC_FILE);
+  if (!(await isFile(file))) return { dir, step };
+  const spec = await readJson(file);
+  if (!isRecord(spec) || typeof spec.sha256 !== 'string' || !isRecord(spec.values)) {
+    throw new UserError(`corrupt checkpoint file ${file}: expected {sha256, values}`);
+  }
+  return { dir, step, spec: { sha256: spec.sha256, values: spec.values } };
 }

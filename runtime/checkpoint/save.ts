@@ -1,5 +1,5 @@
 // saveCheckpoint: writes runDir/checkpoints/step-000123/ (one model dir per network, optimizer
-// state, state.json) into a `.tmp-` dir, renames it into place, then repoints `latest` and prunes
+// state, state.json, and spec.json: the spec it trains, when there is one) into a `.tmp-` dir, renames it into place, then repoints `latest` and prunes
 // old checkpoints. A crash at any point leaves `latest` naming a complete checkpoint; its leftover
 // `.tmp-` entries are deleted by the next save (one writer per run dir is assumed).
 import type * as tf from '@tensorflow/tfjs';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { dirIOHandler } from './dir-io-handler';
 import { writeFileAtomic, writeFileDurable } from '../atomic-write';
 import {
-  CHECKPOINTS_DIR, LATEST_FILE, OPTIMIZERS_BIN, OPTIMIZERS_JSON, parseStepDirName, STATE_FILE, stepDirName, TEMP_PREFIX, tempSibling,
+  CHECKPOINTS_DIR, LATEST_FILE, OPTIMIZERS_BIN, OPTIMIZERS_JSON, parseStepDirName, SPEC_FILE, STATE_FILE, stepDirName, TEMP_PREFIX, tempSibling,
 } from './layout';
 import { writeOptimizers } from './optimizer-state';
 
@@ -18,10 +18,18 @@ export interface CheckpointState {
   optimizers: Record<string, tf.Optimizer>;
   rng: number[];
   meta?: object;
+  /** The spec the run trains, written to spec.json (gan-train --resume compares it with the spec it is given). */
+  spec?: CheckpointSpec;
+}
+
+/** A spec as a checkpoint records it: its values (after `extends` and `--set`) and their SHA-256. */
+export interface CheckpointSpec {
+  sha256: string;
+  values: unknown;
 }
 
 const NETWORK_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-const RESERVED_NAMES = new Set([STATE_FILE, OPTIMIZERS_JSON, OPTIMIZERS_BIN]);
+const RESERVED_NAMES = new Set([STATE_FILE, OPTIMIZERS_JSON, OPTIMIZERS_BIN, SPEC_FILE]);
 
 async function exists(p: string): Promise<boolean> {
   return stat(p).then(() => true, () => false);
@@ -39,6 +47,7 @@ async function writeCheckpointDir(dir: string, state: CheckpointState): Promise<
     await model.save(dirIOHandler(path.join(dir, name)));
   }
   await writeOptimizers(dir, state.optimizers);
+  if (state.spec !== undefined) await writeFileDurable(path.join(dir, SPEC_FILE), `${JSON.stringify(state.spec, null, 1)}\n`);
   await writeFileDurable(path.join(dir, STATE_FILE), JSON.stringify({ step: state.step, rng: state.rng, meta: state.meta }));
 }
 

@@ -5,7 +5,7 @@
 // tfjs 4.22 (tfjs-core/dist/optimizers/*_optimizer.js): Adam and RMSProp read their
 // `learningRate` field at every applyGradients; SGD (and Momentum) keep `-learningRate` in a
 // scalar tensor that only setLearningRate() replaces.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { OptimizerSettings } from '../../contract/trainer';
 
 /** The rate of the updates of step `step` (counted from 1): lr * clamp((end - step) / (end - start), 0, 1) under a linear decay. */
@@ -26,6 +26,10 @@ export function currentLearningRate(optimizer: tf.Optimizer): number {
 /** Sets the rate the optimizer's next updates use. */
 export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   if (currentLearningRate(optimizer) === lr) return;
-  if (optimizer instanceof tf.SGDOptimizer) optimizer.setLearningRate(lr);
+  // Not `instanceof tf.SGDOptimizer`: tfjs defines Optimizer[Symbol.hasInstance] by duck typing
+  // (minimize, computeGradients, applyGradients), so every optimizer is an instance of every
+  // optimizer class, and Adam has no setLearningRate.
+  const sgd = optimizer as unknown as { setLearningRate?: (lr: number) => void };
+  if (typeof sgd.setLearningRate === 'function') sgd.setLearningRate(lr);
   else (optimizer as unknown as WithRate).learningRate = lr;
 }

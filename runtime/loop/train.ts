@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadCheckpoint, saveCheckpoint } from '../checkpoint';
+import { loadCheckpoint, saveCheckpoint, type CheckpointSpec } from '../checkpoint';
 import { loadData, type DataProgress } from '../data';
 import type { DataSource } from '../../contract/data';
 import { UserError } from '../errors';
@@ -46,6 +46,8 @@ export interface TrainOptions {
   afterCheckpoint?: (step: number) => Promise<void> | void;
   /** Already loaded data (tests share one). */
   data?: DataSource;
+  /** The spec the trainer was compiled from, recorded in every checkpoint (spec.json). */
+  spec?: CheckpointSpec;
   /** Progress of loading the data (reading image files), e.g. gan-train's meter on stderr. */
   dataProgress?: DataProgress;
   /** What trained (gan-train's spec and module hashes): a header of losses.jsonl and a tEXt chunk of every grid. */
@@ -121,7 +123,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed),
   }));
   const save = async (step: number) =>
-    saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed } }, trainer.checkpoint.keep);
+    saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed }, ...(opts.spec ? { spec: opts.spec } : {}) }, trainer.checkpoint.keep);
   const pngText = opts.provenance ? provenanceText(opts.provenance) : {};
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), 1, pngText);
 

@@ -1,0 +1,83 @@
+// gan-train --resume's check of what changed since the checkpoint it continues: the spec the
+// checkpoint recorded (spec.json) against the spec given, through gan-diff (printed), classified
+// by resume-policy.ts; a refused change is a one-line UserError no flag overrides, a change that
+// needs --allow-changes is one without it, and every change is returned for run.json's `resumes`.
+// A checkpoint without a spec (a run of a module, or older than spec.json) is compared through
+// run.json's module hash and spec values instead (run-dir.ts resumeChanges). Nothing is written.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diffSides, lowerForExplain, renderDiff } from '../compiler/explain/index';
+import type { Side } from '../compiler/explain/diff';
+import { readCheckpointSpec } from '../runtime/checkpoint';
+import { UserError } from '../runtime/errors';
+import { classifyResume } from './resume-policy';
+import { commandLineChanges, relativeTo, resumeChanges, specSha256, type RunInfo } from './run-dir';
+
+/** Spec values lowered as the compiler lowers a file (they are written to a temporary JSON spec). */
+function lowerValues(values: unknown, shownAs: string): Side | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'ganspec-resume-'));
+  try {
+    const file = join(dir, 'spec.json');
+    writeFileSync(file, JSON.stringify(values));
+    const side = lowerForExplain(file).side;
+    return side && { ...side, ir: { ...side.ir, source: shownAs } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface ResumeRequest {
+  runDir: string;
+  /** The checkpoint --resume-from names, else the run's latest. */
+  checkpoint?: string;
+  /** run.json as it is (absent in a directory without one). */
+  old?: RunInfo;
+  /** The spec file and its --set (absent for a module). */
+  spec?: { file: string; set: string[]; values: unknown };
+  moduleSha256: string;
+  batch: number;
+  seed: number;
+  allowChanges: boolean;
+  log: (line: string) => void;
+}
+
+/** The changes to record in run.json's `resumes`; throws a one-line UserError when the resume is refused. */
+export async function checkResume(r: ResumeRequest): Promise<string[]> {
+  const saved = await readCheckpointSpec(r.checkpoint ?? r.runDir);
+  const options = r.old ? commandLineChanges(r.old, r) : { refusal: [], record: [] };
+  const before = saved.spec && r.spec ? lowerValues(saved.spec.values, relativeTo(r.runDir, saved.dir)) : undefined;
+  const after = before && r.spec ? lowerForExplain(r.spec.file, { overrides: r.spec.set }).side : undefined;
+  let flagged: string[];
+  let record: string[];
+  if (saved.spec && r.spec && before && after) {
+    let specChanges: string[] = [];
+    let refused: string[] = [];
+    flagged = [];
+    if (saved.spec.sha256 !== specSha256(r.spec.values)) {
+      const diff = diffSides(before, after, { all: true });
+      r.log(`--resume: the spec differs from the one ${relativeTo(r.runDir, saved.dir)} was trained with:`);
+      for (const l of renderDiff(diff).trimEnd().split('\n')) r.log(l);
+      const classified = classifyResume(diff);
+      refused = classified.filter((c) => c.verdict === 'refused').map((c) => c.line);
+      flagged = classified.filter((c) => c.verdict === 'flag').map((c) => c.line);
+      specChanges = classified.map((c) => c.line);
+    } else if (r.old?.moduleSha256 !== undefined && r.old.moduleSha256 !== r.moduleSha256) {
+      flagged = ["the compiler's output"];
+      specChanges = flagged;
+    }
+    if (refused.length > 0) {
+      throw new UserError(`--resume: the spec changes ${refused.join(', ')}, which the checkpoint's weights and optimizer state depend on; no flag resumes that: train a new run (another --out)`);
+    }
+    const parts = flagged.length > 0 ? [`the spec differs from the checkpoint's (${flagged.join(', ')})`] : [];
+    flagged = [...parts, ...options.refusal];
+    record = [...specChanges, ...options.record];
+  } else {
+    // No spec to compare (a module, or a checkpoint from before spec.json): the module's hash.
+    const changes = r.old ? resumeChanges(r.old, { moduleSha256: r.moduleSha256, specValues: r.spec?.values, batch: r.batch, seed: r.seed }) : { refusal: [], record: [] };
+    flagged = changes.refusal;
+    record = changes.record;
+  }
+  if (flagged.length > 0 && !r.allowChanges) throw new UserError(`--resume: ${flagged.join('; ')}; give --allow-changes to resume anyway`);
+  return record;
+}
