@@ -1,6 +1,6 @@
 // Expression functions, gradients: grad(f, wrt), the gradient of an expression with respect to
 // a tensor it reads (runtime/ops/tensor.ts grad, a closure over the statements between them,
-// differentiable again w.r.t. the weights), and gradient_penalty(D, real, fake), the WGAN-GP term
+// differentiable again w.r.t. the weights), and gradient_penalty(D, real, fake), the 1-centred term
 // of Gulrajani et al. 2017, as runtime/ops/penalty.ts computes it. Its two points must differ: at
 // one point it is still the 1-centred term, never R1's (GS135). Imports the vocabulary's types
 // and ranges and the IR walk of compiler/lower/reach.ts only.
@@ -42,7 +42,7 @@ export const R1_HINT = 'for the R1 penalty ||grad D(x)||^2 write 10 / 2 * mean(s
 export const GRADIENT_PENALTY: FunctionDef = {
   name: 'gradient_penalty',
   signature: 'gradient_penalty(D, real, fake)',
-  doc: 'the WGAN-GP penalty mean((||∇D(x̂)|| - 1)²): 1-centred, at random interpolates x̂ between the real and fake batches of D\'s one input; the same point twice is an error (it would still be 1-centred, not R1\'s ||∇D(x)||²)',
+  doc: 'Gulrajani et al.\'s gradient penalty mean((||∇D(x̂)|| - 1)²): 1-centred, at random interpolates x̂ between the real and fake batches of D\'s one input; the same point twice is an error (it would still be 1-centred, not R1\'s ||∇D(x)||²)',
   lower(call) {
     const { e, args } = call;
     if (args.length !== 3 || args[0].ty.t !== 'net') {
@@ -63,7 +63,7 @@ export const GRADIENT_PENALTY: FunctionDef = {
     if (show(e.args[1]) === show(e.args[2])) {
       const at = quote(e.args[1]);
       throw new ExprError(
-        `gradient_penalty(${net.name}, ${at}, ${at}) interpolates ${at} with itself: it computes the 1-centred WGAN-GP term (||grad ${net.name}|| - 1)^2 at ${at}, not a zero-centred penalty such as R1's ||grad ${net.name}||^2`,
+        `gradient_penalty(${net.name}, ${at}, ${at}) interpolates ${at} with itself: it computes the 1-centred term of Gulrajani et al.'s penalty (||grad ${net.name}|| - 1)^2 at ${at}, not a zero-centred penalty such as R1's ||grad ${net.name}||^2`,
         startOf(e.args[2]),
         R1_HINT,
         undefined,
