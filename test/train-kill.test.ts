@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import { specSha256 } from '../cli/run-dir';
+import { compileToModule } from '../compiler/index';
 import { train } from '../runtime/loop/train';
 import { compiledTrainer, tempDir, useBackend } from './helpers';
 
@@ -98,7 +100,10 @@ test(`gan-train killed ${KILLS} times at seeded moments resumes to the final che
   const dir = tempDir('kill');
   const reference = join(dir, 'reference');
   const trainer = await compiledTrainer('specs/ring.yaml', SETTINGS, dir);
-  const whole = await train(trainer, { runDir: reference, dataDir: 'specs', steps: STEPS, batch: 8, seed: SEED, log: () => {} });
+  // gan-train records the resolved spec in every checkpoint (spec.json): so does the reference.
+  const { values } = compileToModule('specs/ring.yaml', { overrides: SETTINGS, typeCheck: false });
+  const spec = { sha256: specSha256(values), values };
+  const whole = await train(trainer, { runDir: reference, dataDir: 'specs', steps: STEPS, batch: 8, seed: SEED, log: () => {}, spec });
   assert.equal(whole.step, STEPS);
   // The CLI writes the same checkpoints; a kill after the last one finds the run done.
   const msPerStep = whole.msPerStep;
