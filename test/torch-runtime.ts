@@ -31,10 +31,11 @@ export function torchTest(name: string, fn: (python: string) => void | Promise<v
   });
 }
 
-/** Runs `python args...` from the repository root with runtime-torch/ on PYTHONPATH. */
-export function runPython(python: string, args: string[], timeoutMs = 120_000): { status: number | null; stdout: string; stderr: string } {
+/** Runs `python args...` from the repository root with runtime-torch/ on PYTHONPATH (and `input` on its stdin). */
+export function runPython(python: string, args: string[], timeoutMs = 120_000, input?: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(python, args, {
     encoding: 'utf8',
+    input,
     timeout: timeoutMs,
     env: { ...process.env, PYTHONPATH: resolve('runtime-torch'), OMP_NUM_THREADS: '1' },
   });
