@@ -102,6 +102,8 @@ def update_once(model: Model, runner: PhaseRunner, real: Dict[str, Tensor], samp
         p.requires_grad_(id(p) in mine)
     try:
         loss = phase.loss(model.nets, real, sampled)
+        if not loss.requires_grad:  # tfjs's minimize fails here too
+            raise ValueError(f"phase {phase.name}: the loss depends on none of the weights the phase updates")
         grads = torch.autograd.grad(loss, runner.params, allow_unused=True)
     finally:
         for p in model.all_params:
