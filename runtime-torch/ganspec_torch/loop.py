@@ -26,6 +26,7 @@ from . import distributed
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import DataSource, load_data
 from .errors import UserError
+from .files import write_atomic
 from .grid import grid_image, scatter_image
 from .png import write_png
 from .run_files import append_event, append_line, dumps, ensure_provenance, progress_line, refuse_existing_run, trim_records, write_json_atomic
@@ -167,7 +168,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
         if hasattr(model, "step"):
             model.step = start
     else:
-        refuse_existing_run(run_dir, launch.get("module"))
+        refuse_existing_run(run_dir)
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
     data = load_data(trainer.data, opts.data_dir, opts.mnist_dir)
@@ -177,6 +178,8 @@ def train(module: Any, opts: TrainOptions) -> dict:
 
     if procs.main:
         os.makedirs(run_dir, exist_ok=True)
+        for name, text in launch.get("files", {}).items():
+            write_atomic(os.path.join(run_dir, name), text)
         if "runInfo" in launch:
             info = dict(launch["runInfo"])
             if resume and info.get("resumes"):

@@ -45,9 +45,9 @@ def run_files_in(folder: str) -> list[str]:
             + [f"{d}/" for d in RUN_DIRS if d in names])
 
 
-def refuse_existing_run(folder: str, module: str | None = None) -> None:
-    """One line when `folder` holds a run (the module gan-train just placed there does not count)."""
-    found = [f for f in run_files_in(folder) if module is None or os.path.join(folder, f) != module]
+def refuse_existing_run(folder: str) -> None:
+    """One line when `folder` holds a run."""
+    found = run_files_in(folder)
     if found:
         raise UserError(f"{folder} already holds a run: continue it with --resume, or train into another --out directory (found {', '.join(found)})")
 
