@@ -107,7 +107,7 @@ torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks 
 
   // A torch run as gan-train --target torch leaves it: the TypeScript module and run.json.
   writeFileSync(join(run, 'tiny-mnist.mts'), compiled.text);
-  writeFileSync(join(run, 'run.json'), JSON.stringify({ name: 'tiny-mnist', module: 'tiny-mnist.mts', dataDir: '.', seed: 0, batch: 8, steps: 2, backend: 'torch-cpu', target: 'torch', torchModule: 'tiny_mnist.py' }));
+  writeFileSync(join(run, 'run.json'), JSON.stringify({ name: 'tiny-mnist', module: 'tiny-mnist.mts', dataDir: '.', seed: 0, batch: 8, steps: 2, backend: 'torch-cpu', specValues: compiled.values, target: 'torch', torchModule: 'tiny_mnist.py' }));
   const cpu = { GANSPEC_BACKEND: 'cpu' };
   const sampled = runCli('gan-sample', [run, '--n', '4', '--out', join(dir, 'sample.png')], cpu);
   assert.equal(sampled.status, 0, sampled.stderr);
@@ -116,8 +116,11 @@ torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks 
   assert.deepEqual([picture.width, picture.height], [2 * 28 + 3 * 2, 2 * 28 + 3 * 2]);
   const evaluated = runCli('gan-eval', [run, '--n', '50', '--reference-n', '50', '--json', '--quiet'], cpu);
   assert.equal(evaluated.status, 0, evaluated.stderr);
-  const metrics = JSON.parse(evaluated.stdout.slice(evaluated.stdout.indexOf('{'))) as { results: { checkpoint: string; metrics: { fid: Record<string, number> } }[] };
-  assert.ok(Number.isFinite(Object.values(metrics.results[0]!.metrics.fid)[0]), JSON.stringify(metrics).slice(0, 300));
+  const metrics = JSON.parse(evaluated.stdout.slice(evaluated.stdout.indexOf('{'))) as { results: { metrics: { step: number; bands: { band: string; fid: { x: number } }[] } }[] };
+  const scored = metrics.results[0]!.metrics;
+  assert.equal(scored.step, 2);
+  assert.equal(scored.bands[0]!.band, 'G(z)');
+  assert.ok(scored.bands[0]!.fid.x > 0 && Number.isFinite(scored.bands[0]!.fid.x), JSON.stringify(scored.bands[0]));
   const exported = runCli('gan-export', [run, '--out', join(dir, 'web'), '--no-page'], cpu);
   assert.equal(exported.status, 0, exported.stderr);
   const manifest = JSON.parse(readFileSync(join(dir, 'web', 'models', 'G', 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
