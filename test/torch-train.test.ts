@@ -1,34 +1,33 @@
-// The torch target's training loop (runtime-torch/ganspec_torch/loop.py and its neighbours) on
-// the hand-written modules of test/fixtures/torch/ (tiny_ring.py: 8-unit layers on the ring;
-// tiny_mnist.py: 16-unit layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU)
-// log the same losses; a resumed run equals an uninterrupted one bit for bit; the checkpoint,
-// loaded into the TypeScript networks of the same spec, gives the torch generator's outputs; and
-// gan-sample, gan-eval and gan-export work on the torch run. Skipped without a Python with torch
-// (failed when CI is set): test/torch-runtime.ts.
+// gan-train --target torch (cli/train-torch.ts over runtime-torch/ganspec_torch/loop.py) on the
+// tiny specs of test/fixtures/torch/ (tiny-ring: 8-unit layers on the ring; tiny-mnist: 16-unit
+// layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses;
+// a resumed run equals an uninterrupted one bit for bit; the torch checkpoint, loaded into the
+// TypeScript networks of the same spec, gives the torch generator's outputs; gan-sample,
+// gan-eval and gan-export work on the torch run. Skipped without a Python with torch (failed
+// when CI is set): test/torch-runtime.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { importModuleText, moduleOrFail } from '../cli/module';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
+import { importTrainer } from '../runtime/trainer-module';
 import { runCli } from './helpers';
 import { runPython, torchTest } from './torch-runtime';
 
-const RING = 'test/fixtures/torch/tiny_ring.py';
-const MNIST = 'test/fixtures/torch/tiny_mnist.py';
+const RING = 'test/fixtures/torch/tiny-ring.yaml';
+const MNIST = 'test/fixtures/torch/tiny-mnist.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'ganspec-torch-train-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
+const cpu = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
 
-/** python -m ganspec_torch train MODULE (under torchrun for nproc > 1), one thread a process. */
-function train(python: string, module: string, out: string, args: string[], nproc = 1): void {
-  const run = ['-m', 'ganspec_torch', 'train', module, '--out', out, '--threads', '1', ...args];
-  const launch = ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(nproc), '--monitor_interval', '0.2'];
-  const r = runPython(python, nproc === 1 ? run : [...launch, ...run], 300_000);
+function train(spec: string, out: string, args: string[] = []): string {
+  const r = runCli('gan-train', [spec, '--target', 'torch', '--out', out, '--no-report', ...args], cpu);
   assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
 }
 
 function losses(run: string): Record<string, number>[] {
@@ -36,54 +35,56 @@ function losses(run: string): Record<string, number>[] {
 }
 
 const bytes = (file: string) => readFileSync(file);
+const straight = join(dir, 'ring-1');
 
-torchTest('tiny ring, 3 steps at batch 8: 1 process and 2 (torchrun, gloo) log the same losses within 1e-5', (python) => {
-  const one = join(dir, 'ring-1');
+torchTest('tiny ring, 4 steps at batch 8: --nproc 1 and --nproc 2 (torchrun, gloo) log the same losses within 1e-5', () => {
   const two = join(dir, 'ring-2');
-  train(python, RING, one, ['--steps', '3']);
-  train(python, RING, two, ['--steps', '3'], 2);
-  const [a, b] = [losses(one), losses(two)];
-  assert.deepEqual(a.map((r) => r.step), [1, 2, 3]);
-  assert.deepEqual(b.map((r) => r.step), [1, 2, 3]);
-  for (let i = 0; i < 3; i++) {
+  train(RING, straight);
+  assert.match(train(RING, two, ['--nproc', '2']), /^backend: torch-cpu x2$/m);
+  const [a, b] = [losses(straight), losses(two)];
+  assert.deepEqual(a.map((r) => r.step), [1, 2, 3, 4]);
+  assert.deepEqual(b.map((r) => r.step), [1, 2, 3, 4]);
+  for (let i = 0; i < 4; i++) {
     for (const phase of ['D', 'G']) {
-      console.log(`step ${i + 1} ${phase}: 1 process ${a[i]![phase]}, 2 processes ${b[i]![phase]}, difference ${Math.abs(a[i]![phase]! - b[i]![phase]!)}`);
-      assert.ok(Math.abs(a[i]![phase]! - b[i]![phase]!) <= 1e-5, `step ${i + 1} ${phase}: ${a[i]![phase]} vs ${b[i]![phase]}`);
+      const [x, y] = [a[i]![phase]!, b[i]![phase]!];
+      console.log(`step ${i + 1} ${phase}: 1 process ${x}, 2 processes ${y}, difference ${Math.abs(x - y)}`);
+      assert.ok(Math.abs(x - y) <= 1e-5, `step ${i + 1} ${phase}: ${x} vs ${y}`);
     }
   }
-  // Rank 0 alone wrote the run: one line a step.
-  assert.equal(readFileSync(join(two, 'losses.jsonl'), 'utf8').trim().split('\n').length, 3);
+  // Rank 0 alone wrote the run: a provenance header and one line a step; run.json says how it trained.
+  assert.equal(readFileSync(join(two, 'losses.jsonl'), 'utf8').trim().split('\n').length, 5);
+  const info = JSON.parse(readFileSync(join(two, 'run.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([info.target, info.module, info.torchModule, info.nproc, info.device, info.backend], ['torch', 'tiny-ring.mts', 'tiny-ring.py', 2, 'cpu', 'torch-cpu x2']);
 });
 
-torchTest('tiny ring: 4 steps straight equal 2 steps and a --resume to 4, weights, losses and grids bit for bit', (python) => {
-  const straight = join(dir, 'ring-straight');
+torchTest('tiny ring: 4 steps straight equal 2 steps and a --resume to 4, weights, losses and grids bit for bit', () => {
   const resumed = join(dir, 'ring-resumed');
-  train(python, RING, straight, ['--steps', '4']);
-  train(python, RING, resumed, ['--steps', '2']);
-  train(python, RING, resumed, ['--steps', '4', '--resume']);
+  train(RING, resumed, ['--steps', '2']);
+  assert.match(train(RING, resumed, ['--steps', '4', '--resume']), /resumed from .*step-000002 at step 2/);
   for (const file of ['checkpoints/step-000004/G/weights.bin', 'checkpoints/step-000004/D/weights.bin', 'samples/step-000004.png', 'losses.jsonl']) {
     assert.ok(bytes(join(straight, file)).equals(bytes(join(resumed, file))), `${file} differs`);
   }
-  assert.deepEqual(losses(resumed).map((r) => r.step), [1, 2, 3, 4]);
-  // keep: 2 in the module: steps 2 and 4 are kept, `latest` names 4.
-  assert.deepEqual(JSON.parse(readFileSync(join(straight, 'checkpoints/latest'), 'utf8')), { checkpoint: 'step-000004', step: 4 });
+  assert.deepEqual(JSON.parse(readFileSync(join(resumed, 'checkpoints/latest'), 'utf8')), { checkpoint: 'step-000004', step: 4 });
   const events = readFileSync(join(resumed, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
   assert.deepEqual(events.map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 2', 'end 2', 'start 2', 'checkpoint 4', 'end 4']);
+  const info = JSON.parse(readFileSync(join(resumed, 'run.json'), 'utf8')) as { resumes: { step: number; steps: number }[] };
+  assert.deepEqual(info.resumes.map((r) => [r.step, r.steps]), [[2, 4]]);
 });
 
-torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks gives the torch generator\'s outputs within 1e-4; gan-sample, gan-eval and gan-export read the run', async (python) => {
+torchTest('tiny mnist: the torch checkpoint in the TypeScript networks gives the torch generator\'s outputs within 1e-4; gan-sample, gan-eval and gan-export read the run', async (python) => {
   const run = join(dir, 'mnist');
-  train(python, MNIST, run, []);
+  train(MNIST, run);
   const grid = await readPng(join(run, 'samples', 'step-000002.png'));
-  // 2 x 3 cells of 28 x 28 with a 2-pixel border.
+  // 2 x 3 cells of 28 x 28 with a 2-pixel border, and the run's provenance.
   assert.deepEqual([grid.width, grid.height, grid.channels], [3 * 28 + 4 * 2, 2 * 28 + 3 * 2, 1]);
-  assert.deepEqual(pngText(bytes(join(run, 'samples', 'step-000002.png'))), {});
+  const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { specSha256: string; moduleSha256: string };
+  assert.deepEqual(pngText(bytes(join(run, 'samples', 'step-000002.png'))), { Software: 'ganspec 0.1.0', 'ganspec:specSha256': info.specSha256, 'ganspec:moduleSha256': info.moduleSha256 });
 
   // The same z through both generators.
   const z = Array.from({ length: 3 * 8 }, (_, i) => Math.sin(i + 1));
   const script = [
-    'import json, sys, torch', 'import ganspec_torch as gs', 'from ganspec_torch.__main__ import load_module', 'from ganspec_torch.checkpoint import load_checkpoint',
-    `m = load_module(${JSON.stringify(MNIST)}); model = gs.build(m.TRAINER, 0); load_checkpoint(${JSON.stringify(run)}, model, torch.device("cpu"))`,
+    'import json, torch', 'import ganspec_torch as gs', 'from ganspec_torch.__main__ import load_module', 'from ganspec_torch.checkpoint import load_checkpoint',
+    `m = load_module(${JSON.stringify(join(run, 'tiny-mnist.py'))}); model = gs.build(m.TRAINER, 0); load_checkpoint(${JSON.stringify(run)}, model, torch.device("cpu"))`,
     `z = torch.tensor(${JSON.stringify(z)}).reshape(3, 8)`,
     'with torch.no_grad(): out = gs.call(model.nets["G"], z, training=False)',
     'print(json.dumps(out.permute(0, 2, 3, 1).reshape(-1).tolist()))',
@@ -92,12 +93,10 @@ torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks 
   assert.equal(r.status, 0, r.stderr);
   const torchOut = JSON.parse(r.stdout) as number[];
   await tf.setBackend('cpu');
-  const compiled = moduleOrFail('test/fixtures/torch/tiny-mnist.yaml', { typeCheck: false }, 'compiled');
-  const trainer = await importModuleText(compiled.name, compiled.text);
-  const nets = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(run, nets);
-  assert.equal(loaded.step, 2);
+  const nets = buildNetworks(await importTrainer(join(run, 'tiny-mnist.mts')));
+  assert.equal((await loadCheckpoint(run, nets)).step, 2);
   const tsOut = Array.from(tf.tidy(() => (nets.G!.predict(tf.tensor2d(z, [3, 8])) as tf.Tensor).dataSync()));
+  for (const net of Object.values(nets)) net.dispose();
   assert.equal(tsOut.length, 3 * 784);
   const worst = Math.max(...tsOut.map((v, i) => Math.abs(v - torchOut[i]!)));
   console.log(`largest difference of G(z) between the TypeScript and torch networks: ${worst}`);
@@ -105,10 +104,6 @@ torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks 
   // Not a constant picture: the comparison means something.
   assert.ok(Math.max(...tsOut) - Math.min(...tsOut) > 0.1);
 
-  // A torch run as gan-train --target torch leaves it: the TypeScript module and run.json.
-  writeFileSync(join(run, 'tiny-mnist.mts'), compiled.text);
-  writeFileSync(join(run, 'run.json'), JSON.stringify({ name: 'tiny-mnist', module: 'tiny-mnist.mts', dataDir: '.', seed: 0, batch: 8, steps: 2, backend: 'torch-cpu', specValues: compiled.values, target: 'torch', torchModule: 'tiny_mnist.py' }));
-  const cpu = { GANSPEC_BACKEND: 'cpu' };
   const sampled = runCli('gan-sample', [run, '--n', '4', '--out', join(dir, 'sample.png')], cpu);
   assert.equal(sampled.status, 0, sampled.stderr);
   assert.match(sampled.stdout, /from .*step-000002 \(step 2\)/);
@@ -125,5 +120,4 @@ torchTest('tiny mnist: the torch checkpoint loaded into the TypeScript networks 
   assert.equal(exported.status, 0, exported.stderr);
   const manifest = JSON.parse(readFileSync(join(dir, 'web', 'models', 'G', 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
   assert.deepEqual(manifest.weightsManifest.flatMap((g) => g.weights.map((w) => w.name)), ['G_l0/kernel', 'G_l0/bias', 'G_l1/kernel', 'G_l1/bias']);
-  for (const net of Object.values(nets)) net.dispose();
 });
