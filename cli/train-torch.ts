@@ -1,22 +1,21 @@
 // gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
-// usable and locked, resume checks), compiles the spec for PyTorch as well (gan-compile --target
-// torch into a temporary folder), and runs ganspec_torch's training loop with the Python of
+// usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
+// --target torch writes, into a temporary folder), and runs ganspec_torch's training loop with the Python of
 // cli/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run, through
 // ganspec_torch.launch) for more. Python writes the run directory once its own checks have
 // passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // progress goes to stdout as it comes; its one-line errors are passed on, torchrun's own report
 // of a failed worker is not (GANSPEC_DEBUG=1 shows everything). The exit code is Python's.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
+import { printDiagnostics } from './output';
 import { RUNTIME_TORCH, torchPython } from './torch-python';
-
-const GAN_COMPILE = join(dirname(dirname(fileURLToPath(import.meta.url))), 'bin', 'gan-compile.js');
 
 export interface TorchLaunch {
   spec: string;
@@ -38,16 +37,18 @@ export interface TorchLaunch {
   log: (line: string) => void;
 }
 
-/** The spec's torch module (`gan-compile --target torch`): its file name and text. */
-export function compileTorchModule(spec: string, set: string[], strict: boolean, into: string): { file: string; text: string } {
-  const args = [GAN_COMPILE, '--target', 'torch', spec, '--out', into, ...set.flatMap((s) => ['--set', s]), ...(strict ? ['--strict'] : [])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  const made = r.status === 0 ? readdirSync(into).filter((f) => f.endsWith('.py')) : [];
-  if (made.length !== 1) {
-    const said = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').filter((l) => l !== '').slice(-3).join(' / ');
-    throw new UserError(`${spec}: gan-compile --target torch failed${said ? ` (${said})` : ''}; nothing was trained`);
+/**
+ * The spec's torch module (what `gan-compile --target torch` writes): its file name and text. The
+ * spec compiled for TensorFlow.js already, so its warnings were printed; only the torch target's
+ * own errors (what Python cannot name, what it lacks) are printed here.
+ */
+export function compileTorchModule(spec: string, set: string[], strict: boolean): { file: string; text: string } {
+  const compiled = compileToModule(spec, { overrides: set, typeCheck: false, strict, target: 'torch' });
+  if (compiled.text === undefined || compiled.name === undefined || compiled.diagnostics.some((d) => d.severity === 'error')) {
+    printDiagnostics({ ...compiled, diagnostics: compiled.diagnostics.filter((d) => d.severity === 'error') });
+    throw new UserError(`${spec} cannot be compiled for PyTorch (above); nothing was trained`);
   }
-  return { file: made[0]!, text: readFileSync(join(into, made[0]!), 'utf8') };
+  return { file: `${compiled.name}.py`, text: compiled.text };
 }
 
 function mnistDir(): string {
@@ -68,7 +69,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
   const python = torchPython();
   const temp = mkdtempSync(join(tmpdir(), 'ganspec-torch-'));
   try {
-    const module = compileTorchModule(opts.spec, opts.set, opts.strict, temp);
+    const module = compileTorchModule(opts.spec, opts.set, opts.strict);
+    writeFileSync(join(temp, module.file), module.text);
     const launchFile = join(temp, 'launch.json');
     writeFileSync(launchFile, JSON.stringify({ ...opts.launch, files: { ...opts.files, [module.file]: module.text } }));
     const train = [
