@@ -1,12 +1,13 @@
 // gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
 // usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
-// --target torch writes, into a temporary folder), and runs ganspec_torch's training loop with the Python of
-// cli/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run, through
-// ganspec_torch.launch) for more. Python writes the run directory once its own checks have
-// passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
+// --target torch writes, into a temporary folder) and runs ganspec_torch's training loop with
+// the Python of cli/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
+// through ganspec_torch.launch) for more. Python writes the run directory once its own checks
+// have passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
-// progress goes to stdout as it comes; its one-line errors are passed on, torchrun's own report
-// of a failed worker is not (GANSPEC_DEBUG=1 shows everything). The exit code is Python's.
+// output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
+// torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
+// Python's.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -34,7 +35,6 @@ export interface TorchLaunch {
   launch: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
   /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
   files: Record<string, string>;
-  log: (line: string) => void;
 }
 
 /**
@@ -86,25 +86,20 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? threads,
       PYTHONUNBUFFERED: '1',
     };
-    const debug = Boolean(process.env.GANSPEC_DEBUG);
+    // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
+    // which ends gan-train first); under torchrun, stderr is filtered.
+    const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
     return await new Promise<number>((done, fail) => {
-      const child = spawn(python, args, { cwd: resolve('.'), env, stdio: ['ignore', 'pipe', 'pipe'] });
-      // gan-train exiting (Ctrl-C, a kill) stops the training between two writes.
+      const child = spawn(python, args, { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
-      let out = '';
       let err = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const lines = out.split('\n');
-        out = lines.pop()!;
-        for (const line of lines) opts.log(line);
-      });
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         err += chunk;
         const lines = err.split('\n');
         err = lines.pop()!;
-        for (const line of lines) if (debug || opts.nproc === 1 || passOn(line)) process.stderr.write(`${line}\n`);
+        for (const line of lines) if (passOn(line)) process.stderr.write(`${line}\n`);
       });
       child.on('error', (e) => {
         process.off('exit', stop);
@@ -112,8 +107,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       });
       child.on('close', (code, signal) => {
         process.off('exit', stop);
-        if (out !== '') opts.log(out);
-        if (err !== '' && (debug || opts.nproc === 1 || passOn(err))) process.stderr.write(`${err}\n`);
+        if (passOn(err)) process.stderr.write(`${err}\n`);
         done(code ?? (signal === 'SIGINT' ? 130 : 1));
       });
     });

@@ -37,7 +37,7 @@ test('gan-train --target torch refuses --backend, --eval-every and a module; --n
 test('gan-train --target torch: a batch --nproc does not divide is refused in one line, before Python starts', async () => {
   const launch = { runInfo: {}, provenance: {}, spec: {}, settings: {}, command: [] };
   await assert.rejects(
-    trainTorch({ spec: SPEC, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, nproc: 3, device: 'cpu', launch, files: {}, log: () => {} }),
+    trainTorch({ spec: SPEC, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, nproc: 3, device: 'cpu', launch, files: {} }),
     new UserError('batch 8 cannot be split across 3 processes: the spec\'s batch is the global batch, so it must be divisible by --nproc'),
   );
   assert.deepEqual(readdirSync(dir), []);
