@@ -1,10 +1,11 @@
 // gan-train --target torch (cli/train-torch.ts over runtime-torch/ganspec_torch/loop.py) on the
 // tiny specs of test/fixtures/torch/ (tiny-ring: 8-unit layers on the ring; tiny-mnist: 16-unit
-// layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses;
-// a resumed run equals an uninterrupted one bit for bit; a NaN loss stops it in one line; the
-// torch checkpoint, loaded into the TypeScript networks of the same spec, gives the torch
-// generator's outputs; gan-sample, gan-eval and gan-export work on the torch run. Skipped
-// without a Python with torch (failed when CI is set): test/torch-runtime.ts.
+// layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses,
+// with batch norm too (tiny-ring-bn); a resumed run equals an uninterrupted one bit for bit; a
+// NaN loss stops it in one line; the torch checkpoint, loaded into the TypeScript networks of
+// the same spec, gives the torch generator's outputs; gan-sample, gan-eval and gan-export work on
+// the torch run. Skipped without a Python with torch (failed when CI is set):
+// test/torch-runtime.ts.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,34 @@ torchTest('tiny ring, 4 steps at batch 8: --nproc 1 and --nproc 2 (torchrun, glo
   assert.equal(readFileSync(join(two, 'losses.jsonl'), 'utf8').trim().split('\n').length, 5);
   const info = JSON.parse(readFileSync(join(two, 'run.json'), 'utf8')) as Record<string, unknown>;
   assert.deepEqual([info.target, info.module, info.torchModule, info.nproc, info.device, info.backend], ['torch', 'tiny-ring.mts', 'tiny-ring.py', 2, 'cpu', 'torch-cpu x2']);
+});
+
+/** Every weight of a checkpointed network (weights.bin, float32 little-endian). */
+function weights(run: string, net: string): Float32Array {
+  const raw = bytes(join(run, 'checkpoints', 'step-000004', net, 'weights.bin'));
+  return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+}
+
+torchTest('tiny ring with batch norm: --nproc 2 normalises over the global batch: losses and every weight (moving statistics too) within 1e-5 of 1 process', () => {
+  const one = join(dir, 'bn-1');
+  const two = join(dir, 'bn-2');
+  train('test/fixtures/torch/tiny-ring-bn.yaml', one);
+  train('test/fixtures/torch/tiny-ring-bn.yaml', two, ['--nproc', '2']);
+  const [a, b] = [losses(one), losses(two)];
+  assert.equal(a.length, 4);
+  for (let i = 0; i < 4; i++) for (const phase of ['D', 'G']) assert.ok(Math.abs(a[i]![phase]! - b[i]![phase]!) <= 1e-5, `step ${i + 1} ${phase}: ${a[i]![phase]} vs ${b[i]![phase]}`);
+  for (const net of ['G', 'D']) {
+    const [x, y] = [weights(one, net), weights(two, net)];
+    assert.equal(x.length, y.length);
+    const worst = Math.max(...x.map((v, i) => Math.abs(v - y[i]!)));
+    console.log(`${net}: largest weight difference between 1 and 2 processes ${worst}`);
+    assert.ok(worst <= 1e-5, `${net}: ${worst}`);
+  }
+  // The moving statistics moved (they start at 0 and 1): what was compared is the batches'.
+  const manifest = JSON.parse(readFileSync(join(two, 'checkpoints', 'step-000004', 'G', 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string }[] }[] };
+  const names = manifest.weightsManifest[0]!.weights.map((w) => w.name);
+  assert.deepEqual(names.slice(-2), ['G_l1/moving_mean', 'G_l1/moving_variance']);
+  assert.ok(weights(two, 'G').slice(-16, -8).some((v) => Math.abs(v) > 1e-3));
 });
 
 torchTest('tiny ring: 4 steps straight equal 2 steps and a --resume to 4, weights, losses and grids bit for bit', () => {

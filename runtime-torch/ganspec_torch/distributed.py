@@ -3,7 +3,8 @@ CPU, NCCL on CUDA), the spec's batch as the GLOBAL batch (every rank draws the s
 from the same seed and keeps its slice, so 1 and N processes do the same math), gradients
 averaged across ranks by one all_reduce of the updated weights' gradients after each backward
 (as StyleGAN2-ADA does; see runtime-torch/README.md for why not DistributedDataParallel), losses
-averaged into the global means, and batch norm: SyncBatchNorm on CUDA, a warning on CPU.
+averaged into the global means, and batch norm over the global batch (ganspec_torch's layer by
+differentiable all_reduces on CPU and CUDA; torch's SyncBatchNorm on CUDA, a warning on CPU).
 
 May import: torch, the standard library and ganspec_torch.errors.
 """
@@ -16,6 +17,7 @@ from typing import Sequence
 
 import torch
 import torch.distributed as dist
+import torch.distributed.nn.functional as dist_nn
 from torch import nn
 
 from .errors import UserError
@@ -97,20 +99,58 @@ def mean_losses(losses: dict[str, list[float]], procs: Processes) -> dict[str, l
     return out
 
 
-def has_batch_norm(nets: dict[str, nn.Module]) -> bool:
-    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for net in nets.values() for m in net.modules())
+def _batch_norms(nets: dict[str, nn.Module]) -> list[nn.Module]:
+    """torch's batch norms and ganspec_torch's (gs.BatchNormalization, Keras semantics)."""
+    return [m for net in nets.values() for m in net.modules()
+            if isinstance(m, nn.modules.batchnorm._BatchNorm) or type(m).__name__ == "BatchNormalization"]
+
+
+def _synced_forward(layer: nn.Module, procs: Processes):
+    """gs.BatchNormalization's forward with the batch statistics of the GLOBAL batch: the mean,
+    then the biased variance about it, each one differentiable all_reduce of per-rank sums (the
+    backward all-reduces their gradients, as SyncBatchNorm does), so N processes normalise as
+    one does. Works on gloo (CPU) and NCCL alike; evaluation uses the moving statistics."""
+    plain = layer.forward
+
+    def forward(x: torch.Tensor) -> torch.Tensor:
+        if not layer.training:
+            return plain(x)
+        c = 1 if x.dim() == 4 else x.dim() - 1
+        dims = [d for d in range(x.dim()) if d != c]
+        shape = [1] * x.dim()
+        shape[c] = x.shape[c]
+        count = (x.numel() // x.shape[c]) * procs.world
+        mean = dist_nn.all_reduce(x.sum(dims)) / count
+        centred = x - mean.view(shape)
+        var = dist_nn.all_reduce((centred * centred).sum(dims)) / count
+        with torch.no_grad():
+            decay = 1.0 - layer.momentum
+            layer.moving_mean.sub_((layer.moving_mean - mean) * decay)
+            layer.moving_variance.sub_((layer.moving_variance - var) * decay)
+        inv = torch.rsqrt(var + layer.epsilon) * layer.gamma
+        return centred * inv.view(shape) + layer.beta.view(shape)
+
+    return forward
 
 
 def sync_batch_norm(nets: dict[str, nn.Module], procs: Processes, local: int) -> None:
-    """SyncBatchNorm on CUDA with several processes; on CPU a warning (torch 1.13 syncs on CUDA only)."""
-    if procs.world == 1 or not has_batch_norm(nets):
+    """Batch statistics over the global batch with several processes: ganspec_torch's batch norm
+    through differentiable all_reduces (CPU and CUDA), torch's by SyncBatchNorm (CUDA only in
+    torch 1.13; on CPU a warning says each process normalises its own examples)."""
+    if procs.world == 1:
+        return
+    layers = _batch_norms(nets)
+    for layer in layers:
+        if type(layer).__name__ == "BatchNormalization":
+            layer.forward = _synced_forward(layer, procs)
+    if not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in layers):
         return
     if procs.device.type == "cuda":
         for name, net in nets.items():
             nets[name] = nn.SyncBatchNorm.convert_sync_batchnorm(net)
     elif procs.main:
-        print(f"warning: the spec has batch norm and --nproc {procs.world} runs on CPU, where torch cannot synchronise batch statistics "
-              f"(SyncBatchNorm needs CUDA): each process normalises over its own {local} examples, so training differs from one process",
+        print(f"warning: the module has torch batch norm layers and --nproc {procs.world} runs on CPU, where torch 1.13 cannot synchronise "
+              f"them (SyncBatchNorm needs CUDA): each process normalises over its own {local} examples, so training differs from one process",
               file=sys.stderr)
 
 
