@@ -139,6 +139,8 @@ def read_png(file: str) -> tuple[bytes, int, int, int]:
     pixels = _unfilter(raw, width, height, samples, file)
     if samples in (2, 4):
         keep = samples - 1
-        pixels = bytearray(b for i, b in enumerate(pixels) if i % samples < keep)
-        samples = keep
+        opaque = bytearray(len(pixels) // samples * keep)
+        for k in range(keep):
+            opaque[k::keep] = pixels[k::samples]
+        pixels, samples = opaque, keep
     return bytes(pixels), width, height, samples
