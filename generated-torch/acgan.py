@@ -156,7 +156,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t19 = 0.0625 * t18  # (0.0625 * ce(D(G(z, y_g)).label, 10))
     t20 = t16 + t19  # (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0)) + (0...
     t21 = 0.5 * t20  # (0.5 * (((bce(D(x).valid, 1) + (0.625 * ce(D(x).label, y))) + bce(D(G(z, y_g)).valid, 0...
-    return t21
+    return gs.as_scalar(t21)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -172,7 +172,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t8 = gs.ce(t7, t1)  # ce(D(G(z, y_g)).label, y_g)
     t9 = 0.625 * t8  # (0.625 * ce(D(G(z, y_g)).label, y_g))
     t10 = t6 + t9  # (bce(D(G(z, y_g)).valid, 1) + (0.625 * ce(D(G(z, y_g)).label, y_g)))
-    return t10
+    return gs.as_scalar(t10)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

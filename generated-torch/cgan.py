@@ -129,7 +129,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t10 = gs.bce(t9, 0)  # bce(D(G(z, y_g), y_g), 0)
     t11 = t4 + t10  # (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0))
     t12 = 0.5 * t11  # (0.5 * (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0)))
-    return t12
+    return gs.as_scalar(t12)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:

@@ -301,7 +301,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t15 = 0.5 * t14  # (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0)))
     t16 = t8 + t15  # ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(D_B(G_A...
     t17 = 0.5 * t16  # (0.5 * ((0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))) + (0.5 * (mse(D_B(b), 1) + mse(...
-    return t17
+    return gs.as_scalar(t17)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -329,7 +329,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t20 = t17 + t19  # (l1(G_BA(a), a) + l1(G_AB(b), b))
     t21 = 1 * t20  # (1 * (l1(G_BA(a), a) + l1(G_AB(b), b)))
     t22 = t15 + t21  # (((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB...
-    return t22
+    return gs.as_scalar(t22)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

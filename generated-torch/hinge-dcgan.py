@@ -134,7 +134,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t9 = torch.relu(t8)  # relu((1 + D(G(z))))
     t10 = t9.mean()  # mean(relu((1 + D(G(z)))))
     t11 = t4 + t10  # (mean(relu((1 - D(x)))) + mean(relu((1 + D(G(z))))))
-    return t11
+    return gs.as_scalar(t11)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -144,7 +144,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t2 = gs.call(nets["D"], t1, training=True)  # D(G(z))
     t3 = t2.mean()  # mean(D(G(z)))
     t4 = -t3  # -mean(D(G(z)))
-    return t4
+    return gs.as_scalar(t4)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -146,7 +146,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t9 = gs.bce(t8, 0)  # bce(D(G(z, c)).valid, 0)
     t10 = t3 + t9  # (bce(D(x).valid, 1) + bce(D(G(z, c)).valid, 0))
     t11 = 0.5 * t10  # (0.5 * (bce(D(x).valid, 1) + bce(D(G(z, c)).valid, 0)))
-    return t11
+    return gs.as_scalar(t11)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -160,7 +160,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t6 = t3[1]  # D(G(z, c)).code
     t7 = gs.ce(t6, t1)  # ce(D(G(z, c)).code, c)
     t8 = t5 + t7  # (bce(D(G(z, c)).valid, 1) + ce(D(G(z, c)).code, c))
-    return t8
+    return gs.as_scalar(t8)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -95,7 +95,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t6 = gs.mse(t5, 0)  # mse(D(G(z)), 0)
     t7 = t2 + t6  # (mse(D(x), 1) + mse(D(G(z)), 0))
     t8 = 0.5 * t7  # (0.5 * (mse(D(x), 1) + mse(D(G(z)), 0)))
-    return t8
+    return gs.as_scalar(t8)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:

@@ -67,7 +67,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t5 = gs.call(nets["D"], t4, training=True)  # D(G(z))
     t6 = gs.mse(t5, 0)  # mse(D(G(z)), 0)
     t7 = t2 + t6  # (mse(D(x), 1) + mse(D(G(z)), 0))
-    return t7
+    return gs.as_scalar(t7)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:

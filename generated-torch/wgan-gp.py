@@ -133,7 +133,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t8 = gs.gradient_penalty(lambda x: gs.call(nets["D"], x, training=True), t4, t1)  # gradient_penalty(D, x, G(z))
     t9 = 10 * t8  # (10 * gradient_penalty(D, x, G(z)))
     t10 = t7 + t9  # ((mean(D(G(z))) - mean(D(x))) + (10 * gradient_penalty(D, x, G(z))))
-    return t10
+    return gs.as_scalar(t10)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -143,7 +143,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t2 = gs.call(nets["D"], t1, training=True)  # D(G(z))
     t3 = t2.mean()  # mean(D(G(z)))
     t4 = -t3  # -mean(D(G(z)))
-    return t4
+    return gs.as_scalar(t4)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

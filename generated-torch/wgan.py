@@ -130,7 +130,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t5 = gs.call(nets["D"], t4, training=True)  # D(x)
     t6 = t5.mean()  # mean(D(x))
     t7 = t3 - t6  # (mean(D(G(z))) - mean(D(x)))
-    return t7
+    return gs.as_scalar(t7)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -140,7 +140,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t2 = gs.call(nets["D"], t1, training=True)  # D(G(z))
     t3 = t2.mean()  # mean(D(G(z)))
     t4 = -t3  # -mean(D(G(z)))
-    return t4
+    return gs.as_scalar(t4)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -133,7 +133,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t8 = gs.bce(t7, 0)  # bce(D(G(z)).valid, 0)
     t9 = t3 + t8  # (bce(D(x).valid, 1) + bce(D(G(z)).valid, 0))
     t10 = 0.5 * t9  # (0.5 * (bce(D(x).valid, 1) + bce(D(G(z)).valid, 0)))
-    return t10
+    return gs.as_scalar(t10)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -150,7 +150,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t9 = t4 - t8  # (mean(D(G(z)).features, 0) - mean(D(x).features, 0))
     t10 = torch.square(t9)  # square((mean(D(G(z)).features, 0) - mean(D(x).features, 0)))
     t11 = t10.sum()  # sum(square((mean(D(G(z)).features, 0) - mean(D(x).features, 0))))
-    return t11
+    return gs.as_scalar(t11)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -120,7 +120,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t13 = t12.mean()  # mean(sqnorm(grad(D(x), x)))
     t14 = 5 * t13  # (5 * mean(sqnorm(grad(D(x), x))))
     t15 = t10 + t14  # ((mean(softplus(-D(x))) + mean(softplus(D(G(z))))) + (5 * mean(sqnorm(grad(D(x), x)))))
-    return t15
+    return gs.as_scalar(t15)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -131,7 +131,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t3 = -t2  # -D(G(z))
     t4 = torch.nn.functional.softplus(t3)  # softplus(-D(G(z)))
     t5 = t4.mean()  # mean(softplus(-D(G(z))))
-    return t5
+    return gs.as_scalar(t5)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -139,7 +139,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t25 = torch.relu(t24)  # relu(((1 + D(G(z, y_g)).psi) + dot(E(y_g), D(G(z, y_g)).phi)))
     t26 = t25.mean()  # mean(relu(((1 + D(G(z, y_g)).psi) + dot(E(y_g), D(G(z, y_g)).phi))))
     t27 = t12 + t26  # (mean(relu(((1 - D(x).psi) - dot(E(y), D(x).phi)))) + mean(relu(((1 + D(G(z, y_g)).psi)...
-    return t27
+    return gs.as_scalar(t27)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -157,7 +157,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t10 = t5 + t9  # (D(G(z, y_g)).psi + dot(E(y_g), D(G(z, y_g)).phi))
     t11 = t10.mean()  # mean((D(G(z, y_g)).psi + dot(E(y_g), D(G(z, y_g)).phi)))
     t12 = -t11  # -mean((D(G(z, y_g)).psi + dot(E(y_g), D(G(z, y_g)).phi)))
-    return t12
+    return gs.as_scalar(t12)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

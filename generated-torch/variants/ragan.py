@@ -134,7 +134,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t9 = t4 - t8  # (D(G(z)) - mean(D(x)))
     t10 = gs.bce_logits(t9, 0)  # bce_logits((D(G(z)) - mean(D(x))), 0)
     t11 = t7 + t10  # (bce_logits((D(x) - mean(D(G(z)))), 1) + bce_logits((D(G(z)) - mean(D(x))), 0))
-    return t11
+    return gs.as_scalar(t11)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -151,7 +151,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t9 = t4 - t8  # (D(x) - mean(D(G(z))))
     t10 = gs.bce_logits(t9, 0)  # bce_logits((D(x) - mean(D(G(z)))), 0)
     t11 = t7 + t10  # (bce_logits((D(G(z)) - mean(D(x))), 1) + bce_logits((D(x) - mean(D(G(z)))), 0))
-    return t11
+    return gs.as_scalar(t11)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

@@ -131,7 +131,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t6 = gs.bce(t5, 0)  # bce(D(G(z)), 0)
     t7 = t2 + t6  # (bce(D(x), 1) + bce(D(G(z)), 0))
     t8 = 0.5 * t7  # (0.5 * (bce(D(x), 1) + bce(D(G(z)), 0)))
-    return t8
+    return gs.as_scalar(t8)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:

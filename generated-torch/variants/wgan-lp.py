@@ -148,7 +148,7 @@ def loss_D(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t21 = t20.mean()  # mean(square(relu((norm(grad(D(((x * uniform_like(D(x), 0, 1)) + (G(z) * (1 - uniform_li...
     t22 = 10 * t21  # (10 * mean(square(relu((norm(grad(D(((x * uniform_like(D(x), 0, 1)) + (G(z) * (1 - unif...
     t23 = t7 + t22  # ((mean(D(G(z))) - mean(D(x))) + (10 * mean(square(relu((norm(grad(D(((x * uniform_like(...
-    return t23
+    return gs.as_scalar(t23)
 
 
 def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
@@ -158,7 +158,7 @@ def loss_G(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> Tensor:
     t2 = gs.call(nets["D"], t1, training=True)  # D(G(z))
     t3 = t2.mean()  # mean(D(G(z)))
     t4 = -t3  # -mean(D(G(z)))
-    return t4
+    return gs.as_scalar(t4)
 
 
 def preview(nets: gs.Nets, real: gs.Batch, sampled: gs.Batch) -> list[Tensor]:

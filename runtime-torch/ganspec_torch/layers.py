@@ -223,20 +223,21 @@ class BatchNormalization(Layer):
                 ("moving_mean", self.moving_mean, False, ""), ("moving_variance", self.moving_variance, False, "")]
 
     def forward(self, x: Tensor) -> Tensor:
-        c = channel_dim(x)
-        shape = [1] * x.dim()
-        shape[c] = x.shape[c]
+        if x.dim() not in (2, 4):  # [batch, ..., features]: normalise along the last axis
+            return self.forward(x.reshape(-1, x.shape[-1])).reshape(x.shape)
         if self.training:
-            dims = [d for d in range(x.dim()) if d != c]
+            # Normalised by the batch mean and biased variance, as Keras (torch.var_mean, then
+            # the same formula as tfjs's batchNormalization); the moving averages take them too.
+            dims = [0] if x.dim() == 2 else [0, 2, 3]
             var, mean = torch.var_mean(x, dims, unbiased=False)
             with torch.no_grad():
                 decay = 1.0 - self.momentum
                 self.moving_mean.sub_((self.moving_mean - mean) * decay)
                 self.moving_variance.sub_((self.moving_variance - var) * decay)
-        else:
-            mean, var = self.moving_mean, self.moving_variance
-        inv = torch.rsqrt(var + self.epsilon) * self.gamma
-        return (x - mean.view(shape)) * inv.view(shape) + self.beta.view(shape)
+            shape = [1, -1] if x.dim() == 2 else [1, -1, 1, 1]
+            inv = torch.rsqrt(var + self.epsilon) * self.gamma
+            return (x - mean.view(shape)) * inv.view(shape) + self.beta.view(shape)
+        return F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta, False, 0.0, self.epsilon)
 
 
 class InstanceNormalization(Layer):
@@ -364,7 +365,7 @@ class UpSampling2d(Layer):
         self.size = _pair(size)
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.repeat_interleave(self.size[0], dim=2).repeat_interleave(self.size[1], dim=3)
+        return F.interpolate(x, scale_factor=self.size, mode="nearest")
 
 
 class ZeroPadding2d(Layer):
