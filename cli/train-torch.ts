@@ -31,6 +31,8 @@ export interface TorchLaunch {
   resumeFrom?: string;
   nproc: number;
   device: 'cpu' | 'cuda';
+  /** No progress lines but the last step's (--quiet). */
+  quiet?: boolean;
   /** What Python writes: run.json's content, the provenance, the spec for spec.json, the start event's settings and command line. */
   launch: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
   /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
@@ -76,6 +78,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     const train = [
       '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
       '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
+      ...(opts.quiet ? ['--log-every', 'inf'] : []),
       ...(opts.resumeFrom !== undefined ? ['--resume-from', opts.resumeFrom] : opts.resume ? ['--resume'] : []),
     ];
     const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];

@@ -192,7 +192,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
       const code = await trainTorch({
-        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device,
+        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
         launch: {
           runInfo: { ...info, ...(resumes ? { resumes } : {}) }, provenance, spec: { sha256: specSha256(specValues), values: specValues },
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
