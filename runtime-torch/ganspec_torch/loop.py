@@ -194,7 +194,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
         if "provenance" in launch:
             ensure_provenance(losses_file, provenance)
         os.makedirs(os.path.join(run_dir, "samples"), exist_ok=True)
-        append_event(run_dir, {"event": "start", "step": start, "resumed": bool(opts.resume), "command": launch.get("command", ["ganspec_torch"]),
+        append_event(run_dir, {"event": "start", "step": start, "resumed": resume, "command": launch.get("command", ["ganspec_torch"]),
                                "version": provenance["ganspec"], "backend": f"torch-{procs.device.type}" + (f" x{procs.world}" if procs.world > 1 else ""),
                                "dataSize": data.size if math.isfinite(data.size) else None,
                                "settings": launch.get("settings") or train_settings(trainer, batch, steps, seed)})
