@@ -47,6 +47,13 @@ export interface RunInfo {
   /** specSha256(specValues). */
   specSha256?: string;
   resumes?: Resume[];
+  /** 'torch' for a run trained by gan-train --target torch (absent: TensorFlow.js). */
+  target?: 'torch';
+  /** The PyTorch module that trained (gan-compile --target torch), relative to the run directory; `module` stays the TypeScript one, which gan-sample, gan-eval and gan-export build. */
+  torchModule?: string;
+  /** Processes under torchrun, and their device (--target torch). */
+  nproc?: number;
+  device?: 'cpu' | 'cuda';
 }
 
 export function sha256(text: string): string {

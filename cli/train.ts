@@ -7,7 +7,7 @@
 // given is refused before anything is written, too.
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { AnyTrainer } from '../contract/trainer';
@@ -20,6 +20,7 @@ import { formatSize } from '../compiler/limits';
 import { evalEvery, MAX_EVAL_SAMPLES } from '../eval';
 import { refreshReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
+import { commandLine, trainSettings } from '../runtime/loop/events';
 import { backendHeapBytes, networksMemory } from '../runtime/memory';
 import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock } from '../runtime/run-lock';
@@ -28,6 +29,7 @@ import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
 import { progressMeter } from './progress';
 import { checkResume } from './resume-check';
+import { trainTorch } from './train-torch';
 import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -55,6 +57,13 @@ function moduleMemory(trainer: AnyTrainer): MemoryEstimate {
   }
 }
 
+/** --target torch takes a spec, and none of the options that only the TensorFlow.js loop has. */
+function refuseForTorch(isSpec: boolean, argv: { backend?: string; evalEvery: number; allowChanges: boolean }): void {
+  if (!isSpec) throw new UserError('--target torch compiles a spec: give the spec, not a TypeScript module');
+  if (argv.backend !== undefined) throw new UserError('--backend chooses a TensorFlow.js backend: with --target torch use --device cpu|cuda');
+  if (argv.evalEvery > 0) throw new UserError('--eval-every is not available with --target torch: evaluate the run afterwards with gan-eval');
+}
+
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
   const argv = await yargs(args)
     .scriptName('gan-train')
@@ -78,10 +87,14 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
+    .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: 'tfjs: train on TensorFlow.js; torch: compile the spec for PyTorch too and train there (README: Training on PyTorch)' })
+    .option('nproc', { type: 'number', describe: 'with --target torch: processes under torchrun (default 1); the batch is the global batch, split across them' })
+    .option('device', { choices: ['cpu', 'cuda'] as const, describe: 'with --target torch: cpu (gloo between processes, the default) or cuda (one GPU per process, NCCL)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress: neither the images read on stderr nor a step line every 2 s (the last step and the result stay)' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
     .example('$0 specs/gan.yaml --steps 4000 --resume', 'continue that run to step 4000')
     .example('$0 specs/gan.yaml --eval-every 500', 'log FID and class coverage every 500 steps')
+    .example('$0 specs/dcgan.yaml --target torch --nproc 2', 'train DCGAN on PyTorch in 2 processes')
     .demandCommand(1, 'name a spec or a generated module')
     .strict()
     .wrap(100)
@@ -100,6 +113,9 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   if (!isSpec && set.length > 0) throw new UserError('--set applies to specs; recompile the module with gan-compile --set instead');
   if (!isSpec && argv.strict) throw new UserError('--strict applies to specs; a module was compiled already (gan-compile --strict)');
   const resume = argv.resume || argv.resumeFrom !== undefined;
+  const torch = argv.target === 'torch';
+  if (torch) refuseForTorch(isSpec, argv);
+  else if (argv.nproc !== undefined || argv.device !== undefined) throw new UserError(`--${argv.nproc !== undefined ? 'nproc' : 'device'} goes with --target torch`);
 
   // Compiled in memory; a module is read where it is.
   let text: string;
@@ -129,15 +145,21 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   const steps = argv.steps ?? trainer.hyperparameters.steps;
   const batch = argv.batch ?? trainer.hyperparameters.batch;
 
-  const backend = await selectBackend(argv.backend);
+  const nproc = argv.nproc ?? 1;
+  const device = argv.device ?? 'cpu';
+  if (torch) checkInteger('nproc', argv.nproc, 1);
+  const backend = torch ? `torch-${device}${nproc > 1 ? ` x${nproc}` : ''}` : await selectBackend(argv.backend);
   log(`backend: ${backend}`);
-  refuseIfTooLarge(input, memory?.estimate ?? moduleMemory(trainer), batch);
+  if (!torch) refuseIfTooLarge(input, memory?.estimate ?? moduleMemory(trainer), batch);
 
   prepareRunDir(runDir, resume);
   const lock = acquireRunLock(runDir, log);
   try {
     const old: RunInfo | undefined = resume && existsSync(join(runDir, 'run.json')) ? readRunInfo(runDir) : undefined;
     if (!resume) refuseExistingRun(runDir);
+    if (old !== undefined && (old.target === 'torch') !== torch) {
+      throw new UserError(`${runDir} was trained ${old.target === 'torch' ? 'with --target torch' : 'on TensorFlow.js'}: resume it ${old.target === 'torch' ? 'with --target torch' : 'without --target torch'}`);
+    }
     const moduleSha256 = sha256(text);
     const resumeFrom = argv.resumeFrom !== undefined ? resumeFromCheckpoint(runDir, argv.resumeFrom) : undefined;
     const spec = isSpec ? { file: input, set, values: specValues } : undefined;
@@ -163,8 +185,24 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       },
       moduleSha256,
       ...(specValues !== undefined ? { specValues, specSha256: specSha256(specValues) } : {}),
+      ...(torch ? { target: 'torch' as const, torchModule: `${trainer.name}.py`, nproc, device } : {}),
     };
     const provenance = runProvenance(info);
+    if (torch) {
+      const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
+      log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
+      const code = await trainTorch({
+        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
+        launch: {
+          runInfo: { ...info, ...(resumes ? { resumes } : {}) }, provenance, spec: { sha256: specSha256(specValues), values: specValues },
+          settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
+        },
+        files: { [basename(modulePath)]: text },
+      });
+      if (code === 0 && argv.report) await refreshReport(runDir)();
+      process.exitCode = code;
+      return;
+    }
     // Every check has passed once the checkpoint has loaded: now the module and run.json.
     const onStart = async ({ step }: { step: number }) => {
       if (isSpec) {

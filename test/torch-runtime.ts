@@ -1,21 +1,16 @@
-// The torch tests' Python: finding an interpreter that imports torch (in one function, so it
-// can follow cli/torch-python.ts once that lands), and running a Python script of
+// The torch tests' Python: the interpreter cli/torch-python.ts finds, and running a Python script of
 // runtime-torch/ with the package on its path and one torch thread. Without torch a test skips
 // saying why (and fails with that reason when CI is set).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
+import { findTorchPython, NO_TORCH } from '../cli/torch-python';
 
-export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
+export { NO_TORCH } from '../cli/torch-python';
 
-const imports = (python: string): boolean => spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
-
-let found: string | null | undefined;
-
-/** $GANSPEC_PYTHON, then python3 on PATH, then /usr/bin/python3: the first that imports torch. */
+/** $GANSPEC_PYTHON, then python3 on PATH, then /usr/bin/python3: the first with torch (cli/torch-python.ts). */
 export function torchPython(): string | null {
-  if (found === undefined) found = [process.env.GANSPEC_PYTHON, 'python3', '/usr/bin/python3'].find((p) => p !== undefined && p !== '' && imports(p)) ?? null;
-  return found;
+  return findTorchPython();
 }
 
 /** A test that needs torch: skipped without it, or failed with the reason when CI is set. */

@@ -10,3 +10,7 @@ from .step import Model, build, cycle, start_ema, update_ema, update_once
 from .tfjs_weights import load_tfjs_weights, tfjs_weights, trainable_weights
 from .trainer import (Batch, CheckpointSettings, Ema, Hyperparameters, LinearDecay, Nets, OptimizerSettings, Phase, PhaseSettings, Preview,
                       PreviewBand, RealInput, Sample, Trainer, Update)
+# The training side (T-loop): data sources, random inputs, the loop and its files.
+from .data import DataSource, load_data
+from .errors import UserError
+from .sampling import draw_sampled, grid_inputs

