@@ -1,0 +1,114 @@
+// Probe: where a training step's memory goes on the wasm backend. Runs a generated trainer's
+// steps (the spec's batch unless --batch) and tracks every block JavaScript allocates on the wasm
+// heap (tensors and our kernels' scratch buffers, through the backend's _malloc/_free): the
+// live bytes after each kernel, their peak, the kernel running at the peak and how the live bytes
+// split at that moment (tensors tfjs counts vs. scratch it does not see); and the heap's size,
+// which never shrinks, so its growth beyond the live peak is XNNPACK's own buffers and
+// fragmentation. Prints one JSON line per step and phase.
+//
+//   node --import tsx bench/probes/memory.ts generated/infogan.ts [--batch N] [--steps N]
+//
+// May import runtime/ and contract/ (as bench/ may).
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../../runtime/backend/select';
+import { loadData } from '../../runtime/data';
+import { phaseRunners, updateOnce } from '../../runtime/loop/phase';
+import { buildNetworks } from '../../runtime/loop/train';
+import { installSeededRandom } from '../../runtime/rng';
+import { importTrainer } from '../../runtime/trainer-module';
+
+interface Heap {
+  _malloc(n: number): number;
+  _free(p: number): void;
+  HEAPU8: Uint8Array;
+  /** The module's exports: Module._malloc is a stub that replaces itself with asm.malloc on its first call. */
+  asm: { malloc(n: number): number; free(p: number): void };
+}
+
+const MB = 2 ** 20;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+
+async function main(): Promise<void> {
+  const modulePath = process.argv[2];
+  await selectBackend('wasm');
+  const trainer = await importTrainer(resolve(modulePath));
+  const batch = Number(arg('--batch') ?? trainer.hyperparameters.batch);
+  const steps = Number(arg('--steps') ?? 3);
+  const data = await loadData(trainer.data, process.cwd());
+  installSeededRandom(1);
+
+  const wasm = (tf.backend() as BackendWasm).wasm as unknown as Heap;
+  const sizes = new Map<number, number>();
+  let live = 0;
+  let peak = 0;
+  let peakKernel = '';
+  let peakTensors = 0;
+  let kernel = '(outside kernels)';
+  // With --by-kernel: bytes allocated per kernel name over the last step.
+  let byKernel: Map<string, number> | undefined;
+  const malloc = wasm.asm.malloc;
+  const free = wasm.asm.free;
+  wasm._malloc = (n: number) => {
+    const p = malloc(n);
+    sizes.set(p >>> 0, n);
+    live += n;
+    if (byKernel) byKernel.set(kernel, (byKernel.get(kernel) ?? 0) + n);
+    if (live > peak) {
+      peak = live;
+      peakKernel = kernel;
+      peakTensors = tf.memory().numBytes;
+    }
+    return p;
+  };
+  wasm._free = (p: number) => {
+    live -= sizes.get(p >>> 0) ?? 0;
+    sizes.delete(p >>> 0);
+    free(p);
+  };
+  const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
+  const runKernel = engine.runKernel.bind(engine);
+  engine.runKernel = (name: string, ...rest: unknown[]) => {
+    const outer = kernel;
+    kernel = name;
+    try {
+      return runKernel(name, ...rest);
+    } finally {
+      kernel = outer;
+    }
+  };
+
+  const nets = buildNetworks(trainer);
+  const runners = phaseRunners(trainer, nets);
+  const weights = tf.memory().numBytes;
+  const rss = (): number => Math.round(process.memoryUsage().rss / MB);
+  for (let step = 1; step <= steps; step++) {
+    for (const r of runners) {
+      peak = live;
+      peakKernel = '';
+      const before = live;
+      if (process.argv.includes('--by-kernel') && step === steps) byKernel = new Map();
+      updateOnce(trainer, r, nets, data, batch, step);
+      console.log(JSON.stringify({
+        step,
+        phase: r.phase.name,
+        live_before_mb: +(before / MB).toFixed(1),
+        peak_live_mb: +(peak / MB).toFixed(1),
+        at_kernel: peakKernel,
+        tensors_at_peak_mb: +(peakTensors / MB).toFixed(1),
+        weights_mb: +(weights / MB).toFixed(1),
+        heap_mb: +(wasm.HEAPU8.buffer.byteLength / MB).toFixed(1),
+        rss_mb: rss(),
+        peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        ...(byKernel ? { allocated_mb_by_kernel: Object.fromEntries([...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, v]) => [k, +(v / MB).toFixed(1)])) } : {}),
+      }));
+      byKernel = undefined;
+    }
+  }
+}
+
+await main();
