@@ -44,6 +44,11 @@ async function main(): Promise<void> {
 
   const wasm = (tf.backend() as BackendWasm).wasm as unknown as Heap;
   const sizes = new Map<number, number>();
+  const madeBy = new Map<number, string>();
+  // What is live at the peak, by the kernel that allocated it (refreshed every 4 MB of new peak).
+  let atPeak = new Map<string, number>();
+  let snapshotAt = 0;
+  let heapSeen = 0;
   let live = 0;
   let peak = 0;
   let peakKernel = '';
@@ -58,8 +63,19 @@ async function main(): Promise<void> {
     sizes.set(p >>> 0, n);
     live += n;
     if (byKernel) byKernel.set(kernel, (byKernel.get(kernel) ?? 0) + n);
+    madeBy.set(p >>> 0, kernel);
+    const heap = wasm.HEAPU8.buffer.byteLength;
+    if (heap > heapSeen) {
+      heapSeen = heap;
+      if (process.argv.includes('--growth')) console.log(JSON.stringify({ heap_grew_to_mb: +(heap / MB).toFixed(1), live_mb: +(live / MB).toFixed(1), asked_mb: +(n / MB).toFixed(2), kernel }));
+    }
     if (live > peak) {
       peak = live;
+      if (live > snapshotAt + 4 * MB) {
+        snapshotAt = live;
+        atPeak = new Map();
+        for (const [q, size] of sizes) atPeak.set(madeBy.get(q)!, (atPeak.get(madeBy.get(q)!) ?? 0) + size);
+      }
       peakKernel = kernel;
       peakTensors = tf.memory().numBytes;
     }
@@ -68,6 +84,7 @@ async function main(): Promise<void> {
   wasm._free = (p: number) => {
     live -= sizes.get(p >>> 0) ?? 0;
     sizes.delete(p >>> 0);
+    madeBy.delete(p >>> 0);
     free(p);
   };
   const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
@@ -89,6 +106,8 @@ async function main(): Promise<void> {
   for (let step = 1; step <= steps; step++) {
     for (const r of runners) {
       peak = live;
+      snapshotAt = live;
+      atPeak = new Map();
       peakKernel = '';
       const before = live;
       if (process.argv.includes('--by-kernel') && step === steps) byKernel = new Map();
@@ -104,6 +123,7 @@ async function main(): Promise<void> {
         heap_mb: +(wasm.HEAPU8.buffer.byteLength / MB).toFixed(1),
         rss_mb: rss(),
         peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+        live_at_peak_mb_by_kernel: Object.fromEntries([...atPeak].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, +(v / MB).toFixed(1)])),
         ...(byKernel ? { allocated_mb_by_kernel: Object.fromEntries([...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([k, v]) => [k, +(v / MB).toFixed(1)])) } : {}),
       }));
       byKernel = undefined;
