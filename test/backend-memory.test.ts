@@ -95,6 +95,40 @@ describe('backward pass frees as it goes (runtime/backend/tape-memory.ts)', () =
     assert.ok(Math.abs(chain(2, false).result[0] - expected) < 1e-6);
   });
 
+  test('what a gradient function makes before its per-input closures is freed with its node', () => {
+    // An op whose gradient function computes a temporary t = 2·dy, then returns t / 2, and saves
+    // nothing: tfjs-core keeps each op's t and its dy until the pass ends, ours frees both when
+    // the op is done.
+    const halfOfDouble = tf.customGrad((x: tf.Tensor) => ({
+      value: tf.mul(x, 1),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
+        const t = tf.mul(dy as tf.Tensor, 2);
+        return [tf.mul(t, 0.5)];
+      },
+    }));
+    const run = (depth: number) => {
+      const x = tf.variable(tf.tensor1d(values(N, 9)));
+      const use = heapUse(() => tf.tidy(() => {
+        const { grads } = tf.variableGrads(() => {
+          let h: tf.Tensor = x;
+          for (let i = 0; i < depth; i++) h = halfOfDouble(h) as tf.Tensor;
+          return tf.sum(h) as tf.Scalar;
+        }, [x]);
+        return grads[x.name].dataSync() as Float32Array;
+      }));
+      x.dispose();
+      return use;
+    };
+    const ours = [run(4), run(8)];
+    const theirs = withOriginalGradients(() => [run(4), run(8)]);
+    assert.deepEqual(ours[1].result, theirs[1].result);
+    assert.ok(ours[1].result.every((v) => v === 1));
+    // Each op more: one activation more in the forward pass (its output) for both; tfjs-core's
+    // backward pass also keeps dy and t, two more.
+    assert.equal(ours[1].peak - ours[0].peak, 4 * N * 4);
+    assert.equal(theirs[1].peak - theirs[0].peak, 3 * 4 * N * 4);
+  });
+
   test('a discriminator update frees the generator activations it does not differentiate: its backward pass fits in its forward pass\'s peak', () => {
     // loss(D) = sum(tanh(G(z) · wD)) with only wD trained: G's 8 tanh save 8 activations that the
     // backward pass never reads. tfjs-core keeps them until the pass ends; ours frees them first,

@@ -5,9 +5,10 @@
 // intermediate gradient. This one runs the same kernels in the same order, so gradients are bit
 // for bit the same, but
 //  - frees what ops off the path from the variables to the loss saved, before the backward pass;
-//  - frees a node's output gradients and its saved tensors once its input gradients are made
-//    (saved tensors only in an outermost gradient, as tfjs-core frees them only there: an inner
-//    one, a gradient penalty's, is itself on the outer tape).
+//  - frees a node's output gradients, what its gradient function made besides its input
+//    gradients, and its saved tensors once its input gradients are made (saved tensors only in
+//    an outermost gradient, as tfjs-core frees them only there: an inner one, a gradient
+//    penalty's, is itself on the outer tape).
 // Imports tfjs only; installed on tfjs's engine by registerTrainingKernels (every backend).
 import * as tf from '@tensorflow/tfjs';
 
@@ -95,26 +96,32 @@ function backpropagate(engine: Engine, map: GradientMap, tape: readonly TapeNode
     const node = tape[i];
     const dys = node.outputs.map((o) => map.get(o.id) ?? null);
     if (node.gradient == null) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
-    const inputGradients = node.gradient(dys);
-    for (const inputName in node.inputs) {
-      if (!(inputName in inputGradients)) {
-        throw new Error(`Cannot backprop through input ${inputName}. Available gradients found: ${Object.keys(inputGradients)}.`);
+    // In a scope of its own: what the gradient function makes before its per-input closures (batch
+    // norm's x − mean and dy · scale, zeros for outputs without a gradient) goes with the node.
+    engine.tidy(() => {
+      const inputGradients = node.gradient!(dys);
+      for (const inputName in node.inputs) {
+        if (!(inputName in inputGradients)) {
+          throw new Error(`Cannot backprop through input ${inputName}. Available gradients found: ${Object.keys(inputGradients)}.`);
+        }
+        const dx = engine.tidy(() => inputGradients[inputName]());
+        if (dx.dtype !== 'float32') {
+          throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input ${inputName} must have 'float32' dtype, but has '${dx.dtype}'`);
+        }
+        const x = node.inputs[inputName];
+        if (!tf.util.arraysEqual(dx.shape, x.shape)) {
+          throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input '${inputName}' has shape '${dx.shape}', which does not match the shape of the input '${x.shape}'`);
+        }
+        const current = map.get(x.id);
+        if (current === undefined) map.set(x.id, dx);
+        else {
+          map.set(x.id, tf.add(current, dx));
+          current.dispose();
+        }
       }
-      const dx = engine.tidy(() => inputGradients[inputName]());
-      if (dx.dtype !== 'float32') {
-        throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input ${inputName} must have 'float32' dtype, but has '${dx.dtype}'`);
-      }
-      const x = node.inputs[inputName];
-      if (!tf.util.arraysEqual(dx.shape, x.shape)) {
-        throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input '${inputName}' has shape '${dx.shape}', which does not match the shape of the input '${x.shape}'`);
-      }
-      const current = map.get(x.id);
-      if (current === undefined) map.set(x.id, dx);
-      else {
-        map.set(x.id, tf.add(current, dx));
-        current.dispose();
-      }
-    }
+      // The inputs' gradients so far outlive the scope.
+      return [...new Set(Object.values(node.inputs).map((x) => map.get(x.id)!))];
+    });
     // Every consumer of this node's outputs came later on the tape: their gradients are final
     // and no other node reads them.
     for (const o of node.outputs) {
