@@ -7,8 +7,14 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { DataSource } from '../contract/data';
+import type { AnyTrainer } from '../contract/trainer';
 import { withOriginalGradients } from '../runtime/backend/tape-memory';
 import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
+import { phaseRunners, updateOnce } from '../runtime/loop/phase';
+import { buildNetworks } from '../runtime/loop/train';
+import { installSeededRandom } from '../runtime/rng';
+import { generatedTrainer } from './helpers';
 
 interface Heap {
   _malloc(n: number): number;
@@ -99,8 +105,8 @@ describe('backward pass frees as it goes (runtime/backend/tape-memory.ts)', () =
     // An op whose gradient function computes a temporary t = 2·dy, then returns t / 2, and saves
     // nothing: tfjs-core keeps each op's t and its dy until the pass ends, ours frees both when
     // the op is done.
-    const halfOfDouble = tf.customGrad((x: tf.Tensor) => ({
-      value: tf.mul(x, 1),
+    const halfOfDouble = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+      value: tf.mul(args[0] as tf.Tensor, 1),
       gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
         const t = tf.mul(dy as tf.Tensor, 2);
         return [tf.mul(t, 0.5)];
@@ -189,6 +195,38 @@ describe('backward pass frees as it goes (runtime/backend/tape-memory.ts)', () =
     ours.forEach((a, i) => assert.deepEqual(a, theirs[i], `gradient #${i}`));
     assert.ok(ours.slice(1).some((g) => g.some((v) => v !== 0)));
   });
+});
+
+describe('generated trainers train bit for bit as with tfjs-core\'s backward pass', () => {
+  /** Every weight's bytes and the losses after one update of each phase, at batch 2, seeded. */
+  function train(trainer: AnyTrainer): { losses: number[]; weights: Float32Array[] } {
+    installSeededRandom(4);
+    const nets = buildNetworks(trainer);
+    const runners = phaseRunners(trainer, nets);
+    const data: DataSource = {
+      size: Number.POSITIVE_INFINITY,
+      classes: 10,
+      names: trainer.real.map((r) => r.name),
+      batch: (n) => Object.fromEntries(trainer.real.map((r, i) => [r.name, tf.tensor(values(n * r.shape.reduce((a, b) => a * b, 1), 30 + i), [n, ...r.shape])])),
+    };
+    const losses = runners.map((r) => updateOnce(trainer, r, nets, data, 2));
+    const weights = Object.values(nets).flatMap((m) => m.weights.map((w) => (w.read().dataSync() as Float32Array).slice()));
+    for (const o of new Set(runners.map((r) => r.optimizer))) o.dispose();
+    Object.values(nets).forEach((m) => m.dispose());
+    return { losses, weights };
+  }
+
+  for (const name of ['infogan', 'wgan-gp']) {
+    test(`${name}: one update of each phase${name === 'wgan-gp' ? ' (a gradient penalty: second order)' : ''}`, async () => {
+      const trainer = await generatedTrainer(name);
+      const ours = train(trainer);
+      const theirs = withOriginalGradients(() => train(trainer));
+      assert.ok(ours.losses.every(Number.isFinite));
+      assert.deepEqual(ours.losses, theirs.losses);
+      assert.equal(ours.weights.length, theirs.weights.length);
+      ours.weights.forEach((w, i) => assert.deepEqual(w, theirs.weights[i], `weight #${i}`));
+    });
+  }
 });
 
 describe('Identity and same-dtype Cast share memory on wasm (runtime/backend/wasm-alias.ts)', () => {
