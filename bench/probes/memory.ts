@@ -1,12 +1,14 @@
 // Probe: where a training step's memory goes on the wasm backend. Runs a generated trainer's
-// steps (the spec's batch unless --batch) and tracks every block JavaScript allocates on the wasm
-// heap (tensors and our kernels' scratch buffers, through the backend's _malloc/_free): the
-// live bytes after each kernel, their peak, the kernel running at the peak and how the live bytes
-// split at that moment (tensors tfjs counts vs. scratch it does not see); and the heap's size,
-// which never shrinks, so its growth beyond the live peak is XNNPACK's own buffers and
-// fragmentation. Prints one JSON line per step and phase.
+// updates (the spec's batch unless --batch) and counts every block JavaScript takes from the wasm
+// heap and gives back (tensors and our kernels' scratch buffers, through the module's
+// malloc/free): for each update, the live bytes before it, their peak, the kernel running at the
+// peak, what is live there by the kernel that allocated it, tfjs's own count of tensor bytes then
+// (which counts a buffer once per tensor sharing it), and the heap's size, which never shrinks
+// and grows in emscripten's steps (RSS counts only its touched pages). Prints one JSON line per
+// step and phase. --by-kernel adds the bytes each kernel allocated in the last step; --growth
+// prints a line each time the heap grows.
 //
-//   node --import tsx bench/probes/memory.ts generated/infogan.ts [--batch N] [--steps N]
+//   node --import tsx bench/probes/memory.ts generated/infogan.ts [--batch N] [--steps N] [--by-kernel] [--growth]
 //
 // May import runtime/ and contract/ (as bench/ may).
 import { resolve } from 'node:path';
