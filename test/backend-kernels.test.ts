@@ -92,9 +92,10 @@ describe('wasm training kernels match the cpu backend', () => {
   ];
   // [in, out] channels, and whether dy counts as few pixels: each combination takes a different
   // form of a gradient (runtime/backend/wasm-conv-*.ts). dx: by matMul below 4 input channels,
-  // else by filter product for few pixels, else by phase Conv2Ds. dW: from shifted gradients at
-  // stride 1 with fewer output than input channels, else from patches.
-  const channelCases = [[3, 5], [6, 2], [5, 1]];
+  // else by filter product for few pixels, else by phase Conv2Ds. dW: dy first for at most 16
+  // taps·cin (one input channel, or 1x1 kernels), else from shifted gradients at stride 1 with
+  // fewer output than input channels, else from patches.
+  const channelCases = [[3, 5], [6, 2], [5, 1], [1, 4]];
   for (const { strides, pad, kernel } of convCases) for (const [ci, co] of channelCases) for (const few of [true, false]) {
     test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels${few ? ', few pixels' : ''}: forward and both gradients`, () =>
       compareWith({ filterProductPixels: few ? Infinity : 0 }, 'conv2d', () => {
@@ -104,6 +105,18 @@ describe('wasm training kernels match the cpu backend', () => {
         const y = f(x, w);
         const r = tensor(y.shape, 3);
         return [y, ...tf.grads((a, b) => tf.sum(tf.mul(f(a, b), r)))([x, w])];
+      }));
+  }
+
+  // Every geometry's filter gradient also in the dy-first form (forced), and in the others (never).
+  for (const { strides, pad, kernel } of convCases) for (const dyFirst of [true, false]) {
+    test(`conv2d filter gradient strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, 3 -> 5 channels, ${dyFirst ? 'dy first' : 'never dy first'}`, () =>
+      compareWith({ dyFirstColumns: dyFirst ? Infinity : 0 }, 'conv2d filter gradient', () => {
+        const x = tensor([2, 9, 7, 3], 1) as tf.Tensor4D;
+        const w = tensor([kernel, kernel, 3, 5], 2) as tf.Tensor4D;
+        const y = tf.conv2d(x, w, strides, pad);
+        const r = tensor(y.shape, 3);
+        return [tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, strides, pad), r)))(w)];
       }));
   }
 

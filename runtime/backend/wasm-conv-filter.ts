@@ -1,5 +1,8 @@
-// Conv2DBackpropFilter on wasm (missing there) as XNNPACK matrix products summed over batch
-// chunks, in one of two forms, each a copy of the smaller side only:
+// Conv2DBackpropFilter on wasm (missing there) as XNNPACK matrix products, in one of three forms.
+// For at most `limits.dyFirstColumns` taps·cin (an image layer's filter: 9 for one channel), dy
+// first: dWᵀ[cout, taps·cin] = dyᵀ[cout, pixels] × cols[pixels, taps·cin], so that the operand
+// XNNPACK packs on every call is the small patch matrix, not dy. Otherwise summed over batch
+// chunks, each a copy of the smaller side only:
 //  - by patches: dW[taps·cin, cout] = colsᵀ[taps·cin, pixels] × dy[pixels, cout], the transposed
 //    patch matrix of x built from rows of x transposed to channels first;
 //  - by shifted gradients (stride 1, cout < cin): dWᵀ[taps·cout, cin] = S[taps·cout, x pixels] ×
@@ -132,6 +135,51 @@ function byPatches(wasm: Wasm, x: Info, dy: Info, c: Conv): Info {
   return dw;
 }
 
+/** cols[(b, oh, ow), (kh, kw, ci)] = x[b, oh·s + kh − padTop, ow·s + kw − padLeft, ci], 0 outside
+ *  x: the patch matrix, pixel-major (each pixel's taps·cin values in a row). */
+function patches(x: Float32Array, c: Conv, cols: Float32Array): void {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW } = c;
+  const { filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = c;
+  const { top, left } = c.padInfo;
+  let d = 0;
+  for (let b = 0; b < B; b++) {
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * sh + kh - top;
+          const inside = ih >= 0 && ih < H;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw + kw - left;
+            if (!inside || iw < 0 || iw >= W) {
+              for (let ci = 0; ci < C; ci++) cols[d++] = 0;
+              continue;
+            }
+            let s = ((b * H + ih) * W + iw) * C;
+            for (let ci = 0; ci < C; ci++) cols[d++] = x[s++];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** For few taps·cin (an image layer's filter): dWᵀ[cout, taps·cin] = dyᵀ[cout, pixels] ×
+ *  cols[pixels, taps·cin]. XNNPACK packs its right operand on every call: here that is the small
+ *  patch matrix (pixels × 9 for one input channel), where the other forms pack dy (pixels × cout). */
+function byDyFirst(wasm: Wasm, x: Info, dy: Info, c: Conv): Info {
+  const K = c.filterHeight * c.filterWidth * c.inChannels;
+  const P = c.batchSize * c.outHeight * c.outWidth;
+  const dyT = transposedCopy(wasm, reshaped(dy, [P, c.outChannels]));
+  const cols = alloc(wasm, [P, K]);
+  patches(f32(wasm, x), c, f32(wasm, cols));
+  const dwT = matMul(wasm, dyT, cols);
+  free(wasm, dyT, cols);
+  const dw = alloc(wasm, [K, c.outChannels]);
+  transpose2d(f32(wasm, dwT), c.outChannels, K, f32(wasm, dw));
+  free(wasm, dwT);
+  return dw;
+}
+
 function byShiftedGradients(wasm: Wasm, x: Info, dy: Info, c: Conv): Info {
   const { filterHeight: KH, filterWidth: KW, inChannels: CI, outChannels: CO } = c;
   const pixels = c.inHeight * c.inWidth;
@@ -156,6 +204,10 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
   const { x, dy } = inputs as { x: Info; dy: Info };
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
   const c = convInfo(x.shape, a.filterShape, a);
+  const K = c.filterHeight * c.filterWidth * c.inChannels;
+  if (K <= limits.dyFirstColumns && 4 * c.batchSize * c.outHeight * c.outWidth * K <= limits.copyBytes) {
+    return reshaped(byDyFirst(wasm, x, dy, c), a.filterShape);
+  }
   const shifted = c.strideHeight === 1 && c.strideWidth === 1 && c.outChannels < c.inChannels;
   return reshaped(shifted ? byShiftedGradients(wasm, x, dy, c) : byPatches(wasm, x, dy, c), a.filterShape);
 };

@@ -1,6 +1,7 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
-// Tile gradient (every backend), and a fix for the cpu backend's upsampling gradient.
+// Tile gradient (every backend), Identity and same-dtype Cast without copies, a fix for the cpu backend's upsampling gradient, and a backward
+// pass that frees each tensor once it is done with it (every backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
@@ -10,6 +11,8 @@ import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
 import { withFastTile } from './wasm-tile';
 import { unsortedSegmentSum } from './wasm-segment';
+import { installTapeMemory } from './tape-memory';
+import { withAliasedCast, withAliasedIdentity } from './wasm-alias';
 
 const ours = new Set<tf.KernelFunc>();
 
@@ -33,10 +36,13 @@ function wrap(kernelName: string, wrapper: (original: tf.KernelFunc) => tf.Kerne
 /** Idempotent; safe to call before or after the wasm backend is initialised. */
 export function registerTrainingKernels(): void {
   registerGradients();
+  installTapeMemory();
   replace('Conv2DBackpropFilter', 'wasm', conv2DBackpropFilter);
   replace('Conv2DBackpropInput', 'wasm', conv2DBackpropInput);
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
+  wrap('Identity', withAliasedIdentity);
+  wrap('Cast', withAliasedCast);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
 }
