@@ -209,7 +209,9 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
     for (const line of text.split('\n')) if (line.trim() !== '') log(`  ${line}`);
   });
   let stopped = 'training ended';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => {
+    child.on('exit', (code) => done(code));
+  });
   const poll = setInterval(() => {
     const records = readMetrics(out);
     const report = records.length > 0 ? timeToQuality(records) : undefined;

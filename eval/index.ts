@@ -62,9 +62,10 @@ export function evalHooks(trainer: AnyTrainer, every: number, opts: EvalEveryOpt
   };
   return {
     beforeSteps: async (step, nets) => {
-      began = performance.now();
       evaluating = 0;
+      began = undefined; // the clock starts as step 0 is scored (0 s of training), or now
       if (every > 0 && step === 0) await evaluate(0, nets);
+      else began = performance.now();
     },
     afterStep: async (step, nets) => {
       if (every <= 0 || step % every !== 0) return;
