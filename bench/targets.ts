@@ -98,7 +98,7 @@ export interface TargetResult {
   /** First step meeting it, with the training seconds to it, or null: not met. */
   met: { step: number; trainSeconds: number | null; shown: string } | null;
   /** The last record's value (and the best one, for targets not met). */
-  last: { step: number; shown: string };
+  last: { step: number; trainSeconds: number | null; shown: string };
   best?: { step: number; shown: string };
 }
 
@@ -149,7 +149,7 @@ export function timeToQuality(records: readonly StepMetrics[], targets: readonly
         what: t.what,
         ...(untrainedJ ? { untrained: untrainedJ.shown } : {}),
         met: first ? { step: first.r.step, trainSeconds: first.r.trainSeconds ?? null, shown: first.j!.shown } : null,
-        last: { step: last.step, shown: lastJ?.shown ?? (base ? 'n/a' : 'no step 0 to compare with') },
+        last: { step: last.step, trainSeconds: last.trainSeconds ?? null, shown: lastJ?.shown ?? (base ? 'n/a' : 'no step 0 to compare with') },
         ...(!first && best ? { best: { step: best.r.step, shown: best.j!.shown } } : {}),
       });
     }

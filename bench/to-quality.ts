@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, append
 import { availableParallelism, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { evaluateFolder, loadEvaluator, type MetricsRecord } from '../eval';
+import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
 import { timeToQuality, type QualityReport, type StepMetrics, type TargetResult } from './targets';
 
@@ -132,7 +133,7 @@ export function qualityText(runs: QualityRun[]): string {
     t.met ? String(t.met.step) : 'not met',
     t.met ? seconds(t.met.trainSeconds) : '-',
     t.met ? t.met.shown : `best ${t.best?.shown ?? '-'}${t.best ? ` (step ${t.best.step})` : ''}`,
-    `${t.last.shown} (step ${t.last.step})`,
+    `${t.last.shown} (step ${t.last.step}, ${seconds(t.last.trainSeconds)})`,
   ]));
   const head = ['run', 'band', 'target', 'step 0', 'met at step', 'training time', 'value then', 'last'];
   return `${heads.join('\n')}\n\n${table(head, rows)}\n\n(training time: wall time of training to that step, evaluations excluded)`;
@@ -248,7 +249,7 @@ export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or
  * Scores every step folder of a PyTorch baseline run not scored yet (samples/step-NNNNNN/),
  * appending a metrics.jsonl record each, with the training seconds its log.jsonl gives.
  */
-export async function scoreFolders(dir: string, opts: { evaluator?: string; referenceN?: number; log?: (line: string) => void } = {}): Promise<number> {
+export async function scoreFolders(dir: string, opts: { evaluator?: string; referenceN?: number; log?: (line: string) => void; backend?: string } = {}): Promise<number> {
   const seen = new Set(readMetrics(dir).map((r) => r.step));
   const times = new Map<number, number>();
   for (const r of readJsonLines(join(dir, 'log.jsonl'))) {
@@ -257,6 +258,9 @@ export async function scoreFolders(dir: string, opts: { evaluator?: string; refe
   }
   const samples = join(dir, 'samples');
   const folders = existsSync(samples) ? readdirSync(samples).filter((f) => /^step-\d+$/.test(f)).sort() : [];
+  if (folders.every((f) => seen.has(Number(f.slice(5))))) return 0;
+  const backend = await selectBackend(opts.backend); // the best one (wasm here), not tf.js' plain cpu default
+  opts.log?.(`scoring ${dir}'s sample folders on ${backend}`);
   const evaluator = await loadEvaluator(opts.evaluator);
   let scored = 0;
   for (const f of folders) {

@@ -16,7 +16,8 @@
 //   i mod K, so classes are balanced) and the evaluator's accuracy against it is reported; a
 //   `categorical` input read by a band is fixed the same way and reported as code statistics.
 // Every band, sources included (FID(A, B) is where a translation A->B starts), is compared (FID,
-// KID) with every real image input of the data's test split (mnist, fashion-mnist and mnist-domains have one; other sources use their only split).
+// KID) with every real image input of the data's test split (mnist, fashion-mnist and
+// mnist-domains have one; other sources use their only split).
 import * as tf from '@tensorflow/tfjs';
 import { resolve } from 'node:path';
 import { loadData } from '../runtime/data';
