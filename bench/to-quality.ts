@@ -4,7 +4,8 @@
 // scores them with ganspec's evaluator (eval/folder.ts, as gan-eval --samples); then reports
 // steps and training wall time to each target, with the machine, backend, threads and commit.
 // `readQualityRun` rebuilds the report of an existing run directory (--from).
-// Imports eval/ and bench/targets; runs bin/gan-train.js and Debian's python3 as children.
+// Imports eval/, runtime/ (errors, backend selection) and bench/targets; runs bin/gan-train.js
+// and Debian's python3 (or GANSPEC_PYTHON) as children.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
