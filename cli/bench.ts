@@ -4,7 +4,7 @@
 // compile benchmark. Each spec/backend pair runs in its own child process (its own peak RSS).
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -40,10 +40,22 @@ export async function main(): Promise<void> {
     .option('gflops', { type: 'boolean', default: false, describe: "each convolution kernel's GFLOP/s against matMul of the same size" })
     .option('compile', { type: 'boolean', default: false, describe: 'also time compiling and type-checking all of specs/' })
     .option('compile-runs', { type: 'number', default: 3 })
+    // --to-quality (time to quality, bench/to-quality.ts): its options, in one block.
+    .option('to-quality', { type: 'boolean', default: false, describe: 'train SPEC with --eval-every until it meets its quality targets (bench/targets.ts) or --limit-min passes; report steps and training time to each' })
+    .option('limit-min', { type: 'number', default: 60, describe: '--to-quality: minutes of wall time at most (compiling, loading data and evaluating included; an evaluation still running at the limit is lost). --pytorch: minutes of training' })
+    .option('eval-every', { type: 'number', default: 200, describe: '--to-quality: steps between evaluations (step 0 included)' })
+    .option('eval-n', { type: 'number', default: 2000, describe: '--to-quality: samples per evaluation' })
+    .option('out', { type: 'string', describe: '--to-quality: the run directory (default runs/to-quality/<spec or model>-<time>)' })
+    .option('from', { type: 'string', array: true, describe: '--to-quality: rebuild the report of these run directories, without training' })
+    .option('pytorch', { type: 'string', choices: ['dcgan', 'wgan-gp', 'cgan', 'acgan'], describe: "--to-quality: train this PyTorch baseline (bench/baseline/pytorch_train.py) instead, scoring its sample folders with ganspec's evaluator" })
+    .option('set', { type: 'string', array: true, default: [] as string[], describe: '--to-quality: passed to gan-train' })
     .option('in-process', { type: 'boolean', default: false, hidden: true, describe: 'measure one spec on one backend in this process (used per child)' })
     .example('$0 specs/dcgan.yaml --baseline', 'the generated DCGAN step against a hand-written one')
     .example('$0 specs/*.yaml --backend wasm --profile --json', 'every spec, with kernel profiles, as JSON lines')
     .example('$0 --compile', 'the compile benchmark only')
+    .example('$0 --to-quality specs/gan.yaml --limit-min 20 --eval-every 250', 'train until GAN meets its targets (20 min at most)')
+    .example('$0 --to-quality --pytorch dcgan --limit-min 10', "PyTorch's DCGAN for 10 minutes, scored by ganspec's evaluator")
+    .example('$0 --to-quality --from runs/to-quality/gan-1 --from runs/to-quality/dcgan-2', 'one table of runs made before')
     .strictOptions()
     .help()
     .parseAsync();
@@ -55,6 +67,7 @@ export async function main(): Promise<void> {
   const given: unknown = argv.backend;
   const backends = (Array.isArray(given) ? given : given === undefined ? [] : [given]).flatMap((b) => String(b).split(',')).filter((b) => b !== '');
 
+  if (argv['to-quality']) return toQuality(argv, specs, backends);
   if (argv['in-process']) {
     if (specs.length !== 1 || backends.length > 1) throw new UserError('--in-process measures one spec on one backend');
     const { runOne } = await import('../bench/one');
@@ -124,4 +137,38 @@ export async function main(): Promise<void> {
   }
   if (steps.length > 0) say(`\n${stepTable(steps)}`);
   for (const d of details) say(`\n${d.kind === 'profile' ? profileText(d, argv.top) : gflopsText(d)}`);
+}
+
+/** gan-bench --to-quality: one run (a spec, or --pytorch MODEL) trained to its targets, or --from runs reported. */
+async function toQuality(
+  argv: { 'limit-min': number; 'eval-every': number; 'eval-n': number; out?: string; from?: string[]; pytorch?: string; set: string[]; json: boolean; batch?: number; seed: number },
+  specs: string[],
+  backends: string[],
+): Promise<void> {
+  const { pytorchToQuality, qualityJsonLines, qualityText, reportRun, trainToQuality } = await import('../bench/to-quality');
+  const print = (runs: Awaited<ReturnType<typeof reportRun>>[]) => console.log(argv.json ? qualityJsonLines(runs).join('\n') : qualityText(runs));
+  if (argv.from !== undefined) {
+    if (specs.length > 0 || argv.pytorch !== undefined) throw new UserError('--from reports runs made before: name no spec or --pytorch with it');
+    const runs = [];
+    for (const dir of argv.from) runs.push(await reportRun(String(dir), (line) => process.stderr.write(`${line}\n`)));
+    return print(runs);
+  }
+  if (argv['limit-min'] <= 0 || !Number.isFinite(argv['limit-min'])) throw new UserError(`--limit-min must be a positive number of minutes, got ${argv['limit-min']}`);
+  checkInteger('eval-every', argv['eval-every'], 1);
+  checkInteger('eval-n', argv['eval-n'], 2);
+  if (argv.pytorch !== undefined ? specs.length > 0 : specs.length !== 1) throw new UserError('--to-quality trains one spec, or --pytorch MODEL (no spec)');
+  if (backends.length > 1) throw new UserError('--to-quality trains on one backend');
+  const model = argv.pytorch ?? basename(specs[0]).replace(/\.(ya?ml|json)$/, '');
+  const out = argv.out ?? join('runs', 'to-quality', `${argv.pytorch ? 'pytorch-' : ''}${model}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  const trainArgs = [
+    ...(backends[0] ? ['--backend', backends[0]] : []),
+    ...(argv.batch !== undefined ? ['--batch', String(argv.batch)] : []),
+    '--seed', String(argv.seed),
+    ...argv.set.flatMap((s) => ['--set', String(s)]),
+  ];
+  const pythonArgs = ['--seed', String(argv.seed), ...(argv.batch !== undefined ? ['--batch', String(argv.batch)] : [])];
+  if (argv.pytorch !== undefined && (argv.set.length > 0 || backends.length > 0)) throw new UserError('--set and --backend apply to specs, not to --pytorch');
+  const opts = { root: ROOT, spec: specs[0], pytorch: argv.pytorch, out, limitMin: argv['limit-min'], evalEvery: argv['eval-every'], evalN: argv['eval-n'], trainArgs, pythonArgs };
+  const run = argv.pytorch !== undefined ? await pytorchToQuality(opts) : await trainToQuality(opts);
+  print([run]);
 }

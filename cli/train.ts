@@ -17,7 +17,7 @@ import { UserError } from '../runtime/errors';
 import { fileSystemError } from '../runtime/file-errors';
 import { machineMemory, memoryProblem, type MemoryEstimate, type MemoryLimit } from '../compiler/check/memory';
 import { formatSize } from '../compiler/limits';
-import { evalEvery, MAX_EVAL_SAMPLES } from '../eval';
+import { evalHooks, MAX_EVAL_SAMPLES } from '../eval';
 import { refreshReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
 import { commandLine, trainSettings } from '../runtime/loop/events';
@@ -84,7 +84,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
     .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue after a change of learning rates, optimizer settings, repeat, clip, batch, EMA decay, noise parameters or --seed (README: Resuming); run.json records it. Architecture, losses, optimizer kind, random input shapes and data cannot change' })
-    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps, evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
+    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps (and at step 0 of a fresh run), evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
     .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: 'tfjs: train on TensorFlow.js; torch: compile the spec for PyTorch too and train there (README: Training on PyTorch)' })
@@ -216,13 +216,14 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
-    const afterStep = argv.evalEvery > 0 ? evalEvery(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log, provenance }) : undefined;
+    // --eval-every also scores step 0 of a fresh run: the untrained reference of the curves.
+    const hooks = argv.evalEvery > 0 ? evalHooks(trainer, argv.evalEvery, { runDir, dataDir, n: argv.evalN, log, provenance }) : undefined;
     const afterCheckpoint = argv.report ? refreshReport(runDir) : undefined;
     // --quiet: the last step's line only.
     const logEvery = argv.quiet ? Infinity : undefined;
     const dataProgress = progressMeter({ quiet: argv.quiet });
     const checkpointSpec = isSpec ? { sha256: specSha256(specValues), values: specValues } : undefined;
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec });
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep: hooks?.afterStep, beforeSteps: hooks?.beforeSteps, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec });
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

@@ -15,8 +15,9 @@
 // - A random input of kind `label` that a band reads is fixed per sample (sample i gets class
 //   i mod K, so classes are balanced) and the evaluator's accuracy against it is reported; a
 //   `categorical` input read by a band is fixed the same way and reported as code statistics.
-// Every non-source band is compared (FID, KID) with every real image input of the data's test
-// split (mnist, fashion-mnist and mnist-domains have one; other sources use their only split).
+// Every band, sources included (FID(A, B) is where a translation A->B starts), is compared (FID,
+// KID) with every real image input of the data's test split (mnist, fashion-mnist and
+// mnist-domains have one; other sources use their only split).
 import * as tf from '@tensorflow/tfjs';
 import { resolve } from 'node:path';
 import { loadData } from '../runtime/data';
@@ -273,7 +274,8 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
     const role = roles[b];
     if (role.role === 'source') {
       const acc = sourceAcc[role.source] ?? newAccumulator(n);
-      return { band: band.text, role: 'source', n, fid: {}, kid: {}, classes: classStats(acc.probs, n, CLASSES) };
+      // Its distances to the references: FID(A, B), what a translation A->B starts from.
+      return { band: band.text, role: 'source', n, ...distances(acc, n, ref, kidBlock), classes: classStats(acc.probs, n, CLASSES) };
     }
     const acc = bandAcc[b];
     const out: BandMetrics = { band: band.text, role: role.role, n, ...distances(acc, n, ref, kidBlock), classes: classStats(acc.probs, n, CLASSES) };

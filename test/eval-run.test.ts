@@ -87,7 +87,7 @@ test('untrained cgan and infogan: labels and codes are found from the bands, not
   }
 });
 
-test('translation bands: sources and derived bands by depth; an identity keeps every class with no error', async () => {
+test('translation bands: sources and derived bands by depth; an identity keeps every class with no error and has its source\'s FID', async () => {
   await useBackend('wasm');
   const cyclegan = await generatedTrainer('cyclegan');
   installSeededRandom(5);
@@ -122,7 +122,9 @@ test('translation bands: sources and derived bands by depth; an identity keeps e
   for (const band of id.bands.slice(1)) {
     assert.equal(band.classKept, 1, `${band.band} keeps every class`);
     assert.equal(band.l1, 0, `${band.band} has no cycle error`);
+    assert.deepEqual(band.fid, id.bands[0].fid, `${band.band}: the same images as the source, the same FID`);
   }
+  assert.deepEqual(Object.keys(id.bands[0].fid), ['a', 'b'], 'a source band is compared with every reference');
 });
 
 test('real data: the training split against the test split, with label accuracy, far below an untrained generator', async () => {

@@ -69,7 +69,7 @@ test('gan-train: run.json, the losses.jsonl and metrics.jsonl headers and the gr
   assert.deepEqual([run.specSha256, run.moduleSha256], [specA, moduleA]);
   const headerA = { provenance: { specSha256: specA, moduleSha256: moduleA, ganspec: VERSION } };
   assert.deepEqual(lines(join(dir, 'losses.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 1, 2, 3, 4]);
-  assert.deepEqual(lines(join(dir, 'metrics.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 2, 4]);
+  assert.deepEqual(lines(join(dir, 'metrics.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 0, 2, 4], 'step 0 (untrained) is scored on a fresh run');
   assert.deepEqual(pngText(readFileSync(join(dir, 'samples', 'step-000004.png'))), {
     Software: `ganspec ${VERSION}`, 'ganspec:specSha256': specA, 'ganspec:moduleSha256': moduleA,
   });
@@ -84,13 +84,13 @@ test('gan-train: run.json, the losses.jsonl and metrics.jsonl headers and the gr
   assert.equal(changed.specSha256, specB);
   const headerB = { provenance: { specSha256: specB, moduleSha256: moduleB, ganspec: VERSION } };
   assert.deepEqual(lines(join(dir, 'losses.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 1, 2, 3, 4, 5, 6, headerB, 7, 8]);
-  assert.deepEqual(lines(join(dir, 'metrics.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 2, 4, 6, headerB, 8]);
+  assert.deepEqual(lines(join(dir, 'metrics.jsonl')).map((r) => r.provenance ? r : r.step), [headerA, 0, 2, 4, 6, headerB, 8]);
   assert.equal(pngText(readFileSync(join(dir, 'samples', 'step-000008.png')))['ganspec:specSha256'], specB);
   assert.equal(pngText(readFileSync(join(dir, 'samples', 'step-000006.png')))['ganspec:specSha256'], specA);
 
   // gan-report's reader sees records only.
   const files = readRun(dir);
   assert.deepEqual(files.losses.map((r) => r.step), [1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(files.metrics.map((m) => m.step), [2, 4, 6, 8]);
+  assert.deepEqual(files.metrics.map((m) => m.step), [0, 2, 4, 6, 8]);
   assert.deepEqual(files.problems, []);
 });

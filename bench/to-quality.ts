@@ -1,0 +1,310 @@
+// gan-bench --to-quality: trains a spec with gan-train --eval-every (a child process; its run
+// directory kept) until its metrics meet every target of bench/targets.ts or a time limit passes,
+// or trains a PyTorch baseline (bench/baseline/pytorch_train.py) that writes sample folders and
+// scores them with ganspec's evaluator (eval/folder.ts, as gan-eval --samples); then reports
+// steps and training wall time to each target, with the machine, backend, threads and commit.
+// `readQualityRun` rebuilds the report of an existing run directory (--from).
+// Imports eval/, runtime/ (errors, backend selection) and bench/targets; runs bin/gan-train.js
+// and Debian's python3 (or GANSPEC_PYTHON) as children.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { evaluateFolder, loadEvaluator, type MetricsRecord } from '../eval';
+import { selectBackend } from '../runtime/backend/select';
+import { UserError } from '../runtime/errors';
+import { timeToQuality, type QualityReport, type StepMetrics, type TargetResult } from './targets';
+
+/** Written into the run directory when the benchmark starts; --from reads it back. */
+export const BENCH_FILE = 'to-quality.json';
+
+export interface Machine {
+  date: string;
+  cpu: string;
+  cores: number;
+  commit: string;
+}
+
+export interface BenchInfo extends Machine {
+  tool: 'ganspec' | 'pytorch';
+  /** The spec, or the PyTorch model. */
+  model: string;
+  command: string;
+  limitMin: number;
+  evalEvery: number;
+  evalN: number;
+  /** Filled in when the run ends. */
+  stopped?: string;
+  wallSeconds?: number;
+}
+
+export interface QualityRun {
+  dir: string;
+  info: BenchInfo | undefined;
+  backend: string;
+  threads: number | null;
+  report: QualityReport;
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('model name'));
+    if (line) return line.split(':')[1].trim();
+  } catch {
+    // not Linux: os.cpus() below
+  }
+  return cpus()[0]?.model ?? 'unknown CPU';
+}
+
+/** The commit of `root` (with "+changes" when the work tree differs from it). */
+function commitOf(root: string): string {
+  const head = spawnSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' });
+  return head.stdout.trim() + (dirty.stdout.trim() !== '' ? '+changes' : '');
+}
+
+export function machine(root: string): Machine {
+  return { date: new Date().toISOString(), cpu: cpuModel(), cores: availableParallelism(), commit: commitOf(root) };
+}
+
+function readJsonLines(file: string): unknown[] {
+  if (!existsSync(file)) return [];
+  const out: unknown[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      if (line.trim() !== '') out.push(JSON.parse(line));
+    } catch {
+      // a torn last line (the run was stopped mid-write)
+    }
+  }
+  return out;
+}
+
+/** The metrics records of a run directory (header records skipped). */
+export function readMetrics(dir: string): StepMetrics[] {
+  return readJsonLines(join(dir, 'metrics.jsonl')).filter((r): r is MetricsRecord => typeof (r as { step?: unknown }).step === 'number' && Array.isArray((r as { bands?: unknown }).bands));
+}
+
+function readJson<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report of a run directory: gan-train's (run.json) or the PyTorch baseline's (pytorch.json). */
+export function readQualityRun(dir: string): QualityRun {
+  const info = readJson<BenchInfo>(join(dir, BENCH_FILE));
+  const torch = readJson<{ backend: string; threads: number }>(join(dir, 'pytorch.json'));
+  const run = readJson<{ backend?: string }>(join(dir, 'run.json'));
+  if (!torch && !run) throw new UserError(`${dir}: neither a gan-train run (run.json) nor a PyTorch baseline run (pytorch.json)`);
+  const backend = torch?.backend ?? run?.backend ?? 'unknown';
+  const threads = torch?.threads ?? Number(/(\d+) threads?/.exec(backend)?.[1] ?? NaN);
+  const records = readMetrics(dir);
+  if (records.length === 0) throw new UserError(`${dir} has no metrics yet: ${torch ? 'no sample folder was scored' : 'train with --eval-every'}`);
+  return { dir, info, backend, threads: Number.isFinite(threads) ? threads : null, report: timeToQuality(records) };
+}
+
+const seconds = (s: number | null) => (s === null ? '?' : s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
+
+function table(head: string[], rows: string[][]): string {
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** The text report of one or more runs: a header per run and one table of every target. */
+export function qualityText(runs: QualityRun[]): string {
+  const heads = runs.map((r) => {
+    const i = r.info;
+    const what = i ? `${i.tool} ${i.model}` : r.dir;
+    const where = i ? `${i.date}, ${i.cpu}, ${i.cores} cores, commit ${i.commit}` : 'machine not recorded';
+    const how = i ? `; limit ${i.limitMin} min, evaluated every ${i.evalEvery} steps on ${i.evalN} samples${i.stopped ? `; ${i.stopped}` : ''}` : '';
+    const all = r.report.allMet ? `every target met at step ${r.report.allMet.step} (${seconds(r.report.allMet.trainSeconds)} of training)` : 'not every target met';
+    const untrained = r.report.hasUntrained ? '' : ' (no step 0 record: the FID target cannot be judged)';
+    return `${what} (${r.dir}): ${r.backend}; ${where}${how}\n  ${all}; steps scored ${r.report.steps[0]}..${r.report.steps[r.report.steps.length - 1]} (${r.report.steps.length})${untrained}`;
+  });
+  const rows = runs.flatMap((r) => r.report.results.map((t: TargetResult) => [
+    r.info ? `${r.info.tool} ${r.info.model}` : r.dir,
+    t.band,
+    t.what,
+    t.untrained ?? '-',
+    t.met ? String(t.met.step) : 'not met',
+    t.met ? seconds(t.met.trainSeconds) : '-',
+    t.met ? t.met.shown : `best ${t.best?.shown ?? '-'}${t.best ? ` (step ${t.best.step})` : ''}`,
+    `${t.last.shown} (step ${t.last.step}, ${seconds(t.last.trainSeconds)})`,
+  ]));
+  const head = ['run', 'band', 'target', 'step 0', 'met at step', 'training time', 'value then', 'last'];
+  return `${heads.join('\n')}\n\n${table(head, rows)}\n\n(training time: wall time of training to that step, evaluations excluded)`;
+}
+
+/** --json: one line per target of each run, each with the run's machine, backend and commit. */
+export function qualityJsonLines(runs: QualityRun[]): string[] {
+  return runs.flatMap((r) => r.report.results.map((t) => JSON.stringify({
+    kind: 'to-quality',
+    tool: r.info?.tool ?? null,
+    model: r.info?.model ?? null,
+    dir: r.dir,
+    date: r.info?.date ?? null,
+    cpu: r.info?.cpu ?? null,
+    cores: r.info?.cores ?? null,
+    commit: r.info?.commit ?? null,
+    backend: r.backend,
+    threads: r.threads,
+    limitMin: r.info?.limitMin ?? null,
+    stopped: r.info?.stopped ?? null,
+    allMet: r.report.allMet,
+    ...t,
+  })));
+}
+
+export interface ToQualityOptions {
+  root: string;
+  spec?: string;
+  pytorch?: string;
+  out: string;
+  limitMin: number;
+  evalEvery: number;
+  evalN: number;
+  /** Extra gan-train arguments (--backend, --set ...). */
+  trainArgs?: string[];
+  log?: (line: string) => void;
+  python?: string;
+  /** Extra arguments of pytorch_train.py (--seed, --batch, --steps). */
+  pythonArgs?: string[];
+}
+
+function refuseExisting(out: string): void {
+  if (existsSync(out) && readdirSync(out).length > 0) throw new UserError(`--out ${out} is not empty: name a new run directory (or rebuild its report with --from ${out})`);
+}
+
+/** Stops a child gently (SIGINT: gan-train releases its lock), then for good after 20 s. */
+function stop(child: ReturnType<typeof spawn>): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGINT');
+  setTimeout(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }, 20_000).unref();
+}
+
+/** gan-train SPEC --eval-every N until every target is met or the limit passes. */
+export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const out = resolve(opts.out);
+  refuseExisting(out);
+  mkdirSync(out, { recursive: true });
+  const args = [
+    join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', '100000000',
+    '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(opts.trainArgs ?? []),
+  ];
+  const info: BenchInfo = {
+    ...machine(opts.root), tool: 'ganspec', model: opts.spec!, command: ['gan-train', ...args.slice(1)].join(' '),
+    limitMin: opts.limitMin, evalEvery: opts.evalEvery, evalN: opts.evalN,
+  };
+  writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
+  const began = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    for (const line of text.split('\n')) if (line.trim() !== '') log(`  ${line}`);
+  });
+  let stopped = 'training ended';
+  const exited = new Promise<number | null>((done) => {
+    child.on('exit', (code) => done(code));
+  });
+  const poll = setInterval(() => {
+    const records = readMetrics(out);
+    const report = records.length > 0 ? timeToQuality(records) : undefined;
+    if (report?.allMet) {
+      stopped = `stopped: every target met at step ${report.allMet.step}`;
+      stop(child);
+    } else if (performance.now() - began > opts.limitMin * 60_000) {
+      stopped = `stopped at the ${opts.limitMin} min limit`;
+      stop(child);
+    }
+  }, 2000);
+  const code = await exited;
+  clearInterval(poll);
+  if (stopped === 'training ended' && code !== 0) stopped = `gan-train failed (exit ${code})`;
+  info.stopped = stopped;
+  info.wallSeconds = (performance.now() - began) / 1000;
+  writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
+  return readQualityRun(out);
+}
+
+/** The Python with torch: GANSPEC_PYTHON, else Debian's /usr/bin/python3; undefined when neither imports torch. */
+export function torchPython(): string | undefined {
+  for (const py of [process.env.GANSPEC_PYTHON, '/usr/bin/python3']) {
+    if (!py) continue;
+    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
+
+/**
+ * Scores every step folder of a PyTorch baseline run not scored yet (samples/step-NNNNNN/),
+ * appending a metrics.jsonl record each, with the training seconds its log.jsonl gives.
+ */
+export async function scoreFolders(dir: string, opts: { evaluator?: string; referenceN?: number; log?: (line: string) => void; backend?: string } = {}): Promise<number> {
+  const seen = new Set(readMetrics(dir).map((r) => r.step));
+  const times = new Map<number, number>();
+  for (const r of readJsonLines(join(dir, 'log.jsonl'))) {
+    const rec = r as { step?: number; trainSeconds?: number };
+    if (typeof rec.step === 'number' && typeof rec.trainSeconds === 'number') times.set(rec.step, rec.trainSeconds);
+  }
+  const samples = join(dir, 'samples');
+  const folders = existsSync(samples) ? readdirSync(samples).filter((f) => /^step-\d+$/.test(f)).sort() : [];
+  if (folders.every((f) => seen.has(Number(f.slice(5))))) return 0;
+  const backend = await selectBackend(opts.backend); // the best one (wasm here), not tf.js' plain cpu default
+  opts.log?.(`scoring ${dir}'s sample folders on ${backend}`);
+  const evaluator = await loadEvaluator(opts.evaluator);
+  let scored = 0;
+  for (const f of folders) {
+    const step = Number(f.slice(5));
+    if (seen.has(step) || !times.has(step)) continue; // scored already, or still being written
+    const m = await evaluateFolder(join(samples, f), { evaluator, referenceN: opts.referenceN });
+    // The band is the generator's, whatever the folder is called.
+    const record: MetricsRecord = { ...m, step, trainSeconds: times.get(step)!, bands: m.bands.map((b) => ({ ...b, band: 'G' })) };
+    appendFileSync(join(dir, 'metrics.jsonl'), JSON.stringify(record) + '\n');
+    opts.log?.(`  scored ${f}: FID ${record.bands[0].fid.x.toFixed(2)}, classes ${record.bands[0].classes.covered}${record.bands[0].labels ? `, label accuracy ${(record.bands[0].labels[0].accuracy * 100).toFixed(1)}%` : ''}`);
+    scored++;
+  }
+  return scored;
+}
+
+/** --from: the report of a run directory, scoring a PyTorch run's folders not scored yet first. */
+export async function reportRun(dir: string, log?: (line: string) => void): Promise<QualityRun> {
+  if (existsSync(join(dir, 'pytorch.json'))) await scoreFolders(dir, { log });
+  return readQualityRun(dir);
+}
+
+/** Trains the PyTorch baseline `opts.pytorch` for the time limit, then scores its step folders. */
+export async function pytorchToQuality(opts: ToQualityOptions): Promise<QualityRun> {
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const python = opts.python ?? torchPython();
+  if (!python) throw new UserError(NO_TORCH);
+  const out = resolve(opts.out);
+  refuseExisting(out);
+  mkdirSync(out, { recursive: true });
+  const args = [
+    join(opts.root, 'bench', 'baseline', 'pytorch_train.py'), '--model', opts.pytorch!, '--out', out,
+    '--every', String(opts.evalEvery), '--n', String(opts.evalN), '--limit-min', String(opts.limitMin), ...(opts.pythonArgs ?? []),
+  ];
+  const info: BenchInfo = {
+    ...machine(opts.root), tool: 'pytorch', model: opts.pytorch!, command: [python, ...args].join(' '),
+    limitMin: opts.limitMin, evalEvery: opts.evalEvery, evalN: opts.evalN,
+  };
+  writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
+  const began = performance.now();
+  const child = spawnSync(python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  info.stopped = child.status === 0 ? `trained to the ${opts.limitMin} min limit, then scored` : `the PyTorch baseline failed (exit ${child.status})`;
+  info.wallSeconds = (performance.now() - began) / 1000;
+  writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
+  await scoreFolders(out, { log });
+  return readQualityRun(out);
+}
