@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { evaluateFolder, loadEvaluator, type MetricsRecord } from '../eval';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
+import { torchPython } from '../runtime/torch-python';
 import { timeToQuality, type QualityReport, type StepMetrics, type TargetResult } from './targets';
 
 /** Written into the run directory when the benchmark starts; --from reads it back. */
@@ -234,17 +235,6 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   return readQualityRun(out);
 }
 
-/** The Python with torch: GANSPEC_PYTHON, else Debian's /usr/bin/python3; undefined when neither imports torch. */
-export function torchPython(): string | undefined {
-  for (const py of [process.env.GANSPEC_PYTHON, '/usr/bin/python3']) {
-    if (!py) continue;
-    const r = spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' });
-    if (r.status === 0) return py;
-  }
-  return undefined;
-}
-
-export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
 
 /**
  * Scores every step folder of a PyTorch baseline run not scored yet (samples/step-NNNNNN/),
@@ -287,7 +277,6 @@ export async function reportRun(dir: string, log?: (line: string) => void): Prom
 export async function pytorchToQuality(opts: ToQualityOptions): Promise<QualityRun> {
   const log = opts.log ?? ((line: string) => console.error(line));
   const python = opts.python ?? torchPython();
-  if (!python) throw new UserError(NO_TORCH);
   const out = resolve(opts.out);
   refuseExisting(out);
   mkdirSync(out, { recursive: true });

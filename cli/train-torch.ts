@@ -1,7 +1,7 @@
 // gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
 // usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
 // --target torch writes, into a temporary folder) and runs ganspec_torch's training loop with
-// the Python of cli/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
+// the Python of runtime/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
 // through ganspec_torch.launch) for more. Python writes the run directory once its own checks
 // have passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
@@ -16,7 +16,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
-import { RUNTIME_TORCH, torchPython } from './torch-python';
+import { RUNTIME_TORCH, torchPython } from '../runtime/torch-python';
 
 export interface TorchLaunch {
   spec: string;

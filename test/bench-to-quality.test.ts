@@ -11,7 +11,8 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { main as train } from '../cli/train';
 import { TARGETS, timeToQuality, type StepMetrics, type Target } from '../bench/targets';
-import { NO_TORCH, readMetrics, scoreFolders, torchPython } from '../bench/to-quality';
+import { readMetrics, scoreFolders } from '../bench/to-quality';
+import { torchTest } from './torch-runtime';
 import type { BandMetrics, MetricsRecord } from '../eval';
 import { runCli, tempDir, useBackend } from './helpers';
 
@@ -89,13 +90,7 @@ test('gan-bench --to-quality refuses a spec with --from and a second spec, sayin
   assert.match(r.stderr, /--to-quality trains one spec, or --pytorch MODEL \(no spec\)/);
 });
 
-test('the PyTorch baseline writes a labelled sample folder per N steps that gan-bench scores with the evaluator', async (t) => {
-  const python = torchPython();
-  if (!python) {
-    if (process.env.CI) assert.fail(NO_TORCH);
-    t.skip(NO_TORCH);
-    return;
-  }
+torchTest('the PyTorch baseline writes a labelled sample folder per N steps that gan-bench scores with the evaluator', async (python) => {
   const dir = join(tempDir('to-quality'), 'pytorch-cgan');
   const run = spawnSync(python, ['bench/baseline/pytorch_train.py', '--model', 'cgan', '--out', dir, '--every', '1', '--n', '20', '--steps', '2', '--threads', '1'], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);

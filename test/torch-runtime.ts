@@ -1,14 +1,14 @@
-// The torch tests' Python: the interpreter cli/torch-python.ts finds, and running a Python script of
+// The torch tests' Python: the interpreter runtime/torch-python.ts finds, and running a Python script of
 // runtime-torch/ with the package on its path and one torch thread. Without torch a test skips
 // saying why (and fails with that reason when CI is set).
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { findTorchPython, NO_TORCH } from '../cli/torch-python';
+import { findTorchPython, NO_TORCH } from '../runtime/torch-python';
 
-export { NO_TORCH } from '../cli/torch-python';
+export { NO_TORCH } from '../runtime/torch-python';
 
-/** $GANSPEC_PYTHON, then python3 on PATH, then /usr/bin/python3: the first with torch (cli/torch-python.ts). */
+/** $GANSPEC_PYTHON, then python3 on PATH, then /usr/bin/python3: the first with torch (runtime/torch-python.ts). */
 export function torchPython(): string | null {
   return findTorchPython();
 }

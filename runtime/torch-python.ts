@@ -1,12 +1,12 @@
-// The Python that runs the torch target (gan-train --target torch, and the torch tests through
-// test/torch-runtime.ts): $GANSPEC_PYTHON, then `python3` on PATH if it has torch, then
+// The Python that runs the torch target (gan-train --target torch, gan-bench's PyTorch baselines,
+// and the torch tests through test/torch-runtime.ts): $GANSPEC_PYTHON, then `python3` on PATH if it has torch, then
 // /usr/bin/python3 (Debian's python3-torch) if it has. Whether an interpreter has torch is asked
 // without importing it (importlib's find_spec: instant, where `import torch` takes seconds).
-// Imports node and runtime/errors only.
+// Imports node and ./errors only.
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../runtime/errors';
+import { UserError } from './errors';
 
 export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
 
