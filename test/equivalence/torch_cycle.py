@@ -1,0 +1,186 @@
+"""The torch half of the tfjs-vs-torch equivalence test (test/torch-equivalence.test.ts).
+
+For each CYCLE_DIR:MODULE.py pair given, reads what test/equivalence/tfjs-cycle.ts wrote
+(cycle.json, cycle.bin), builds the generated torch module's model (gs.build), loads the tfjs
+initial weights into every network (gs.load_tfjs_weights), turns dropout off, replays the same
+real batches and random inputs (images NHWC -> NCHW, labels as int64) and the random draws the
+tfjs losses made (gs.set_draw_hook), runs one cycle (gs.cycle) and compares the losses and the
+updated weights (gs.tfjs_weights, tfjs layout) with the tfjs ones.
+
+The figure: for every compared number a (torch) and b (tfjs), |a - b| / max(|b|, FLOOR), with
+FLOOR = 1e-3 (weights are O(0.01-1); losses O(0.1-10)); the worst over a spec's losses and
+weights is printed with where it occurs. The spec agrees when it is <= 1e-4.
+
+Prints one JSON object {spec name: result} on stdout. Imports the standard library, torch and
+ganspec_torch (PYTHONPATH=runtime-torch).
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import sys
+import traceback
+
+import torch
+
+import ganspec_torch as gs
+
+FLOOR = 1e-3
+TOLERANCE = 1e-4
+
+
+def read_tensor(data: bytearray, ref: dict) -> torch.Tensor:
+    dtype = torch.int32 if ref["dtype"] == "int32" else torch.float32
+    count = math.prod(ref["shape"])
+    if count == 0:
+        return torch.zeros(ref["shape"], dtype=dtype)
+    return torch.frombuffer(data, dtype=dtype, count=count, offset=ref["offset"]).reshape(ref["shape"]).clone()
+
+
+def to_torch_input(t: torch.Tensor) -> torch.Tensor:
+    """A batch in tfjs layout as the torch module takes it: images NCHW, class indices int64."""
+    if t.dtype == torch.int32:
+        t = t.long()
+    if t.dim() == 4:
+        t = t.permute(0, 3, 1, 2).contiguous()
+    return t
+
+
+def load_module(path: str):
+    spec = importlib.util.spec_from_file_location("ganspec_equivalence_module", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Worst:
+    """The largest relative difference seen, and where."""
+
+    def __init__(self) -> None:
+        self.value = 0.0
+        self.where = ""
+
+    def see(self, torch_value: torch.Tensor, tfjs_value: torch.Tensor, where: str) -> float:
+        a = torch_value.detach().double().reshape(-1)
+        b = tfjs_value.detach().double().reshape(-1)
+        if a.numel() == 0:
+            return 0.0
+        rel = (a - b).abs() / b.abs().clamp(min=FLOOR)
+        if not torch.isfinite(a).all():
+            rel = torch.full_like(rel, math.inf)
+        value = float(rel.max())
+        if value > self.value or not self.where:
+            i = int(rel.argmax())
+            self.value = value
+            self.where = f"{where}[{i}]: torch {float(a[i]):.9g}, tfjs {float(b[i]):.9g}"
+        return value
+
+
+def network_list(model) -> dict:
+    nets = getattr(model, "nets", None)
+    if nets is None:
+        nets = getattr(model, "networks")
+    return nets
+
+
+def run_one(cycle_dir: str, module_path: str) -> dict:
+    with open(f"{cycle_dir}/cycle.json", encoding="utf-8") as f:
+        record = json.load(f)
+    with open(f"{cycle_dir}/cycle.bin", "rb") as f:
+        data = bytearray(f.read())
+    module = load_module(module_path)
+    trainer = module.TRAINER
+    model = gs.build(trainer, record["seed"])
+    nets = network_list(model)
+    gs.set_dropout_enabled(False)
+
+    # The same initial weights; reading them back must give them exactly.
+    loaded = Worst()
+    for name, weights in record["networks"].items():
+        gs.load_tfjs_weights(nets[name], [(w["name"], read_tensor(data, w["initial"])) for w in weights])
+        back = gs.tfjs_weights(nets[name])
+        names = [n for n, _ in back]
+        if names != [w["name"] for w in weights]:
+            raise AssertionError(f"network {name}: torch lists weights {names}, tfjs {[w['name'] for w in weights]}")
+        for (n, t), w in zip(back, weights):
+            loaded.see(t, read_tensor(data, w["initial"]), f"{name}/{n} (loaded)")
+
+    real_batches = {}
+    sampled_batches = {}
+    draws = []
+    for phase in record["phases"]:
+        real_batches[phase["name"]] = [{k: to_torch_input(read_tensor(data, r)) for k, r in u["real"].items()} for u in phase["updates"]]
+        sampled_batches[phase["name"]] = [{k: to_torch_input(read_tensor(data, r)) for k, r in u["sampled"].items()} for u in phase["updates"]]
+        draws.extend(d for u in phase["updates"] for d in u["draws"])
+
+    replayed = []
+
+    def replay(kind: str, shape, params):
+        if len(replayed) == len(draws):
+            raise AssertionError(f"torch drew more than the {len(draws)} random draws tfjs made ({kind} {list(shape)})")
+        d = draws[len(replayed)]
+        replayed.append(kind)
+        if d["kind"] != kind:
+            raise AssertionError(f"random draw {len(replayed)}: torch draws {kind}, tfjs drew {d['kind']}")
+        if kind == "augment":
+            return d["draws"]
+        t = to_torch_input(read_tensor(data, d["tensor"]))
+        if list(t.shape) != list(shape) and t.numel() == math.prod(shape) == t.shape[0]:
+            t = t.reshape(list(shape))  # one number per example, e.g. [B, 1, 1, 1] drawn as [B, 1]
+        if list(t.shape) != list(shape):
+            raise AssertionError(f"random draw {len(replayed)} ({kind}): torch shape {list(shape)}, tfjs {d['tensor']['shape']}")
+        return t
+
+    gs.set_draw_hook(replay)
+    try:
+        losses = gs.cycle(model, real_batches, sampled_batches)
+    finally:
+        gs.set_draw_hook(None)
+    if len(replayed) != len(draws):
+        raise AssertionError(f"torch made {len(replayed)} random draws, tfjs {len(draws)}")
+
+    worst = Worst()
+    loss_pairs = {}
+    for phase in record["phases"]:
+        mine = [float(v) for v in losses[phase["name"]]]
+        theirs = [u["loss"] for u in phase["updates"]]
+        loss_pairs[phase["name"]] = {"torch": mine, "tfjs": theirs}
+        worst.see(torch.tensor(mine), torch.tensor(theirs), f"loss {phase['name']}")
+    per_net = {}
+    for name, weights in record["networks"].items():
+        net_worst = Worst()
+        for (n, t), w in zip(gs.tfjs_weights(nets[name]), weights):
+            tfjs_value = read_tensor(data, w["updated"])
+            worst.see(t, tfjs_value, f"{name}/{n}")
+            net_worst.see(t, tfjs_value, f"{name}/{n}")
+        per_net[name] = net_worst.value
+    return {
+        "worst": worst.value, "where": worst.where, "ok": worst.value <= TOLERANCE,
+        "loaded": loaded.value, "losses": loss_pairs, "networks": per_net, "draws": len(draws),
+    }
+
+
+def main(argv: list[str]) -> int:
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    results = {}
+    for pair in argv:
+        cycle_dir, module_path = pair.split(":", 1)
+        try:
+            with open(f"{cycle_dir}/cycle.json", encoding="utf-8") as f:
+                name = json.load(f)["name"]
+        except OSError as err:
+            results[pair] = {"error": str(err)}
+            continue
+        try:
+            results[name] = run_one(cycle_dir, module_path)
+        except Exception:  # reported per spec, so one failure does not hide the others
+            results[name] = {"error": traceback.format_exc(limit=6)}
+    json.dump(results, sys.stdout)
+    sys.stdout.write("\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
