@@ -69,7 +69,7 @@ const boundaries = Object.entries(BOUNDARIES).flatMap(([folder, [forbidden, allo
 // ---------------------------------------------------------------------------------------------
 
 export default [
-  { name: 'ignores', ignores: ['node_modules/', 'runs/', 'generated/'] },
+  { name: 'ignores', ignores: ['node_modules/', 'runs/', 'generated/', 'generated-torch/', 'runtime-torch/'] },
   {
     name: 'linter-options',
     linterOptions: { reportUnusedDisableDirectives: 'error' },
