@@ -4,17 +4,18 @@
 // (runtime/loop/phase.ts updateWith, ema.ts updateEma) while recording every random draw a loss
 // makes (runtime/ops/draws.ts), and writes it all to DIR/cycle.json (the index) and DIR/cycle.bin
 // (the tensors, little-endian float32 / int32, in tfjs layout): the initial and updated weights of
-// every network (EMA copies included) in model.weights order with tfjs names, the inputs, the
-// draws and the losses. test/equivalence/torch_cycle.py replays it on the torch target.
+// every network (EMA copies included) in model.weights order with tfjs names, every optimizer's
+// state after the cycle (Adam's m and v, RMSprop's mean squares and moments: the gradients, at
+// full magnitude), the inputs, the draws and the losses. test/equivalence/torch_cycle.py replays it on the torch target.
 // Imports runtime/ and contract/ (a test helper).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../../contract/data';
-import type { AnyTrainer } from '../../contract/trainer';
+import type { AnyTrainer, EmaDef } from '../../contract/trainer';
 import { setDropoutEnabled } from '../../runtime/loop/dropout';
 import { updateEma } from '../../runtime/loop/ema';
-import { phaseRunners, updateWith } from '../../runtime/loop/phase';
+import { phaseRunners, runnerOptimizers, updateWith } from '../../runtime/loop/phase';
 import { drawInputs } from '../../runtime/loop/random-inputs';
 import { buildNetworks } from '../../runtime/loop/train';
 import { listenToDraws, type Draw } from '../../runtime/ops/draws';
@@ -36,6 +37,18 @@ export interface UpdateRecord {
   readonly loss: number;
 }
 
+/** An optimizer's state after the cycle: per slot kind (tfjs's suffix: m, v, rms, momentum), one tensor per variable. */
+export interface OptimizerRecord {
+  readonly name: string;
+  readonly kind: 'adam' | 'rmsprop' | 'sgd';
+  readonly lr: number;
+  /** The updates it made in the cycle. */
+  readonly updates: number;
+  /** Its variables in order, as network and weight name. */
+  readonly vars: { net: string; weight: string }[];
+  readonly slots: Record<string, TensorRef[]>;
+}
+
 export interface CycleRecord {
   readonly name: string;
   readonly seed: number;
@@ -44,6 +57,8 @@ export interface CycleRecord {
   readonly networks: Record<string, { name: string; trainable: boolean; initial: TensorRef; updated: TensorRef }[]>;
   /** Per phase in schedule order, one record per repeat. */
   readonly phases: { name: string; updates: UpdateRecord[] }[];
+  readonly optimizers: OptimizerRecord[];
+  readonly ema: readonly EmaDef[];
 }
 
 /** Collects tensors' bytes in one buffer. */
@@ -74,7 +89,7 @@ class Bin {
  * Runs one cycle of `trainer` at `batch` from seed `seed` on real batches drawn from `data`, and
  * writes cycle.json and cycle.bin into `dir`. Returns the record (also in cycle.json).
  */
-export function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: string, seed: number, batch: number): CycleRecord {
+export async function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: string, seed: number, batch: number): Promise<CycleRecord> {
   installSeededRandom(seed);
   const bin = new Bin();
   const nets = buildNetworks(trainer);
@@ -112,13 +127,26 @@ export function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: string, se
     phases.push({ name: phase.name, updates });
   }
 
+  const owners = new Map<tf.Variable, { net: string; weight: string }>();
+  for (const [net, model] of Object.entries(nets)) for (const w of model.weights) owners.set(w.read() as tf.Variable, { net, weight: w.originalName });
+  const optimizers: OptimizerRecord[] = [];
+  for (const [name, optimizer] of Object.entries(runnerOptimizers(runners))) {
+    const owner = runners.find((r) => r.optimizerName === name)!;
+    const slots: Record<string, TensorRef[]> = {};
+    for (const { name: slot, tensor } of (await optimizer.getWeights()).slice(1)) (slots[slot.slice(slot.lastIndexOf('/') + 1)] ??= []).push(bin.add(tensor));
+    optimizers.push({
+      name, kind: owner.phase.settings.optimizer.kind, lr: owner.phase.settings.optimizer.lr,
+      updates: runners.filter((r) => r.optimizerName === name).reduce((n, r) => n + r.phase.settings.repeat, 0),
+      vars: owner.vars.map((v) => owners.get(v)!), slots,
+    });
+  }
   const networks = Object.fromEntries(Object.entries(nets).map(([net, model]) => [
     net,
     model.weights.map((w, i) => ({ name: w.originalName, trainable: w.trainable, initial: initial[net]![i]!, updated: bin.add(w.read()) })),
   ]));
   Object.values(nets).forEach((m) => m.dispose());
   new Set(runners.map((r) => r.optimizer)).forEach((o) => o.dispose());
-  const record: CycleRecord = { name: trainer.name, seed, batch, networks, phases };
+  const record: CycleRecord = { name: trainer.name, seed, batch, networks, phases, optimizers, ema: trainer.ema ?? [] };
   writeFileSync(join(dir, 'cycle.bin'), bin.bytes());
   writeFileSync(join(dir, 'cycle.json'), `${JSON.stringify(record, null, 1)}\n`);
   return record;
