@@ -42,6 +42,8 @@ export interface OptimizerRecord {
   readonly name: string;
   readonly kind: 'adam' | 'rmsprop' | 'sgd';
   readonly lr: number;
+  /** RMSprop's decay (null for the others). */
+  readonly rho: number | null;
   /** The updates it made in the cycle. */
   readonly updates: number;
   /** Its variables in order, as network and weight name. */
@@ -136,6 +138,7 @@ export async function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: stri
     for (const { name: slot, tensor } of (await optimizer.getWeights()).slice(1)) (slots[slot.slice(slot.lastIndexOf('/') + 1)] ??= []).push(bin.add(tensor));
     optimizers.push({
       name, kind: owner.phase.settings.optimizer.kind, lr: owner.phase.settings.optimizer.lr,
+      rho: owner.phase.settings.optimizer.kind === 'rmsprop' ? owner.phase.settings.optimizer.rho : null,
       updates: runners.filter((r) => r.optimizerName === name).reduce((n, r) => n + r.phase.settings.repeat, 0),
       vars: owner.vars.map((v) => owners.get(v)!), slots,
     });

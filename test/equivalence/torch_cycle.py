@@ -196,8 +196,10 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
         for k, m in zip(keys, mags):
             mask = m <= TOLERANCE * top
             undetermined[k] = undetermined[k] | mask if k in undetermined else mask
-            # Adam moves a weight by at most lr per update: two choices of sign differ by 2 lr each.
-            bounds[k[0]] = max(bounds.get(k[0], 0.0), 2 * opt["lr"] * opt["updates"] * (1 + TOLERANCE))
+            # How far the steps can move such a weight, each way: Adam's first step lr * g / (|g| + eps'),
+            # at most lr; RMSprop's lr * g / sqrt((1 - rho) g^2 + eps), at most lr / sqrt(1 - rho).
+            step = opt["lr"] if opt["kind"] == "adam" else opt["lr"] / math.sqrt(1 - opt["rho"])
+            bounds[k[0]] = max(bounds.get(k[0], 0.0), 2 * step * opt["updates"] * (1 + TOLERANCE))
     for e in record["ema"]:
         for src, copy in zip(record["networks"][e["of"]], record["networks"][e["name"]]):
             if (e["of"], src["name"]) in undetermined:
