@@ -18,6 +18,8 @@ export interface CompileOptions {
   typeCheck?: boolean;
   /** Make warnings errors (gan-compile --strict, gan-train --strict; a spec's `strict: true` does too). */
   strict?: boolean;
+  /** What to emit: a TensorFlow.js module (default) or a PyTorch one (compiler/emit-torch/; not formatted or type-checked here). */
+  target?: 'tfjs' | 'torch';
   /** Remember verified modules in this folder (default VERIFY_CACHE; null: no cache). */
   cacheDir?: string | null;
 }

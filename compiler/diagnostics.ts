@@ -109,6 +109,9 @@ export const codes = {
   GS181: 'detach cuts every path',
   GS182: 'clip on weights no optimizer moves',
   GS183: 'clip not held by another phase',
+  // GS190-GS193: what the torch target (gan-compile --target torch) refuses.
+  GS190: 'name not usable in Python',
+  GS191: 'layer the torch target lacks',
   // GS9xx: the compiler itself.
   GS900: 'generated module does not type-check',
 } as const;

@@ -10,6 +10,8 @@ import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
 import { type CompileOptions, createContext, type Context } from './context';
 import { emitModule } from './emit/module';
+import { emitTorchModule } from './emit-torch/module';
+import { checkTorchNames } from './emit-torch/names';
 import { loadSpec } from './load';
 import { lowerModule } from './lower/module';
 import { resolve } from './resolve';
@@ -26,7 +28,7 @@ export { SCHEMA } from './validate';
 export interface Compiled {
   /** The spec file as given. */
   file: string;
-  /** The spec's name: the module's file is `<name>.ts` (or `.mts`). */
+  /** The spec's name: the module's file is `<name>.ts` (or `.mts`; `<name>.py` for the torch target). */
   name?: string;
   /** The module's text, formatted and type-checked (as options say); absent when the spec has errors. */
   text?: string;
@@ -47,7 +49,7 @@ export interface Compiled {
 export function compileToModules(files: string[], options: CompileOptions = {}): Compiled[] {
   const specs = files.map((file) => emitSpec(file, options));
   const emitted = specs.filter((s) => s.text !== undefined);
-  if (options.format !== false) {
+  if (options.format !== false && options.target !== 'torch') {
     // 7 verify: all modules in one program.
     const verified = verifyModules(
       emitted.map((s) => ({ name: s.name!, text: s.text! })),
@@ -103,7 +105,12 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
 /** Stages 1 to 6 of one spec: its context, and its module unless a stage reported errors. */
 function emitSpec(file: string, options: CompileOptions): { ctx: Context; name?: string; text?: string; memory?: Compiled['memory'] } {
   const { ctx, ir, memory } = lowerStages(file, options);
-  return ir ? { ctx, name: ctx.spec.name, text: emitModule(ir), memory } : { ctx }; // 6
+  if (!ir) return { ctx };
+  if (options.target === 'torch') {
+    checkTorchNames(ctx, ir); // 6: what the torch target refuses
+    return ctx.report.hasErrors ? { ctx } : { ctx, name: ctx.spec.name, text: emitTorchModule(ir), memory };
+  }
+  return { ctx, name: ctx.spec.name, text: emitModule(ir), memory }; // 6
 }
 
 /**

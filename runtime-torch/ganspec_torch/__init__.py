@@ -4,7 +4,7 @@ from .layers import (Activation, Add, BatchNormalization, Concatenate, Conv2d, C
                      InstanceNormalization, LeakyReLU, Multiply, Reshape, SpectralNorm, UpSampling2d, ZeroPadding2d, call,
                      set_dropout_enabled)
 from .ops import (as_scalar, augment_with, bce, bce_logits, ce, ce_logits, diff_augment, dot, draw_augment, grad, gradient_penalty, l1,
-                  mse, norm, normal_like, onehot, reduce, set_draw_hook, set_random_source, sqnorm, uniform_like)
+                  mse, nchw_operand, norm, normal_like, onehot, reduce, set_draw_hook, set_random_source, sqnorm, uniform_like)
 from .optim import SGD, Adam, RMSprop, learning_rate, make_optimizer
 from .step import Model, build, cycle, start_ema, update_ema, update_once
 from .tfjs_weights import load_tfjs_weights, tfjs_weights, trainable_weights

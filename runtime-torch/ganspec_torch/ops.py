@@ -174,6 +174,16 @@ def gradient_penalty(critic: Callable[[Tensor], Tensor], real: Tensor, fake: Ten
     return torch.square(norms - 1).mean()
 
 
+def nchw_operand(t: Tensor) -> Tensor:
+    """A value combined with an image, aligned as tfjs aligns it with NHWC (trailing axes):
+    [c] -> [c, 1, 1], [w, c] -> [c, 1, w], [h, w, c] -> [c, h, w]."""
+    if t.dim() == 1:
+        return t.view(-1, 1, 1)
+    if t.dim() == 2:
+        return t.permute(1, 0).unsqueeze(1)
+    return t.permute(2, 0, 1)
+
+
 def onehot(labels: Tensor, classes: int) -> Tensor:
     return F.one_hot(labels.long(), classes).float()
 
