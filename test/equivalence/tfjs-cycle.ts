@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../../contract/data';
-import type { AnyTrainer, EmaDef } from '../../contract/trainer';
+import type { AnyTrainer, EmaDef, OptimizerSettings } from '../../contract/trainer';
 import { setDropoutEnabled } from '../../runtime/loop/dropout';
 import { updateEma } from '../../runtime/loop/ema';
 import { phaseRunners, runnerOptimizers, updateWith } from '../../runtime/loop/phase';
@@ -40,10 +40,7 @@ export interface UpdateRecord {
 /** An optimizer's state after the cycle: per slot kind (tfjs's suffix: m, v, rms, momentum), one tensor per variable. */
 export interface OptimizerRecord {
   readonly name: string;
-  readonly kind: 'adam' | 'rmsprop' | 'sgd';
-  readonly lr: number;
-  /** RMSprop's decay (null for the others). */
-  readonly rho: number | null;
+  readonly settings: OptimizerSettings;
   /** The updates it made in the cycle. */
   readonly updates: number;
   /** Its variables in order, as network and weight name. */
@@ -137,8 +134,7 @@ export async function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: stri
     const slots: Record<string, TensorRef[]> = {};
     for (const { name: slot, tensor } of (await optimizer.getWeights()).slice(1)) (slots[slot.slice(slot.lastIndexOf('/') + 1)] ??= []).push(bin.add(tensor));
     optimizers.push({
-      name, kind: owner.phase.settings.optimizer.kind, lr: owner.phase.settings.optimizer.lr,
-      rho: owner.phase.settings.optimizer.kind === 'rmsprop' ? owner.phase.settings.optimizer.rho : null,
+      name, settings: owner.phase.settings.optimizer,
       updates: runners.filter((r) => r.optimizerName === name).reduce((n, r) => n + r.phase.settings.repeat, 0),
       vars: owner.vars.map((v) => owners.get(v)!), slots,
     });
