@@ -6,7 +6,6 @@
 // weight within 1e-4 relative, |torch - tfjs| / max(|tfjs|, 1e-3) elementwise. Prints the worst
 // figure per spec and where it is. One Python process compares all specs (importing torch once).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -14,7 +13,7 @@ import { loadData } from '../runtime/data';
 import type { DataSource } from '../contract/data';
 import { dumpCycle } from './equivalence/tfjs-cycle';
 import { generatedTrainer, projectSpecs, tempDir, useBackend } from './helpers';
-import { requireTorchPython, skipWithoutTorch } from './torch-python';
+import { NO_TORCH, runPython, torchPython } from './torch-runtime';
 
 const SEED = 11;
 const BATCH = 3;
@@ -38,12 +37,14 @@ const specs = projectSpecs().map(({ spec, generated }) => {
   const name = readFileSync(spec, 'utf8').match(/^name: (\S+)$/m)![1]!;
   return { name, module: join(generated.replace(/^generated/, 'generated-torch'), `${name}.py`) };
 });
-const skip = skipWithoutTorch();
+// Without torch: skipped saying why, or failed with the reason when CI is set (as torchTest does).
+const skip = torchPython() === null && !process.env.CI ? NO_TORCH : false;
 const results: Record<string, Result> = {};
 
 before(async () => {
   if (skip) return;
-  const python = requireTorchPython();
+  const python = torchPython();
+  if (python === null) throw new Error(NO_TORCH);
   await useBackend('wasm');
   const root = tempDir('equivalence');
   const dataCache = new Map<string, DataSource>();
@@ -58,11 +59,7 @@ before(async () => {
     await dumpCycle(trainer, dataCache.get(key)!, dir, SEED, BATCH);
     pairs.push(`${dir}:${module}`);
   }
-  const run = spawnSync(python, ['test/equivalence/torch_cycle.py', ...pairs], {
-    encoding: 'utf8',
-    env: { ...process.env, PYTHONPATH: 'runtime-torch', OMP_NUM_THREADS: '1' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = runPython(python, ['test/equivalence/torch_cycle.py', ...pairs], 600_000);
   if (run.status !== 0) throw new Error(`torch_cycle.py exited with ${run.status}: ${run.stderr}`);
   Object.assign(results, JSON.parse(run.stdout) as Record<string, Result>);
 });

@@ -57,6 +57,12 @@ function networkView(n: ModuleIR['networks'][number]) {
   };
 }
 
+/** A loss's value: the loss functions and the penalty give one number; other results are checked (gs.as_scalar). */
+function scalarResult(stmts: Stmt[], result: string): string {
+  const op = stmts.find((s) => s.id === result)!.op;
+  return op === 'loss' || op === 'penalty' ? pyIdent(result) : `gs.as_scalar(${pyIdent(result)})`;
+}
+
 export function emitTorchModule(ir: ModuleIR): string {
   const view = {
     source: pyComment(ir.source),
@@ -73,7 +79,7 @@ export function emitTorchModule(ir: ModuleIR): string {
       lossPointer: pyDoc(p.loss.pointer),
       lossText: pyDoc(p.loss.text),
       lines: statements(ir, p.stmts),
-      result: pyIdent(p.result),
+      result: scalarResult(p.stmts, p.result),
       optimizerName: pyStr(p.optimizerName),
       updates: `[${p.updates.map((u) => `gs.Update(net=${pyStr(u.net)}, layers=${u.head === undefined ? 'None' : pyLit(ir.networks.find((n) => n.name === u.net)!.headLayers[u.head] ?? [])})`).join(', ')}]`,
       realNames: pyLit(p.real),

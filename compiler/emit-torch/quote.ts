@@ -5,20 +5,24 @@
 // False, lists, dicts with string keys); comments one line. Imports nothing of ours.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Python's keywords and soft keywords' clashing forms, and names a generated module uses itself. */
-export const PYTHON_RESERVED = new Set(
-  [
-    'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield',
-    // What a generated module's own code refers to by name: its imports and `self`.
-    'self annotations torch nn Tensor gs',
-  ]
-    .join(' ')
-    .split(' '),
+const KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '),
 );
+/** What a generated module's own code refers to by name: its imports and `self`. */
+const MODULE_NAMES = new Set('self annotations torch nn Tensor gs'.split(' '));
+
+/** Why a name cannot be a Python identifier of generated code, or undefined when it can. */
+export function pyNameProblem(name: string): string | undefined {
+  if (!IDENTIFIER.test(name)) return 'not an identifier';
+  if (KEYWORDS.has(name)) return 'a Python keyword';
+  if (MODULE_NAMES.has(name)) return 'a name the generated Python module uses itself (torch, nn, Tensor, gs, annotations, self)';
+  if (name.startsWith('__')) return "a name starting with '__' (Python's own names)";
+  return undefined;
+}
 
 /** Whether a spec name can be (part of) a Python identifier of generated code. */
 export function isSafePyName(name: string): boolean {
-  return IDENTIFIER.test(name) && !PYTHON_RESERVED.has(name) && !name.startsWith('__');
+  return pyNameProblem(name) === undefined;
 }
 
 /** A name used as a Python identifier; anything else is a compiler bug (names.ts reports spec names first). */
