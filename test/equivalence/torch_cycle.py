@@ -23,6 +23,7 @@ import sys
 import traceback
 
 import torch
+import torch.nn.functional as F
 
 import ganspec_torch as gs
 from ganspec_torch.layers import gs_layers
@@ -103,6 +104,33 @@ class Worst:
         return value
 
 
+class Kinks:
+    """While active, watches every ReLU and leaky ReLU input for the value nearest the kink, as a
+    fraction of its tensor's largest |value|: where that is at rounding level (about 1e-7), float32
+    rounding decides which side a value falls on, and with it the derivative there, so the two
+    frameworks' gradients may differ by that element's whole contribution."""
+
+    def __init__(self) -> None:
+        self.nearest = 1.0
+
+    def _watch(self, fn):
+        def watched(x, *args, **kwargs):
+            a = x.detach().abs()
+            a = a[a > 0]  # an exact 0 is the same 0 in both, and both take the derivative 0 there
+            if a.numel() > 0:
+                self.nearest = min(self.nearest, float(a.min()) / float(a.max()))
+            return fn(x, *args, **kwargs)
+        return watched
+
+    def __enter__(self):
+        self.saved = (torch.relu, F.leaky_relu)
+        torch.relu, F.leaky_relu = self._watch(torch.relu), self._watch(F.leaky_relu)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        torch.relu, F.leaky_relu = self.saved
+
+
 def network_list(model) -> dict:
     nets = getattr(model, "nets", None)
     if nets is None:
@@ -159,8 +187,10 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
         return t
 
     gs.set_draw_hook(replay)
+    kinks = Kinks()
     try:
-        losses = gs.cycle(model, real_batches, sampled_batches)
+        with kinks:
+            losses = gs.cycle(model, real_batches, sampled_batches)
     finally:
         gs.set_draw_hook(None)
     if len(replayed) != len(draws):
@@ -185,6 +215,7 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
             layouts[(name, weight)] = layout
     grads_worst = Worst()
     slack = {}
+    grads_l2 = 0.0
     for opt in record["optimizers"]:
         mine = model.optimizers[opt["name"]]
         keys = [(v["net"], v["weight"]) for v in opt["vars"]]
@@ -198,6 +229,10 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
             scale = max(float(b.abs().max()) for _, b in pairs) if pairs else 0.0
             for (a, b), k in zip(pairs, keys):
                 grads_worst.see_scaled(a, b, scale, f"{opt['name']} {slot} of {k[0]}/{k[1]}")
+            if pairs:
+                num = math.sqrt(sum(float((a.double() - b.double()).square().sum()) for a, b in pairs))
+                den = math.sqrt(sum(float(b.double().square().sum()) for _, b in pairs))
+                grads_l2 = max(grads_l2, num / max(den, 1e-30))
         # How far the allowed gradient difference (TOLERANCE * the largest gradient) can move each
         # weight through the optimizer's steps: |d step / d g| * TOLERANCE * max |g| per update, at
         # most the step's whole range each way. Adam: lr * g / (|g| + eps'), eps' = eps / sqrt(1 -
@@ -245,6 +280,7 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
     # the undetermined ones within the bound of their optimizer's steps.
     weights_worst = Worst()
     roomy = 0
+    outside_share = 0.0
     per_net = {}
     for name, weights in record["networks"].items():
         net_worst = Worst()
@@ -252,9 +288,12 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
             b = read_tensor(data, w["updated"])
             scale = float(b.abs().max())
             room = slack.get((name, n))
+            diff = (a - b).abs()
             if room is not None:
-                diff = (a - b).abs()
                 roomy += int(((diff > TOLERANCE * scale) & (diff <= TOLERANCE * scale + room)).sum())
+            outside = diff > TOLERANCE * scale + (room if room is not None else 0)
+            if diff.numel() > 0:
+                outside_share = max(outside_share, float(outside.double().mean()))
             weights_worst.see_scaled(a, b, scale, f"{name}/{n}", room)
             net_worst.see_scaled(a, b, scale, f"{name}/{n}", room)
         per_net[name] = net_worst.value
@@ -264,7 +303,7 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
     return {
         "worst": worst, "where": f"{worst_kind}: {figures[worst_kind].where}", "ok": worst <= TOLERANCE,
         "figures": {k: v.value for k, v in figures.items()}, "at": {k: v.where for k, v in figures.items()}, "loaded": loaded.value, "losses": loss_pairs, "networks": per_net,
-        "draws": len(draws), "roomy": roomy,
+        "draws": len(draws), "roomy": roomy, "gradients_l2": grads_l2, "weights_outside": outside_share, "kink": kinks.nearest,
     }
 
 
