@@ -6,8 +6,10 @@
 // image (rounded) zeroed, its centre anywhere in the image (clipped at the border). The draws come
 // from Math.random (the run's seeded generator) and are plain numbers, so a test can give its own
 // (`augmentWith`). Translation and cutout act through matrices and masks built from the draws:
-// their gradient is the shift's transpose and the mask. Imports only TensorFlow.js.
+// their gradient is the shift's transpose and the mask; a draws listener (draws.ts) may record
+// the draws. Imports only TensorFlow.js and draws.ts.
 import * as tf from '@tensorflow/tfjs';
+import { tellAugment } from './draws';
 
 export type AugmentPolicy = 'color' | 'translation' | 'cutout';
 
@@ -105,5 +107,5 @@ export function augmentWith(x: tf.Tensor, policy: readonly AugmentPolicy[], draw
 export function diffAugment(x: tf.Tensor, policy: readonly AugmentPolicy[]): tf.Tensor {
   if (x.rank !== 4) throw new Error(`internal error: diffAugment takes images [batch, h, w, c], got [${x.shape.join(', ')}]`);
   const [batch, h, w] = x.shape as [number, number, number, number];
-  return augmentWith(x, policy, drawAugment(policy, batch, h, w));
+  return augmentWith(x, policy, tellAugment(drawAugment(policy, batch, h, w)));
 }
