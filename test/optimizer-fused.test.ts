@@ -35,9 +35,9 @@ function values(n: number, seed: number, scale = 1): Float32Array {
 const size = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
 
 const SETTINGS: Record<string, OptimizerSettings> = {
-  adam: { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.999, epsilon: 1e-7, decay: { start: 3, end: 7 } },
-  rmsprop: { kind: 'rmsprop', lr: 0.005, rho: 0.9, momentum: 0.3, epsilon: 1e-7, decay: { start: 2, end: 10 } },
-  sgd: { kind: 'sgd', lr: 0.1, decay: { start: 4, end: 9 } },
+  adam: { kind: 'adam', lr: 0.01, beta1: 0.5, beta2: 0.999, epsilon: 1e-7, decay: { kind: 'linear', start: 3, end: 7 } },
+  rmsprop: { kind: 'rmsprop', lr: 0.005, rho: 0.9, momentum: 0.3, epsilon: 1e-7, decay: { kind: 'linear', start: 2, end: 10 } },
+  sgd: { kind: 'sgd', lr: 0.1, decay: { kind: 'linear', start: 4, end: 9 } },
 };
 
 const KERNELS: Record<string, string> = { adam: ADAM_UPDATE, rmsprop: RMSPROP_UPDATE, sgd: SGD_UPDATE };

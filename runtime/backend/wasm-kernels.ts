@@ -1,10 +1,12 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
-// Tile gradient (every backend), and a fix for the cpu backend's upsampling gradient.
+// Tile gradient (every backend), a fix for the cpu backend's upsampling gradient, and an
+// Identity that shares data with the engine's clones made without a kernel call (identity.ts).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerGradients } from './gradients';
+import { identity, installSharedClones } from './identity';
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
@@ -39,4 +41,6 @@ export function registerTrainingKernels(): void {
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
+  replace('Identity', 'wasm', identity);
+  installSharedClones();
 }
