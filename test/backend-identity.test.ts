@@ -1,7 +1,8 @@
 // Identity without copies (runtime/backend/identity.ts): the same gradients, first and second
 // order, as tfjs's own clone and Identity give, on cpu (bit for bit) and wasm (against cpu);
 // the tensors saved for the backward pass no longer cost an Identity kernel call each; and the
-// wasm Identity shares its input's data, which outlives either tensor's disposal.
+// wasm Identity (and Cast to the same dtype) shares its input's data, which outlives either
+// tensor's disposal.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -61,16 +62,27 @@ test('shared clones: the same first- and second-order gradients as tfjs, without
   assert.ok(cpu.grad.some((g) => g !== 0));
 });
 
-test('wasm Identity shares the data, which outlives either tensor', async () => {
+for (const [what, op] of [['Identity', tf.clone], ['Cast to float32', (t: tf.Tensor) => tf.cast(t, 'float32')]] as const) {
+  test(`wasm ${what} of a float32 tensor shares the data, which outlives either tensor`, async () => {
+    registerTrainingKernels();
+    await tf.setBackend('wasm');
+    const backend = tf.engine().backend;
+    const x = tf.tensor1d([1, 2.5, 3]);
+    const ids = backend.numDataIds();
+    const y = op(x);
+    assert.equal(backend.numDataIds(), ids, 'no new data');
+    x.dispose();
+    assert.deepEqual(Array.from(y.dataSync()), [1, 2.5, 3]);
+    y.dispose();
+    assert.equal(backend.numDataIds(), ids - 1, 'freed with its last tensor');
+  });
+}
+
+test('wasm Cast to another dtype still converts', async () => {
   registerTrainingKernels();
   await tf.setBackend('wasm');
-  const backend = tf.engine().backend;
-  const x = tf.tensor1d([1, 2, 3]);
-  const ids = backend.numDataIds();
-  const y = tf.clone(x);
-  assert.equal(backend.numDataIds(), ids, 'no new data');
-  x.dispose();
-  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  const y = tf.tidy(() => tf.cast(tf.tensor1d([1.7, -2.2, 0]), 'int32'));
+  assert.equal(y.dtype, 'int32');
+  assert.deepEqual(Array.from(y.dataSync()), [1, -2, 0]);
   y.dispose();
-  assert.equal(backend.numDataIds(), ids - 1, 'freed with its last tensor');
 });

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerGradients } from './gradients';
-import { identity, installSharedClones } from './identity';
+import { identity, installSharedClones, withSharedCast } from './identity';
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
@@ -42,5 +42,6 @@ export function registerTrainingKernels(): void {
   wrap('Tile', withFastTile);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
   replace('Identity', 'wasm', identity);
+  wrap('Cast', withSharedCast);
   installSharedClones();
 }
