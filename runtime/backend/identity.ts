@@ -3,10 +3,10 @@
 // Identity calls of a DCGAN step at batch 32 (2077 kernel calls in all). tfjs 4.22's wasm Identity
 // copies the tensor's data (tfjs-backend-wasm/dist/kernels/Identity.js); its cpu Identity and
 // its wasm Reshape share the data and count a reference instead. Here:
-// - `identity`, the wasm Identity kernel, shares the data as cpu's does (nothing writes a tensor's
-//   data in place: kernels write only their fresh outputs, variables take new data on assign);
-//   `withSharedCast` does the same for a wasm Cast to the tensor's own dtype (tfjs-core's
-//   gradients cast float32 gradients to float32: 52 copies in a DCGAN step);
+// - `withSharedIdentity` makes the wasm Identity share the data as cpu's does (nothing writes a
+//   tensor's data in place: kernels write only their fresh outputs, variables take new data on
+//   assign); `withSharedCast` does the same for a wasm Cast to the tensor's own dtype (tfjs-core
+//   casts float32 to float32 in moments() and in several gradients: 52 copies a DCGAN step);
 // - `installSharedClones` replaces the engine's clone() (tfjs-core/dist/engine.js), on backends
 //   whose Identity shares data (cpu, and wasm with this kernel), with what that Identity call
 //   amounts to there: a new tensor on the same data, and the same tape node as tfjs's clone
@@ -18,18 +18,30 @@ interface RefCountingBackend {
   incRef(dataId: object): void;
 }
 
-/** The wasm Identity: the input's data under a new tensor, one more reference to it. */
-export const identity: tf.KernelFunc = ({ inputs, backend }) => {
-  const { x } = inputs as { x: tf.TensorInfo };
-  (backend as unknown as RefCountingBackend).incRef(x.dataId);
+/** The input's data under a new tensor, one more reference to it. */
+function share(x: tf.TensorInfo, backend: unknown): tf.TensorInfo {
+  (backend as RefCountingBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-};
+}
 
-/** Cast to the input's own dtype as identity; other casts by the original kernel. */
+/** The Identity kernels made by withSharedIdentity. */
+const sharing = new WeakSet<tf.KernelFunc>();
+
+/** Identity as a shared reference; string tensors by the original kernel. */
+export function withSharedIdentity(original: tf.KernelFunc): tf.KernelFunc {
+  const kernel: tf.KernelFunc = (args) => {
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    return x.dtype === 'string' ? original(args) : share(x, args.backend);
+  };
+  sharing.add(kernel);
+  return kernel;
+}
+
+/** Cast to the input's own dtype as a shared reference; other casts by the original kernel. */
 export function withSharedCast(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
-    return (args.attrs as { dtype: tf.DataType }).dtype === x.dtype && x.dtype !== 'string' ? identity(args) : original(args);
+    return (args.attrs as { dtype: tf.DataType }).dtype === x.dtype && x.dtype !== 'string' ? share(x, args.backend) : original(args);
   };
 }
 
@@ -50,10 +62,11 @@ let installed = false;
 /** Whether the current backend's Identity kernel shares its input's data. */
 function identityShares(e: EngineInternals): boolean {
   if (e.backendName === 'cpu') return true;
-  return e.backendName === 'wasm' && tf.getKernel('Identity', 'wasm')?.kernelFunc === identity;
+  const wasmIdentity = tf.getKernel('Identity', 'wasm')?.kernelFunc;
+  return e.backendName === 'wasm' && wasmIdentity !== undefined && sharing.has(wasmIdentity);
 }
 
-/** Idempotent. Install after registering `identity` for wasm. */
+/** Idempotent. The wasm fast path works once withSharedIdentity's kernel is registered. */
 export function installSharedClones(): void {
   if (installed) return;
   installed = true;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerGradients } from './gradients';
-import { identity, installSharedClones, withSharedCast } from './identity';
+import { installSharedClones, withSharedCast, withSharedIdentity } from './identity';
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
@@ -41,7 +41,7 @@ export function registerTrainingKernels(): void {
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
-  replace('Identity', 'wasm', identity);
+  wrap('Identity', withSharedIdentity);
   wrap('Cast', withSharedCast);
   installSharedClones();
 }
