@@ -1,5 +1,5 @@
 // Memory of a training step on the wasm backend (runtime/backend/tape-memory.ts and
-// wasm-alias.ts): the backward pass frees each gradient and saved activation once it is done
+// identity.ts): the backward pass frees each gradient and saved activation once it is done
 // with them, yet computes bit for bit the gradients tfjs-core's own pass computes; Identity and
 // same-dtype Cast share the input's memory instead of copying it. Heap use is measured exactly,
 // by counting the bytes JavaScript asks the wasm heap for (tensors) and gives back.
@@ -229,7 +229,7 @@ describe('generated trainers train bit for bit as with tfjs-core\'s backward pas
   }
 });
 
-describe('Identity and same-dtype Cast share memory on wasm (runtime/backend/wasm-alias.ts)', () => {
+describe('Identity and same-dtype Cast share memory on wasm (runtime/backend/identity.ts)', () => {
   test('clone and cast to float32 take no heap bytes and keep their values after the input is freed', () => {
     const x = tf.tensor1d([1.5, -2.25, 3]);
     const { result: [c, f], added } = heapUse(() => [tf.clone(x), tf.cast(x, 'float32')]);

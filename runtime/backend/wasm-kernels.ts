@@ -1,18 +1,19 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
-// Tile gradient (every backend), Identity and same-dtype Cast without copies, a fix for the cpu backend's upsampling gradient, and a backward
-// pass that frees each tensor once it is done with it (every backend).
+// Tile gradient (every backend), a fix for the cpu backend's upsampling gradient, an Identity
+// that shares data with the engine's clones made without a kernel call (identity.ts), and a
+// backward pass that frees each tensor once it is done with it (tape-memory.ts, every backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerGradients } from './gradients';
+import { installSharedClones, withSharedCast, withSharedIdentity } from './identity';
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
 import { withFastTile } from './wasm-tile';
 import { unsortedSegmentSum } from './wasm-segment';
 import { installTapeMemory } from './tape-memory';
-import { withAliasedCast, withAliasedIdentity } from './wasm-alias';
 
 const ours = new Set<tf.KernelFunc>();
 
@@ -42,7 +43,8 @@ export function registerTrainingKernels(): void {
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
-  wrap('Identity', withAliasedIdentity);
-  wrap('Cast', withAliasedCast);
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
+  wrap('Identity', withSharedIdentity);
+  wrap('Cast', withSharedCast);
+  installSharedClones();
 }

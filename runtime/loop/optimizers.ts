@@ -1,17 +1,19 @@
-// Builds a phase's tfjs optimizer from its settings, and lists the variables a phase updates
+// Builds a phase's optimizer from its settings (tfjs's, updating each variable with one fused
+// kernel call: fused-optimizers.ts), and lists the variables a phase updates
 // (whole networks, or only the named layers of one: a head's own layers), in a fixed order:
 // optimizer state is matched to variables by position, so the order must survive a resume.
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerSettings, UpdateTarget } from '../../contract/trainer';
+import { FusedAdamOptimizer, FusedRMSPropOptimizer, FusedSGDOptimizer } from './fused-optimizers';
 
 export function makeOptimizer(s: OptimizerSettings): tf.Optimizer {
   switch (s.kind) {
     case 'adam':
-      return tf.train.adam(s.lr, s.beta1, s.beta2, s.epsilon);
+      return new FusedAdamOptimizer(s.lr, s.beta1, s.beta2, s.epsilon);
     case 'rmsprop':
-      return tf.train.rmsprop(s.lr, s.rho, s.momentum, s.epsilon);
+      return new FusedRMSPropOptimizer(s.lr, s.rho, s.momentum, s.epsilon);
     case 'sgd':
-      return tf.train.sgd(s.lr);
+      return new FusedSGDOptimizer(s.lr);
   }
 }
 
