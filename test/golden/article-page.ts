@@ -1,6 +1,6 @@
 // A docs/articles/ page for one of the seed articles' comparisons (WGAN-GP against WGAN, ...):
 // made only from what `gan-diff A B` and `gan-compile --explain` print for the two specs and the
-// two models' rows of RESULTS.md's first table, so a reader of the article can check each claimed
+// two models' rows of the fixed-budget table (docs/results-log.md, the hour-long runs), so a reader of the article can check each claimed
 // difference against the specs. Written by npm run explain:update, checked by
 // test/explain-golden.test.ts like the other golden texts. Imports the commands' side (cli/explain.ts).
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,11 @@ import { diffText, explainText } from '../../cli/explain';
 
 const quiet = () => {};
 
-/** RESULTS.md's first table: its header rows and the row of each model, by name. */
+/** The fixed-budget table of docs/results-log.md: its header rows and the row of each model, by name. */
+const RESULTS_FILE = 'docs/results-log.md';
+
 function resultRows(): { header: string[]; rows: Map<string, string> } {
-  const lines = readFileSync('RESULTS.md', 'utf8').split('\n');
+  const lines = readFileSync(RESULTS_FILE, 'utf8').split('\n');
   const start = lines.findIndex((l) => l.startsWith('| model |'));
   const header = lines.slice(start, start + 2);
   const rows = new Map<string, string>();
@@ -38,14 +40,14 @@ export function articlePage(a: string, b: string): string | undefined {
   return [
     `# ${sb.name} against ${sa.name}`,
     '',
-    `<!-- written by \`npm run explain:update\` from gan-diff, gan-compile --explain and RESULTS.md: do not edit -->`,
+    `<!-- written by \`npm run explain:update\` from gan-diff, gan-compile --explain and docs/results-log.md: do not edit -->`,
     '',
     `- ${sb.name}: ${sb.paper}`,
     `- ${sa.name}: ${sa.paper}`,
     '',
     `Below is every difference between the two specs of this project, as \`gan-diff\` finds it in the`,
     `resolved specs (defaults, \`extends\`, blocks and copies expanded), then one training step of each`,
-    `as \`gan-compile --explain\` says it, then both models' results on this machine (RESULTS.md).`,
+    `as \`gan-compile --explain\` says it, then both models' results on this machine (docs/results-log.md's fixed-budget runs).`,
     '',
     `## What differs`,
     '',
@@ -59,7 +61,7 @@ export function articlePage(a: string, b: string): string | undefined {
     `## Results`,
     '',
     results.every((r) => r !== undefined)
-      ? `From RESULTS.md (its commands and budgets are there):\n\n${[...header, ...(results as string[])].join('\n')}\n`
-      : `RESULTS.md has no row for ${[sa, sb].filter((_, i) => results[i] === undefined).map((s) => s.name).join(' or ')} yet.\n`,
+      ? `From docs/results-log.md (its commands and budgets are there):\n\n${[...header, ...(results as string[])].join('\n')}\n`
+      : `docs/results-log.md has no row for ${[sa, sb].filter((_, i) => results[i] === undefined).map((s) => s.name).join(' or ')} yet.\n`,
   ].join('\n');
 }
