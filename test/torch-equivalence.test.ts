@@ -2,7 +2,8 @@
 // weights and the same inputs (a batch of 3, fixed real batches and random inputs, the random
 // draws losses make replayed, dropout off) go through one full cycle of phases in TensorFlow.js
 // (the runtime's own phase code, test/equivalence/tfjs-cycle.ts) and in the generated torch
-// module (gs.cycle, test/equivalence/torch_cycle.py). One Python process compares all specs.
+// module (gs.cycle, test/equivalence/torch_cycle.py). One Python process compares all specs,
+// started first and given each spec's cycle as soon as tfjs has written it (the two overlap).
 //
 // Asserted for every spec: every loss within 1e-4 relative (|torch - tfjs| / max(|tfjs|, 1e-3));
 // each optimizer's gradients (Adam's m, RMSprop's sqrt of its mean square) within 5e-2 as
@@ -23,14 +24,15 @@
 // asserted figures: gradients 1.1e-2 (L2), 0.08% of a tensor outside. A real difference of semantics (a
 // padding, a momentum, a layout, an epsilon inside a loss) moves the losses or every gradient.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { before, test } from 'node:test';
 import { loadData } from '../runtime/data';
 import type { DataSource } from '../contract/data';
 import { dumpCycle } from './equivalence/tfjs-cycle';
 import { generatedTrainer, projectSpecs, tempDir, useBackend } from './helpers';
-import { NO_TORCH, runPython, torchPython } from './torch-runtime';
+import { NO_TORCH, torchPython } from './torch-runtime';
 
 const SEED = 11;
 const BATCH = 3;
@@ -75,20 +77,35 @@ before(async () => {
   await useBackend('wasm');
   const root = tempDir('equivalence');
   const dataCache = new Map<string, DataSource>();
-  const pairs: string[] = [];
-  for (const { name, module } of specs) {
-    if (!existsSync(module)) continue;
-    const trainer = await generatedTrainer(name);
-    const key = JSON.stringify(trainer.data);
-    if (!dataCache.has(key)) dataCache.set(key, await loadData(trainer.data, 'specs'));
-    const dir = join(root, name);
-    mkdirSync(dir);
-    await dumpCycle(trainer, dataCache.get(key)!, dir, SEED, BATCH);
-    pairs.push(`${dir}:${module}`);
+  // torch_cycle.py reads the pairs from stdin as they come; its output is read when it ends.
+  const child = spawn(python, ['test/equivalence/torch_cycle.py', '-'], { env: { ...process.env, PYTHONPATH: resolve('runtime-torch'), OMP_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  const ended = new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', done);
+  });
+  try {
+    for (const { name, module } of specs) {
+      if (!existsSync(module)) continue;
+      const trainer = await generatedTrainer(name);
+      const key = JSON.stringify(trainer.data);
+      if (!dataCache.has(key)) dataCache.set(key, await loadData(trainer.data, 'specs'));
+      const dir = join(root, name);
+      mkdirSync(dir);
+      await dumpCycle(trainer, dataCache.get(key)!, dir, SEED, BATCH);
+      child.stdin.write(`${dir}:${module}\n`);
+    }
+  } catch (err) {
+    child.kill();
+    throw err;
   }
-  const run = runPython(python, ['test/equivalence/torch_cycle.py', ...pairs], 600_000);
-  if (run.status !== 0) throw new Error(`torch_cycle.py exited with ${run.status}: ${run.stderr}`);
-  Object.assign(results, JSON.parse(run.stdout) as Record<string, Result>);
+  child.stdin.end();
+  const status = await ended;
+  if (status !== 0) throw new Error(`torch_cycle.py exited with ${status}: ${stderr}`);
+  Object.assign(results, JSON.parse(stdout) as Record<string, Result>);
 });
 
 for (const { name, module } of specs) {

@@ -4,14 +4,46 @@
 // limits, spectral norm's sigma; Adam, RMSprop and SGD's first two steps; tfjs weight names,
 // order, layouts and round trip; build and cycle (only the updated weights move, by SGD's hand
 // step; clip, EMA, repeats, decay); the training side's PNGs, IDX files, batches, ring, folders,
-// grid inputs and grid pixels (test_data). Python runs them; this file names each and requires "OK".
+// grid inputs and grid pixels (test_data). One Python process (torch imported once) runs each
+// file's tests with unittest's own runner, each file on its own; this file names each and
+// requires its "OK".
 import assert from 'node:assert/strict';
-import { runPython, torchTest } from './torch-runtime';
+import { before } from 'node:test';
+import { runPython, torchPython, torchTest } from './torch-runtime';
 
-for (const file of ['test_layers', 'test_optim', 'test_weights', 'test_ops', 'test_step', 'test_data']) {
-  torchTest(`ganspec_torch ${file}.py: every unittest passes`, (python) => {
-    const r = runPython(python, [`runtime-torch/tests/${file}.py`, '-v']);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /\nOK\s*$/);
+const FILES = ['test_layers', 'test_optim', 'test_weights', 'test_ops', 'test_step', 'test_data'];
+
+/** Per file: unittest's report (what `python FILE -v` writes on stderr) and whether it ran at all. */
+const reports: Record<string, string> = {};
+let failure = '';
+
+const SCRIPT = [
+  'import importlib.util, io, json, sys, traceback, unittest',
+  'out = {}',
+  'for name in sys.argv[1:]:',
+  '    stream = io.StringIO()',
+  '    try:',
+  '        spec = importlib.util.spec_from_file_location(name, f"runtime-torch/tests/{name}.py"); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+  '        unittest.TextTestRunner(stream=stream, verbosity=2).run(unittest.defaultTestLoader.loadTestsFromModule(m))',
+  '    except Exception:',
+  '        stream.write(traceback.format_exc())',
+  '    out[name] = stream.getvalue()',
+  'print(json.dumps(out))',
+].join('\n');
+
+before(() => {
+  const python = torchPython();
+  if (python === null) return;
+  const r = runPython(python, ['-c', SCRIPT, ...FILES]);
+  if (r.status !== 0) failure = `the unittest process exited with ${r.status}: ${r.stderr}`;
+  else Object.assign(reports, JSON.parse(r.stdout) as Record<string, string>);
+});
+
+for (const file of FILES) {
+  torchTest(`ganspec_torch ${file}.py: every unittest passes`, () => {
+    assert.equal(failure, '');
+    const report = reports[file];
+    assert.ok(report !== undefined, `no report for ${file}`);
+    assert.match(report, /\nOK\s*$/, report);
   });
 }

@@ -13,26 +13,38 @@ import { runPython, torchTest } from './torch-runtime';
 
 process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 
-/** name -> [weight name and shape] per network, from the torch module (built on the CPU). */
-function torchWeights(python: string, module: string): Record<string, [string, number[]][]> {
+type Listing = Record<string, [string, number[]][]>;
+/** What torchWeights read, by module path: the second test reuses the first's cgan listing (one torch import fewer). */
+const listed = new Map<string, Listing>();
+
+/** Per module: name -> [weight name and shape] per network, from the torch module (built on the CPU); one Python process for all. */
+function torchWeights(python: string, modules: string[]): Listing[] {
+  if (modules.every((m) => listed.has(m))) return modules.map((m) => listed.get(m)!);
   const script = [
     'import importlib.util, json, sys',
     'import ganspec_torch as gs',
-    'spec = importlib.util.spec_from_file_location("m", sys.argv[1]); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
-    'model = gs.build(m.TRAINER, 0)',
-    'print(json.dumps({n: [[w, list(t.shape)] for w, t in gs.tfjs_weights(net)] for n, net in model.nets.items()}))',
+    'out = []',
+    'for i, path in enumerate(sys.argv[1:]):',
+    '    spec = importlib.util.spec_from_file_location(f"m{i}", path); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)',
+    '    model = gs.build(m.TRAINER, 0)',
+    '    out.append({n: [[w, list(t.shape)] for w, t in gs.tfjs_weights(net)] for n, net in model.nets.items()})',
+    'print(json.dumps(out))',
   ].join('\n');
-  const r = runPython(python, ['-c', script, module]);
+  const r = runPython(python, ['-c', script, ...modules]);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, [string, number[]][]>;
+  const out = JSON.parse(r.stdout) as Listing[];
+  modules.forEach((m, i) => listed.set(m, out[i]!));
+  return out;
 }
 
 torchTest('every spec: the torch networks list tfjs model.weights names and shapes in tfjs order', async (python) => {
   await useBackend('cpu');
-  for (const { spec, generated } of projectSpecs()) {
-    const name = spec.replace(/^.*\//, '').replace(/\.ya?ml$/, '');
+  const specs = projectSpecs().map(({ spec, generated }) => ({ spec, generated, name: spec.replace(/^.*\//, '').replace(/\.ya?ml$/, '') }));
+  const all = torchWeights(python, specs.map(({ generated, name }) => join(generated.replace(/^generated/, 'generated-torch'), `${name}.py`)));
+  assert.equal(all.length, specs.length);
+  for (const [i, { spec, generated, name }] of specs.entries()) {
     const trainer = await importTrainer(join(generated, `${name}.ts`));
-    const torch = torchWeights(python, join(generated.replace(/^generated/, 'generated-torch'), `${name}.py`));
+    const torch = all[i]!;
     for (const [net, build] of Object.entries(trainer.networks)) {
       const model = build();
       const tfjs = model.weights.map((w) => [w.originalName, w.shape]);
@@ -46,10 +58,10 @@ torchTest("a gan-train checkpoint's model.json lists the torch network's weights
   const dir = tempDir('torch-ckpt');
   const r = runCli('gan-train', ['specs/cgan.yaml', '--steps', '2', '--batch', '2', '--out', dir, '--set', 'checkpoint.every=1', '--no-report', '--quiet', '--backend', 'cpu']);
   assert.equal(r.status, 0, r.stderr);
-  const torch = torchWeights(python, 'generated-torch/cgan.py');
+  const [torch] = torchWeights(python, ['generated-torch/cgan.py']);
   for (const net of ['G', 'D']) {
     const manifest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'step-000002', net, 'model.json'), 'utf8')) as { weightsManifest: { weights: { name: string; shape: number[] }[] }[] };
     const written = manifest.weightsManifest.flatMap((g) => g.weights.map((w) => [w.name, w.shape]));
-    assert.deepEqual(torch[net], written, `network ${net}`);
+    assert.deepEqual(torch![net], written, `network ${net}`);
   }
 });

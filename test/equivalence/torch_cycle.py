@@ -1,6 +1,8 @@
 """The torch half of the tfjs-vs-torch equivalence test (test/torch-equivalence.test.ts).
 
-For each CYCLE_DIR:MODULE.py pair given, reads what test/equivalence/tfjs-cycle.ts wrote
+For each CYCLE_DIR:MODULE.py pair given (as arguments, or with the one argument `-` one a line
+on stdin, each taken as it arrives: the test starts this process, torch's import included, while
+tfjs still writes the later specs' cycles), reads what test/equivalence/tfjs-cycle.ts wrote
 (cycle.json, cycle.bin), builds the generated torch module's model (gs.build), loads the tfjs
 initial weights into every network (gs.load_tfjs_weights), turns dropout off, replays the same
 real batches and random inputs (images NHWC -> NCHW, labels as int64) and the random draws the
@@ -311,7 +313,8 @@ def main(argv: list[str]) -> int:
     torch.set_num_threads(1)
     torch.manual_seed(0)
     results = {}
-    for pair in argv:
+    pairs = (line.strip() for line in sys.stdin if line.strip()) if argv == ["-"] else argv
+    for pair in pairs:
         cycle_dir, module_path = pair.split(":", 1)
         try:
             with open(f"{cycle_dir}/cycle.json", encoding="utf-8") as f:
