@@ -169,6 +169,10 @@ def train(module: Any, opts: TrainOptions) -> dict:
             model.step = start
     else:
         refuse_existing_run(run_dir)
+    # Every rank has looked at the run directory before rank 0 writes to it below: otherwise a
+    # rank that gets here late finds rank 0's files, refuses the "existing run" silently (only
+    # rank 0 prints) and rank 0 fails with gloo's "Connection closed by peer".
+    distributed.barrier(procs)
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
     data = load_data(trainer.data, opts.data_dir, opts.mnist_dir)
