@@ -58,10 +58,9 @@ function moduleMemory(trainer: AnyTrainer): MemoryEstimate {
 }
 
 /** --target torch takes a spec, and none of the options that only the TensorFlow.js loop has. */
-function refuseForTorch(isSpec: boolean, argv: { backend?: string; evalEvery: number; allowChanges: boolean }): void {
+function refuseForTorch(isSpec: boolean, argv: { backend?: string; allowChanges: boolean }): void {
   if (!isSpec) throw new UserError('--target torch compiles a spec: give the spec, not a TypeScript module');
   if (argv.backend !== undefined) throw new UserError('--backend chooses a TensorFlow.js backend: with --target torch use --device cpu|cuda');
-  if (argv.evalEvery > 0) throw new UserError('--eval-every is not available with --target torch: evaluate the run afterwards with gan-eval');
 }
 
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
@@ -191,6 +190,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     if (torch) {
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
+      if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
       const code = await trainTorch({
         spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
         launch: {
@@ -198,6 +198,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
         },
         files: { [basename(modulePath)]: text },
+        // --eval-every: Python stops at each evaluation step; this process scores its snapshot on the best tf.js backend.
+        ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
       });
       if (code === 0 && argv.report) await refreshReport(runDir)();
       process.exitCode = code;
