@@ -184,6 +184,8 @@ export interface ToQualityOptions {
   evalN: number;
   /** Extra gan-train arguments (--backend, --set ...). */
   trainArgs?: string[];
+  /** gan-train --steps: training ends there if neither the targets nor the limit stop it first (default 1e8: no end). */
+  steps?: number;
   /** gan-train --target (default tfjs). */
   target?: 'tfjs' | 'torch';
   log?: (line: string) => void;
@@ -212,7 +214,7 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   refuseExisting(out);
   mkdirSync(out, { recursive: true });
   const args = [
-    join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', '100000000',
+    join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', String(opts.steps ?? 100_000_000),
     '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(opts.target === 'torch' ? ['--target', 'torch'] : []), ...(opts.trainArgs ?? []),
   ];
   const info: BenchInfo = {
