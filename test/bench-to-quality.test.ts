@@ -83,13 +83,19 @@ test('the targets apply by what a band holds and meet exactly at their threshold
   assert.equal(noBase.results.find((t) => t.target === 'fid')?.last.shown, 'no step 0 to compare with');
 });
 
-test('gan-bench --to-quality refuses a spec with --from and a second spec, saying why', () => {
+test('gan-bench --to-quality refuses a spec with --from, a second spec, --target torch with --pytorch or --backend, saying why', () => {
   let r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--from', 'runs/x']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--from reports runs made before: name no spec or --pytorch with it/);
   r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', 'specs/dcgan.yaml']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--to-quality trains one spec, or --pytorch MODEL \(no spec\)/);
+  r = runCli('gan-bench', ['--to-quality', '--pytorch', 'dcgan', '--target', 'torch']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--target torch trains a spec; --pytorch trains a hand-written baseline: give one of them/);
+  r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--target', 'torch', '--backend', 'wasm']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--backend chooses a TensorFlow.js backend: not with --target torch/);
 });
 
 torchTest('the PyTorch baseline writes a labelled sample folder per N steps that gan-bench scores with the evaluator', async (python) => {
