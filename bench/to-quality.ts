@@ -1,5 +1,5 @@
 // gan-bench --to-quality: trains a spec with gan-train --eval-every (a child process; its run
-// directory kept) until its metrics meet every target of bench/targets.ts or a time limit passes,
+// directory kept; --target torch trains it on PyTorch, scored the same way) until its metrics meet every target of bench/targets.ts or a time limit passes,
 // or trains a PyTorch baseline (bench/baseline/pytorch_train.py) that writes sample folders and
 // scores them with ganspec's evaluator (eval/folder.ts, as gan-eval --samples); then reports
 // steps and training wall time to each target, with the machine, backend, threads and commit.
@@ -28,12 +28,16 @@ export interface Machine {
 
 export interface BenchInfo extends Machine {
   tool: 'ganspec' | 'pytorch';
+  /** ganspec's target (gan-train --target): absent in runs from before the torch target (tfjs). */
+  target?: 'tfjs' | 'torch';
   /** The spec, or the PyTorch model. */
   model: string;
   command: string;
   limitMin: number;
   evalEvery: number;
   evalN: number;
+  /** torch runs: the CPU threads gan-train gives PyTorch (OMP_NUM_THREADS, or every core for one process). */
+  threads?: number;
   /** Filled in when the run ends. */
   stopped?: string;
   wallSeconds?: number;
@@ -102,10 +106,17 @@ export function readQualityRun(dir: string): QualityRun {
   const run = readJson<{ backend?: string }>(join(dir, 'run.json'));
   if (!torch && !run) throw new UserError(`${dir}: neither a gan-train run (run.json) nor a PyTorch baseline run (pytorch.json)`);
   const backend = torch?.backend ?? run?.backend ?? 'unknown';
-  const threads = torch?.threads ?? Number(/(\d+) threads?/.exec(backend)?.[1] ?? NaN);
+  const threads = torch?.threads ?? info?.threads ?? Number(/(\d+) threads?/.exec(backend)?.[1] ?? NaN);
   const records = readMetrics(dir);
   if (records.length === 0) throw new UserError(`${dir} has no metrics yet: ${torch ? 'no sample folder was scored' : 'train with --eval-every'}`);
   return { dir, info, backend, threads: Number.isFinite(threads) ? threads : null, report: timeToQuality(records) };
+}
+
+/** The run's name in the table: ganspec-tfjs MODEL, ganspec-torch MODEL or pytorch MODEL. */
+export function runLabel(r: QualityRun): string {
+  const i = r.info;
+  if (!i) return r.dir;
+  return `${i.tool === 'ganspec' ? `ganspec-${i.target ?? 'tfjs'}` : i.tool} ${i.model}`;
 }
 
 const seconds = (s: number | null) => (s === null ? '?' : s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
@@ -120,7 +131,7 @@ function table(head: string[], rows: string[][]): string {
 export function qualityText(runs: QualityRun[]): string {
   const heads = runs.map((r) => {
     const i = r.info;
-    const what = i ? `${i.tool} ${i.model}` : r.dir;
+    const what = runLabel(r);
     const where = i ? `${i.date}, ${i.cpu}, ${i.cores} cores, commit ${i.commit}` : 'machine not recorded';
     const how = i ? `; limit ${i.limitMin} min, evaluated every ${i.evalEvery} steps on ${i.evalN} samples${i.stopped ? `; ${i.stopped}` : ''}` : '';
     const all = r.report.allMet ? `every target met at step ${r.report.allMet.step} (${seconds(r.report.allMet.trainSeconds)} of training)` : 'not every target met';
@@ -128,7 +139,7 @@ export function qualityText(runs: QualityRun[]): string {
     return `${what} (${r.dir}): ${r.backend}; ${where}${how}\n  ${all}; steps scored ${r.report.steps[0]}..${r.report.steps[r.report.steps.length - 1]} (${r.report.steps.length})${untrained}`;
   });
   const rows = runs.flatMap((r) => r.report.results.map((t: TargetResult) => [
-    r.info ? `${r.info.tool} ${r.info.model}` : r.dir,
+    runLabel(r),
     t.band,
     t.what,
     t.untrained ?? '-',
@@ -146,6 +157,8 @@ export function qualityJsonLines(runs: QualityRun[]): string[] {
   return runs.flatMap((r) => r.report.results.map((t) => JSON.stringify({
     kind: 'to-quality',
     tool: r.info?.tool ?? null,
+    run: runLabel(r),
+    ganspecTarget: r.info?.tool === 'ganspec' ? (r.info.target ?? 'tfjs') : null,
     model: r.info?.model ?? null,
     dir: r.dir,
     date: r.info?.date ?? null,
@@ -171,6 +184,10 @@ export interface ToQualityOptions {
   evalN: number;
   /** Extra gan-train arguments (--backend, --set ...). */
   trainArgs?: string[];
+  /** gan-train --steps: training ends there if neither the targets nor the limit stop it first (default 1e8: no end). */
+  steps?: number;
+  /** gan-train --target (default tfjs). */
+  target?: 'tfjs' | 'torch';
   log?: (line: string) => void;
   python?: string;
   /** Extra arguments of pytorch_train.py (--seed, --batch, --steps). */
@@ -197,12 +214,13 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   refuseExisting(out);
   mkdirSync(out, { recursive: true });
   const args = [
-    join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', '100000000',
-    '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(opts.trainArgs ?? []),
+    join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', String(opts.steps ?? 100_000_000),
+    '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(opts.target === 'torch' ? ['--target', 'torch'] : []), ...(opts.trainArgs ?? []),
   ];
   const info: BenchInfo = {
-    ...machine(opts.root), tool: 'ganspec', model: opts.spec!, command: ['gan-train', ...args.slice(1)].join(' '),
+    ...machine(opts.root), tool: 'ganspec', target: opts.target ?? 'tfjs', model: opts.spec!, command: ['gan-train', ...args.slice(1)].join(' '),
     limitMin: opts.limitMin, evalEvery: opts.evalEvery, evalN: opts.evalN,
+    ...(opts.target === 'torch' ? { threads: Number(process.env.OMP_NUM_THREADS ?? availableParallelism()) } : {}),
   };
   writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
   const began = performance.now();

@@ -7,9 +7,10 @@
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
 // torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
-// Python's.
+// Python's. With --eval-every, Python stops at each evaluation step and this process scores its
+// snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
 import { RUNTIME_TORCH, torchPython } from '../runtime/torch-python';
+import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 
 export interface TorchLaunch {
   spec: string;
@@ -37,6 +39,9 @@ export interface TorchLaunch {
   launch: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
   /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
   files: Record<string, string>;
+  /** --eval-every: steps between evaluations (step 0 of a fresh run too), scored here with `eval`. */
+  evalEvery?: number;
+  eval?: TorchEvalOptions;
 }
 
 /**
@@ -75,11 +80,14 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     writeFileSync(join(temp, module.file), module.text);
     const launchFile = join(temp, 'launch.json');
     writeFileSync(launchFile, JSON.stringify({ ...opts.launch, files: { ...opts.files, [module.file]: module.text } }));
+    const evalDir = opts.evalEvery !== undefined && opts.evalEvery > 0 && opts.eval !== undefined ? join(temp, 'eval') : undefined;
+    const server = evalDir !== undefined ? serveTorchEvals(evalDir, opts.eval!) : undefined;
     const train = [
       '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
       '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
       ...(opts.quiet ? ['--log-every', 'inf'] : []),
       ...(opts.resumeFrom !== undefined ? ['--resume-from', opts.resumeFrom] : opts.resume ? ['--resume'] : []),
+      ...(evalDir !== undefined ? ['--eval-every', String(opts.evalEvery), '--eval-dir', evalDir] : []),
     ];
     const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];
     const threads = String(Math.max(1, Math.floor(availableParallelism() / opts.nproc)));
@@ -92,7 +100,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
     // which ends gan-train first); under torchrun, stderr is filtered.
     const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
-    return await new Promise<number>((done, fail) => {
+    if (evalDir !== undefined) mkdirSync(evalDir);
+    const code = await new Promise<number>((done, fail) => {
       const child = spawn(python, args, { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
@@ -114,6 +123,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
         done(code ?? (signal === 'SIGINT' ? 130 : 1));
       });
     });
+    await server?.stop();
+    return code;
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }

@@ -58,10 +58,12 @@ function moduleMemory(trainer: AnyTrainer): MemoryEstimate {
 }
 
 /** --target torch takes a spec, and none of the options that only the TensorFlow.js loop has. */
-function refuseForTorch(isSpec: boolean, argv: { backend?: string; evalEvery: number; allowChanges: boolean }): void {
+function refuseForTorch(isSpec: boolean, argv: { backend?: string; allowChanges: boolean; evalEvery: number; nproc?: number }): void {
   if (!isSpec) throw new UserError('--target torch compiles a spec: give the spec, not a TypeScript module');
   if (argv.backend !== undefined) throw new UserError('--backend chooses a TensorFlow.js backend: with --target torch use --device cpu|cuda');
-  if (argv.evalEvery > 0) throw new UserError('--eval-every is not available with --target torch: evaluate the run afterwards with gan-eval');
+  if (argv.evalEvery > 0 && argv.nproc !== undefined && argv.nproc > 1) {
+    throw new UserError('--eval-every with --target torch trains in one process: leave out --nproc, or evaluate the run afterwards with gan-eval');
+  }
 }
 
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {
@@ -84,7 +86,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
     .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue after a change of learning rates, optimizer settings, repeat, clip, batch, EMA decay, noise parameters or --seed (README: Resuming); run.json records it. Architecture, losses, optimizer kind, random input shapes and data cannot change' })
-    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps (and at step 0 of a fresh run), evaluate the generators (FID, KID, classes, ...) into metrics.jsonl' })
+    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps (and at step 0 of a fresh run), evaluate the generators (FID, KID, classes, ...) into metrics.jsonl; with --target torch too (one process)' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
     .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: 'tfjs: train on TensorFlow.js; torch: compile the spec for PyTorch too and train there (README: Training on PyTorch)' })
@@ -191,6 +193,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     if (torch) {
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
+      if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
       const code = await trainTorch({
         spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
         launch: {
@@ -198,6 +201,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
         },
         files: { [basename(modulePath)]: text },
+        // --eval-every: Python stops at each evaluation step; this process scores its snapshot on the best tf.js backend.
+        ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
       });
       if (code === 0 && argv.report) await refreshReport(runDir)();
       process.exitCode = code;

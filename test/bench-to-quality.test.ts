@@ -2,16 +2,18 @@
 // of a tiny GAN trained here (gan-train --eval-every, step 0 included), and on hand-made bands for
 // the targets a GAN does not have (labels, codes, translations); --from rebuilding the report;
 // and the PyTorch baseline's sample folders (bench/baseline/pytorch_train.py, 2 steps), scored
-// by ganspec's evaluator. No timing assertions.
+// by ganspec's evaluator; the same spec trained on both targets (--target torch: the torch loop
+// stopping for gan-train to score its snapshots) in one table. No timing assertions.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { main as train } from '../cli/train';
 import { TARGETS, timeToQuality, type StepMetrics, type Target } from '../bench/targets';
-import { readMetrics, scoreFolders } from '../bench/to-quality';
+import { readMetrics, scoreFolders, trainToQuality } from '../bench/to-quality';
 import { torchTest } from './torch-runtime';
 import type { BandMetrics, MetricsRecord } from '../eval';
 import { runCli, tempDir, useBackend } from './helpers';
@@ -81,13 +83,19 @@ test('the targets apply by what a band holds and meet exactly at their threshold
   assert.equal(noBase.results.find((t) => t.target === 'fid')?.last.shown, 'no step 0 to compare with');
 });
 
-test('gan-bench --to-quality refuses a spec with --from and a second spec, saying why', () => {
+test('gan-bench --to-quality refuses a spec with --from, a second spec, --target torch with --pytorch or --backend, saying why', () => {
   let r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--from', 'runs/x']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--from reports runs made before: name no spec or --pytorch with it/);
   r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', 'specs/dcgan.yaml']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--to-quality trains one spec, or --pytorch MODEL \(no spec\)/);
+  r = runCli('gan-bench', ['--to-quality', '--pytorch', 'dcgan', '--target', 'torch']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--target torch trains a spec; --pytorch trains a hand-written baseline: give one of them/);
+  r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--target', 'torch', '--backend', 'wasm']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /--backend chooses a TensorFlow.js backend: not with --target torch/);
 });
 
 torchTest('the PyTorch baseline writes a labelled sample folder per N steps that gan-bench scores with the evaluator', async (python) => {
@@ -123,4 +131,40 @@ torchTest('the PyTorch baseline writes a labelled sample folder per N steps that
   assert.equal(rows[0].threads, 1);
   assert.match(rows[0].backend, /^torch /);
   assert.ok(existsSync(join(dir, 'pytorch.json')));
+});
+
+torchTest('--target torch: the torch loop is scored at step 0 and every N steps as gan-eval scores its checkpoint, and --from puts both targets in one table', async () => {
+  const root = tempDir('to-quality');
+  const common = { root: process.cwd(), spec: 'specs/gan.yaml', limitMin: 5, evalEvery: 2, evalN: 20, steps: 4, log: () => {} };
+  const keep = [...TINY, '--set', 'checkpoint.every=2', '--set', 'checkpoint.keep=5', '--batch', '8', '--no-report'];
+  const torchRun = await trainToQuality({ ...common, out: join(root, 'torch'), target: 'torch', trainArgs: keep });
+  const tfjsRun = await trainToQuality({ ...common, out: join(root, 'tfjs'), trainArgs: [...keep, '--backend', 'wasm'] });
+  for (const run of [torchRun, tfjsRun]) {
+    assert.equal(run.info?.stopped, 'training ended', `${run.dir} trained its 4 steps`);
+    assert.deepEqual(run.report.steps, [0, 2, 4]);
+  }
+  assert.equal(torchRun.backend, 'torch-cpu');
+
+  const records = readMetrics(torchRun.dir) as MetricsRecord[];
+  assert.equal(records[0].trainSeconds, 0, 'no training before step 0');
+  assert.ok(records[1].trainSeconds! > 0 && records[2].trainSeconds! > records[1].trainSeconds!, 'training time grows');
+  // Step 2's record is what gan-eval gives the step-2 checkpoint the torch loop wrote (same weights, seed, samples).
+  const r = runCli('gan-eval', [join(torchRun.dir, 'checkpoints', 'step-000002'), '--n', '20', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const evaluated = (JSON.parse(r.stdout) as { results: { metrics: MetricsRecord }[] }).results[0].metrics;
+  assert.equal(evaluated.step, 2);
+  assert.equal(records[1].bands[0].fid.x, evaluated.bands[0].fid.x);
+  assert.deepEqual(records[1].bands[0].classes, evaluated.bands[0].classes);
+
+  const table = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir]);
+  assert.equal(table.status, 0, table.stderr);
+  const lines = table.stdout.split('\n');
+  for (const name of ['ganspec-tfjs specs/gan.yaml', 'ganspec-torch specs/gan.yaml']) {
+    assert.equal(lines.filter((l) => l.startsWith(`${name}  `)).length, 2, `${name}: a classes row and an FID row`);
+  }
+  const json = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir, '--json']);
+  const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { run: string; ganspecTarget: string; target: string; untrained: string; threads: number | null });
+  assert.deepEqual(rows.map((x) => [x.ganspecTarget, x.target]), [['tfjs', 'classes'], ['tfjs', 'fid'], ['torch', 'classes'], ['torch', 'fid']]);
+  assert.equal(rows[3].untrained, `${records[0].bands[0].fid.x.toFixed(1)} (1.000 of step 0)`);
+  assert.equal(rows[3].threads, Number(process.env.OMP_NUM_THREADS ?? availableParallelism()));
 });

@@ -53,6 +53,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     t.add_argument("--threads", type=int, help="torch CPU threads per process")
     t.add_argument("--launch", help="JSON file from gan-train: run.json's content, provenance, spec, settings, command")
     t.add_argument("--log-every", type=float, default=2.0, help="seconds between progress lines")
+    t.add_argument("--eval-every", type=int, default=0, help="gan-train --eval-every: steps between evaluations by gan-train (step 0 included)")
+    t.add_argument("--eval-dir", help="gan-train --eval-every: the folder of snapshots, requests and replies")
     t.add_argument("--prog", default="ganspec_torch", help="name that starts error lines")
     return parser.parse_args(argv)
 
@@ -77,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         result = train(module, TrainOptions(
             run_dir=args.out, data_dir=args.data_dir or os.getcwd(), steps=args.steps, batch=args.batch, seed=args.seed,
             resume=args.resume, resume_from=args.resume_from, device=args.device, mnist_dir=args.mnist_dir, launch=launch,
-            log=lambda line: print(line, flush=True), log_every=args.log_every))
+            log=lambda line: print(line, flush=True), log_every=args.log_every,
+            eval_every=args.eval_every, eval_dir=args.eval_dir))
         if main_rank:
             print(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}", flush=True)
         return 0

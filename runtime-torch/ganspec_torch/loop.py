@@ -26,6 +26,7 @@ from . import distributed
 from .checkpoint import load_checkpoint, save_checkpoint
 from .data import DataSource, load_data
 from .errors import UserError
+from .eval_requests import request_eval
 from .files import write_atomic
 from .grid import grid_image, scatter_image
 from .png import write_png
@@ -49,6 +50,10 @@ class TrainOptions:
     launch: dict = field(default_factory=dict)
     log: Callable[[str], None] = print
     log_every: float = 2.0
+    # gan-train --eval-every: every N steps (and at step 0 of a fresh run) the networks are
+    # scored by gan-train through `eval_dir` (eval_requests.py), training stopped meanwhile.
+    eval_every: int = 0
+    eval_dir: str | None = None
 
 
 def js_number(v: float) -> str:
@@ -213,6 +218,20 @@ def train(module: Any, opts: TrainOptions) -> dict:
         average_before_steps(model, reduce)
 
     last: dict[str, float] = {}
+    evaluating = opts.eval_every > 0 and opts.eval_dir is not None
+    clock = {"began": time.perf_counter(), "evaluating": 0.0}  # training seconds: evaluations left out
+
+    def evaluate(at: int) -> None:
+        if not procs.main:
+            return
+        before = time.perf_counter()
+        networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
+        request_eval(opts.eval_dir, at, 0.0 if at == 0 else before - clock["began"] - clock["evaluating"], model, networks, _rng_state(generator), meta)
+        clock["evaluating"] += time.perf_counter() - before
+
+    if evaluating and start == 0:
+        evaluate(0)
+        clock = {"began": time.perf_counter(), "evaluating": 0.0}  # step 0: no training yet
     began = time.perf_counter()
     last_log = began
     step = start
@@ -248,6 +267,8 @@ def train(module: Any, opts: TrainOptions) -> dict:
                     append_event(run_dir, {"event": "checkpoint", "step": step, "seconds": time.perf_counter() - began, "steps": step - start})
                 else:
                     checkpoint = os.path.join(run_dir, "checkpoints", f"step-{step:06d}")
+            if evaluating and step % opts.eval_every == 0:
+                evaluate(step)
     except KeyboardInterrupt:
         raise UserError(f"interrupted at step {step}; the last checkpoint is {checkpoint or 'none'}: continue with --resume") from None
     except OSError as err:
