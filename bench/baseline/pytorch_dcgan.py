@@ -232,8 +232,10 @@ def main():
     times = {"D": [], "G": []}
     for _ in range(a.warmup):
         step({"D": [], "G": []})
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     for _ in range(a.steps):
         step(times)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / a.steps
     totals = [d + g for d, g in zip(times["D"], times["G"])]
     ms = statistics.median(totals)
     row = {
@@ -252,6 +254,7 @@ def main():
         "ms_max": max(totals),
         "samples_per_s": a.batch * 1000 / ms,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "minor_faults_per_step": faults,
         "phases": {k: {"repeat": repeats[k], "ms": statistics.median(v), "ms_per_update": statistics.median(v) / repeats[k]}
                    for k, v in times.items()},
     }
