@@ -88,16 +88,20 @@ def main():
     model = gs.build(trainer, a.seed)
     phases = trainer.phases
 
+    cpu = []
+
     def step():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         real = {p.name: [draw_real(trainer, p.real, a.batch) for _ in range(p.settings.repeat)] for p in phases}
         sampled = {p.name: [draw_sampled(trainer, p.sampled, a.batch) for _ in range(p.settings.repeat)] for p in phases}
         gs.cycle(model, real, sampled)
+        cpu.append((time.process_time() - c0) * 1000)
         return (time.perf_counter() - t0) * 1000
 
     for _ in range(a.warmup):
         step()
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    cpu.clear()
     totals = [step() for _ in range(a.steps)]
     faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / a.steps
     ms = statistics.median(totals)
@@ -115,6 +119,7 @@ def main():
         "ms_per_step": ms,
         "ms_min": min(totals),
         "ms_max": max(totals),
+        "cpu_ms_per_step": statistics.median(cpu),
         "samples_per_s": a.batch * 1000 / ms,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "minor_faults_per_step": faults,
