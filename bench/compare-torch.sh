@@ -4,8 +4,9 @@
 # networks: one training step at batch 32, 2 threads, the two run in alternation (ROUNDS rounds,
 # each a fresh process per side) so that the machine's load falls on both alike; prints every
 # row, then per model the medians over all timed steps and the ratio generated/hand-written
-# (below 1: the generated step is faster). Needs /usr/bin/python3 with torch (and numpy for the
-# baseline's MNIST reader): apt-get install -y python3-torch.
+# (below 1: the generated step is faster), also by CPU time per step (user + system, both
+# threads: what a loaded machine's other processes change least). Needs /usr/bin/python3 with
+# torch (and numpy for the baseline's MNIST reader): apt-get install -y python3-torch.
 #
 #   bench/compare-torch.sh [steps] [rounds]     (default 10 timed steps after 2 warm-up, 3 rounds)
 set -euo pipefail
@@ -37,8 +38,9 @@ print()
 for model in ("dcgan", "wgan-gp"):
     def med(impl):
         mine = [r for r in rows if r["spec"] == model and r["impl"] == impl]
-        return statistics.median(r["ms_per_step"] for r in mine), min(r["ms_min"] for r in mine), len(mine)
-    (gen, gen_min, n), (hand, hand_min, _) = med("ganspec-torch"), med("pytorch")
-    print(f"{model}: generated {gen:.0f} ms/step (fastest {gen_min:.0f}), hand-written {hand:.0f} ms/step (fastest {hand_min:.0f}), "
-          f"generated/hand-written = {gen / hand:.2f} (median of {n} rounds' medians), {gen_min / hand_min:.2f} (fastest steps)")
+        return (statistics.median(r["ms_per_step"] for r in mine), min(r["ms_min"] for r in mine), len(mine),
+                statistics.median(r["cpu_ms_per_step"] for r in mine))
+    (gen, gen_min, n, gen_cpu), (hand, hand_min, _, hand_cpu) = med("ganspec-torch"), med("pytorch")
+    print(f"{model}: generated {gen:.0f} ms/step (fastest {gen_min:.0f}, CPU {gen_cpu:.0f}), hand-written {hand:.0f} ms/step (fastest {hand_min:.0f}, CPU {hand_cpu:.0f}), "
+          f"generated/hand-written = {gen / hand:.2f} (median of {n} rounds' medians), {gen_min / hand_min:.2f} (fastest steps), {gen_cpu / hand_cpu:.2f} (CPU time)")
 PYEOF

@@ -2,7 +2,8 @@
 """PyTorch side of bench/compare-torch.sh: one training step (a schedule cycle, gs.cycle) of a
 generated torch module (generated-torch/<name>.py), timed as bench/baseline/pytorch_dcgan.py
 times its hand-written ports (median of timed steps after warm-up; the inputs of every update are
-drawn inside the timed step), and printed as the same JSON row with "impl": "ganspec-torch".
+drawn inside the timed step), with the allocator settings gan-train --target torch makes
+(gs.keep_freed_memory), and printed as the same JSON row with "impl": "ganspec-torch".
 
 Real inputs are uniform in the spec's pixel range (images NCHW; class labels uniform over 10):
 the baseline's MNIST pixels would not change the arithmetic. Imports the standard library, torch
@@ -81,21 +82,28 @@ def main():
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
+    kept = gs.keep_freed_memory()  # as gan-train --target torch does (ganspec_torch/allocator.py)
     torch.manual_seed(a.seed)
     trainer = load(a.module)
     model = gs.build(trainer, a.seed)
     phases = trainer.phases
 
+    cpu = []
+
     def step():
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         real = {p.name: [draw_real(trainer, p.real, a.batch) for _ in range(p.settings.repeat)] for p in phases}
         sampled = {p.name: [draw_sampled(trainer, p.sampled, a.batch) for _ in range(p.settings.repeat)] for p in phases}
         gs.cycle(model, real, sampled)
+        cpu.append((time.process_time() - c0) * 1000)
         return (time.perf_counter() - t0) * 1000
 
     for _ in range(a.warmup):
         step()
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    cpu.clear()
     totals = [step() for _ in range(a.steps)]
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / a.steps
     ms = statistics.median(totals)
     row = {
         "kind": "step",
@@ -111,8 +119,11 @@ def main():
         "ms_per_step": ms,
         "ms_min": min(totals),
         "ms_max": max(totals),
+        "cpu_ms_per_step": statistics.median(cpu),
         "samples_per_s": a.batch * 1000 / ms,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "minor_faults_per_step": faults,
+        "malloc_thresholds_raised": kept,
     }
     if a.json:
         print(json.dumps(row))

@@ -232,8 +232,13 @@ def main():
     times = {"D": [], "G": []}
     for _ in range(a.warmup):
         step({"D": [], "G": []})
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    cpu = []
     for _ in range(a.steps):
+        c0 = time.process_time()
         step(times)
+        cpu.append((time.process_time() - c0) * 1000)
+    faults = (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults) / a.steps
     totals = [d + g for d, g in zip(times["D"], times["G"])]
     ms = statistics.median(totals)
     row = {
@@ -250,8 +255,10 @@ def main():
         "ms_per_step": ms,
         "ms_min": min(totals),
         "ms_max": max(totals),
+        "cpu_ms_per_step": statistics.median(cpu),
         "samples_per_s": a.batch * 1000 / ms,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "minor_faults_per_step": faults,
         "phases": {k: {"repeat": repeats[k], "ms": statistics.median(v), "ms_per_update": statistics.median(v) / repeats[k]}
                    for k, v in times.items()},
     }

@@ -1,5 +1,6 @@
 """ganspec_torch: the runtime that generated PyTorch modules (gan-compile --target torch) import
 as `gs`. This file only re-exports the package's parts; imports the package's own modules."""
+from .allocator import keep_freed_memory
 from .layers import (Activation, Add, BatchNormalization, Concatenate, Conv2d, Conv2dTranspose, Dense, Dropout, Embedding, Flatten,
                      InstanceNormalization, LeakyReLU, Multiply, Reshape, SpectralNorm, UpSampling2d, ZeroPadding2d, call,
                      set_dropout_enabled)

@@ -19,6 +19,7 @@ import traceback
 
 import torch
 
+from .allocator import keep_freed_memory
 from .errors import UserError
 
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.threads:
             torch.set_num_threads(args.threads)
+        keep_freed_memory()
         for name, value in (("steps", args.steps), ("batch", args.batch)):
             if value is not None and value < 1:
                 raise UserError(f"--{name} must be a positive integer, got {value}")

@@ -226,17 +226,27 @@ class BatchNormalization(Layer):
         if x.dim() not in (2, 4):  # [batch, ..., features]: normalise along the last axis
             return self.forward(x.reshape(-1, x.shape[-1])).reshape(x.shape)
         if self.training:
-            # Normalised by the batch mean and biased variance, as Keras (torch.var_mean, then
-            # the same formula as tfjs's batchNormalization); the moving averages take them too.
-            dims = [0] if x.dim() == 2 else [0, 2, 3]
-            var, mean = torch.var_mean(x, dims, unbiased=False)
+            count = x.numel() // x.shape[1]
+            if count > 1:
+                # Normalised by the batch mean and biased variance, as Keras, in torch's fused
+                # kernel (one pass for the statistics, one fused backward). Its running buffers,
+                # fresh zeros with momentum 1, receive the batch mean and the UNBIASED variance
+                # (torch's convention), scaled back to the biased one for the moving average.
+                mean = torch.zeros_like(self.moving_mean)
+                var = torch.zeros_like(self.moving_variance)
+                y = F.batch_norm(x, mean, var, self.gamma, self.beta, True, 1.0, self.epsilon)
+                var = var * ((count - 1) / count)  # not in place: the backward holds the buffer
+            else:  # one value per channel (torch's kernel refuses it): x - mean = 0, var = 0
+                dims = [0] if x.dim() == 2 else [0, 2, 3]
+                var, mean = torch.var_mean(x, dims, unbiased=False)
+                shape = [1, -1] if x.dim() == 2 else [1, -1, 1, 1]
+                inv = torch.rsqrt(var + self.epsilon) * self.gamma
+                y = (x - mean.view(shape)) * inv.view(shape) + self.beta.view(shape)
             with torch.no_grad():
                 decay = 1.0 - self.momentum
                 self.moving_mean.sub_((self.moving_mean - mean) * decay)
                 self.moving_variance.sub_((self.moving_variance - var) * decay)
-            shape = [1, -1] if x.dim() == 2 else [1, -1, 1, 1]
-            inv = torch.rsqrt(var + self.epsilon) * self.gamma
-            return (x - mean.view(shape)) * inv.view(shape) + self.beta.view(shape)
+            return y
         return F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta, False, 0.0, self.epsilon)
 
 
@@ -331,7 +341,9 @@ class Reshape(Layer):
         if x.dim() == 4:
             x = x.permute(0, 2, 3, 1)
         y = x.reshape(x.shape[0], *self.target_shape)
-        return y.permute(0, 3, 1, 2) if y.dim() == 4 else y
+        # contiguous NCHW: left as a permuted view it is channels-last, which every later
+        # layer would inherit (measured slower for the generators' convolutions on CPU)
+        return y.permute(0, 3, 1, 2).contiguous() if y.dim() == 4 else y
 
 
 class Concatenate(Layer):

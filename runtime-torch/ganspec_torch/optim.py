@@ -5,7 +5,8 @@ torch.optim does, and the learning rate of a step (runtime/loop/learning-rate.ts
 - RMSprop: ms = rho ms + (1 - rho) g^2; mom = momentum mom + lr g / sqrt(ms + eps); w -= mom.
 - SGD: w -= lr g.
 A gradient of None (a weight the loss does not reach) leaves that weight and its state alone, as
-tfjs does. Multi-tensor (foreach) ops where torch has them. Imports the standard library, torch and trainer.py."""
+tfjs does. Multi-tensor (foreach) ops, fused and in place (addcmul/addcdiv: the same formulas,
+rounded once less here and there), where torch has them. Imports the standard library, torch and trainer.py."""
 from __future__ import annotations
 
 from typing import Dict, List, Optional
@@ -70,15 +71,15 @@ class Adam(Optimizer):
         if params:
             one_minus_b1 = float(1 - self.acc_beta1)
             one_minus_b2 = float(1 - self.acc_beta2)
+            # In place and fused (8 passes over the weights instead of 14), the same arithmetic:
             torch._foreach_mul_(ms, self.beta1)
-            torch._foreach_add_(ms, torch._foreach_mul(gs, 1 - self.beta1))
+            torch._foreach_add_(ms, gs, alpha=1 - self.beta1)  # m = b1 m + (1 - b1) g
             torch._foreach_mul_(vs, self.beta2)
-            torch._foreach_add_(vs, torch._foreach_mul(torch._foreach_mul(gs, gs), 1 - self.beta2))
-            m_hat = torch._foreach_div(ms, one_minus_b1)
-            denom = torch._foreach_sqrt(torch._foreach_div(vs, one_minus_b2))
-            torch._foreach_add_(denom, self.epsilon)
-            update = torch._foreach_div(m_hat, denom)
-            torch._foreach_add_(params, torch._foreach_mul(update, -self.lr))
+            torch._foreach_addcmul_(vs, gs, gs, value=1 - self.beta2)  # v = b2 v + (1 - b2) g^2
+            denom = torch._foreach_div(vs, one_minus_b2)
+            torch._foreach_sqrt_(denom)
+            torch._foreach_add_(denom, self.epsilon)  # sqrt(v / (1 - b2^t)) + eps
+            torch._foreach_addcdiv_(params, ms, denom, value=-self.lr / one_minus_b1)  # w -= lr (m / (1 - b1^t)) / denom
         self.acc_beta1 = self.acc_beta1 * self.beta1
         self.acc_beta2 = self.acc_beta2 * self.beta2
         self.iterations += 1
@@ -108,10 +109,11 @@ class RMSprop(Optimizer):
         params, gs, mss, moms = _present(self.params, grads, self.ms, self.mom)
         if params:
             torch._foreach_mul_(mss, self.rho)
-            torch._foreach_add_(mss, torch._foreach_mul(torch._foreach_mul(gs, gs), 1 - self.rho))
-            denom = torch._foreach_sqrt(torch._foreach_add(mss, self.epsilon))
+            torch._foreach_addcmul_(mss, gs, gs, value=1 - self.rho)  # ms = rho ms + (1 - rho) g^2
+            denom = torch._foreach_add(mss, self.epsilon)
+            torch._foreach_sqrt_(denom)  # sqrt(ms + eps)
             torch._foreach_mul_(moms, self.momentum)
-            torch._foreach_add_(moms, torch._foreach_div(torch._foreach_mul(gs, self.lr), denom))
+            torch._foreach_addcdiv_(moms, gs, denom, value=self.lr)  # mom = momentum mom + lr g / sqrt(ms + eps)
             torch._foreach_sub_(params, moms)
         self.iterations += 1
 

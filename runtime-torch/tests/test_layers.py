@@ -88,6 +88,39 @@ class BatchNorm(unittest.TestCase):
         self.assertEqual(bn.moving_mean.tolist(), [1.0, 5.0])
         self.assertEqual(bn.moving_variance.tolist(), [1.0, 0.5])
 
+    def test_gradients_of_the_fused_kernel_match_the_formula(self):
+        # Training goes through torch's fused batch norm; its gradients (x, gamma, beta) equal
+        # those of the written-out Keras formula (x - mean) / sqrt(var + eps) * gamma + beta.
+        g = torch.Generator().manual_seed(3)
+        x = torch.randn(4, 3, 2, 2, generator=g, dtype=torch.float64)
+        w = torch.randn(4, 3, 2, 2, generator=g, dtype=torch.float64)
+        bn = gs.BatchNormalization(3, momentum=0.8, name="bn").double()
+        with torch.no_grad():
+            bn.gamma.copy_(torch.tensor([0.5, 1.5, -2.0]))
+            bn.beta.copy_(torch.tensor([0.1, 0.0, -0.3]))
+        bn.train()
+        xa = x.clone().requires_grad_(True)
+        fused = torch.autograd.grad((bn(xa) * w).sum(), [xa, bn.gamma, bn.beta])
+        xb = x.clone().requires_grad_(True)
+        var, mean = torch.var_mean(xb, [0, 2, 3], unbiased=False, keepdim=True)
+        y = (xb - mean) / torch.sqrt(var + 1e-3) * bn.gamma.view(1, -1, 1, 1) + bn.beta.view(1, -1, 1, 1)
+        formula = torch.autograd.grad((y * w).sum(), [xb, bn.gamma, bn.beta])
+        for a, b in zip(fused, formula):
+            self.assertLess((a - b).abs().max().item(), 1e-10)
+
+    def test_one_value_per_channel_gives_beta_and_a_zero_variance(self):
+        # Batch 1 of a dense layer's output: Keras normalises to 0 (x - mean = 0), so y = beta,
+        # and the moving variance moves toward 0: 0.8 * 1 + 0.2 * 0.
+        bn = gs.BatchNormalization(2, momentum=0.8, name="bn")
+        with torch.no_grad():
+            bn.beta.copy_(torch.tensor([0.25, -1.0]))
+        bn.train()
+        y = bn(torch.tensor([[3.0, -7.0]]))
+        self.assertEqual(y.tolist(), [[0.25, -1.0]])
+        self.assertAlmostEqual(bn.moving_mean[0].item(), 0.6, places=6)
+        self.assertAlmostEqual(bn.moving_mean[1].item(), -1.4, places=6)
+        self.assertAlmostEqual(bn.moving_variance[0].item(), 0.8, places=6)
+
 
 class Layouts(unittest.TestCase):
     def test_flatten_is_nhwc_order(self):
@@ -104,6 +137,7 @@ class Layouts(unittest.TestCase):
                 for w in range(2):
                     self.assertEqual(y[0, c, h, w].item(), 4 * h + 2 * w + c)
         self.assertEqual(gs.Flatten(name="f")(y)[0].tolist(), v[0].tolist())
+        self.assertTrue(y.is_contiguous())  # NCHW in memory, not a channels-last view
 
     def test_zero_padding_and_upsampling(self):
         x = torch.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
