@@ -26,6 +26,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 
 import ganspec_torch as gs  # noqa: E402
+from baseline.step_timing import timing_fields  # noqa: E402
 
 
 def load(path):
@@ -110,19 +111,7 @@ def main():
         "spec": trainer.name,
         "impl": "ganspec-torch",
         "variant": "spec",
-        "backend": f"torch {torch.__version__} cpu",
-        "threads": torch.get_num_threads(),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "batch": a.batch,
-        "steps": a.steps,
-        "warmup": a.warmup,
-        "ms_per_step": ms,
-        "ms_min": min(totals),
-        "ms_max": max(totals),
-        "cpu_ms_per_step": statistics.median(cpu),
-        "samples_per_s": a.batch * 1000 / ms,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "minor_faults_per_step": faults,
+        **timing_fields(a.batch, a.steps, a.warmup, totals, cpu, faults),
         "malloc_thresholds_raised": kept,
     }
     if a.json:

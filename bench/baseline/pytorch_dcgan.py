@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from step_timing import timing_fields  # noqa: E402
 
 LATENT = 100
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -246,19 +247,7 @@ def main():
         "spec": a.model,
         "impl": "pytorch",
         "variant": a.variant if a.model == "dcgan" else "spec",
-        "backend": f"torch {torch.__version__} cpu",
-        "threads": torch.get_num_threads(),
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        "batch": a.batch,
-        "steps": a.steps,
-        "warmup": a.warmup,
-        "ms_per_step": ms,
-        "ms_min": min(totals),
-        "ms_max": max(totals),
-        "cpu_ms_per_step": statistics.median(cpu),
-        "samples_per_s": a.batch * 1000 / ms,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "minor_faults_per_step": faults,
+        **timing_fields(a.batch, a.steps, a.warmup, totals, cpu, faults),
         "phases": {k: {"repeat": repeats[k], "ms": statistics.median(v), "ms_per_update": statistics.median(v) / repeats[k]}
                    for k, v in times.items()},
     }

@@ -116,8 +116,12 @@ def _pair(v: Sequence[int]) -> Tuple[int, int]:
     return int(v[0]), int(v[1])
 
 
-class Conv2d(Layer):
-    """tf.layers.conv2d on NCHW: 'same' is TensorFlow's (an explicit F.pad where asymmetric)."""
+class _Convolution(Layer):
+    """What conv2d and conv2d_transpose share: kernel, strides, 'same'/'valid', activation, bias,
+    Glorot-uniform kernels over the tfjs kernel's fans. Subclasses name the torch weight's layout."""
+
+    #: tfjs_weights.py's layout kind of the kernel.
+    kind = ""
 
     def __init__(self, in_channels: int, filters: int, kernel_size: Sequence[int], strides: Sequence[int] = (1, 1), padding: str = "same",
                  activation: Optional[str] = None, use_bias: bool = True, *, name: str) -> None:
@@ -126,19 +130,38 @@ class Conv2d(Layer):
         self.strides = _pair(strides)
         self.padding = padding
         self.activation = activation
-        self.weight = nn.Parameter(torch.empty(filters, in_channels, *self.kernel_size))
+        self.weight = nn.Parameter(torch.empty(*self.weight_channels(in_channels, filters), *self.kernel_size))
         self.bias = nn.Parameter(torch.zeros(filters)) if use_bias else None
         self.reset_parameters()
 
+    def weight_channels(self, in_channels: int, filters: int) -> Tuple[int, int]:
+        raise NotImplementedError
+
+    def fans(self) -> Tuple[int, int]:
+        """The tfjs kernel's (fan in, fan out)."""
+        raise NotImplementedError
+
     def reset_parameters(self, generator: Optional[torch.Generator] = None) -> None:
-        out_c, in_c, kh, kw = self.weight.shape
-        glorot_uniform_(self.weight, in_c * kh * kw, out_c * kh * kw, generator)
+        glorot_uniform_(self.weight, *self.fans(), generator)
         if self.bias is not None:
             with torch.no_grad():
                 self.bias.zero_()
 
     def weight_specs(self):
-        return [("kernel", self.weight, True, "conv")] + ([("bias", self.bias, True, "")] if self.bias is not None else [])
+        return [("kernel", self.weight, True, self.kind)] + ([("bias", self.bias, True, "")] if self.bias is not None else [])
+
+
+class Conv2d(_Convolution):
+    """tf.layers.conv2d on NCHW: 'same' is TensorFlow's (an explicit F.pad where asymmetric)."""
+
+    kind = "conv"
+
+    def weight_channels(self, in_channels: int, filters: int) -> Tuple[int, int]:
+        return filters, in_channels
+
+    def fans(self) -> Tuple[int, int]:
+        out_c, in_c, kh, kw = self.weight.shape
+        return in_c * kh * kw, out_c * kh * kw
 
     def forward(self, x: Tensor) -> Tensor:
         return activate(conv2d_same(x, self.weight, self.bias, self.strides, self.padding), self.activation)
@@ -170,29 +193,17 @@ def conv2d_transpose_same(x: Tensor, weight: Tensor, bias: Optional[Tensor], str
     return y if bias is None else y + bias.view(1, -1, 1, 1)
 
 
-class Conv2dTranspose(Layer):
+class Conv2dTranspose(_Convolution):
     """tf.layers.conv2dTranspose: torch weight [in, out, kh, kw]; tfjs kernel [kh, kw, out, in]."""
 
-    def __init__(self, in_channels: int, filters: int, kernel_size: Sequence[int], strides: Sequence[int] = (1, 1), padding: str = "same",
-                 activation: Optional[str] = None, use_bias: bool = True, *, name: str) -> None:
-        super().__init__(name)
-        self.kernel_size = _pair(kernel_size)
-        self.strides = _pair(strides)
-        self.padding = padding
-        self.activation = activation
-        self.weight = nn.Parameter(torch.empty(in_channels, filters, *self.kernel_size))
-        self.bias = nn.Parameter(torch.zeros(filters)) if use_bias else None
-        self.reset_parameters()
+    kind = "deconv"
 
-    def reset_parameters(self, generator: Optional[torch.Generator] = None) -> None:
+    def weight_channels(self, in_channels: int, filters: int) -> Tuple[int, int]:
+        return in_channels, filters
+
+    def fans(self) -> Tuple[int, int]:
         in_c, out_c, kh, kw = self.weight.shape
-        glorot_uniform_(self.weight, out_c * kh * kw, in_c * kh * kw, generator)
-        if self.bias is not None:
-            with torch.no_grad():
-                self.bias.zero_()
-
-    def weight_specs(self):
-        return [("kernel", self.weight, True, "deconv")] + ([("bias", self.bias, True, "")] if self.bias is not None else [])
+        return out_c * kh * kw, in_c * kh * kw
 
     def forward(self, x: Tensor) -> Tensor:
         return activate(conv2d_transpose_same(x, self.weight, self.bias, self.strides, self.padding), self.activation)
