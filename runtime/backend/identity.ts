@@ -1,12 +1,12 @@
 // Identity without copies. Every kernel that records a gradient keeps its inputs and outputs for
 // the backward pass through the engine's clone(), an Identity kernel call each: 553 of the 609
-// Identity calls of a DCGAN step at batch 32 (2077 kernel calls in all). tfjs 4.22's wasm Identity
+// Identity calls of a step of the deep convolutional spec at batch 32 (2077 kernel calls in all). tfjs 4.22's wasm Identity
 // copies the tensor's data (tfjs-backend-wasm/dist/kernels/Identity.js); its cpu Identity and
 // its wasm Reshape share the data and count a reference instead. Here:
 // - `withSharedIdentity` makes the wasm Identity share the data as cpu's does (nothing writes a
 //   tensor's data in place: kernels write only their fresh outputs, variables take new data on
 //   assign); `withSharedCast` does the same for a wasm Cast to the tensor's own dtype (tfjs-core
-//   casts float32 to float32 in moments() and in several gradients: 52 copies a DCGAN step);
+//   casts float32 to float32 in moments() and in several gradients: 52 copies a step of that spec);
 // - `installSharedClones` replaces the engine's clone() (tfjs-core/dist/engine.js), on backends
 //   whose Identity shares data (cpu, and wasm with this kernel), with what that Identity call
 //   amounts to there: a new tensor on the same data, and the same tape node as tfjs's clone
