@@ -1,7 +1,7 @@
 """Allocator settings for a training process. glibc's malloc hands every freed block above its
 mmap threshold back to the kernel (and trims the heap's free top above its trim threshold), so a
 training step, which frees and allocates the same large activations and im2col buffers every
-step, page-faults all of them back in each time: about 7,000 minor faults per DCGAN step at batch
+step, page-faults all of them back in each time: about 7,000 minor faults per step of the deep convolutional spec at batch
 32 on CPU. `keep_freed_memory()` raises both thresholds with mallopt, so the freed memory is
 reused, with no faults, from the next step on. A no-op (False) where the C library is not glibc.
 Imports the standard library only."""
