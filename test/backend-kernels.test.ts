@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { penaltyCritic } from './penalty-critic';
 import { limits } from '../runtime/backend/wasm-conv-common';
 import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
 
@@ -199,25 +200,10 @@ describe('wasm training kernels match the cpu backend', () => {
 
   test('gradient penalty (second order) through conv, batchnorm, leakyReLU, dense', () =>
     compare('gradient penalty', () => {
-      const L = tf.layers;
-      const critic = tf.sequential({
-        layers: [
-          L.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
-          L.batchNormalization({ momentum: 0.8 }),
-          L.leakyReLU({ alpha: 0.2 }),
-          L.conv2d({ filters: 3, kernelSize: 3, strides: 1, padding: 'valid' }),
-          L.leakyReLU({ alpha: 0.2 }),
-          L.flatten(),
-          L.dense({ units: 1 }),
-        ],
-      });
+      const { critic, penalty: penaltyAt } = penaltyCritic();
       critic.setWeights(critic.getWeights().map((w, i) => tensor(w.shape, 20 + i)));
       const x = tensor([4, 8, 8, 2], 13);
-      const penalty = () => {
-        const g = tf.grad((a) => tf.sum(critic.apply(a, { training: true }) as tf.Tensor))(x);
-        const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3]));
-        return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
-      };
+      const penalty = () => penaltyAt(x);
       const { value, grads } = tf.variableGrads(penalty, critic.trainableWeights.map((w) => w.read() as tf.Variable));
       const out = [value, ...Object.values(grads)];
       critic.dispose();

@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { penaltyCritic } from './penalty-critic';
 import type { DataSource } from '../contract/data';
 import type { AnyTrainer } from '../contract/trainer';
 import { withOriginalGradients } from '../runtime/backend/tape-memory';
@@ -156,26 +157,11 @@ describe('backward pass frees as it goes (runtime/backend/tape-memory.ts)', () =
   });
 
   test('second-order gradient (a gradient penalty through conv, batchnorm, leakyReLU, dense): same bits, nothing leaked', () => {
-    const L = tf.layers;
-    const critic = tf.sequential({
-      layers: [
-        L.conv2d({ inputShape: [8, 8, 2], filters: 4, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
-        L.batchNormalization({ momentum: 0.8 }),
-        L.leakyReLU({ alpha: 0.2 }),
-        L.conv2d({ filters: 3, kernelSize: 3, strides: 1, padding: 'valid' }),
-        L.leakyReLU({ alpha: 0.2 }),
-        L.flatten(),
-        L.dense({ units: 1 }),
-      ],
-    });
+    const { critic, penalty: penaltyAt } = penaltyCritic();
     critic.setWeights(critic.getWeights().map((w, i) => tf.tensor(values(w.size, 20 + i), w.shape)));
     const x = tf.tensor(values(4 * 8 * 8 * 2, 13), [4, 8, 8, 2]);
     const weights = critic.trainableWeights.map((w) => w.read() as tf.Variable);
-    const penalty = () => {
-      const g = tf.grad((a) => tf.sum(critic.apply(a, { training: true }) as tf.Tensor))(x);
-      const norm = tf.sqrt(tf.sum(tf.square(g), [1, 2, 3]));
-      return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
-    };
+    const penalty = () => penaltyAt(x);
     const grads = () => {
       const tensors = tf.memory().numTensors;
       const out = tf.tidy(() => {
