@@ -56,12 +56,10 @@ class G(nn.Module):
         l3 = self.l3(l2)
         l4 = self.l4(l3)
         l5 = self.l5(l4)
-        l6 = self.l6(l5)
-        l7 = self.l7(l6)
+        l7 = self.l7.forward_upsampled(l5)  # l6 (nearest x2) folded in: one convolution per output phase, at l5's resolution
         l8 = self.l8(l7)
         l9 = self.l9(l8)
-        l10 = self.l10(l9)
-        l11 = self.l11(l10)
+        l11 = self.l11.forward_upsampled(l9)  # l10 (nearest x2) folded in: one convolution per output phase, at l9's resolution
         l12 = self.l12(l11)
         l13 = self.l13(l12)
         l14 = self.l14(l13)

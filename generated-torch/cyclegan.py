@@ -84,20 +84,16 @@ class G_AB(nn.Module):
         l3_0 = self.l3_0(d3)
         l3_1 = self.l3_1(l3_0)
         l3 = self.l3(l3_1)
-        l4_0 = self.l4_0(l3)
-        l4_1 = self.l4_1(l4_0)
+        l4_1 = self.l4_1.forward_upsampled(l3)  # l4_0 (nearest x2) folded in: one convolution per output phase, at l3's resolution
         l4_2 = self.l4_2(l4_1)
         l4 = self.l4(l4_2, d3)
-        l5_0 = self.l5_0(l4)
-        l5_1 = self.l5_1(l5_0)
+        l5_1 = self.l5_1.forward_upsampled(l4)  # l5_0 (nearest x2) folded in: one convolution per output phase, at l4's resolution
         l5_2 = self.l5_2(l5_1)
         l5 = self.l5(l5_2, d2)
-        l6_0 = self.l6_0(l5)
-        l6_1 = self.l6_1(l6_0)
+        l6_1 = self.l6_1.forward_upsampled(l5)  # l6_0 (nearest x2) folded in: one convolution per output phase, at l5's resolution
         l6_2 = self.l6_2(l6_1)
         l6 = self.l6(l6_2, d1)
-        l7 = self.l7(l6)
-        l8 = self.l8(l7)
+        l8 = self.l8.forward_upsampled(l6)  # l7 (nearest x2) folded in: one convolution per output phase, at l6's resolution
         return l8
 
 
@@ -172,20 +168,16 @@ class G_BA(nn.Module):
         l3_0 = self.l3_0(d3)
         l3_1 = self.l3_1(l3_0)
         l3 = self.l3(l3_1)
-        l4_0 = self.l4_0(l3)
-        l4_1 = self.l4_1(l4_0)
+        l4_1 = self.l4_1.forward_upsampled(l3)  # l4_0 (nearest x2) folded in: one convolution per output phase, at l3's resolution
         l4_2 = self.l4_2(l4_1)
         l4 = self.l4(l4_2, d3)
-        l5_0 = self.l5_0(l4)
-        l5_1 = self.l5_1(l5_0)
+        l5_1 = self.l5_1.forward_upsampled(l4)  # l5_0 (nearest x2) folded in: one convolution per output phase, at l4's resolution
         l5_2 = self.l5_2(l5_1)
         l5 = self.l5(l5_2, d2)
-        l6_0 = self.l6_0(l5)
-        l6_1 = self.l6_1(l6_0)
+        l6_1 = self.l6_1.forward_upsampled(l5)  # l6_0 (nearest x2) folded in: one convolution per output phase, at l5's resolution
         l6_2 = self.l6_2(l6_1)
         l6 = self.l6(l6_2, d1)
-        l7 = self.l7(l6)
-        l8 = self.l8(l7)
+        l8 = self.l8.forward_upsampled(l6)  # l7 (nearest x2) folded in: one convolution per output phase, at l6's resolution
         return l8
 
 

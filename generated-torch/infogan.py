@@ -50,12 +50,10 @@ class G(nn.Module):
         l1 = self.l1(l0)
         l2 = self.l2(l1)
         l3 = self.l3(l2)
-        l4 = self.l4(l3)
-        l5 = self.l5(l4)
+        l5 = self.l5.forward_upsampled(l3)  # l4 (nearest x2) folded in: one convolution per output phase, at l3's resolution
         l6 = self.l6(l5)
         l7 = self.l7(l6)
-        l8 = self.l8(l7)
-        l9 = self.l9(l8)
+        l9 = self.l9.forward_upsampled(l7)  # l8 (nearest x2) folded in: one convolution per output phase, at l7's resolution
         l10 = self.l10(l9)
         l11 = self.l11(l10)
         l12 = self.l12(l11)

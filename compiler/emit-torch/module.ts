@@ -9,6 +9,7 @@ import type { ModuleIR, OptimizerIR, Stmt } from '../ir';
 import { describeStmts } from '../emit/statements';
 import { sampleText } from '../lower/samples';
 import { layerCall } from './layers';
+import { upsampledConvolutions } from './fold';
 import { statementRanks } from './layout';
 import { tfjsLayerOrder } from './order';
 import { pyComment, pyDoc, pyFloat, pyIdent, pyLit, pyStr } from './quote';
@@ -41,6 +42,8 @@ function networkView(n: ModuleIR['networks'][number]) {
   const shapes = new Map<string, number[]>([...n.inputs.map((i) => [i.variable, i.shape] as [string, number[]]), ...n.layers.map((l) => [l.variable, l.shape] as [string, number[]])]);
   const byVariable = new Map(n.layers.map((l) => [l.variable, l]));
   const ordered = tfjsLayerOrder(n).flatMap((v) => byVariable.get(v) ?? []);
+  const folds = upsampledConvolutions(n);
+  const folded = new Set([...folds.values()].map((u) => u.variable));
   return {
     name: pyIdent(n.name),
     key: pyStr(n.name),
@@ -52,7 +55,11 @@ function networkView(n: ModuleIR['networks'][number]) {
     })),
     params: n.inputs.map((i) => `${pyIdent(i.variable)}: Tensor`).join(', '),
     returns: n.outputs.length === 1 ? 'Tensor' : `tuple[${n.outputs.map(() => 'Tensor').join(', ')}]`,
-    forward: n.layers.map((l) => `${pyIdent(l.variable)} = self.${pyIdent(l.variable)}(${l.inputs.map(pyIdent).join(', ')})`),
+    forward: n.layers.flatMap((l) => {
+      const up = folds.get(l.variable);
+      if (up !== undefined) return [`${pyIdent(l.variable)} = self.${pyIdent(l.variable)}.forward_upsampled(${pyIdent(up.inputs[0]!)})  # ${pyComment(`${pyIdent(up.variable)} (nearest x2) folded in: one convolution per output phase, at ${pyIdent(up.inputs[0]!)}'s resolution`)}`];
+      return folded.has(l.variable) ? [] : [`${pyIdent(l.variable)} = self.${pyIdent(l.variable)}(${l.inputs.map(pyIdent).join(', ')})`];
+    }),
     result: n.outputs.length === 1 ? pyIdent(n.outputs[0].variable) : `(${n.outputs.map((o) => pyIdent(o.variable)).join(', ')})`,
   };
 }

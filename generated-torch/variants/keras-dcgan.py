@@ -45,12 +45,10 @@ class G(nn.Module):
     def forward(self, in_z: Tensor) -> Tensor:
         l0 = self.l0(in_z)
         l1 = self.l1(l0)
-        l2 = self.l2(l1)
-        l3 = self.l3(l2)
+        l3 = self.l3.forward_upsampled(l1)  # l2 (nearest x2) folded in: one convolution per output phase, at l1's resolution
         l4 = self.l4(l3)
         l5 = self.l5(l4)
-        l6 = self.l6(l5)
-        l7 = self.l7(l6)
+        l7 = self.l7.forward_upsampled(l5)  # l6 (nearest x2) folded in: one convolution per output phase, at l5's resolution
         l8 = self.l8(l7)
         l9 = self.l9(l8)
         l10 = self.l10(l9)

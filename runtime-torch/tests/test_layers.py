@@ -144,6 +144,25 @@ class Layouts(unittest.TestCase):
         self.assertEqual(gs.ZeroPadding2d([[0, 1], [0, 1]], name="z")(x)[0, 0].tolist(), [[1, 2, 0], [3, 4, 0], [0, 0, 0]])
         self.assertEqual(gs.UpSampling2d([2, 2], name="u")(x)[0, 0].tolist(), [[1, 1, 2, 2], [1, 1, 2, 2], [3, 3, 4, 4], [3, 3, 4, 4]])
 
+    def test_upsampled_convolution_is_upsampling_then_convolution(self):
+        # The compiler's fold (compiler/emit-torch/fold.ts): Conv2d.forward_upsampled(x) computes
+        # conv(upsample_x2(x)) at x's resolution; outputs and all three gradients agree to rounding.
+        torch.manual_seed(3)
+        for kernel, shape, activation in [([3, 3], (2, 3, 4, 6), "relu"), ([4, 4], (2, 3, 5, 3), None), ([5, 2], (1, 2, 3, 4), "tanh"), ([3, 3], (1, 2, 1, 1), None)]:
+            conv = gs.Conv2d(shape[1], 4, kernel, [1, 1], "same", activation=activation, name="c")
+            with torch.no_grad():
+                conv.bias.normal_()
+            x = torch.randn(*shape, requires_grad=True)
+            plain = conv(gs.UpSampling2d([2, 2], name="u")(x))
+            folded = conv.forward_upsampled(x)
+            self.assertEqual(folded.shape, plain.shape)
+            self.assertLess((folded - plain).abs().max().item(), 1e-5, kernel)
+            dy = torch.randn_like(plain)
+            for a, b in zip(torch.autograd.grad(plain, (x, conv.weight, conv.bias), dy), torch.autograd.grad(folded, (x, conv.weight, conv.bias), dy)):
+                self.assertLess((a - b).abs().max().item(), 1e-4 * max(1.0, a.abs().max().item()), kernel)
+        with self.assertRaisesRegex(ValueError, "c: forward_upsampled needs a 'same' convolution of stride 1"):
+            gs.Conv2d(2, 2, [3, 3], [2, 2], "same", name="c").forward_upsampled(torch.zeros(1, 2, 4, 4))
+
 
 class DropoutAndInit(unittest.TestCase):
     def test_dropout_rate_and_inverted_scaling(self):
@@ -154,6 +173,13 @@ class DropoutAndInit(unittest.TestCase):
         zeros = (y == 0).float().mean().item()
         self.assertLess(abs(zeros - 0.25), 0.005)
         self.assertAlmostEqual(y[y != 0].unique().tolist()[0], 1 / 0.75, places=6)
+        x = torch.ones(1000, requires_grad=True)
+        y = layer(x)
+        (grad,) = torch.autograd.grad(y.sum(), x)
+        self.assertEqual(grad.tolist(), y.tolist())  # the gradient goes through the kept elements, scaled alike
+        layer.eval()
+        self.assertEqual(layer(torch.ones(10)).tolist(), [1.0] * 10)
+        layer.train()
         gs.set_dropout_enabled(False)
         try:
             self.assertEqual(layer(torch.ones(10)).tolist(), [1.0] * 10)
