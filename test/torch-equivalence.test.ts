@@ -1,44 +1,54 @@
 // The two targets agree (issue 16): for every spec in specs/ and specs/variants/, the same initial
 // weights and the same inputs (a batch of 3, fixed real batches and random inputs, the random
 // draws losses make replayed, dropout off) go through one full cycle of phases (every phase, each
-// repeat, the EMA copies after their source's phase) in TensorFlow.js, the runtime's own phase code
-// (test/equivalence/tfjs-cycle.ts), which records the whole state before and after every update:
-// every network's weights (batch-norm moving statistics, spectral norm's u, EMA copies included),
-// every optimizer's slots, iteration count and beta powers, and the gradients it was given. The
-// generated torch module then replays each update on its own from tfjs's state before it
-// (gs.update_once, test/equivalence/torch_cycle.py) and is compared with tfjs's state after it, so
-// a float32 rounding event in one update does not carry into the next (judged over a whole cycle,
-// one such event moved later updates by up to 5.4e-4). One Python process compares all specs,
-// started first and given each spec's cycle as soon as tfjs has written it (the two overlap).
+// repeat, the EMA copies after their source's update) in TensorFlow.js by the runtime's own phase
+// code (test/equivalence/tfjs-cycle.ts), which records the whole state before the cycle and after
+// every update: every network's weights (batch-norm moving statistics, spectral norm's u, EMA
+// copies included), every optimizer's slots, iteration count and beta powers, and the gradients
+// each update gave its optimizer. The generated torch module then replays each update on its own
+// from tfjs's state before it (gs.update_once, test/equivalence/torch_cycle.py) and is compared
+// with tfjs's state after it: a float32 rounding event in one update does not carry into the next
+// (judged over the whole cycle from one initial state, such events moved later updates' weights by
+// up to 5.4e-4 as network L2). One Python process compares all specs, started first and given each
+// spec's cycle as soon as tfjs has written it (the two overlap).
 //
 // Asserted for every update of every spec (a torch, b tfjs):
 // - the loss within 1e-4: |a - b| / max(|b|, 1e-3);
 // - each network's weights within 1e-4 as ||a - b|| / ||b|| over the tensors the update changed;
-// - each weight within 1e-4 of its tensor's largest value, beyond its room: how far a gradient
-//   difference of 1e-4 of the optimizer's largest gradient moves it through the optimizer's step.
-//   Adam's first step lr g / (|g| + eps / sqrt(1 - beta2)) turns a gradient at rounding level
-//   into a step of either sign up to lr: a bias ahead of a batch norm through a (leaky) ReLU whose
-//   batch of 3 lies on one side (true gradient 0: 30 to 60 of 256 in gan, lsgan, cgan, projection),
-//   a kernel element whose gradient is near 0; measured at seeds 11-13, up to 113 elements of a
-//   tensor (cyclegan, of 2M) are beyond 1e-4 and all within their room;
+// - each weight within 1e-4 of its tensor's largest |value|, beyond its room: how far a gradient
+//   difference of 1e-5 of the optimizer's largest gradient (rounding level: the gradients agree
+//   elementwise to 2e-6 .. 4e-5 of it) moves it through the optimizer's step from tfjs's state. Adam's first step lr g / (|g| + eps / sqrt(1 - beta2)) turns a gradient at
+//   rounding level into a step of either sign up to lr: a bias ahead of a batch norm through a
+//   (leaky) ReLU whose batch of 3 lies on one side (true gradient 0: 30 to 60 of 256 in gan, lsgan,
+//   cgan, projection), a critic's output bias under a loss of differences (ragan, wgan), a kernel
+//   element whose gradient is near 0. At seeds 11-13 up to 113 elements of a tensor (cyclegan, of
+//   2M) were beyond 1e-4 and all within their room. In tensors of small gradients the room is
+//   above 1e-4 of the tensor's largest value for most elements (all of a critic's output bias, 80%
+//   of cgan's embeddings, whose rows the batch does not use); the printed line gives the share.
+//   It is no blanket: with Adam's epsilon 10x off on the torch side, weights are 4e-3 to 1.5e-2
+//   beyond their room (acgan, dcgan, gan at seed 11, checked by hand);
 // - the biases that feed a batch or instance norm straight (and their EMA copies), whose true
 //   gradient is 0 whatever the data (the norm subtracts the mean), within their optimizer step's
 //   range each way (Adam: 2 lr); they are left out of the two figures above;
-// - each optimizer's gradients within 1e-3 as ||a - b|| / ||b||: 2e-6 to 4e-5 for most specs, but
-//   wgan's clipped critic, whose gradients are 1e-4 of the values they are differences of, agrees
-//   to 3e-4, and one spec at one seed keeps a kink event too small to search for (dcgan-ema at 11: 4.2e-4).
+// - each optimizer's gradients within 1e-3 as ||a - b|| / ||b||: 2e-6 to 4e-5 for every spec but
+//   wgan, whose clipped critic's gradients (1e-4 of the values they are differences of) agree to
+//   3.0e-4.
 // Float32 rounding also decides the side of a ReLU, leaky ReLU or abs input at its kink, and with
-// it the derivative there. Where an update disagrees and some input lies within 1e-5 of its kink
-// (of its tensor's largest value), torch_cycle.py tries each such input on the other side and
-// keeps those that cut the gradients' difference by 20% or more; the update is judged with them
-// and they are printed. Measured at seeds 11, 12 and 13: dragan at 11 (one input at 3e-8 of the
-// kink: gradients 1.1e-2 apart without it, 3.0e-6 with it), infogan at 12 (one), cyclegan at 12
-// (three, at 1e-7 to 3e-6) and 13 (one); every other update agrees without any.
+// it the derivative there. Where an update disagrees, or its gradients differ by more than 1e-4
+// (L2), and some input lies within 1e-5 of its kink (of its tensor's largest |value|),
+// torch_cycle.py tries each such input on the other side and keeps those that cut the gradients'
+// difference by 20% or more; the update is judged with them, and they are printed. At seeds 11,
+// 12 and 13 that happened in 5 of the 69 cycles, each time in one update, and took the gradients'
+// L2 difference from 1.1e-2 to 3.0e-6 (dragan at 11: one input at 3e-8 of the kink), 4.2e-4 to
+// 1.9e-6 (dcgan-ema at 11: one), 3.1e-3 to 1.8e-5 (infogan at 12: one), 1.1e-3 to 2.7e-5
+// (cyclegan at 12: three, at 1e-7 to 3e-6) and 2.7e-4 to 2.1e-5 (cyclegan at 13: one); the network
+// L2 of those updates from up to 3.6e-4 to 4.0e-5 or less. No other update needed any.
 //
-// Worst seen at seeds 11-13 (flips as above): losses 2.2e-5 (hinge-dcgan), weights L2 4.2e-5
-// (cyclegan), weights beyond their room 4.2e-6 (infogan), the undetermined biases 1.00 of their
-// range (feature-matching), gradients L2 3.0e-4 (wgan). A real difference of semantics (a padding, a
-// momentum, a layout, an epsilon inside a loss) moves the losses, the gradients or whole tensors.
+// Worst seen at seeds 11-13: losses 2.2e-5 (hinge-dcgan), network L2 4.2e-5 (cyclegan), weights
+// beyond their room 6.3e-6 (wgan), the biases ahead of a norm 1.00 of their range (feature-matching,
+// whose loss is 1569 so its noise gradients are far above Adam's epsilon), gradients L2 3.0e-4
+// (wgan). A real difference of semantics (a padding, a momentum, a layout, an epsilon inside a loss
+// or an optimizer) moves the losses, the gradients or whole tensors.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -56,7 +66,7 @@ const TOLERANCE = 1e-4;
 /** Each optimizer's gradients, ||torch - tfjs|| / ||tfjs||: see the header. */
 const GRADIENTS_L2 = 1e-3;
 
-type Figure = 'losses' | 'weights' | 'l2' | 'undetermined' | 'gradients' | 'gradients_l2' | 'outside' | 'roomy';
+type Figure = 'losses' | 'weights' | 'l2' | 'undetermined' | 'gradients' | 'gradients_l2' | 'outside' | 'roomy' | 'loosened';
 
 interface Result {
   loaded: number;
@@ -132,6 +142,7 @@ for (const { name, module } of specs) {
     const flips = r.flipped.length > 0 ? `; on the other side of the kink: ${r.flipped.join('; ')}` : '';
     console.log(`${name}: ${r.updates} updates; losses ${e(f.losses)} (${r.at.losses}); weights L2 ${e(f.l2)} (${r.at.l2}); `
       + `beyond their room ${e(f.weights)} (${r.at.weights}); at most ${f.outside} of a tensor beyond 1e-4, ${f.roomy} within their room (${r.at.outside}); `
+      + `room above 1e-4 for up to ${(f.loosened * 100).toFixed(0)}% of a tensor (${r.at.loosened}); `
       + `biases ahead of a norm ${f.undetermined.toFixed(2)} of their step range (${r.at.undetermined || 'none'}); `
       + `gradients L2 ${e(f.gradients_l2)} (${r.at.gradients_l2}), elementwise ${e(f.gradients)} (${r.at.gradients}); `
       + `nearest kink ${e(r.kink)}; ${r.draws} draws replayed${flips}`);

@@ -13,28 +13,29 @@ clipping, the EMA copies) with dropout off, and compares the loss, the gradients
 after it with tfjs's. No update starts from a state the other framework computed differently, so
 a float32 rounding event in one update does not carry into the next.
 
-Where an update disagrees (an asserted figure past its bound) and some ReLU, leaky ReLU or abs
-input lies within KINK of its kink (a fraction of its tensor's largest |value|), float32 rounding
-may have put it on the other side in tfjs, with the other derivative: each such input (the
-KINK_TRIES nearest) is tried on the other side alone, and those that bring the gradients closer
-are kept, most first, each only if it cuts the gradients' L2 difference by 1 - KINK_GAIN; the
-update is judged with them, and they are reported.
+Where an update disagrees (an asserted figure past its bound, or the gradients' L2 difference
+past TOLERANCE) and some ReLU, leaky ReLU or abs input lies within KINK of its kink (a fraction
+of its tensor's largest |value|), float32 rounding may have put it on the other side in tfjs,
+with the other derivative: each such input (the KINK_TRIES nearest) is tried on the other side
+alone, and those that bring the gradients closer are kept, most first, each only if it cuts the
+gradients' L2 difference by 1 - KINK_GAIN; the update is judged with them, and they are reported.
 
 The figures, per update, the worst over the cycle reported with where it occurs (a torch, b tfjs):
 - losses: |a - b| / max(|b|, 1e-3);
 - l2: per network ||a - b|| / ||b|| over the determined tensors the update changed (in tfjs);
 - weights: per tensor max (|a - b| - room) / max |b| over its determined elements, the room of an
-  element being how far a gradient difference of TOLERANCE times the optimizer's largest gradient
-  moves it through the optimizer's step from tfjs's state (step_of, both ways; an EMA copy gets
-  its share of its source's): Adam's first step lr g / (|g| + eps / sqrt(1 - beta2)) has slope up
-  to lr sqrt(1 - beta2) / eps at g = 0, so a gradient at rounding level goes either way;
+  element being how far a gradient difference of ROUNDING times the optimizer's largest gradient
+  moves it through the optimizer's step from tfjs's state (step_of, both ways; an EMA copy gets its share of its source's): Adam's first
+  step lr g / (|g| + eps / sqrt(1 - beta2)) has slope lr sqrt(1 - beta2) / eps at g = 0, so a
+  gradient at rounding level makes a step of either sign;
 - undetermined: for the weights whose true gradient is 0 (a bias feeding a batch or instance norm
   straight, with only reshapes, upsampling or dropout between, and its EMA copies), max |a - b|
   over the optimizer step's range each way (Adam: 2 lr; RMSprop: 2 lr / sqrt(1 - rho));
 - gradients_l2 and gradients: per optimizer, over its determined variables, ||a - b|| / ||b|| and
   max |a - b| / max |b|;
 - outside: the most elements of one determined weight tensor beyond TOLERANCE of its largest
-  value; roomy: of those, the most within their room.
+  value; roomy: of those, the most within their room; loosened: the largest share of a tensor's
+  elements whose room is more than TOLERANCE of its largest value.
 
 Prints one JSON object {spec name: result} on stdout. Imports the standard library, torch and
 ganspec_torch (PYTHONPATH=runtime-torch).
@@ -71,8 +72,12 @@ KINK_TRIES = 32
 KINK_GAIN = 0.8
 #: The gradients' bound, per optimizer ||torch - tfjs|| / ||tfjs||: see test/torch-equivalence.test.ts.
 GRADIENTS_L2 = 1e-3
+#: The rounding level of a gradient element, as a fraction of the optimizer's largest gradient (the
+#: gradients agree elementwise to 2e-6 .. 4e-5 of it at seeds 11-13; a tensor whose gradient is all
+#: rounding noise, like a critic's output bias under a loss of differences, has no scale of its own).
+ROUNDING = 1e-5
 #: What is measured per update (see above).
-FIGURES = ("losses", "weights", "l2", "undetermined", "gradients", "gradients_l2", "outside", "roomy")
+FIGURES = ("losses", "weights", "l2", "undetermined", "gradients", "gradients_l2", "outside", "roomy", "loosened")
 #: The asserted figures and their bounds.
 BOUNDS = {"losses": TOLERANCE, "weights": TOLERANCE, "l2": TOLERANCE, "undetermined": 1.0, "gradients_l2": GRADIENTS_L2}
 
@@ -301,9 +306,9 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
         return max([float(tensor(ref).abs().max()) for ref, k in zip(u["gradients"], keys) if ref is not None and k not in undetermined and math.prod(ref["shape"])] or [0.0])
 
     def rooms(opt: dict, u: dict) -> dict:
-        """Per (network, weight) the room of each element: how far a gradient difference within
-        TOLERANCE of the optimizer's largest gradient moves it through the optimizer's step from
-        tfjs's state (float64, both ways), and the EMA copies' share of it."""
+        """Per (network, weight) the room of each element: how far a gradient difference of
+        ROUNDING times the optimizer's largest gradient moves it through the optimizer's step
+        from tfjs's state (float64, both ways), and the EMA copies' share of it."""
         settings, state = opt["settings"], states[u["before"]]["optimizers"][opt["name"]]
         top = gradient_top(opt, u)
         out = {}
@@ -312,7 +317,7 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
                 continue
             g = tensor(ref).double()
             slots = {k: tensor(refs[i]).double() for k, refs in state["slots"].items()}
-            delta = TOLERANCE * top
+            delta = ROUNDING * top
             base = step_of(settings, state, slots, g)
             out[(v["net"], v["weight"])] = torch.maximum((step_of(settings, state, slots, g + delta) - base).abs(),
                                                          (step_of(settings, state, slots, g - delta) - base).abs())
@@ -400,6 +405,8 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
                 diff = (a.double() - b.double()).abs()
                 figures["outside"].note(float(int((diff > TOLERANCE * scale).sum())), lambda: f"{where} (of {b.numel()})")
                 beyond = diff - room[(name, n)] if (name, n) in room else diff
+                if (name, n) in room and b.numel():
+                    figures["loosened"].note(float((room[(name, n)] > TOLERANCE * scale).double().mean()), where)
                 figures["roomy"].note(float(int(((diff > TOLERANCE * scale) & (beyond <= TOLERANCE * scale)).sum())), where)
                 i = int(beyond.reshape(-1).argmax()) if b.numel() else 0
                 value = float(beyond.reshape(-1)[i]) / max(scale, 1e-30) if b.numel() else 0.0
@@ -426,11 +433,12 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
         for r, u in enumerate(phase["updates"]):
             figures, kinks = replay(runner, phase, r, u)
             nearest = min(nearest, kinks.nearest)
-            # Where the update disagrees and inputs lie within KINK of a kink, tfjs may have taken
-            # the other side at some: try each (the nearest KINK_TRIES) on the other side alone, then
-            # keep those that bring the gradients closer, most first, while they still do.
+            # Where the update disagrees (or its gradients differ by more than TOLERANCE) and inputs
+            # lie within KINK of a kink, tfjs may have taken the other side at some: try each (the
+            # nearest KINK_TRIES) on the other side alone, then keep those that bring the gradients
+            # closer, most first, each only if it cuts their difference by 1 - KINK_GAIN.
             candidates = sorted(kinks.near, key=lambda c: c[2])[:KINK_TRIES]
-            if badness(figures) > 1 and candidates:
+            if (badness(figures) > 1 or figures["gradients_l2"].value > TOLERANCE) and candidates:
                 plain = figures["gradients_l2"].value
                 alone = [(replay(runner, phase, r, u, frozenset({c[:2]}), weights=False)[0]["gradients_l2"].value, c) for c in candidates]
                 flips, best = frozenset(), plain
