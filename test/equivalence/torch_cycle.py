@@ -73,7 +73,7 @@ KINK_GAIN = 0.8
 #: The gradients' bound, per optimizer ||torch - tfjs|| / ||tfjs||: see test/torch-equivalence.test.ts.
 GRADIENTS_L2 = 1e-3
 #: The rounding level of a gradient element, as a fraction of the optimizer's largest gradient (the
-#: gradients agree elementwise to 2e-6 .. 4e-5 of it at seeds 11-13; a tensor whose gradient is all
+#: gradients agree elementwise to at most 4e-5 of it at seeds 11-13, wgan aside; a tensor whose gradient is all
 #: rounding noise, like a critic's output bias under a loss of differences, has no scale of its own).
 ROUNDING = 1e-5
 #: What is measured per update (see above).
