@@ -224,7 +224,8 @@ def step_range(settings: dict) -> float:
     """How far one update of this optimizer may move a weight whose gradient is rounding noise,
     each way: Adam's step lr * m^ / (sqrt(v^) + eps) is at most lr (on its first step, and while
     the gradients' sign holds); RMSprop's first step lr * g / sqrt((1 - rho) g^2 + eps) at most
-    lr / sqrt(1 - rho); SGD's lr * g is as small as the noise (no range)."""
+    lr / sqrt(1 - rho); SGD's lr * g is as small as the noise (no range: such a weight is compared
+    as the others)."""
     if settings["kind"] == "adam":
         return settings["lr"]
     if settings["kind"] == "rmsprop":
@@ -398,7 +399,7 @@ def run_one(cycle_dir: str, module_path: str) -> dict:
             for (n, a), ref, ref0 in zip(gs.tfjs_weights(nets[name]), after["networks"][name], before["networks"][name]):
                 b = tensor(ref)
                 where = f"{at} {name}/{n}"
-                if (name, n) in undetermined:
+                if (name, n) in undetermined and step_range(opt["settings"]) > 0:  # SGD's step of a noise gradient is noise
                     figures["undetermined"].see_scaled(a, b, 2 * step_range(opt["settings"]), where, "2 x step range")
                     continue
                 scale = float(b.abs().max()) if b.numel() else 0.0
