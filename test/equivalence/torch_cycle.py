@@ -3,15 +3,39 @@
 For each CYCLE_DIR:MODULE.py pair given (as arguments, or with the one argument `-` one a line
 on stdin, each taken as it arrives: the test starts this process, torch's import included, while
 tfjs still writes the later specs' cycles), reads what test/equivalence/tfjs-cycle.ts wrote
-(cycle.json, cycle.bin), builds the generated torch module's model (gs.build), loads the tfjs
-initial weights into every network (gs.load_tfjs_weights), turns dropout off, replays the same
-real batches and random inputs (images NHWC -> NCHW, labels as int64) and the random draws the
-tfjs losses made (gs.set_draw_hook), runs one cycle (gs.cycle) and compares the losses and the
-updated weights (gs.tfjs_weights, tfjs layout) with the tfjs ones.
+(cycle.json, cycle.bin) and builds the generated torch module's model (gs.build). Then, for every
+update of the cycle (each phase, each repeat, in order), on its own: loads the state tfjs started
+that update from into torch (every network's weights by gs.load_tfjs_weights, every optimizer's
+slots converted to torch layout, its iteration count and Adam's beta powers), replays the same real
+batch and random inputs (images NHWC -> NCHW, labels as int64) and the random draws the tfjs loss
+made (gs.set_draw_hook), runs that one update (gs.update_once: loss, gradients, optimizer step,
+clipping, the EMA copies) with dropout off, and compares the loss, the gradients and the state
+after it with tfjs's. No update starts from a state the other framework computed differently, so
+a float32 rounding event in one update does not carry into the next.
 
-The figure: for every compared number a (torch) and b (tfjs), |a - b| / max(|b|, FLOOR), with
-FLOOR = 1e-3 (weights are O(0.01-1); losses O(0.1-10)); the worst over a spec's losses and
-weights is printed with where it occurs. The spec agrees when it is <= 1e-4.
+Where an update disagrees (an asserted figure past its bound, or the gradients' L2 difference
+past TOLERANCE) and some ReLU, leaky ReLU or abs input lies within KINK of its kink (a fraction
+of its tensor's largest |value|), float32 rounding may have put it on the other side in tfjs,
+with the other derivative: each such input (the KINK_TRIES nearest) is tried on the other side
+alone, and those that bring the gradients closer are kept, most first, each only if it cuts the
+gradients' L2 difference by 1 - KINK_GAIN; the update is judged with them, and they are reported.
+
+The figures, per update, the worst over the cycle reported with where it occurs (a torch, b tfjs):
+- losses: |a - b| / max(|b|, 1e-3);
+- l2: per network ||a - b|| / ||b|| over the determined tensors the update changed (in tfjs);
+- weights: per tensor max (|a - b| - room) / max |b| over its determined elements, the room of an
+  element being how far a gradient difference of ROUNDING times the optimizer's largest gradient
+  moves it through the optimizer's step from tfjs's state (step_of, both ways; an EMA copy gets its share of its source's): Adam's first
+  step lr g / (|g| + eps / sqrt(1 - beta2)) has slope lr sqrt(1 - beta2) / eps at g = 0, so a
+  gradient at rounding level makes a step of either sign;
+- undetermined: for the weights whose true gradient is 0 (a bias feeding a batch or instance norm
+  straight, with only reshapes, upsampling or dropout between, and its EMA copies), max |a - b|
+  over the optimizer step's range each way (Adam: 2 lr; RMSprop: 2 lr / sqrt(1 - rho));
+- gradients_l2 and gradients: per optimizer, over its determined variables, ||a - b|| / ||b|| and
+  max |a - b| / max |b|;
+- outside: the most elements of one determined weight tensor beyond TOLERANCE of its largest
+  value; roomy: of those, the most within their room; loosened: the largest share of a tensor's
+  elements whose room is more than TOLERANCE of its largest value.
 
 Prints one JSON object {spec name: result} on stdout. Imports the standard library, torch and
 ganspec_torch (PYTHONPATH=runtime-torch).
@@ -28,15 +52,34 @@ import torch
 import torch.nn.functional as F
 
 import ganspec_torch as gs
-from ganspec_torch.layers import gs_layers
-from ganspec_torch.tfjs_weights import _to_tfjs, weight_entries
+from ganspec_torch.layers import (BatchNormalization, Dense, Dropout, Flatten, InstanceNormalization, Reshape, UpSampling2d, _Convolution,
+                                  gs_layers)
+from ganspec_torch.tfjs_weights import _from_tfjs, _to_tfjs, weight_entries
 
 FLOOR = 1e-3
 TOLERANCE = 1e-4
-#: The optimizer slots that hold a cycle's gradients at full magnitude (tfjs suffix -> ganspec_torch
-#: field): Adam's first moment (1 - beta1) g, RMSprop's mean square (1 - rho) g^2. Adam's v is g^2
-#: again and RMSprop's moment is the step applied, which the weights show.
-GRADIENT_SLOTS = {"m": "m", "rms": "ms"}
+#: tfjs slot suffix -> the torch optimizer's field, per optimizer kind.
+SLOTS = {"adam": {"m": "m", "v": "v"}, "rmsprop": {"rms": "ms", "momentum": "mom"}, "sgd": {}}
+#: Layers that move a per-channel constant added before them to the same channels after them.
+SHIFT_KEEPING = (Reshape, Flatten, UpSampling2d, Dropout)
+#: A ReLU, leaky ReLU or abs input this close to the kink (a fraction of its tensor's largest
+#: |value|) has a side that float32 rounding may decide: the two frameworks' activations agree to
+#: about 1e-6 of their tensor's largest, and the kink flips measured at seeds 11-13 lay at 3e-8 to 3e-6.
+KINK = 1e-5
+#: How many of an update's inputs near a kink are tried on the other side.
+KINK_TRIES = 32
+#: A flip is kept when it brings the gradients' L2 difference down to this share of what it was.
+KINK_GAIN = 0.8
+#: The gradients' bound, per optimizer ||torch - tfjs|| / ||tfjs||: see test/torch-equivalence.test.ts.
+GRADIENTS_L2 = 1e-3
+#: The rounding level of a gradient element, as a fraction of the optimizer's largest gradient (the
+#: gradients agree elementwise to at most 4e-5 of it at seeds 11-13, wgan aside; a tensor whose gradient is all
+#: rounding noise, like a critic's output bias under a loss of differences, has no scale of its own).
+ROUNDING = 1e-5
+#: What is measured per update (see above).
+FIGURES = ("losses", "weights", "l2", "undetermined", "gradients", "gradients_l2", "outside", "roomy", "loosened")
+#: The asserted figures and their bounds.
+BOUNDS = {"losses": TOLERANCE, "weights": TOLERANCE, "l2": TOLERANCE, "undetermined": 1.0, "gradients_l2": GRADIENTS_L2}
 
 
 def read_tensor(data: bytearray, ref: dict) -> torch.Tensor:
@@ -64,13 +107,20 @@ def load_module(path: str):
 
 
 class Worst:
-    """The largest relative difference seen, and where."""
+    """The largest figure seen, and where."""
 
     def __init__(self) -> None:
         self.value = 0.0
         self.where = ""
 
+    def note(self, value: float, where) -> None:
+        """Keeps `value` if it is the largest yet; `where` (a string, or a function giving one) says where."""
+        if value > self.value or not self.where:
+            self.value = value
+            self.where = where() if callable(where) else where
+
     def see(self, torch_value: torch.Tensor, tfjs_value: torch.Tensor, where: str) -> float:
+        """max |a - b| / max(|b|, FLOOR)."""
         a = torch_value.detach().double().reshape(-1)
         b = tfjs_value.detach().double().reshape(-1)
         if a.numel() == 0:
@@ -78,59 +128,65 @@ class Worst:
         rel = (a - b).abs() / b.abs().clamp(min=FLOOR)
         if not torch.isfinite(a).all():
             rel = torch.full_like(rel, math.inf)
-        value = float(rel.max())
-        if value > self.value or not self.where:
-            i = int(rel.argmax())
-            self.value = value
-            self.where = f"{where}[{i}]: torch {float(a[i]):.9g}, tfjs {float(b[i]):.9g}"
+        i = int(rel.argmax())
+        value = float(rel[i])
+        self.note(value, lambda: f"{where}[{i}]: torch {float(a[i]):.9g}, tfjs {float(b[i]):.9g}")
         return value
 
-    def see_scaled(self, torch_value: torch.Tensor, tfjs_value: torch.Tensor, scale: float, where: str, room=None) -> float:
-        """max (|a - b| - room) / scale (scale: the largest |tfjs value| of the tensor or group, at
-        least 1e-30; room: how much of each difference is allowed beforehand, default none)."""
+    def see_scaled(self, torch_value: torch.Tensor, tfjs_value: torch.Tensor, scale: float, where: str, unit: str = "scale") -> float:
+        """max |a - b| / scale (the largest |tfjs value| of the tensor or group, or a step's range; at least 1e-30)."""
         a = torch_value.detach().double().reshape(-1)
         b = tfjs_value.detach().double().reshape(-1)
         if a.numel() == 0:
             return 0.0
         diff = (a - b).abs()
-        if room is not None:
-            diff = (diff - room.double().reshape(-1)).clamp(min=0)
         if not torch.isfinite(a).all():
             diff = torch.full_like(diff, math.inf)
         i = int(diff.argmax())
         value = float(diff[i]) / max(scale, 1e-30)
-        if value > self.value or not self.where:
-            self.value = value
-            past = "" if room is None else f", room {float(room.reshape(-1)[i]):.3g}"
-            self.where = f"{where}[{i}]: torch {float(a[i]):.9g}, tfjs {float(b[i]):.9g}, scale {scale:.3g}{past}"
+        self.note(value, lambda: f"{where}[{i}]: torch {float(a[i]):.9g}, tfjs {float(b[i]):.9g}, {unit} {scale:.3g}")
         return value
 
 
 class Kinks:
-    """While active, watches every ReLU and leaky ReLU input for the value nearest the kink, as a
-    fraction of its tensor's largest |value|: where that is at rounding level (about 1e-7), float32
-    rounding decides which side a value falls on, and with it the derivative there, so the two
-    frameworks' gradients may differ by that element's whole contribution."""
+    """While active, watches every ReLU, leaky ReLU and abs input: the value nearest the kink, as a
+    fraction of its tensor's largest |value|, and the elements within KINK of it (by call and
+    position: an update makes the same calls in the same order each time it is replayed); and
+    puts the elements of `flips` on the other side of the kink, their value negated (a change at
+    rounding level), the gradient passing as it does. Where float32 rounding decides which side an
+    input falls on, it decides the derivative there, and the two frameworks may decide apart."""
 
-    def __init__(self) -> None:
+    def __init__(self, flips=frozenset()) -> None:
+        self.flips = flips
         self.nearest = 1.0
+        self.near: list = []
+        self.calls = 0
 
     def _watch(self, fn):
         def watched(x, *args, **kwargs):
-            a = x.detach().abs()
-            a = a[a > 0]  # an exact 0 is the same 0 in both, and both take the derivative 0 there
-            if a.numel() > 0:
-                self.nearest = min(self.nearest, float(a.min()) / float(a.max()))
+            call = self.calls
+            self.calls += 1
+            a = x.detach().abs().reshape(-1)
+            top = float(a.max()) if a.numel() else 0.0
+            if top > 0:
+                self.nearest = min(self.nearest, float(a[a > 0].min()) / top)
+                self.near.extend((call, int(i), float(a[i]) / top) for i in ((a > 0) & (a <= KINK * top)).nonzero().reshape(-1))
+            mine = [i for c, i in self.flips if c == call]
+            if mine:
+                flat = x.reshape(-1)
+                other = flat.detach().clone()
+                other[mine] = -other[mine]
+                x = (flat + (other - flat.detach())).reshape(x.shape)
             return fn(x, *args, **kwargs)
         return watched
 
     def __enter__(self):
-        self.saved = (torch.relu, F.leaky_relu)
-        torch.relu, F.leaky_relu = self._watch(torch.relu), self._watch(F.leaky_relu)
+        self.saved = (torch.relu, F.leaky_relu, torch.abs)
+        torch.relu, F.leaky_relu, torch.abs = (self._watch(fn) for fn in self.saved)
         return self
 
     def __exit__(self, *exc) -> None:
-        torch.relu, F.leaky_relu = self.saved
+        torch.relu, F.leaky_relu, torch.abs = self.saved
 
 
 def network_list(model) -> dict:
@@ -140,172 +196,272 @@ def network_list(model) -> dict:
     return nets
 
 
+def undetermined_weights(nets: dict, ema: list) -> set:
+    """(network, tfjs weight name) of every bias that feeds a normalisation straight (batch or
+    instance norm, with only SHIFT_KEEPING layers between, in the layers' order, which the emitter
+    keeps as tfjs's): the normalisation subtracts the mean over the batch (or the image) per channel,
+    so the loss does not depend on that bias and its true gradient is 0, its computed one rounding
+    noise of either sign. Their EMA copies too."""
+    found = set()
+    for name, net in nets.items():
+        pending = None
+        for layer in gs_layers(net):
+            if isinstance(layer, (BatchNormalization, InstanceNormalization)):
+                if pending is not None and pending[1] == layer.gamma.numel():
+                    found.add((name, pending[0]))
+                pending = None
+            elif isinstance(layer, (Dense, _Convolution)):
+                linear = layer.activation in (None, "linear")
+                pending = (f"{layer.tfjs_name}/bias", layer.bias.numel()) if linear and layer.bias is not None else None
+            elif not isinstance(layer, SHIFT_KEEPING):
+                pending = None
+    for e in ema:
+        found |= {(e["name"], weight) for net, weight in list(found) if net == e["of"]}
+    return found
+
+
+def step_range(settings: dict) -> float:
+    """How far one update of this optimizer may move a weight whose gradient is rounding noise,
+    each way: Adam's step lr * m^ / (sqrt(v^) + eps) is at most lr (on its first step, and while
+    the gradients' sign holds); RMSprop's first step lr * g / sqrt((1 - rho) g^2 + eps) at most
+    lr / sqrt(1 - rho); SGD's lr * g is as small as the noise (no range: such a weight is compared
+    as the others)."""
+    if settings["kind"] == "adam":
+        return settings["lr"]
+    if settings["kind"] == "rmsprop":
+        return settings["lr"] / math.sqrt(1 - settings["rho"])
+    return 0.0
+
+
+def step_of(settings: dict, state: dict, slots: dict, g: torch.Tensor) -> torch.Tensor:
+    """The step (the change of the weight) the optimizer makes from `state` (tfjs's, its slots
+    `slots` of this variable, in float64) for gradient g, in float64: optim.py's formulas."""
+    lr = settings["lr"]
+    if settings["kind"] == "adam":
+        m = settings["beta1"] * slots.get("m", 0) + (1 - settings["beta1"]) * g
+        v = settings["beta2"] * slots.get("v", 0) + (1 - settings["beta2"]) * g * g
+        return -lr * (m / (1 - state["accBeta1"])) / ((v / (1 - state["accBeta2"])).sqrt() + settings["epsilon"])
+    if settings["kind"] == "rmsprop":
+        ms = settings["rho"] * slots.get("rms", 0) + (1 - settings["rho"]) * g * g
+        return -(settings["momentum"] * slots.get("momentum", 0) + lr * g / (ms + settings["epsilon"]).sqrt())
+    return -lr * g
+
+
 def run_one(cycle_dir: str, module_path: str) -> dict:
     with open(f"{cycle_dir}/cycle.json", encoding="utf-8") as f:
         record = json.load(f)
     with open(f"{cycle_dir}/cycle.bin", "rb") as f:
         data = bytearray(f.read())
     module = load_module(module_path)
-    trainer = module.TRAINER
-    model = gs.build(trainer, record["seed"])
+    model = gs.build(module.TRAINER, record["seed"])
     nets = network_list(model)
     gs.set_dropout_enabled(False)
+    states = record["states"]
+    tensors = {}
 
-    # The same initial weights; reading them back must give them exactly.
-    loaded = Worst()
+    def tensor(ref: dict) -> torch.Tensor:
+        key = ref["offset"]
+        if key not in tensors:
+            tensors[key] = read_tensor(data, ref)
+        return tensors[key]
+
+    layouts = {(name, weight): layout for name, net in nets.items() for weight, _, _, layout in weight_entries(net)}
     for name, weights in record["networks"].items():
-        gs.load_tfjs_weights(nets[name], [(w["name"], read_tensor(data, w["initial"])) for w in weights])
-        back = gs.tfjs_weights(nets[name])
-        names = [n for n, _ in back]
+        names = [n for n, _ in gs.tfjs_weights(nets[name])]
         if names != [w["name"] for w in weights]:
             raise AssertionError(f"network {name}: torch lists weights {names}, tfjs {[w['name'] for w in weights]}")
-        for (n, t), w in zip(back, weights):
-            loaded.see(t, read_tensor(data, w["initial"]), f"{name}/{n} (loaded)")
 
-    real_batches = {}
-    sampled_batches = {}
-    draws = []
-    for phase in record["phases"]:
-        real_batches[phase["name"]] = [{k: to_torch_input(read_tensor(data, r)) for k, r in u["real"].items()} for u in phase["updates"]]
-        sampled_batches[phase["name"]] = [{k: to_torch_input(read_tensor(data, r)) for k, r in u["sampled"].items()} for u in phase["updates"]]
-        draws.extend(d for u in phase["updates"] for d in u["draws"])
+    def load_state(state: dict) -> None:
+        for name, weights in record["networks"].items():
+            gs.load_tfjs_weights(nets[name], [(w["name"], tensor(r)) for w, r in zip(weights, state["networks"][name])])
+        for opt in record["optimizers"]:
+            mine = model.optimizers[opt["name"]]
+            given = state["optimizers"][opt["name"]]
+            layout = [layouts[(v["net"], v["weight"])] for v in opt["vars"]]
+            fields = {}
+            for slot, field in SLOTS[opt["settings"]["kind"]].items():
+                refs = given["slots"].get(slot)
+                fields[field] = [_from_tfjs(tensor(r), lay) for r, lay in zip(refs, layout)] if refs else [torch.zeros_like(p) for p in mine.params]
+                if [tuple(t.shape) for t in fields[field]] != [tuple(p.shape) for p in mine.params]:
+                    raise AssertionError(f"optimizer {opt['name']}: tfjs's {slot} slots do not fit its torch variables")
+            if opt["settings"]["kind"] == "adam":
+                fields["acc_beta1"], fields["acc_beta2"] = given["accBeta1"], given["accBeta2"]
+            mine.load_state_dict({**fields, "iterations": given["iterations"]})
 
-    replayed = []
-
-    def replay(kind: str, shape, params):
-        if len(replayed) == len(draws):
-            raise AssertionError(f"torch drew more than the {len(draws)} random draws tfjs made ({kind} {list(shape)})")
-        d = draws[len(replayed)]
-        replayed.append(kind)
-        if d["kind"] != kind:
-            raise AssertionError(f"random draw {len(replayed)}: torch draws {kind}, tfjs drew {d['kind']}")
-        if kind == "augment":
-            return d["draws"]
-        t = to_torch_input(read_tensor(data, d["tensor"]))
-        if list(t.shape) != list(shape) and t.numel() == math.prod(shape) == t.shape[0]:
-            t = t.reshape(list(shape))  # one number per example, e.g. [B, 1, 1, 1] drawn as [B, 1]
-        if list(t.shape) != list(shape):
-            raise AssertionError(f"random draw {len(replayed)} ({kind}): torch shape {list(shape)}, tfjs {d['tensor']['shape']}")
-        return t
-
-    gs.set_draw_hook(replay)
-    kinks = Kinks()
-    try:
-        with kinks:
-            losses = gs.cycle(model, real_batches, sampled_batches)
-    finally:
-        gs.set_draw_hook(None)
-    if len(replayed) != len(draws):
-        raise AssertionError(f"torch made {len(replayed)} random draws, tfjs {len(draws)}")
-
-    # Losses: each within TOLERANCE, relative with a floor.
-    losses_worst = Worst()
-    loss_pairs = {}
-    for phase in record["phases"]:
-        mine = [float(v) for v in losses[phase["name"]]]
-        theirs = [u["loss"] for u in phase["updates"]]
-        loss_pairs[phase["name"]] = {"torch": mine, "tfjs": theirs}
-        losses_worst.see(torch.tensor(mine), torch.tensor(theirs), f"loss {phase['name']}")
-
-    # Gradients, at full magnitude: each optimizer's state (Adam's m and v, RMSprop's mean squares
-    # and moments), per slot kind max |a - b| / max |b| over all its variables. The elements whose
-    # gradient is within the tolerance of zero (|g| <= TOLERANCE * max |g| of the optimizer) have
-    # no determined sign: rounding decides it in either framework.
-    layouts = {}
-    for name, net in nets.items():
-        for weight, t, _, layout in weight_entries(net):
-            layouts[(name, weight)] = layout
-    grads_worst = Worst()
-    slack = {}
-    grads_l2 = 0.0
-    for opt in record["optimizers"]:
-        mine = model.optimizers[opt["name"]]
-        keys = [(v["net"], v["weight"]) for v in opt["vars"]]
-        for slot, refs in opt["slots"].items():
-            if slot not in GRADIENT_SLOTS:
-                continue
-            torch_slot = getattr(mine, GRADIENT_SLOTS[slot])
-            pairs = [(_to_tfjs(a.detach(), layouts[k]).float(), read_tensor(data, r)) for a, r, k in zip(torch_slot, refs, keys)]
-            if slot == "rms":  # (1 - rho) g^2: compared as |g|, so that its error is the gradient's
-                pairs = [(a.clamp(min=0).sqrt(), b.clamp(min=0).sqrt()) for a, b in pairs]
-            scale = max(float(b.abs().max()) for _, b in pairs) if pairs else 0.0
-            for (a, b), k in zip(pairs, keys):
-                grads_worst.see_scaled(a, b, scale, f"{opt['name']} {slot} of {k[0]}/{k[1]}")
-            if pairs:
-                num = math.sqrt(sum(float((a.double() - b.double()).square().sum()) for a, b in pairs))
-                den = math.sqrt(sum(float(b.double().square().sum()) for _, b in pairs))
-                grads_l2 = max(grads_l2, num / max(den, 1e-30))
-        # How far the allowed gradient difference (TOLERANCE * the largest gradient) can move each
-        # weight through the optimizer's steps: |d step / d g| * TOLERANCE * max |g| per update, at
-        # most the step's whole range each way. Adam: lr * g / (|g| + eps'), eps' = eps / sqrt(1 -
-        # beta2) on the first step, |d/dg| <= lr / (|g| + eps'), range lr; RMSprop: lr * g /
-        # sqrt((1 - rho) g^2 + eps), |d/dg| <= lr / sqrt((1 - rho) g^2 + eps), range lr / sqrt(1 - rho).
-        # So a gradient that rounding leaves near zero (a bias just before batch norm, whose true
-        # gradient is 0) may take either sign, and the rest barely move.
-        settings = opt["settings"]
-        lr, updates = settings["lr"], opt["updates"]
-        if settings["kind"] == "adam":
-            grads = [read_tensor(data, r).abs() / (1 - settings["beta1"]) for r in opt["slots"]["m"]]
-            top = max(float(g.max()) for g in grads)
-            eps = settings["epsilon"] / math.sqrt(1 - settings["beta2"])
-            room = [torch.clamp(lr / (g + eps) * TOLERANCE * top, max=lr) for g in grads]
-        elif settings["kind"] == "rmsprop":
-            rho = settings["rho"]
-            grads = [(read_tensor(data, r).clamp(min=0) / (1 - rho)).sqrt() for r in opt["slots"]["rms"]]
-            top = max(float(g.max()) for g in grads)
-            room = [torch.clamp(lr / ((1 - rho) * g * g + settings["epsilon"]).sqrt() * TOLERANCE * top, max=lr / math.sqrt(1 - rho)) for g in grads]
-        else:  # SGD keeps no state; its step lr * g is linear in g and needs no room
-            continue
-        for k, r in zip(keys, room):
-            slack[k] = slack.get(k, 0) + 2 * updates * r
-    # A batch norm's moving mean averages its input over the batch, so it inherits the room of the
-    # bias just before it (the bias whose gradient batch norm makes zero).
-    for name, net in nets.items():
-        shapes = {n: t.numel() for n, t, _, _ in weight_entries(net)}
-        last_bias = None
-        for layer in gs_layers(net):
-            suffixes = [suffix for suffix, _, _, _ in layer.weight_specs()]
-            if "moving_mean" in suffixes and last_bias is not None:
-                stat = f"{layer.tfjs_name}/moving_mean"
-                if (name, last_bias) in slack and slack[(name, last_bias)].numel() == shapes[stat]:
-                    slack[(name, stat)] = slack[(name, last_bias)]
-                last_bias = None
-            elif "bias" in suffixes:
-                last_bias = f"{layer.tfjs_name}/bias"
-    # An EMA copy moves by (1 - decay) of its source's moves: at most its source's room.
-    for e in record["ema"]:
-        for src, copy in zip(record["networks"][e["of"]], record["networks"][e["name"]]):
-            if (e["of"], src["name"]) in slack:
-                slack[(e["name"], copy["name"])] = slack[(e["of"], src["name"])]
-
-    # Weights after the cycle: per tensor, max |a - b| / max |b| over its determined elements;
-    # the undetermined ones within the bound of their optimizer's steps.
-    weights_worst = Worst()
-    roomy = 0
-    outside_share = 0.0
-    per_net = {}
+    # The initial weights loaded; reading them back must give them exactly.
+    loaded = Worst()
+    load_state(states[0])
     for name, weights in record["networks"].items():
-        net_worst = Worst()
-        for (n, a), w in zip(gs.tfjs_weights(nets[name]), weights):
-            b = read_tensor(data, w["updated"])
-            scale = float(b.abs().max())
-            room = slack.get((name, n))
-            diff = (a - b).abs()
-            if room is not None:
-                roomy += int(((diff > TOLERANCE * scale) & (diff <= TOLERANCE * scale + room)).sum())
-            outside = diff > TOLERANCE * scale + (room if room is not None else 0)
-            if diff.numel() > 0:
-                outside_share = max(outside_share, float(outside.double().mean()))
-            weights_worst.see_scaled(a, b, scale, f"{name}/{n}", room)
-            net_worst.see_scaled(a, b, scale, f"{name}/{n}", room)
-        per_net[name] = net_worst.value
-    figures = {"losses": losses_worst, "gradients": grads_worst, "weights": weights_worst}
-    worst_kind = max(figures, key=lambda k: figures[k].value)
-    worst = figures[worst_kind].value
+        for (n, t), r in zip(gs.tfjs_weights(nets[name]), states[0]["networks"][name]):
+            loaded.see(t, tensor(r), f"{name}/{n} (loaded)")
+
+    undetermined = undetermined_weights(nets, record["ema"])
+    optimizers = {opt["name"]: opt for opt in record["optimizers"]}
+    runners = model.runners
+    if [r.phase.name for r in runners] != [p["name"] for p in record["phases"]]:
+        raise AssertionError(f"torch runs the phases {[r.phase.name for r in runners]}, tfjs {[p['name'] for p in record['phases']]}")
+
+    def gradient_top(opt: dict, u: dict) -> float:
+        """The largest |gradient| tfjs gave the optimizer in update u, over its determined weights."""
+        keys = [(v["net"], v["weight"]) for v in opt["vars"]]
+        return max([float(tensor(ref).abs().max()) for ref, k in zip(u["gradients"], keys) if ref is not None and k not in undetermined and math.prod(ref["shape"])] or [0.0])
+
+    def rooms(opt: dict, u: dict) -> dict:
+        """Per (network, weight) the room of each element: how far a gradient difference of
+        ROUNDING times the optimizer's largest gradient moves it through the optimizer's step
+        from tfjs's state (float64, both ways), and the EMA copies' share of it."""
+        settings, state = opt["settings"], states[u["before"]]["optimizers"][opt["name"]]
+        top = gradient_top(opt, u)
+        out = {}
+        for i, (v, ref) in enumerate(zip(opt["vars"], u["gradients"])):
+            if ref is None:
+                continue
+            g = tensor(ref).double()
+            slots = {k: tensor(refs[i]).double() for k, refs in state["slots"].items()}
+            delta = ROUNDING * top
+            base = step_of(settings, state, slots, g)
+            out[(v["net"], v["weight"])] = torch.maximum((step_of(settings, state, slots, g + delta) - base).abs(),
+                                                         (step_of(settings, state, slots, g - delta) - base).abs())
+        for e in record["ema"]:
+            share = 1 - e["decay"] if e["start"] <= 1 else 1.0
+            for src, copy in zip(record["networks"][e["of"]], record["networks"][e["name"]]):
+                if (e["of"], src["name"]) in out and src["trainable"]:
+                    out[(e["name"], copy["name"])] = share * out[(e["of"], src["name"])]
+        return out
+
+    def replay(runner, phase: dict, r: int, u: dict, flips=frozenset(), weights=True):
+        """Runs update `u` (the r-th repeat of `phase`) in torch from tfjs's state before it, with
+        the inputs `flips` on the other side of their kink; returns its figures (each Worst; the
+        loss and gradients only unless `weights`; "loss": torch's loss) and the kinks."""
+        at = f"{phase['name']}#{r}"
+        opt = optimizers[phase["optimizer"]]
+        load_state(states[u["before"]])
+        real = {k: to_torch_input(tensor(ref)) for k, ref in u["real"].items()}
+        sampled = {k: to_torch_input(tensor(ref)) for k, ref in u["sampled"].items()}
+        draws = u["draws"]
+        replayed = []
+
+        def draw(kind: str, shape, params):
+            if len(replayed) == len(draws):
+                raise AssertionError(f"{at}: torch drew more than the {len(draws)} random draws tfjs made ({kind} {list(shape)})")
+            d = draws[len(replayed)]
+            replayed.append(kind)
+            if d["kind"] != kind:
+                raise AssertionError(f"{at}: random draw {len(replayed)}: torch draws {kind}, tfjs drew {d['kind']}")
+            if kind == "augment":
+                return d["draws"]
+            t = to_torch_input(tensor(d["tensor"]))
+            if list(t.shape) != list(shape) and t.numel() == math.prod(shape) == t.shape[0]:
+                t = t.reshape(list(shape))  # one number per example, e.g. [B, 1, 1, 1] drawn as [B, 1]
+            if list(t.shape) != list(shape):
+                raise AssertionError(f"{at}: random draw {len(replayed)} ({kind}): torch shape {list(shape)}, tfjs {d['tensor']['shape']}")
+            return t
+
+        grads = []
+        step = runner.optimizer.step
+        runner.optimizer.step = lambda given, step=step: (grads.append(given), step(given))[1]
+        gs.set_draw_hook(draw)
+        kinks = Kinks(flips)
+        try:
+            with kinks:
+                loss = gs.update_once(model, runner, real, sampled, 1)
+        finally:
+            gs.set_draw_hook(None)
+            del runner.optimizer.step
+        if len(replayed) != len(draws):
+            raise AssertionError(f"{at}: torch made {len(replayed)} random draws, tfjs {len(draws)}")
+
+        figures = {k: Worst() for k in FIGURES}
+        figures["loss"] = loss
+        figures["losses"].see(torch.tensor([loss]), torch.tensor([u["loss"]]), f"{at} loss")
+        # The gradients the optimizer was given, per tensor, over the determined weights.
+        keys = [(v["net"], v["weight"]) for v in opt["vars"]]
+        top = gradient_top(opt, u)
+        num = den = 0.0
+        for a, ref, k in zip(grads[0], u["gradients"], keys):
+            if (a is None) != (ref is None):
+                raise AssertionError(f"{at}: {k[0]}/{k[1]} gets a gradient in {'torch' if ref is None else 'tfjs'} only")
+            if a is None or k in undetermined:
+                continue
+            a, b = _to_tfjs(a, layouts[k]).double(), tensor(ref).double()
+            figures["gradients"].see_scaled(a, b, top, f"{at} gradient of {k[0]}/{k[1]}", "scale (the optimizer's largest)")
+            num += float((a - b).square().sum())
+            den += float(b.square().sum())
+        if den > 0:
+            figures["gradients_l2"].note(math.sqrt(num / den), f"{at} optimizer {opt['name']}")
+        if not weights:
+            return figures, kinks
+        # The state after: every network's weights.
+        room = rooms(opt, u)
+        after, before = states[u["after"]], states[u["before"]]
+        for name, weights in record["networks"].items():
+            num = den = 0.0
+            for (n, a), ref, ref0 in zip(gs.tfjs_weights(nets[name]), after["networks"][name], before["networks"][name]):
+                b = tensor(ref)
+                where = f"{at} {name}/{n}"
+                if (name, n) in undetermined and step_range(opt["settings"]) > 0:  # SGD's step of a noise gradient is noise
+                    figures["undetermined"].see_scaled(a, b, 2 * step_range(opt["settings"]), where, "2 x step range")
+                    continue
+                scale = float(b.abs().max()) if b.numel() else 0.0
+                diff = (a.double() - b.double()).abs()
+                figures["outside"].note(float(int((diff > TOLERANCE * scale).sum())), lambda: f"{where} (of {b.numel()})")
+                beyond = diff - room[(name, n)] if (name, n) in room else diff
+                if (name, n) in room and b.numel():
+                    figures["loosened"].note(float((room[(name, n)] > TOLERANCE * scale).double().mean()), where)
+                figures["roomy"].note(float(int(((diff > TOLERANCE * scale) & (beyond <= TOLERANCE * scale)).sum())), where)
+                i = int(beyond.reshape(-1).argmax()) if b.numel() else 0
+                value = float(beyond.reshape(-1)[i]) / max(scale, 1e-30) if b.numel() else 0.0
+                figures["weights"].note(value, lambda: f"{where}[{i}]: torch {float(a.reshape(-1)[i]):.9g}, tfjs {float(b.reshape(-1)[i]):.9g}, scale {scale:.3g}"
+                                        + (f", room {float(room[(name, n)].reshape(-1)[i]):.3g}" if (name, n) in room else ""))
+                if ref["offset"] != ref0["offset"]:  # changed by this update in tfjs
+                    num += float(diff.square().sum())
+                    den += float(b.double().square().sum())
+            if den > 0:
+                figures["l2"].note(math.sqrt(num / den), f"{at} {name}")
+        return figures, kinks
+
+    def badness(figures: dict) -> float:
+        """The worst asserted figure over its bound (<= 1: the update agrees)."""
+        return max(figures[k].value / bound for k, bound in BOUNDS.items())
+
+    worst = {k: Worst() for k in FIGURES}
+    loss_pairs = {}
+    flipped = []
+    nearest = 1.0
+    updates = draws = 0
+    for runner, phase in zip(runners, record["phases"]):
+        pairs = loss_pairs.setdefault(phase["name"], {"torch": [], "tfjs": []})
+        for r, u in enumerate(phase["updates"]):
+            figures, kinks = replay(runner, phase, r, u)
+            nearest = min(nearest, kinks.nearest)
+            # Where the update disagrees (or its gradients differ by more than TOLERANCE) and inputs
+            # lie within KINK of a kink, tfjs may have taken the other side at some: try each (the
+            # nearest KINK_TRIES) on the other side alone, then keep those that bring the gradients
+            # closer, most first, each only if it cuts their difference by 1 - KINK_GAIN.
+            candidates = sorted(kinks.near, key=lambda c: c[2])[:KINK_TRIES]
+            if (badness(figures) > 1 or figures["gradients_l2"].value > TOLERANCE) and candidates:
+                plain = figures["gradients_l2"].value
+                alone = [(replay(runner, phase, r, u, frozenset({c[:2]}), weights=False)[0]["gradients_l2"].value, c) for c in candidates]
+                flips, best = frozenset(), plain
+                for value, c in sorted(alone, key=lambda t: t[0]):
+                    if value >= plain:
+                        break
+                    tried = replay(runner, phase, r, u, flips | {c[:2]}, weights=False)[0]["gradients_l2"].value
+                    if tried < KINK_GAIN * best:
+                        flips, best = flips | {c[:2]}, tried
+                        flipped.append(f"{phase['name']}#{r}: input {c[1]} of call {c[0]} at {c[2]:.1g} of its tensor's largest")
+                if flips:
+                    figures = replay(runner, phase, r, u, flips)[0]
+            for k in FIGURES:
+                worst[k].note(figures[k].value, figures[k].where)
+            pairs["torch"].append(figures["loss"])
+            pairs["tfjs"].append(u["loss"])
+            updates += 1
+            draws += len(u["draws"])
     return {
-        "worst": worst, "where": f"{worst_kind}: {figures[worst_kind].where}", "ok": worst <= TOLERANCE,
-        "figures": {k: v.value for k, v in figures.items()}, "at": {k: v.where for k, v in figures.items()}, "loaded": loaded.value, "losses": loss_pairs, "networks": per_net,
-        "draws": len(draws), "roomy": roomy, "gradients_l2": grads_l2, "weights_outside": outside_share, "kink": kinks.nearest,
+        "figures": {k: v.value for k, v in worst.items()}, "at": {k: v.where for k, v in worst.items()}, "loaded": loaded.value,
+        "losses": loss_pairs, "updates": updates, "draws": draws, "kink": nearest, "flipped": flipped,
+        "undetermined": sorted(f"{n}/{w}" for n, w in undetermined),
     }
 
 
