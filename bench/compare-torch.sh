@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The generated PyTorch modules (generated-torch/dcgan.py, wgan-gp.py, trained by ganspec_torch's
 # gs.cycle) against bench/baseline/pytorch_dcgan.py's hand-written PyTorch ports of the same
-# networks: one training step at batch 32, 2 threads, the two run in alternation (ROUNDS rounds,
+# networks: one training step at batch 32 on THREADS threads (default 2; 1 is what each rank of
+# `gan-train --nproc 2` gets on a 2-core machine), the two run in alternation (ROUNDS rounds,
 # each a fresh process per side) so that the machine's load falls on both alike; prints every
 # row, then per model the medians over all timed steps and the ratio generated/hand-written
 # (below 1: the generated step is faster), also by CPU time per step (user + system, both
 # threads: what a loaded machine's other processes change least). Needs /usr/bin/python3 with
 # torch (and numpy for the baseline's MNIST reader): apt-get install -y python3-torch.
 #
-#   bench/compare-torch.sh [steps] [rounds]     (default 10 timed steps after 2 warm-up, 3 rounds)
+#   bench/compare-torch.sh [steps] [rounds] [threads]   (default 10 timed steps after 2 warm-up, 3 rounds, 2 threads)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STEPS="${1:-10}"
 ROUNDS="${2:-3}"
+THREADS="${3:-2}"
 PY="${GANSPEC_PYTHON:-/usr/bin/python3}"
 "$PY" -c 'import torch' 2>/dev/null || { echo "compare-torch: $PY has no torch (apt-get install -y python3-torch)" >&2; exit 1; }
 for model in dcgan wgan-gp; do
@@ -24,8 +26,8 @@ trap 'rm -f "$out"' EXIT
 echo "# $(date -u +%FT%TZ), $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for round in $(seq "$ROUNDS"); do
   for model in dcgan wgan-gp; do
-    "$PY" bench/baseline/pytorch_dcgan.py --model "$model" --batch 32 --threads 2 --steps "$STEPS" --warmup 2 --seed "$round" --json >>"$out"
-    PYTHONPATH=runtime-torch "$PY" bench/torch_step.py "generated-torch/$model.py" --batch 32 --threads 2 --steps "$STEPS" --warmup 2 --seed "$round" --json >>"$out"
+    "$PY" bench/baseline/pytorch_dcgan.py --model "$model" --batch 32 --threads "$THREADS" --steps "$STEPS" --warmup 2 --seed "$round" --json >>"$out"
+    PYTHONPATH=runtime-torch "$PY" bench/torch_step.py "generated-torch/$model.py" --batch 32 --threads "$THREADS" --steps "$STEPS" --warmup 2 --seed "$round" --json >>"$out"
   done
 done
 "$PY" - "$out" <<'PYEOF'
