@@ -26,7 +26,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 import torch  # noqa: E402
 
 import ganspec_torch as gs  # noqa: E402
-from baseline.step_timing import timing_fields  # noqa: E402
+from baseline.step_timing import add_step_options, timing_fields  # noqa: E402
 
 
 def load(path):
@@ -74,12 +74,7 @@ def draw_real(trainer, names, batch):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("module")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--json", action="store_true")
+    add_step_options(ap)
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)

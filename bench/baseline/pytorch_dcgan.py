@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from step_timing import timing_fields  # noqa: E402
+from step_timing import add_step_options, timing_fields  # noqa: E402
 
 LATENT = 100
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -218,12 +218,7 @@ def main():
     ap.add_argument("--model", choices=["dcgan", "wgan-gp"], default="dcgan")
     ap.add_argument("--variant", choices=["spec", "keras"], default="spec",
                     help="dcgan: the spec's step (one D update) or Keras-GAN's (D on real, then on fake)")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--json", action="store_true")
+    add_step_options(ap)
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)

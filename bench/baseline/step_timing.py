@@ -1,11 +1,22 @@
-"""The timing fields every PyTorch step benchmark reports (pytorch_dcgan.py, the hand-written
+"""The options and timing fields every PyTorch step benchmark has (pytorch_dcgan.py, the hand-written
 ports, and ../torch_step.py, the generated modules), so both rows of compare-torch.sh read
 alike. Imports the standard library and torch."""
+import argparse
 import os
 import resource
 import statistics
 
 import torch
+
+
+def add_step_options(ap: argparse.ArgumentParser) -> None:
+    """--batch, --steps, --warmup, --threads, --seed and --json, alike in both benchmarks."""
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--steps", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--json", action="store_true")
 
 
 def timing_fields(batch: int, steps: int, warmup: int, totals: list, cpu: list, faults: float) -> dict:
