@@ -9,7 +9,7 @@ import ganspec_torch as gs
 
 HYPERPARAMETERS = gs.Hyperparameters(batch=32, steps=6000, phases={
     "D": gs.PhaseSettings(repeat=1, clip=None, optimizer=gs.OptimizerSettings(kind="adam", lr=0.0002, beta1=0.5, beta2=0.999, epsilon=1e-7)),
-    "G": gs.PhaseSettings(repeat=1, clip=None, optimizer=gs.OptimizerSettings(kind="adam", lr=0.0002, beta1=0.5, beta2=0.999, epsilon=1e-7)),
+    "G": gs.PhaseSettings(repeat=1, clip=None, optimizer=gs.OptimizerSettings(kind="adam", lr=0.001, beta1=0.5, beta2=0.999, epsilon=1e-7)),
 })
 
 

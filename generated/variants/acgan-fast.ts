@@ -18,7 +18,7 @@ export const hyperparameters: Hyperparameters = {
   steps: 6000,
   phases: {
     D: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
-    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.0002 } },
+    G: { repeat: 1, clip: null, optimizer: { kind: "adam", beta1: 0.5, beta2: 0.999, epsilon: 1e-7, lr: 0.001 } },
   },
 };
 
