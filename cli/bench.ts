@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
         'Reports ms per step and per phase, samples/s, peak RSS and tensors leaked.',
     )
     // Not `array: true`, which would swallow the specs after it; repeating the flag still gives a list.
-    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu; comma-separated or repeated for several (default: the best available)' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | webgpu | wasm | cpu; comma-separated or repeated for several (default: the best available)' })
     .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
     .option('steps', { type: 'number', default: 10, describe: 'timed steps' })
     .option('warmup', { type: 'number', default: 2, describe: 'untimed steps first' })

@@ -74,7 +74,7 @@ export async function main(): Promise<void> {
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
     .option('out', { type: 'string', describe: 'also write the JSON to this file (checked before evaluating)' })
     .option('evaluator', { type: 'string', describe: 'evaluator directory (default models/mnist-evaluator)' })
-    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | webgpu | wasm | cpu' })
     .option('samples', { type: 'string', describe: 'score this folder of image files instead of a run (gan-sample --format png, or any GAN); labels.csv adds label accuracy' })
     .option('reference-n', { type: 'number', default: 10000, describe: 'real test images to compare with' })
     .option('weights', WEIGHTS_OPTION)

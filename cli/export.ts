@@ -104,7 +104,7 @@ export async function main(): Promise<void> {
     .scriptName('gan-export')
     .usage('$0 <run dir | checkpoint dir> --out DIR\n\nWrites the generator of a trained run for JavaScript: models/ (TensorFlow.js web format), a typed sampler.ts/.js/.d.ts, and index.html + page.js, a page that draws samples in the browser.')
     .option('out', { type: 'string', demandOption: true, describe: 'folder to write (created; its models/ is replaced)' })
-    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (to load the checkpoint)' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | webgpu | wasm | cpu (to load the checkpoint)' })
     .option('page', { type: 'boolean', default: true, describe: 'write index.html + page.js (--no-page: the models and sampler only)' })
     .option('band', { type: 'string', describe: "the preview band to export: its expression or index, e.g. 'G_BA(b)' (default: the first generated one)" })
     .option('weights', WEIGHTS_OPTION)

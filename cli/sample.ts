@@ -25,7 +25,7 @@ export async function main(): Promise<void> {
     .option('out', { type: 'string', describe: 'PNG file to write (default <run dir>/sample.png)' })
     .option('seed', { type: 'number', default: 0, describe: 'seed of the random inputs' })
     .option('scale', { type: 'number', default: 1, describe: 'enlarge the picture this many times (nearest neighbour)' })
-    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | webgpu | wasm | cpu' })
     .option('format', { choices: ['grid', 'png'] as const, default: 'grid' as const, describe: 'grid: one PNG of a grid; png: --out is a folder, one PNG per sample (+ labels.csv), for clean-fid, pytorch-fid, torch-fidelity' })
     .option('band', { type: 'string', describe: 'with --format png: the preview band to write (its expression or index; default the first generated one)' })
     .option('weights', WEIGHTS_OPTION)

@@ -78,7 +78,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     )
     .option('steps', { type: 'number', describe: "schedule steps to train (default: the spec's)" })
     .option('batch', { type: 'number', describe: "batch size (default: the spec's)" })
-    .option('backend', { type: 'string', describe: 'node-gpu | node | wasm | cpu (default: the best available; or GANSPEC_BACKEND)' })
+    .option('backend', { type: 'string', describe: 'node-gpu | node | webgpu | wasm | cpu (default: the best available; or GANSPEC_BACKEND)' })
     .option('out', { type: 'string', describe: 'run directory (default runs/<name>)' })
     .option('seed', { type: 'number', default: 0, describe: 'random seed; runs repeat exactly on the cpu backend' })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a spec value, e.g. --set schedule.batch=64' })

@@ -22,6 +22,7 @@ const installed = (pkg: string): boolean => {
   }
 };
 const nodeAbsent = !installed('@tensorflow/tfjs-node') && !installed('@tensorflow/tfjs-node-gpu');
+const webgpuAbsent = !installed('webgpu') || !installed('@tensorflow/tfjs-backend-webgpu');
 
 afterEach(() => {
   delete process.env.GANSPEC_BACKEND;
@@ -54,12 +55,12 @@ const oneLineUserError = (pattern: RegExp) => (e: unknown): boolean => {
   assert.ok(e instanceof UserError);
   assert.doesNotMatch(e.message, /\n/);
   assert.match(e.message, pattern);
-  assert.match(e.message, /node-gpu, node, wasm, cpu/);
+  assert.match(e.message, /node-gpu, node, webgpu, wasm, cpu/);
   return true;
 };
 
 test('an unknown name is a one-line UserError listing the valid names', async () => {
-  await assert.rejects(selectBackend('webgpu'), oneLineUserError(/unknown backend 'webgpu'/));
+  await assert.rejects(selectBackend('tpu'), oneLineUserError(/unknown backend 'tpu'/));
   process.env.GANSPEC_BACKEND = 'gpu';
   await assert.rejects(selectBackend(), oneLineUserError(/unknown backend 'gpu'/));
 });
@@ -67,6 +68,10 @@ test('an unknown name is a one-line UserError listing the valid names', async ()
 test('an unloadable requested backend is a one-line UserError', { skip: !nodeAbsent && 'tfjs-node is installed' }, async () => {
   await assert.rejects(selectBackend('node'), oneLineUserError(/backend 'node' is not available: @tensorflow\/tfjs-node did not load/));
   await assert.rejects(selectBackend('node-gpu'), oneLineUserError(/@tensorflow\/tfjs-node-gpu did not load/));
+});
+
+test('webgpu without its two packages is a one-line UserError naming both', { skip: !webgpuAbsent && 'webgpu is installed' }, async () => {
+  await assert.rejects(selectBackend('webgpu'), oneLineUserError(/backend 'webgpu' is not available: webgpu with @tensorflow\/tfjs-backend-webgpu did not load: /));
 });
 
 test('GANSPEC_THREADS must be a positive whole number', async () => {

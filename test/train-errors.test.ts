@@ -119,7 +119,7 @@ test('the CLIs answer bad input with exit 1 and exactly their message, never a s
         'gan-train: specs/no-such-spec.yaml has 1 error(s); nothing was trained\n',
     ],
     ['gan-train', ['specs/ring.yaml', '--steps', '0'], 'gan-train: --steps must be a positive integer, got 0\n'],
-    ['gan-train', ['specs/ring.yaml', '--backend', 'tpu'], "gan-train: unknown backend 'tpu' (valid backends: node-gpu, node, wasm, cpu)\n"],
+    ['gan-train', ['specs/ring.yaml', '--backend', 'tpu'], "gan-train: unknown backend 'tpu' (valid backends: node-gpu, node, webgpu, wasm, cpu)\n"],
     ['gan-sample', ['no/such/run'], 'gan-sample: no/such/run is not a run directory or a checkpoint of one (no run.json found)\n'],
   ];
   for (const [cli, args, stderr] of cases) {

@@ -19,11 +19,11 @@ def add_step_options(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--json", action="store_true")
 
 
-def timing_fields(batch: int, steps: int, warmup: int, totals: list, cpu: list, faults: float) -> dict:
+def timing_fields(batch: int, steps: int, warmup: int, totals: list, cpu: list, faults: float, device: str = "cpu") -> dict:
     """Wall ms per step (`totals`), CPU ms per step (`cpu`), minor faults per step, and the setup."""
     ms = statistics.median(totals)
     return {
-        "backend": f"torch {torch.__version__} cpu",
+        "backend": f"torch {torch.__version__} {torch.cuda.get_device_name() if device == 'cuda' else 'cpu'}",
         "threads": torch.get_num_threads(),
         "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "batch": batch,

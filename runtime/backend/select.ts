@@ -1,28 +1,38 @@
 // Chooses the one tf backend of the process, at start: tfjs-node-gpu (CUDA) if it loads, else
 // tfjs-node, else tfjs on wasm with our training kernels (on every core: GANSPEC_THREADS overrides
 // the count), else the pure-JS cpu backend. A name (argument, else env GANSPEC_BACKEND)
-// overrides; the returned description is for the CLI.
+// overrides; only by name: webgpu (a GPU through Dawn's Vulkan, webgpu.ts). The returned
+// description is for the CLI.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../errors';
 import { registerTrainingKernels } from './wasm-kernels';
 import { withWasmThreads } from './wasm-threads';
+import { loadWebGPU, webgpuAdapter } from './webgpu';
 
-export const BACKEND_NAMES = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
+/** The backends tried, in order, when none is named. */
+const AUTOMATIC: readonly BackendName[] = ['node-gpu', 'node', 'wasm', 'cpu'];
 
 interface Backend {
-  /** Optional package that registers the backend when imported (not installed by default). */
-  module?: string;
+  /** What registers the backend: optional packages, not installed by default (what it says when they fail). */
+  load?: { packages: string; run: () => Promise<unknown> };
   /** The backend's name in tf's registry. */
   tfName: string;
   detail: () => string;
 }
 
+/** A package that registers its backend when imported; a variable, as it has no types here. */
+function importing(specifier: string): Backend['load'] {
+  return { packages: specifier, run: () => import(specifier) };
+}
+
 const BACKENDS: Record<BackendName, Backend> = {
-  'node-gpu': { module: '@tensorflow/tfjs-node-gpu', tfName: 'tensorflow', detail: () => 'libtensorflow, CUDA' },
-  node: { module: '@tensorflow/tfjs-node', tfName: 'tensorflow', detail: () => 'libtensorflow' },
+  'node-gpu': { load: importing('@tensorflow/tfjs-node-gpu'), tfName: 'tensorflow', detail: () => 'libtensorflow, CUDA' },
+  node: { load: importing('@tensorflow/tfjs-node'), tfName: 'tensorflow', detail: () => 'libtensorflow' },
+  webgpu: { load: { packages: 'webgpu with @tensorflow/tfjs-backend-webgpu', run: loadWebGPU }, tfName: 'webgpu', detail: webgpuAdapter },
   wasm: { tfName: 'wasm', detail: () => plural(getThreadsCount(), 'thread') + (threadsFailure ? ` (threads failed: ${threadsFailure})` : '') },
   cpu: { tfName: 'cpu', detail: () => 'pure JS, slow' },
 };
@@ -61,12 +71,11 @@ async function setWasmBackend(threads: number): Promise<boolean> {
 
 /** Makes the backend current; returns why it could not be, or undefined on success. */
 async function activate(b: Backend, threads: number): Promise<string | undefined> {
-  if (b.module !== undefined) {
-    const specifier: string = b.module; // a variable: the package is optional and has no types here
+  if (b.load !== undefined) {
     try {
-      await import(specifier);
+      await b.load.run();
     } catch (e) {
-      return `${b.module} did not load: ${firstLine(e)}`;
+      return `${b.load.packages} did not load: ${firstLine(e)}`;
     }
   }
   try {
@@ -92,7 +101,7 @@ export async function selectBackend(requested?: string): Promise<string> {
     if (failure !== undefined) throw new UserError(`backend '${wanted}' is not available: ${failure} (${VALID})`);
     return describe(wanted);
   }
-  for (const name of BACKEND_NAMES) {
+  for (const name of AUTOMATIC) {
     if ((await activate(BACKENDS[name], threads)) === undefined) return describe(name);
   }
   throw new Error('no tf backend could be initialised, not even cpu');
