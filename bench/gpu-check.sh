@@ -3,17 +3,21 @@
 # rest: which tf backends load (tfjs-node-gpu; webgpu through Dawn's Vulkan, with the adapter it
 # found), whether webgpu trains as wasm does (bench/agree.ts, 3 steps at batch 4 of DCGAN,
 # WGAN-GP and InfoGAN), step times of webgpu against wasm on every core (gan-bench, side by side
-# in one run), the generated PyTorch modules' steps on CUDA (bench/torch_step.py), and the time
-# to DCGAN's quality targets on webgpu. Needs node with ganspec's packages plus the
+# in one run), the generated PyTorch modules' steps on CUDA (bench/torch_step.py), and DCGAN
+# trained on webgpu for a few minutes, then scored by gan-eval on wasm (the evaluator reads its
+# scores synchronously, which webgpu cannot do in Node). Needs node with ganspec's packages plus the
 # optional webgpu and @tensorflow/tfjs-backend-webgpu, and python3 with torch for the torch rows.
 #
-#   bench/gpu-check.sh [minutes for the quality run] [quality run dir]   (default 3, runs/gpu-quality)
+#   bench/gpu-check.sh [minutes of DCGAN training] [its run dir]   (default 3, runs/gpu-dcgan)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 MIN="${1:-3}"
-QDIR="${2:-runs/gpu-quality}"
+QDIR="${2:-runs/gpu-dcgan}"
 PY="${GANSPEC_PYTHON:-python3}"
 part() { echo; echo "## $* ($(date -u +%T))"; }
+bench_row() {
+  timeout 100 node bin/gan-bench.js "specs/$1.yaml" --backend webgpu,wasm --steps 5 --warmup 2 "${@:2}" 2>&1 | grep -v '^ \|^$\|Warning\|synchronously\|^(median\|^gan-bench 20'
+}
 
 part machine
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || echo "nvidia-smi: none"
@@ -26,18 +30,21 @@ done
 
 part webgpu trains as wasm does
 for s in dcgan wgan-gp infogan; do
-  timeout 240 node --import tsx bench/agree.ts "specs/$s.yaml" wasm webgpu --steps 3 --batch 4 2>&1 | grep -v '^ \|^$' | tail -6
+  timeout 100 node --import tsx bench/agree.ts "specs/$s.yaml" wasm webgpu --steps 3 --batch 4 2>&1 | grep -v '^ \|^$' | tail -6
 done
 
-part step times, tfjs: webgpu and wasm side by side
-for s in dcgan wgan-gp acgan infogan; do
-  timeout 150 node bin/gan-bench.js "specs/$s.yaml" --backend webgpu,wasm --steps 5 --warmup 2 $([ "$s" = dcgan ] || [ "$s" = wgan-gp ] && echo --batch 32) 2>&1 | grep -v '^ \|^$\|Warning\|^(median\|^gan-bench 20'
-done
+part step times, tfjs: webgpu and wasm side by side, at batch 32
+for s in dcgan wgan-gp; do bench_row "$s" --batch 32; done
 
 part step times, the generated torch modules on CUDA
 for m in dcgan wgan-gp acgan infogan; do
-  PYTHONPATH=runtime-torch timeout 120 "$PY" bench/torch_step.py "generated-torch/$m.py" --device cuda --steps 10 --warmup 3 $([ "$m" = dcgan ] || [ "$m" = wgan-gp ] && echo --batch 32) 2>&1 | tail -1
+  PYTHONPATH=runtime-torch timeout 120 "$PY" bench/torch_step.py "generated-torch/$m.py" --device cuda --steps 10 --warmup 3 --batch "$([ "$m" = infogan ] && echo 128 || echo 32)" 2>&1 | tail -1
 done
 
-part "time to DCGAN's targets on webgpu ($MIN min at most)"
-timeout $((MIN * 60 + 120)) node bin/gan-bench.js --to-quality specs/dcgan.yaml --backend webgpu --limit-min "$MIN" --eval-every 200 --eval-n 2000 --out "$QDIR" 2>&1 | grep -v '^ \|^$\|Warning' | tail -30
+part "DCGAN trained on webgpu for $MIN min at most (a checkpoint every 100 steps), scored on wasm"
+rm -rf "$QDIR"
+timeout $((MIN * 60)) node bin/gan-train.js specs/dcgan.yaml --backend webgpu --steps 3000 --set checkpoint.every=100 --out "$QDIR" 2>&1 | grep -v '^ \|^$\|Warning\|synchronously' | tail -4
+node bin/gan-eval.js "$QDIR" --backend wasm -n 2000 --baseline 2>&1 | tail -25
+
+part "step times, tfjs: webgpu and wasm side by side, at the spec's batch"
+for s in acgan infogan; do bench_row "$s"; done

@@ -12,8 +12,8 @@ import type { AnyTrainer } from '../contract/trainer';
 export interface ContenderPhase {
   name: string;
   repeat: number;
-  /** One update; returns when its work is done (reads its loss back). */
-  run: () => number;
+  /** One update; returns (or resolves) when its work is done (reads its loss back). */
+  run: () => unknown;
 }
 
 export interface Contender {
@@ -78,11 +78,11 @@ export function trainerContender(trainer: AnyTrainer, data: DataSource, batch: n
 }
 
 /** One step of a contender: each phase `repeat` times; adds each phase's ms into `into`. */
-export function runStep(c: Contender, into?: Record<string, number>): number {
+export async function runStep(c: Contender, into?: Record<string, number>): Promise<number> {
   const began = performance.now();
   for (const p of c.phases) {
     const t0 = performance.now();
-    for (let r = 0; r < p.repeat; r++) p.run();
+    for (let r = 0; r < p.repeat; r++) await p.run();
     if (into) into[p.name] = (into[p.name] ?? 0) + performance.now() - t0;
   }
   return performance.now() - began;
@@ -92,7 +92,7 @@ export function runStep(c: Contender, into?: Record<string, number>): number {
  * `warmup` untimed steps of each contender, then `steps` timed ones, interleaved: step i runs
  * the contenders in order when i is even and in reverse when odd.
  */
-export function timeContenders(contenders: Contender[], warmup: number, steps: number): Timing[] {
+export async function timeContenders(contenders: Contender[], warmup: number, steps: number): Promise<Timing[]> {
   const stepsMs = contenders.map(() => [] as number[]);
   const stepsCpu = contenders.map(() => [] as number[]);
   const phaseMs = contenders.map((c) => Object.fromEntries(c.phases.map((p) => [p.name, [] as number[]])));
@@ -106,7 +106,7 @@ export function timeContenders(contenders: Contender[], warmup: number, steps: n
       const before = tf.memory().numTensors;
       const phases: Record<string, number> = {};
       const cpu0 = process.cpuUsage();
-      const ms = runStep(c, phases);
+      const ms = await runStep(c, phases);
       const cpu = process.cpuUsage(cpu0);
       const after = tf.memory().numTensors;
       // Growth is counted from the end of the first step: optimizers create their state then.

@@ -92,7 +92,7 @@ export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
 
   const contenders: Contender[] = [trainerContender(trainer, data, batch)];
   if (o.baseline) for (const v of BASELINE_VARIANTS) contenders.push(kerasDcganBaseline(v, batch));
-  const timings = timeContenders(contenders, o.warmup, o.steps);
+  const timings = await timeContenders(contenders, o.warmup, o.steps);
   const rss = peakRssMb();
   const heap = wasmHeapMb();
 

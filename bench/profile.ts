@@ -44,8 +44,8 @@ export async function profileSteps(c: Contender, n: number): Promise<ProfiledSte
   const out: ProfiledStep[] = [];
   for (let i = 0; i < n; i++) {
     let wall = 0;
-    const info = await tf.profile(() => {
-      wall = runStep(c);
+    const info = await tf.profile(async () => {
+      wall = await runStep(c);
     });
     // Ops with a custom gradient show up as scopes (e.g. fusedMatMul__op) around the kernels
     // they run, which are listed too: only registered kernels are counted.

@@ -104,8 +104,14 @@ export function toEvaluatorInput(images: tf.Tensor4D, range: readonly [number, n
 
 const cache = new Map<string, Promise<Evaluator>>();
 
-/** Loads (once per directory and process) the committed evaluator and its meta.json. */
+/**
+ * Loads (once per directory and process) the committed evaluator and its meta.json. Refused on
+ * webgpu: scoring reads its features back synchronously, which that backend cannot do in Node.
+ */
 export function loadEvaluator(dir: string = DEFAULT_EVALUATOR_DIR): Promise<Evaluator> {
+  if (tf.getBackend() === 'webgpu') {
+    return Promise.reject(new UserError('the evaluator cannot run on webgpu (it reads its scores back synchronously, which webgpu cannot do in Node): train without --eval-every and score the run with gan-eval --backend wasm'));
+  }
   const key = resolve(dir);
   let loaded = cache.get(key);
   if (!loaded) {

@@ -185,7 +185,7 @@ describe('backward pass frees as it goes (runtime/backend/tape-memory.ts)', () =
 
 describe('generated trainers train bit for bit as with tfjs-core\'s backward pass', () => {
   /** Every weight's bytes and the losses after one update of each phase, at batch 2, seeded. */
-  function train(trainer: AnyTrainer): { losses: number[]; weights: Float32Array[] } {
+  async function train(trainer: AnyTrainer): Promise<{ losses: number[]; weights: Float32Array[] }> {
     installSeededRandom(4);
     const nets = buildNetworks(trainer);
     const runners = phaseRunners(trainer, nets);
@@ -195,7 +195,8 @@ describe('generated trainers train bit for bit as with tfjs-core\'s backward pas
       names: trainer.real.map((r) => r.name),
       batch: (n) => Object.fromEntries(trainer.real.map((r, i) => [r.name, tf.tensor(values(n * r.shape.reduce((a, b) => a * b, 1), 30 + i), [n, ...r.shape])])),
     };
-    const losses = runners.map((r) => updateOnce(trainer, r, nets, data, 2));
+    // The map runs every update, in order, before the first await: all inside withOriginalGradients.
+    const losses = await Promise.all(runners.map((r) => updateOnce(trainer, r, nets, data, 2)));
     const weights = Object.values(nets).flatMap((m) => m.weights.map((w) => (w.read().dataSync() as Float32Array).slice()));
     for (const o of new Set(runners.map((r) => r.optimizer))) o.dispose();
     Object.values(nets).forEach((m) => m.dispose());
@@ -205,8 +206,8 @@ describe('generated trainers train bit for bit as with tfjs-core\'s backward pas
   for (const name of ['infogan', 'wgan-gp']) {
     test(`${name}: one update of each phase${name === 'wgan-gp' ? ' (a gradient penalty: second order)' : ''}`, async () => {
       const trainer = await generatedTrainer(name);
-      const ours = train(trainer);
-      const theirs = withOriginalGradients(() => train(trainer));
+      const ours = await train(trainer);
+      const theirs = await withOriginalGradients(() => train(trainer));
       assert.ok(ours.losses.every(Number.isFinite));
       assert.deepEqual(ours.losses, theirs.losses);
       assert.equal(ours.weights.length, theirs.weights.length);

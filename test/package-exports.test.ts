@@ -37,7 +37,7 @@ test('a module compiled outside the package imports ganspec/runtime and trains o
   const nets = buildNetworks(trainer);
   const data = await loadData(trainer.data, process.cwd());
   const before = nets.G.getWeights()[0].dataSync().slice();
-  const losses = phaseRunners(trainer, nets).map((runner) => updateOnce(trainer, runner, nets, data, 8));
+  const losses = await Promise.all(phaseRunners(trainer, nets).map((runner) => updateOnce(trainer, runner, nets, data, 8)));
   assert.equal(losses.length, trainer.phases.length);
   assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
   assert.notDeepEqual(nets.G.getWeights()[0].dataSync(), before, "G's first kernel moved");

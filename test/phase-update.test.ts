@@ -78,7 +78,7 @@ async function setUp(name: string, seed: number) {
   const runners = phaseRunners(trainer, nets);
   const data = standIn(trainer);
   const runner = (phase: string): PhaseRunner => runners.find((r) => r.phase.name === phase)!;
-  const update = (phase: string): number => updateOnce(trainer, runner(phase), nets, data, BATCH);
+  const update = (phase: string): Promise<number> => updateOnce(trainer, runner(phase), nets, data, BATCH);
   return { trainer, nets, runner, update, dispose: () => Object.values(nets).forEach((n) => n.dispose()) };
 }
 
@@ -90,12 +90,12 @@ test('ring: the D phase leaves every weight of G bit-identical, the G phase ever
   assert.equal(ofNet('D').length, 6);
 
   let before = snapshot(nets);
-  assert.ok(Number.isFinite(update('D')));
+  assert.ok(Number.isFinite(await update('D')));
   let moved = changed(before, snapshot(nets));
   assert.deepEqual([...moved].sort(), ofNet('D').sort(), 'the D phase changes every weight of D and nothing of G');
 
   before = snapshot(nets);
-  assert.ok(Number.isFinite(update('G')));
+  assert.ok(Number.isFinite(await update('G')));
   moved = changed(before, snapshot(nets));
   assert.deepEqual([...moved].sort(), ofNet('G').sort(), 'the G phase changes every weight of G and nothing of D');
   dispose();
@@ -121,14 +121,14 @@ test("infogan: `update: [G, D.code]` changes G and only the code head's own laye
   assert.equal(runner('G').vars.length, ofG.length + codeHead.length);
 
   let before = snapshot(nets);
-  assert.ok(Number.isFinite(update('G')));
+  assert.ok(Number.isFinite(await update('G')));
   let moved = changed(before, snapshot(nets));
   const movedTrainable = (ids: Set<string>) => [...ids].filter((id) => before.get(id)!.trainable).sort();
   assert.deepEqual(movedTrainable(moved), [...ofG, ...codeHead].sort(), "the [G, D.code] phase changes G and D's code head, not D's trunk or valid head");
   for (const id of ofD.filter((id) => !codeHead.includes(id))) assert.ok(!moved.has(id), `${id} changed`);
 
   before = snapshot(nets);
-  assert.ok(Number.isFinite(update('D')));
+  assert.ok(Number.isFinite(await update('D')));
   moved = changed(before, snapshot(nets));
   // The D loss does not read the code head: its weights get a zero gradient, and Adam moves nothing.
   const trunkAndValid = ofD.filter((id) => !codeHead.includes(id));
@@ -153,7 +153,7 @@ test("wgan: after the D phase (clip: 0.01) every weight of D it updates lies in 
   assert.ok(dWeights.reduce((n, w) => n + beyond(w), 0) > 1000, 'the initial weights are not already within the clip');
 
   for (let r = 0; r < 2; r++) {
-    assert.ok(Number.isFinite(update('D')));
+    assert.ok(Number.isFinite(await update('D')));
     const after = snapshot(nets);
     for (const w of dWeights) {
       const now = after.get(w.id)!;
@@ -167,7 +167,7 @@ test("wgan: after the D phase (clip: 0.01) every weight of D it updates lies in 
   }
   // The G phase does not clip: G's kernels keep values beyond 0.01, D's weights stay as they were.
   const beforeG = snapshot(nets);
-  assert.ok(Number.isFinite(update('G')));
+  assert.ok(Number.isFinite(await update('G')));
   const afterG = snapshot(nets);
   assert.ok([...afterG.values()].some((w) => w.id.startsWith('G:') && beyond(w) > 0), "G's weights are not clipped");
   for (const w of dWeights) assert.ok(beforeG.get(w.id)!.bytes.equals(afterG.get(w.id)!.bytes), `${w.id} changed in the G phase`);

@@ -91,9 +91,9 @@ test('phases naming one optimizer step one tfjs instance: 2 updates a step, one 
   const data = await loadData(t.data, 'specs');
   const seen: number[] = [];
   for (let step = 1; step <= 6; step++) {
-    for (const r of [real, fake]) updateOnce(t, r, nets, data, 8, step);
+    for (const r of [real, fake]) await updateOnce(t, r, nets, data, 8, step);
     const before = bytes(nets.G);
-    updateOnce(t, g, nets, data, 8, step);
+    await updateOnce(t, g, nets, data, 8, step);
     seen.push(currentLearningRate(g.optimizer));
     // At step 6 the rate is 0: the update leaves G exactly as it was.
     const same = bytes(nets.G).every((b, i) => b.equals(before[i]));

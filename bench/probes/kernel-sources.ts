@@ -23,7 +23,7 @@ installSeededRandom(0);
 const trainer = (await import(pathToFileURL(path.resolve(modulePath)).href) as { trainer: AnyTrainer }).trainer;
 const data = await loadData(trainer.data, process.cwd());
 const contender = trainerContender(trainer, data, Number(batchArg ?? trainer.hyperparameters.batch));
-runStep(contender); // optimizers make their state in the first step
+await runStep(contender); // optimizers make their state in the first step
 
 const engine = tf.engine() as unknown as { runKernel: (name: string, ...rest: unknown[]) => unknown };
 const runKernel = engine.runKernel.bind(engine);
@@ -43,7 +43,7 @@ engine.runKernel = (name, ...rest) => {
   }
   return runKernel(name, ...rest);
 };
-runStep(contender);
+await runStep(contender);
 engine.runKernel = runKernel;
 
 const total = [...byKernel.values()].reduce((a, b) => a + b, 0);

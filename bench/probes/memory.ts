@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       peakKernel = '';
       const before = live;
       if (process.argv.includes('--by-kernel') && step === steps) byKernel = new Map();
-      updateOnce(trainer, r, nets, data, batch, step);
+      await updateOnce(trainer, r, nets, data, batch, step);
       console.log(JSON.stringify({
         step,
         phase: r.phase.name,

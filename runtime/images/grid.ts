@@ -7,11 +7,12 @@ export type RawImage = { data: Uint8Array; width: number; height: number; channe
 const BORDER = 255;
 
 // Cell (r, c) shows image r * cols + c; cells past the last image stay border-coloured.
-// Values map linearly from `range` to 0..255, clamped.
-export function gridImage(images: tf.Tensor4D, rows: number, cols: number, range: [number, number], pad = 2): RawImage {
+// Values map linearly from `range` to 0..255, clamped. Reads the images back asynchronously (the
+// only way on webgpu); the caller keeps them until it resolves.
+export async function gridImage(images: tf.Tensor4D, rows: number, cols: number, range: [number, number], pad = 2): Promise<RawImage> {
   const [n, h, w, channels] = images.shape;
   if (channels !== 1 && channels !== 3) throw new Error(`gridImage: images need 1 or 3 channels, got ${channels}`);
-  const values = images.dataSync();
+  const values = await images.data();
   const width = cols * w + (cols + 1) * pad;
   const height = rows * h + (rows + 1) * pad;
   const data = new Uint8Array(width * height * channels).fill(BORDER);

@@ -48,30 +48,33 @@ export function runnerOptimizers(runners: readonly PhaseRunner[]): Record<string
 
 /**
  * One update at step `step` (counted from 1; it sets the learning rate of a decaying
- * schedule); returns the loss (read back, so the work is done when this returns).
+ * schedule); resolves to the loss (read back, so the work is done when it resolves).
  */
-export function updateOnce(trainer: AnyTrainer, runner: PhaseRunner, nets: Record<string, tf.LayersModel>, data: DataSource, batch: number, step = 1): number {
+export function updateOnce(trainer: AnyTrainer, runner: PhaseRunner, nets: Record<string, tf.LayersModel>, data: DataSource, batch: number, step = 1): Promise<number> {
   const { phase } = runner;
   const { real, sampled } = tf.tidy(() => ({
     real: phase.real.length > 0 ? pick(data.batch(batch, Math.random), phase.real) : {},
     sampled: drawInputs(trainer.samples, phase.sampled, batch),
   }));
-  try {
-    return updateWith(runner, nets, real, sampled, step);
-  } finally {
-    tf.dispose([...Object.values(real), ...Object.values(sampled)]);
-  }
+  return updateWith(runner, nets, real, sampled, step).finally(() => tf.dispose([...Object.values(real), ...Object.values(sampled)]));
 }
 
 /**
  * One update with the inputs given (the real batch and random inputs the phase reads): sets the
  * learning rate of step `step`, minimises the loss over the phase's variables, clips if asked;
- * returns the loss. The caller owns the inputs.
+ * resolves to the loss, read back asynchronously (webgpu has no synchronous read in Node; on
+ * wasm and cpu the read is done at once). The caller owns the inputs.
  */
-export function updateWith(runner: PhaseRunner, nets: Record<string, tf.LayersModel>, real: Record<string, tf.Tensor>, sampled: Record<string, tf.Tensor>, step = 1): number {
+export async function updateWith(runner: PhaseRunner, nets: Record<string, tf.LayersModel>, real: Record<string, tf.Tensor>, sampled: Record<string, tf.Tensor>, step = 1): Promise<number> {
   const { phase, optimizer, vars } = runner;
   setLearningRate(optimizer, learningRate(phase.settings.optimizer, step));
-  const value = tf.tidy(() => optimizer.minimize(() => phase.loss(nets, real, sampled), true, vars)!.dataSync()[0]!);
+  const loss = tf.tidy(() => optimizer.minimize(() => phase.loss(nets, real, sampled), true, vars)!);
+  let value: number;
+  try {
+    value = (await loss.data())[0]!;
+  } finally {
+    loss.dispose();
+  }
   if (Number.isFinite(value) && phase.settings.clip !== null) clipVariables(vars, phase.settings.clip);
   return value;
 }

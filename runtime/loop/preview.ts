@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataSource } from '../../contract/data';
 import { installSeededRandom, restoreRng, rngState } from '../rng';
-import { gridImage, upscale } from '../images/grid';
+import { gridImage, type RawImage, upscale } from '../images/grid';
 import { scatterImage } from '../images/scatter';
 import { writePng } from '../images/png';
 import type { AnyTrainer } from '../../contract/trainer';
@@ -40,13 +40,19 @@ export function previewInputs(trainer: AnyTrainer, data: DataSource, seed: numbe
 
 /** Runs the preview and writes the grid: each band's images fill `rows` rows of `cols`; `text` goes into tEXt chunks. */
 export async function writePreview(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>, inputs: PreviewInputs, file: string, scale = 1, text: Record<string, string> = {}): Promise<void> {
-  const image = tf.tidy(() => {
+  let rows = 0;
+  const all = tf.tidy(() => {
     const bands = trainer.render(nets, inputs.real, inputs.sampled) as tf.Tensor4D[];
-    const all = (bands.length === 1 ? bands[0] : tf.concat(bands, 0)) as tf.Tensor4D;
-    // Two channels are 2-D points, not pixels: plot them.
-    if (all.shape[3] === 2) return scatterImage(all.dataSync() as Float32Array);
-    return gridImage(all, inputs.rows * bands.length, inputs.cols, trainer.data.range);
+    rows = inputs.rows * bands.length;
+    return (bands.length === 1 ? bands[0] : tf.concat(bands, 0)) as tf.Tensor4D;
   });
+  let image: RawImage;
+  try {
+    // Two channels are 2-D points, not pixels: plot them.
+    image = all.shape[3] === 2 ? scatterImage((await all.data()) as Float32Array) : await gridImage(all, rows, inputs.cols, trainer.data.range);
+  } finally {
+    all.dispose();
+  }
   await writePng(file, upscale(image, scale), text);
 }
 

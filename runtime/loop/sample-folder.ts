@@ -83,16 +83,16 @@ export async function writeSampleFolder(trainer: AnyTrainer, nets: Record<string
       opts.progress?.('writing samples', start, n);
       const count = Math.min(batch, n - start);
       // One column of `count` images, no padding: image i is bytes [i * size, (i + 1) * size).
-      const column = tf.tidy(() => {
+      const images = tf.tidy(() => {
         const sampled: Record<string, tf.Tensor> = {};
         for (const d of defs) sampled[d.name] = fixed[d.name] ? drawInput(d, count, fixed[d.name].subarray(start, start + count)) : drawInput(d, count);
         const real: Record<string, tf.Tensor> = {};
         if (band.real.length > 0) {
           for (const [name, t] of Object.entries(opts.data!.batch(count, sequential(start, count, opts.data!.size)))) if (p.real.includes(name)) real[name] = t;
         }
-        const images = trainer.render(nets, real, sampled)[opts.band] as tf.Tensor4D;
-        return gridImage(images, count, 1, trainer.data.range, 0);
+        return trainer.render(nets, real, sampled)[opts.band] as tf.Tensor4D;
       });
+      const column = await gridImage(images, count, 1, trainer.data.range, 0).finally(() => images.dispose());
       await Promise.all(Array.from({ length: count }, async (_, k) => {
         const img = { data: column.data.subarray(k * size, (k + 1) * size), width: w, height: h, channels: column.channels };
         await writeFile(join(dir, sampleFileName(start + k, n)), await encodePng(upscale(img, opts.scale ?? 1), opts.text));

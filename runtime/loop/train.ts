@@ -141,7 +141,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     for (let step = start + 1; step <= steps; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
-          const value = updateOnce(trainer, runner, nets, data, batch, step);
+          const value = await updateOnce(trainer, runner, nets, data, batch, step);
           if (!Number.isFinite(value)) {
             appendEvent(opts.runDir, { event: 'nan', step, phase: runner.phase.name, value: String(value) });
             await opts.afterCheckpoint?.(step);

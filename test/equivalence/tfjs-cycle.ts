@@ -184,7 +184,8 @@ export async function dumpCycle(trainer: AnyTrainer, data: DataSource, dir: stri
       listenToDraws((d) => draws.push(d.kind === 'augment' ? d : { kind: d.kind, tensor: bin.addValues(d.values, d.shape, 'float32') }));
       let loss: number;
       try {
-        loss = watchGradients(runner, (gs) => (gradients = gs.map((g) => (g === null ? null : bin.add(g)))), () => updateWith(runner, nets, real, sampled, 1));
+        // The update's work (and every draw and gradient) is done when updateWith returns; only its loss is read later.
+        loss = await watchGradients(runner, (gs) => (gradients = gs.map((g) => (g === null ? null : bin.add(g)))), () => updateWith(runner, nets, real, sampled, 1));
       } finally {
         listenToDraws(null);
       }
