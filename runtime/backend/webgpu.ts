@@ -16,7 +16,7 @@ interface GPU {
   requestAdapter: (options: { powerPreference: string }) => Promise<{ info?: Record<string, string> } | null>;
 }
 
-/** The adapter found by the last loadWebGPU ('NVIDIA H200 (nvidia, hopper)'), as Dawn names it. */
+/** The adapter found by the last loadWebGPU, as Dawn describes it (on an H200: 'NVIDIA: 580.159.04 580.159.4.0 (nvidia)'). */
 let adapterName = 'unknown adapter';
 export const webgpuAdapter = (): string => adapterName;
 
