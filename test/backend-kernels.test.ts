@@ -1,8 +1,8 @@
 // The wasm backend's training kernels (runtime/backend) against the pure-JS cpu backend on the
 // same random inputs: convolution and transposed convolution with both gradients, matrix
-// products with transposes, upsampling and embedding gradients, and a second-order gradient
+// products with transposes, sums and means, embedding gradients, and a second-order gradient
 // penalty through a small critic. Also checks the kernels free their temporaries, and the Tile
-// gradient (every backend) against loops.
+// and upsampling gradients (every backend) against loops.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
@@ -109,12 +109,15 @@ describe('wasm training kernels match the cpu backend', () => {
       }));
   }
 
-  // Every geometry's filter gradient also in the dy-first form (forced), and in the others (never).
-  for (const { strides, pad, kernel } of convCases) for (const dyFirst of [true, false]) {
-    test(`conv2d filter gradient strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, 3 -> 5 channels, ${dyFirst ? 'dy first' : 'never dy first'}`, () =>
-      compareWith({ dyFirstColumns: dyFirst ? Infinity : 0 }, 'conv2d filter gradient', () => {
-        const x = tensor([2, 9, 7, 3], 1) as tf.Tensor4D;
-        const w = tensor([kernel, kernel, 3, 5], 2) as tf.Tensor4D;
+  // Every geometry's filter gradient also in the dy-first form (forced), and in the others (never),
+  // with shifted images copied by rows and, where stride and widths allow, whole. One padding
+  // keeps the width with unequal sides.
+  const filterCases = [...convCases, { strides: 1, pad: [[0, 0], [0, 2], [2, 0], [0, 0]] as Pad, kernel: 3 }];
+  for (const { strides, pad, kernel } of filterCases) for (const dyFirst of [true, false]) for (const [ci, co] of [[3, 5], [6, 2]]) for (const whole of [true, false]) {
+    test(`conv2d filter gradient strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels, ${dyFirst ? 'dy first' : 'never dy first'}, images copied ${whole ? 'whole' : 'by rows'}`, () =>
+      compareWith({ dyFirstColumns: dyFirst ? Infinity : 0, planeElements: whole ? 0 : Infinity }, 'conv2d filter gradient', () => {
+        const x = tensor([2, 9, 7, ci], 1) as tf.Tensor4D;
+        const w = tensor([kernel, kernel, ci, co], 2) as tf.Tensor4D;
         const y = tf.conv2d(x, w, strides, pad);
         const r = tensor(y.shape, 3);
         return [tf.grad((b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, strides, pad), r)))(w)];
@@ -159,10 +162,26 @@ describe('wasm training kernels match the cpu backend', () => {
       tf.cast(tf.tile(tf.greater(tensor([2, 3], 35), 0), [3, 1]), 'float32'),
     ]));
 
-  for (const [ci, co] of [[3, 5], [6, 2]]) {
-    test(`conv2d filter gradient in batch chunks, ${ci} -> ${co} channels`, () =>
+  test('sums and means over leading axes (rows not a multiple of four, keepDims, negative and unsorted axes) and over others', () =>
+    compare('reductions', () => {
+      const x = tensor([2, 3, 5, 7], 36);
+      return [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2], true),
+        tf.sum(x, [1, 0]),
+        tf.mean(x, [0, -3]),
+        tf.sum(tensor([5, 3], 37), 0, true),
+        tf.mean(tensor([9, 1], 38), 0),
+        tf.sum(x, [1, 2]),
+        tf.mean(x),
+        tf.cast(tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0), 'float32'),
+      ];
+    }));
+
+  for (const [ci, co] of [[3, 5], [6, 2]]) for (const whole of [true, false]) {
+    test(`conv2d filter gradient in batch chunks, ${ci} -> ${co} channels, images copied ${whole ? 'whole' : 'by rows'}`, () =>
       // About two images of the copied matrix per chunk: three chunks.
-      compareWith({ copyBytes: 4 * 9 * 3 * 9 * 7 * 2 }, 'chunked filter gradient', () => {
+      compareWith({ copyBytes: 4 * 9 * 3 * 9 * 7 * 2, planeElements: whole ? 0 : Infinity }, 'chunked filter gradient', () => {
         const x = tensor([5, 9, 7, ci], 40) as tf.Tensor4D;
         const w = tensor([3, 3, ci, co], 41) as tf.Tensor4D;
         const r = tensor([5, 9, 7, co], 42);
@@ -170,25 +189,38 @@ describe('wasm training kernels match the cpu backend', () => {
       }));
   }
 
-  test('upSampling2d gradient', () =>
-    compare('upsampling', () => {
-      const up = tf.layers.upSampling2d({ size: [2, 2] });
-      const x = tensor([2, 3, 4, 5], 9);
-      const r = tensor([2, 6, 8, 5], 10);
-      return [tf.grad((a) => tf.sum(tf.mul(up.apply(a) as tf.Tensor, r)))(x)];
-    }));
-
-  test('cpu upsampling gradient sums each 2x2 block at batch > 1 (tfjs 4.22 bug fixed)', async () => {
-    await tf.setBackend('cpu');
-    const [actual, expected] = tf.tidy(() => {
-      const x = tensor([3, 3, 4, 5], 14);
-      const r = tensor([3, 6, 8, 5], 15);
-      const up = tf.layers.upSampling2d({ size: [2, 2] });
-      const g = tf.grad((a) => tf.sum(tf.mul(up.apply(a) as tf.Tensor, r)))(x);
-      return [g.dataSync() as Float32Array, tf.sum(tf.reshape(r, [3, 3, 2, 4, 2, 5]), [2, 4]).dataSync() as Float32Array];
+  // The upsampling gradient is ganspec's own loop on both backends (runtime/backend/
+  // resize-nearest-grad.ts), so each is checked against sums taken through the forward kernel:
+  // resizing an image of pixel indices tells which input pixel each output pixel copies.
+  const resizeCases: { from: [number, number]; to: [number, number]; alignCorners: boolean; halfPixelCenters: boolean }[] = [
+    { from: [3, 4], to: [6, 8], alignCorners: false, halfPixelCenters: false },
+    { from: [3, 5], to: [7, 4], alignCorners: false, halfPixelCenters: false },
+    { from: [3, 5], to: [7, 4], alignCorners: true, halfPixelCenters: false },
+    { from: [4, 3], to: [9, 5], alignCorners: false, halfPixelCenters: true },
+  ];
+  for (const backend of ['cpu', 'wasm']) for (const { from, to, alignCorners, halfPixelCenters } of resizeCases) {
+    test(`${backend}: nearest-neighbour resize gradient ${from.join('x')} -> ${to.join('x')}${alignCorners ? ', align corners' : ''}${halfPixelCenters ? ', half-pixel centers' : ''} sums dy over the pixels each input pixel fills`, async () => {
+      await tf.setBackend(backend);
+      const [B, C] = [3, 5];
+      const [H, W] = from;
+      const resize = (a: tf.Tensor) => tf.image.resizeNearestNeighbor(a as tf.Tensor4D, to, alignCorners, halfPixelCenters);
+      const [actual, dy, sources] = tf.tidy(() => {
+        const x = tensor([B, H, W, C], 14);
+        const r = tensor([B, ...to, C], 15);
+        const index = tf.reshape(tf.range(0, H * W, 1, 'float32'), [1, H, W, 1]);
+        return [
+          tf.grad((a) => tf.sum(tf.mul(resize(a), r)))(x).dataSync() as Float32Array,
+          r.dataSync() as Float32Array,
+          resize(index).dataSync() as Float32Array,
+        ];
+      });
+      const expected = new Float32Array(B * H * W * C);
+      for (let b = 0; b < B; b++) for (let o = 0; o < sources.length; o++) for (let c = 0; c < C; c++) {
+        expected[(b * H * W + sources[o]) * C + c] += dy[(b * sources.length + o) * C + c];
+      }
+      assertClose([actual], [expected], `${backend} resize gradient`);
     });
-    assertClose([actual], [expected], 'cpu upsampling');
-  });
+  }
 
   test('embedding gradient', () =>
     compare('embedding', () => {

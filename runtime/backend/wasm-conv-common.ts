@@ -11,8 +11,10 @@ export type Conv = tf.backend_util.Conv2DInfo;
  *  number of dy pixels (batch · height · width) up to which the input gradient multiplies by the
  *  filter in place (up to 25x faster at 4 pixels and 512 channels, even at 512 pixels:
  *  docs/benchmarks-log.md, 2026-11-27); the filter gradient takes dy first up to
- *  `dyFirstColumns` taps·cin (15 to 20 % less CPU time for [32,28,28,1] → [3,3,1,32], 2026-11-30). */
-export const limits = { copyBytes: 32 << 20, operandBytes: 1 << 20, filterProductPixels: 512, dyFirstColumns: 16 };
+ *  `dyFirstColumns` taps·cin (15 to 20 % less CPU time for [32,28,28,1] → [3,3,1,32], 2026-11-30);
+ *  at stride 1 between images of equal size it copies shifted images of at least `planeElements`
+ *  pixels a channel at a time, not row by row. */
+export const limits = { copyBytes: 64 << 20, operandBytes: 1 << 20, filterProductPixels: 512, dyFirstColumns: 16, planeElements: 64 };
 type Shape4 = [number, number, number, number];
 
 export interface ConvAttrs {

@@ -31,18 +31,46 @@ function paddedRow(dst: Float32Array, d: number, n: number, lo: number, hi: numb
   for (; j < n; j++) dst[d + j] = 0;
 }
 
+/** For n consecutive rows x cols planes: dst[d + p·rows·cols + r·cols + c] = src[s + p·rows·cols +
+ *  (r + dr)·cols + c + dc], 0 where (r + dr, c + dc) falls outside plane p; src is readable in
+ *  [lo, hi). One native copy of the whole flat range, then the rows and the columns that crossed
+ *  a plane's edge (read from the next plane or row) set to 0. */
+function shiftedPlanes(dst: Float32Array, d: number, n: number, rows: number, cols: number, src: Float32Array, s: number, lo: number, hi: number, dr: number, dc: number): void {
+  const plane = rows * cols;
+  const off = dr * cols + dc;
+  const j0 = Math.min(n * plane, Math.max(0, lo - s - off));
+  const j1 = Math.max(j0, Math.min(n * plane, hi - s - off));
+  // Outside [j0, j1) the source lies beyond the first or last plane: rows or columns zeroed below.
+  dst.set(src.subarray(s + j0 + off, s + j1 + off), d + j0);
+  const [r0, r1] = [Math.min(rows, Math.max(0, -dr)), Math.max(0, Math.min(rows, rows - dr))];
+  const [c0, c1] = dc > 0 ? [Math.max(0, cols - dc), cols] : [0, Math.min(cols, -dc)];
+  for (let p = d; p < d + n * plane; p += plane) {
+    for (let i = p; i < p + r0 * cols; i++) dst[i] = 0;
+    for (let i = p + r1 * cols; i < p + plane; i++) dst[i] = 0;
+    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) dst[p + r * cols + c] = 0;
+  }
+}
+
 /** cols[(kh, kw, ci), (b − b0, oh, ow)] = x[b, oh·s + kh − padTop, ow·s + kw − padLeft, ci] for
- *  b in [b0, b0 + nb), 0 outside, copied by rows from xT[ci · stride + (b, h, w)] = x[b, h, w, ci]. */
+ *  b in [b0, b0 + nb), 0 outside, copied whole (stride 1, equal sizes) or by rows from
+ *  xT[ci · stride + (b, h, w)] = x[b, h, w, ci]. */
 function patchesT(xT: Float32Array, stride: number, c: Conv, b0: number, nb: number, cols: Float32Array): void {
   const { inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = c;
   const { inChannels: C, filterHeight: KH, filterWidth: KW, strideHeight: sh, strideWidth: sw } = c;
   const N = nb * OH * OW;
+  const byPlane = sh === 1 && sw === 1 && OH === H && OW === W && H * W >= limits.planeElements;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       const [lo, hi] = validRange(OW, sw, kw - c.padInfo.left, W);
       const iw0 = lo * sw + kw - c.padInfo.left;
       let d = (kh * KW + kw) * C * N;
       for (let ci = 0; ci < C; ci++) {
+        if (byPlane) {
+          const row = ci * stride;
+          shiftedPlanes(cols, d, nb, H, W, xT, row + b0 * H * W, row, row + c.batchSize * H * W, kh - c.padInfo.top, kw - c.padInfo.left);
+          d += nb * H * W;
+          continue;
+        }
         for (let b = b0; b < b0 + nb; b++) {
           for (let oh = 0; oh < OH; oh++, d += OW) {
             const ih = oh * sh + kh - c.padInfo.top;
@@ -56,16 +84,24 @@ function patchesT(xT: Float32Array, stride: number, c: Conv, b0: number, nb: num
 }
 
 /** S[(kh, kw, co), (b − b0, ih, iw)] = dy[b, ih − kh + padTop, iw − kw + padLeft, co] for b in
- *  [b0, b0 + nb), 0 outside dy (stride 1), copied by rows from dyT[co, (b, oh, ow)]. */
+ *  [b0, b0 + nb), 0 outside dy (stride 1), copied whole (equal sizes) or by rows from
+ *  dyT[co, (b, oh, ow)]. */
 function shiftedT(dyT: Float32Array, c: Conv, b0: number, nb: number, s: Float32Array): void {
   const { batchSize: B, inHeight: H, inWidth: W, outHeight: OH, outWidth: OW } = c;
   const { outChannels: CO, filterHeight: KH, filterWidth: KW } = c;
+  const byPlane = OH === H && OW === W && H * W >= limits.planeElements;
   let d = 0;
   for (let kh = 0; kh < KH; kh++) {
     for (let kw = 0; kw < KW; kw++) {
       const shift = c.padInfo.left - kw;
       const [lo, hi] = validRange(W, 1, shift, OW);
       for (let co = 0; co < CO; co++) {
+        if (byPlane) {
+          const row = co * B * H * W;
+          shiftedPlanes(s, d, nb, H, W, dyT, row + b0 * H * W, row, row + B * H * W, c.padInfo.top - kh, shift);
+          d += nb * H * W;
+          continue;
+        }
         for (let b = b0; b < b0 + nb; b++) {
           for (let ih = 0; ih < H; ih++, d += W) {
             const oh = ih - kh + c.padInfo.top;

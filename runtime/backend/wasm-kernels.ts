@@ -1,16 +1,17 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
-// Tile gradient (every backend), a fix for the cpu backend's upsampling gradient, an Identity
+// Tile gradient (every backend), the upsampling gradient (a fix on cpu, faster on wasm), an Identity
 // that shares data with the engine's clones made without a kernel call (identity.ts), and a
 // backward pass that frees each tensor once it is done with it (tape-memory.ts, every backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { resizeNearestNeighborGrad } from './cpu-kernels';
 import { registerGradients } from './gradients';
+import { resizeNearestNeighborGradCpu, resizeNearestNeighborGradWasm } from './resize-nearest-grad';
 import { installSharedClones, withSharedCast, withSharedIdentity } from './identity';
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
+import { withRowSums } from './wasm-reduce';
 import { withFastTile } from './wasm-tile';
 import { unsortedSegmentSum } from './wasm-segment';
 import { installTapeMemory } from './tape-memory';
@@ -43,7 +44,10 @@ export function registerTrainingKernels(): void {
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
-  replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGrad);
+  wrap('Sum', (original) => withRowSums(original, false));
+  wrap('Mean', (original) => withRowSums(original, true));
+  replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGradCpu);
+  replace('ResizeNearestNeighborGrad', 'wasm', resizeNearestNeighborGradWasm);
   wrap('Identity', withSharedIdentity);
   wrap('Cast', withSharedCast);
   installSharedClones();
