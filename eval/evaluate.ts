@@ -146,8 +146,11 @@ export async function referenceOf(
         progress?.('features of real test images', start, n);
         const size = Math.min(500, n - start);
         const batch = data.batch(size, sequential(start, size, data.size));
-        for (const name of names) features[name].features.set(evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range).features, start * FEATURE_UNITS);
-        tf.dispose(Object.values(batch));
+        try {
+          for (const name of names) features[name].features.set((await evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range)).features, start * FEATURE_UNITS);
+        } finally {
+          tf.dispose(Object.values(batch));
+        }
       }
       progress?.('features of real test images', n, n);
       return { data, split, features };
@@ -183,7 +186,9 @@ function distances(acc: Accumulator, n: number, ref: Reference, kidBlock: number
   return out;
 }
 
-function withSeed<T>(seed: number, body: () => T): T {
+/** Runs body with Math.random seeded, then puts the random stream back. Nothing else may draw
+ *  while body awaits (training waits for its evaluations). */
+async function withSeed<T>(seed: number, body: () => Promise<T>): Promise<T> {
   let saved: number[] | null = null;
   try {
     saved = rngState();
@@ -193,7 +198,7 @@ function withSeed<T>(seed: number, body: () => T): T {
   const original = Math.random;
   installSeededRandom(seed);
   try {
-    return body();
+    return await body();
   } finally {
     if (saved) restoreRng(saved);
     else Math.random = original;
@@ -230,41 +235,53 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
   const bandAcc = p.bands.map(() => newAccumulator(n));
   const sourceAcc: Record<string, Accumulator> = Object.fromEntries(realNames.map((name) => [name, newAccumulator(n)]));
 
-  withSeed(seed, () => {
+  await withSeed(seed, async () => {
     for (let start = 0; start < n; start += batch) {
       opts.progress?.(`features of ${trainer.name}'s samples`, start, n);
       const size = Math.min(batch, n - start);
-      tf.tidy(() => {
+      // The graph in one tidy; what is read back (asynchronously, as webgpu needs) kept until read.
+      const { real, bands, l1 } = tf.tidy(() => {
         const sampled: Record<string, tf.Tensor> = {};
         for (const d of defs) sampled[d.name] = fixed[d.name] ? drawInput(d, size, fixed[d.name].subarray(start, start + size)) : drawInput(d, size);
         const real: Record<string, tf.Tensor> = {};
         if (p.real.length > 0) {
           for (const [name, t] of Object.entries(ref.data.batch(size, sequential(start, size, ref.data.size)))) if (p.real.includes(name)) real[name] = t;
         }
+        const bands = trainer.render(nets, real, sampled);
+        if (bands.length !== p.bands.length) throw new Error(`render gave ${bands.length} bands for ${p.bands.length} preview expressions`);
+        // By band: the summed absolute difference to its source, where it has one of its shape.
+        const l1: Record<number, tf.Tensor> = {};
+        bands.forEach((t, b) => {
+          const role = roles[b];
+          const src = role.role === 'derived' ? real[role.source] : undefined;
+          if (src && src.shape.join() === t.shape.join()) l1[b] = tf.sum(tf.abs(tf.sub(t, src)));
+        });
+        return { real, bands, l1 };
+      });
+      try {
         const sourceClass: Record<string, Int32Array> = {};
         for (const name of realNames) {
-          const s = evaluator.score(real[name] as tf.Tensor4D, trainer.data.range);
+          const s = await evaluator.score(real[name] as tf.Tensor4D, trainer.data.range);
           sourceAcc[name].features.set(s.features, start * FEATURE_UNITS);
           sourceAcc[name].probs.set(s.probs, start * CLASSES);
           sourceClass[name] = argmaxRows(s.probs, size, CLASSES);
         }
-        const bands = trainer.render(nets, real, sampled);
-        if (bands.length !== p.bands.length) throw new Error(`render gave ${bands.length} bands for ${p.bands.length} preview expressions`);
-        bands.forEach((t, b) => {
+        for (const [b, t] of bands.entries()) {
           const role = roles[b];
-          if (role.role === 'source') return;
-          const s = evaluator.score(t as tf.Tensor4D, trainer.data.range);
+          if (role.role === 'source') continue;
+          const s = await evaluator.score(t as tf.Tensor4D, trainer.data.range);
           const acc = bandAcc[b];
           acc.features.set(s.features, start * FEATURE_UNITS);
           acc.probs.set(s.probs, start * CLASSES);
           if (role.role === 'derived') {
-            const src = real[role.source];
             const cls = argmaxRows(s.probs, size, CLASSES);
             for (let i = 0; i < size; i++) if (cls[i] === sourceClass[role.source][i]) acc.kept++;
-            if (src && src.shape.join() === t.shape.join()) acc.l1 += tf.sum(tf.abs(tf.sub(t, src))).dataSync()[0] / (src.size / size);
+            if (l1[b]) acc.l1 += (await l1[b].data())[0] / (t.size / size);
           }
-        });
-      });
+        }
+      } finally {
+        tf.dispose([...Object.values(real), ...bands, ...Object.values(l1)]);
+      }
     }
     opts.progress?.(`features of ${trainer.name}'s samples`, n, n);
   });
@@ -322,18 +339,21 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
   const n = opts.n ?? 10000;
   const accs: Record<string, Accumulator> = Object.fromEntries(names.map((name) => [name, newAccumulator(n)]));
   const labels = new Int32Array(n);
-  withSeed(seed, () => {
+  await withSeed(seed, async () => {
     for (let start = 0; start < n; start += 500) {
       opts.progress?.('features of real training images', start, n);
       const size = Math.min(500, n - start);
       const batch = data.batch(size, Math.random);
-      for (const name of names) {
-        const s = evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range);
-        accs[name].features.set(s.features, start * FEATURE_UNITS);
-        accs[name].probs.set(s.probs, start * CLASSES);
+      try {
+        for (const name of names) {
+          const s = await evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range);
+          accs[name].features.set(s.features, start * FEATURE_UNITS);
+          accs[name].probs.set(s.probs, start * CLASSES);
+        }
+        if (hasLabels) labels.set(await batch.y.data(), start);
+      } finally {
+        tf.dispose(Object.values(batch));
       }
-      if (hasLabels) labels.set(batch.y.dataSync(), start);
-      tf.dispose(Object.values(batch));
     }
     opts.progress?.('features of real training images', n, n);
   });

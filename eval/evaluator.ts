@@ -58,19 +58,24 @@ export class Evaluator {
    * Scores images [n, H, W, C] whose pixels are in `range`: channels averaged to one (luminance
    * for 3), larger images center-cropped and smaller ones padded to 28x28, mapped to [-1, 1].
    */
-  score(images: tf.Tensor4D, range: readonly [number, number] = [-1, 1], batch = 500): Scores {
+  async score(images: tf.Tensor4D, range: readonly [number, number] = [-1, 1], batch = 500): Promise<Scores> {
     const n = images.shape[0];
     const features = new Float32Array(n * FEATURE_UNITS);
     const probs = new Float32Array(n * CLASSES);
     for (let start = 0; start < n; start += batch) {
       const size = Math.min(batch, n - start);
-      const [f, p] = tf.tidy(() => {
+      const outs = tf.tidy(() => {
         const x = toEvaluatorInput(images.slice([start, 0, 0, 0], [size, -1, -1, -1]), range);
-        const [ft, pt] = this.both.predict(x) as tf.Tensor[];
-        return [ft.dataSync() as Float32Array, pt.dataSync() as Float32Array];
+        return this.both.predict(x) as tf.Tensor[];
       });
-      features.set(f, start * FEATURE_UNITS);
-      probs.set(p, start * CLASSES);
+      try {
+        // Read asynchronously: webgpu has no synchronous read in Node.
+        const [f, p] = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+        features.set(f, start * FEATURE_UNITS);
+        probs.set(p, start * CLASSES);
+      } finally {
+        tf.dispose(outs);
+      }
     }
     return { features, probs, n };
   }
@@ -104,14 +109,8 @@ export function toEvaluatorInput(images: tf.Tensor4D, range: readonly [number, n
 
 const cache = new Map<string, Promise<Evaluator>>();
 
-/**
- * Loads (once per directory and process) the committed evaluator and its meta.json. Refused on
- * webgpu: scoring reads its features back synchronously, which that backend cannot do in Node.
- */
+/** Loads (once per directory and process) the committed evaluator and its meta.json. */
 export function loadEvaluator(dir: string = DEFAULT_EVALUATOR_DIR): Promise<Evaluator> {
-  if (tf.getBackend() === 'webgpu') {
-    return Promise.reject(new UserError('the evaluator cannot run on webgpu (it reads its scores back synchronously, which webgpu cannot do in Node): train without --eval-every and score the run with gan-eval --backend wasm'));
-  }
   const key = resolve(dir);
   let loaded = cache.get(key);
   if (!loaded) {

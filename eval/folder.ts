@@ -62,8 +62,7 @@ export async function evaluateFolder(dir: string, opts: FolderEvalOptions = {}):
     const count = Math.min(500, n - start);
     const pixels = folder.images.pixels.subarray(start * size, (start + count) * size);
     const batch = tf.tidy(() => tf.tensor4d(Float32Array.from(pixels), [count, EVAL_SIZE, EVAL_SIZE, 1]));
-    const s = evaluator.score(batch, [0, 255]);
-    batch.dispose();
+    const s = await evaluator.score(batch, [0, 255]).finally(() => batch.dispose());
     features.set(s.features, start * FEATURE_UNITS);
     probs.set(s.probs, start * CLASSES);
   }

@@ -27,7 +27,7 @@ test('the evaluator reproduces its recorded accuracy on the first 2000 test imag
   let i = 0;
   const { x, y } = data.batch(count, () => (i++ + 0.5) / data.size);
   const before = tf.memory().numTensors;
-  const scores = evaluator.score(x as tf.Tensor4D, [-1, 1]);
+  const scores = await evaluator.score(x as tf.Tensor4D, [-1, 1]);
   assert.equal(tf.memory().numTensors, before, 'scoring leaks no tensors');
   const accuracy = accuracyOf(scores.probs, y.dataSync(), 10);
   tf.dispose([x, y]);
