@@ -4,8 +4,8 @@
 # found), whether webgpu trains as wasm does (bench/agree.ts, 3 steps at batch 4 of DCGAN,
 # WGAN-GP and InfoGAN), step times of webgpu against wasm on every core (gan-bench, side by side
 # in one run), the generated PyTorch modules' steps on CUDA (bench/torch_step.py), and DCGAN
-# trained on webgpu for a few minutes, scored as it trains (--eval-every, on webgpu), then its last
-# checkpoint scored again by gan-eval on wasm (the two evaluations should agree). Needs node with ganspec's packages plus the
+# trained on webgpu for a few minutes by gan-bench --to-quality (scored as it trains, on webgpu),
+# then its last checkpoint scored again by gan-eval on wasm (the two evaluations should agree). Needs node with ganspec's packages plus the
 # optional webgpu and @tensorflow/tfjs-backend-webgpu, and python3 with torch for the torch rows.
 #
 #   bench/gpu-check.sh [minutes of DCGAN training] [its run dir]   (default 3, runs/gpu-dcgan)
@@ -41,10 +41,9 @@ for m in dcgan wgan-gp acgan infogan; do
   PYTHONPATH=runtime-torch timeout 120 "$PY" bench/torch_step.py "generated-torch/$m.py" --device cuda --steps 10 --warmup 3 --batch "$([ "$m" = infogan ] && echo 128 || echo 32)" 2>&1 | tail -1
 done
 
-part "DCGAN trained on webgpu for $MIN min at most (scored on webgpu every 100 steps), its last checkpoint scored on wasm"
+part "DCGAN's time to quality on webgpu ($MIN min at most, scored on webgpu every 100 steps), its last checkpoint scored again on wasm"
 rm -rf "$QDIR"
-timeout $((MIN * 60)) node bin/gan-train.js specs/dcgan.yaml --backend webgpu --steps 3000 --set checkpoint.every=100 --eval-every 100 --eval-n 2000 --out "$QDIR" 2>&1 | grep -v '^ \|^$\|Warning\|synchronously' | tail -4
-grep -h '"fid"' "$QDIR"/metrics.jsonl | tail -3 | cut -c1-300
+node bin/gan-bench.js --to-quality specs/dcgan.yaml --backend webgpu --limit-min "$MIN" --eval-every 100 --eval-n 2000 --set checkpoint.every=100 --out "$QDIR" 2>&1 | grep -v '^$\|Warning\|synchronously' | tail -8
 node bin/gan-eval.js "$QDIR" --backend wasm -n 2000 --baseline 2>&1 | tail -25
 
 part "step times, tfjs: webgpu and wasm side by side, at the spec's batch"
