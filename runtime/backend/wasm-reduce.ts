@@ -1,7 +1,7 @@
 // Sum and Mean on wasm over leading axes (batch norm's statistics and gradients, biases'
 // gradients: NHWC reduced over N, H and W). The backend's own kernels first transpose the
 // reduced axes innermost, about 5 ns per element; these sum the rows in place (float64
-// accumulators), 4x faster on DCGAN's activations. Every other reduction goes to the original.
+// accumulators), 3 to 4x faster on [32,28,28,128]. Every other reduction goes to the original.
 import * as tf from '@tensorflow/tfjs';
 import { type Info, type Wasm, alloc, f32 } from './wasm-heap';
 
