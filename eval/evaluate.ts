@@ -26,7 +26,7 @@ import { UserError } from '../runtime/errors';
 import { drawInput } from '../runtime/loop/random-inputs';
 import { installSeededRandom, restoreRng, rngState } from '../runtime/rng';
 import { isSourceBand, type AnyTrainer } from '../contract/trainer';
-import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator } from './evaluator';
+import { CLASSES, FEATURE_UNITS, loadEvaluator, type Evaluator, type Scores } from './evaluator';
 import type { MetricProtocol } from './protocol';
 import { accuracyOf, argmaxRows, classStats, codeStats, fid, kid, type ClassStats, type CodeStats } from './stats';
 
@@ -176,6 +176,12 @@ function newAccumulator(n: number): Accumulator {
   return { features: new Float32Array(n * FEATURE_UNITS), probs: new Float32Array(n * CLASSES), l1: 0, kept: 0 };
 }
 
+/** Puts the scores of the samples from `start` on into the accumulator. */
+function store(acc: Accumulator, s: Scores, start: number): void {
+  acc.features.set(s.features, start * FEATURE_UNITS);
+  acc.probs.set(s.probs, start * CLASSES);
+}
+
 function distances(acc: Accumulator, n: number, ref: Reference, kidBlock: number): Pick<BandMetrics, 'fid' | 'kid'> {
   const out: Pick<BandMetrics, 'fid' | 'kid'> = { fid: {}, kid: {} };
   for (const [name, r] of Object.entries(ref.features)) {
@@ -262,8 +268,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
         const sourceClass: Record<string, Int32Array> = {};
         for (const name of realNames) {
           const s = await evaluator.score(real[name] as tf.Tensor4D, trainer.data.range);
-          sourceAcc[name].features.set(s.features, start * FEATURE_UNITS);
-          sourceAcc[name].probs.set(s.probs, start * CLASSES);
+          store(sourceAcc[name], s, start);
           sourceClass[name] = argmaxRows(s.probs, size, CLASSES);
         }
         for (const [b, t] of bands.entries()) {
@@ -271,8 +276,7 @@ export async function evaluateRun(trainer: AnyTrainer, nets: Record<string, tf.L
           if (role.role === 'source') continue;
           const s = await evaluator.score(t as tf.Tensor4D, trainer.data.range);
           const acc = bandAcc[b];
-          acc.features.set(s.features, start * FEATURE_UNITS);
-          acc.probs.set(s.probs, start * CLASSES);
+          store(acc, s, start);
           if (role.role === 'derived') {
             const cls = argmaxRows(s.probs, size, CLASSES);
             for (let i = 0; i < size; i++) if (cls[i] === sourceClass[role.source][i]) acc.kept++;
@@ -347,8 +351,7 @@ export async function evaluateReal(trainer: AnyTrainer, opts: EvalOptions = {}):
       try {
         for (const name of names) {
           const s = await evaluator.score(batch[name] as tf.Tensor4D, trainer.data.range);
-          accs[name].features.set(s.features, start * FEATURE_UNITS);
-          accs[name].probs.set(s.probs, start * CLASSES);
+          store(accs[name], s, start);
         }
         if (hasLabels) labels.set(await batch.y.data(), start);
       } finally {

@@ -5,8 +5,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { type Info, type Wasm, alloc, f32 } from './wasm-heap';
 
-const product = (dims: number[]): number => dims.reduce((p, d) => p * d, 1);
-
 /** Σ over rows of a rows x width matrix, four rows per pass (twice as fast as one). */
 function sumRows(src: Float32Array, rows: number, width: number): Float64Array {
   const acc = new Float64Array(width);
@@ -27,8 +25,8 @@ export function withRowSums(original: tf.KernelFunc, mean: boolean): tf.KernelFu
     const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i);
     if (x.dtype !== 'float32' || !leading) return original(args);
     const wasm = args.backend as Wasm;
-    const rows = product(x.shape.slice(0, axes.length));
-    const width = product(x.shape.slice(axes.length));
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length));
+    const width = tf.util.sizeFromShape(x.shape.slice(axes.length));
     const out = alloc(wasm, keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length));
     const acc = sumRows(f32(wasm, x), rows, width);
     const dst = f32(wasm, out);
