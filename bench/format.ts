@@ -57,7 +57,7 @@ export function gflopsText(g: GflopsRecord): string {
   const rows = g.convs.map((c) => [
     c.kernel,
     c.shapes,
-    `${c.strides}/${c.pad}`,
+    `${c.strides}/${typeof c.pad === 'string' ? c.pad : `[${c.pad[1]}],[${c.pad[2]}]`}`,
     f(c.calls, 0),
     f(c.in_step_ms, 1),
     f(c.ms, 1),

@@ -97,7 +97,7 @@ export interface ConvRate {
   calls: number;
   /** Stride and padding inferred from the shapes (the profile has no attributes). */
   strides: number;
-  pad: 'same' | 'valid';
+  pad: Pad;
   gflop: number;
   /** Median ms of the calls inside profiled steps. */
   in_step_ms: number;
@@ -109,12 +109,15 @@ export interface ConvRate {
   ratio: number;
 }
 
+/** 'same', 'valid', or explicit [before, after] rows and columns at stride 1 (a folded upsampling's convolution). */
+type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
+
 interface Geometry {
   x: number[];
   filter: number[];
   dy: number[];
   strides: number;
-  pad: 'same' | 'valid';
+  pad: Pad;
 }
 
 /** The convolution x * filter -> dy behind a profiled call, with a stride and padding that
@@ -134,6 +137,13 @@ function geometry(call: KernelCall): Geometry | null {
       if (o(x[1], filter[0]) === dy[1] && o(x[2], filter[1]) === dy[2]) return { x, filter, dy, strides: s, pad };
     }
   }
+  // Stride 1 with more padding than 'same': the extra split as tf splits 'same' (less before).
+  const extra = (axis: number): [number, number] => {
+    const total = dy[axis] - x[axis] + filter[axis - 1] - 1;
+    return [Math.floor(total / 2), Math.ceil(total / 2)];
+  };
+  const [rows, cols] = [extra(1), extra(2)];
+  if (rows[0] >= 0 && cols[0] >= 0) return { x, filter, dy, strides: 1, pad: [[0, 0], rows, cols, [0, 0]] };
   return null;
 }
 

@@ -21,6 +21,7 @@ import type { ModuleIR } from './ir';
 
 export type { ModuleIR, Stmt } from './ir';
 export { renderStmt } from './emit/statements';
+export { upsampledConvolutions } from './emit/fold';
 
 export type { CompileOptions } from './context';
 export { SCHEMA } from './validate';

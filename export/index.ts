@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import ts from 'typescript';
 import type * as tf from '@tensorflow/tfjs';
-import type { ModuleIR } from '../compiler/index';
+import { type ModuleIR, upsampledConvolutions } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { pageHtml } from './page/html';
 import { bandStatements, CUSTOM_LAYERS, exportBand, optionKeys, samplerSource, type ExportInfo } from './sampler-source';
@@ -52,6 +52,7 @@ export function exportInfo(ir: ModuleIR, run: ExportRequest['run'], bandIndex?: 
       if (!(layer.factory in CUSTOM_LAYERS)) throw new UserError(`${ir.name}'s ${net.name} uses ganspec's own layer ${layer.factory} (${net.pointer}), which the exported sampler cannot load yet`);
       customLayers.add(layer.factory);
     }
+    if (upsampledConvolutions(net).size > 0) customLayers.add('upsampledConv2d');
   }
   const sampled = band.real.length > 0 ? [] : ir.samples.filter((s) => ir.preview.sampled.includes(s.name));
   for (const s of sampled) {

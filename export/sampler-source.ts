@@ -4,10 +4,11 @@
 // Random inputs are drawn as gan-sample --format png draws them (runtime/loop/sample-folder.ts):
 // an sfc32 stream from the seed whose values seed tf.randomNormal/randomUniform, labels and codes
 // i mod K unless given, chunks of 250. ganspec's own layers the networks use (`instancenorm`,
-// `spectral_norm`'s layer as inference runs it) are generated into the sampler and registered
-// under the class names model.json records, so the export loads without ganspec. The generated
-// module imports only @tensorflow/tfjs.
-// Imports compiler/ (IR, statement rendering).
+// `spectral_norm`'s layer as inference runs it, the compiler's folded upsampling and convolution)
+// are generated into the sampler and registered under the class names model.json records, so the
+// export loads without ganspec. The generated module imports only @tensorflow/tfjs.
+// Imports compiler/ (IR, statement rendering) and reads runtime/ops/upsampled-conv.ts as text.
+import { readFileSync } from 'node:fs';
 import { renderStmt, type ModuleIR, type Stmt } from '../compiler/index';
 import { isSourceBand } from '../contract/trainer';
 import { UserError } from '../runtime/errors';
@@ -89,10 +90,17 @@ export function optionKeys(samples: ModuleIR['samples']): Map<string, string> {
   return new Map(samples.map((s) => [s.name, s.kind === 'label' && count('label') === 1 ? 'label' : s.kind === 'categorical' && count('categorical') === 1 ? 'code' : s.name]));
 }
 
+/** A runtime layer that imports only tfjs, as sampler source: its own text, less its header and import. */
+function runtimeLayer(file: string, what: string): string {
+  const text = readFileSync(new URL(`../runtime/ops/${file}`, import.meta.url), 'utf8');
+  return `/** ${what} (runtime/ops/${file}), registered for loading. */\n${text.replace(/^(\/\/.*\n)+import \* as tf from '@tensorflow\/tfjs';\n\n/, '').trimEnd()}`;
+}
+
 /**
- * ganspec's own layers (namespace `gs`) as sampler.ts source, by factory: the same class name,
- * config and computation as runtime/ops/ (a copy: the export must run without ganspec; the
- * export-translate test checks both give identical outputs).
+ * ganspec's own layers (namespace `gs`, and the fold's gs.upsampledConv2d) as sampler.ts source,
+ * by factory: the same class name, config and computation as runtime/ops/ (a copy: the export
+ * must run without ganspec; the export tests check both give identical outputs). The folded
+ * layer is runtime/ops/upsampled-conv.ts's own text, read when gan-export runs.
  */
 export const CUSTOM_LAYERS: Readonly<Record<string, string>> = {
   instanceNormalization: [
@@ -215,6 +223,7 @@ export const CUSTOM_LAYERS: Readonly<Record<string, string>> = {
     `}`,
     `tf.serialization.registerClass(SpectralNorm);`,
   ].join('\n'),
+  upsampledConv2d: runtimeLayer('upsampled-conv.ts', "ganspec's folded 2x upsampling and stride-1 'same' convolution"),
 };
 
 const union = (k: number): string => Array.from({ length: k }, (_, i) => String(i)).join(' | ');

@@ -56,18 +56,14 @@ export function buildG(): tf.LayersModel {
   const l4 = gs.layer(tf.layers.reshape({ targetShape: [7, 7, 128], name: "G_l4" }), l3);
   // /networks/G/layers/5: batchnorm {"momentum":0.8} -> [7, 7, 128]
   const l5 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l5" }), l4);
-  // /networks/G/layers/6: upsample 2 -> [14, 14, 128]
-  const l6 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l6" }), l5);
-  // /networks/G/layers/7: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
-  const l7 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l7" }), l6);
+  // /networks/G/layers/6: upsample 2, folded into /networks/G/layers/7: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
+  const l7 = gs.layer(gs.upsampledConv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", upsampling: { name: "G_l6" }, name: "G_l7" }), l5);
   // /networks/G/layers/8: relu -> [14, 14, 128]
   const l8 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l8" }), l7);
   // /networks/G/layers/9: batchnorm {"momentum":0.8} -> [14, 14, 128]
   const l9 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l9" }), l8);
-  // /networks/G/layers/10: upsample 2 -> [28, 28, 128]
-  const l10 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l10" }), l9);
-  // /networks/G/layers/11: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
-  const l11 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l11" }), l10);
+  // /networks/G/layers/10: upsample 2, folded into /networks/G/layers/11: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
+  const l11 = gs.layer(gs.upsampledConv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", upsampling: { name: "G_l10" }, name: "G_l11" }), l9);
   // /networks/G/layers/12: relu -> [28, 28, 64]
   const l12 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l12" }), l11);
   // /networks/G/layers/13: batchnorm {"momentum":0.8} -> [28, 28, 64]

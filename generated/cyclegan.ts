@@ -67,34 +67,26 @@ export function buildG_AB(): tf.LayersModel {
   const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_AB_l3_1" }), l3_0);
   // /blocks/down/layers/2: instancenorm -> [2, 2, 256]
   const l3 = gs.layer(gs.instanceNormalization({ name: "G_AB_l3" }), l3_1);
-  // /blocks/up/layers/0: upsample 2 -> [4, 4, 256]
-  const l4_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l4_0" }), l3);
-  // /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
-  const l4_1 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l4_1" }), l4_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
+  const l4_1 = gs.layer(gs.upsampledConv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_AB_l4_0" }, name: "G_AB_l4_1" }), l3);
   // /blocks/up/layers/2: instancenorm -> [4, 4, 128]
   const l4_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l4_2" }), l4_1);
   // /blocks/up/layers/3: concat {} -> [4, 4, 256]
   const l4 = gs.layer(tf.layers.concatenate({ name: "G_AB_l4" }), [l4_2, d3]);
-  // /blocks/up/layers/0: upsample 2 -> [8, 8, 256]
-  const l5_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l5_0" }), l4);
-  // /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
-  const l5_1 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l5_1" }), l5_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
+  const l5_1 = gs.layer(gs.upsampledConv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_AB_l5_0" }, name: "G_AB_l5_1" }), l4);
   // /blocks/up/layers/2: instancenorm -> [8, 8, 64]
   const l5_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l5_2" }), l5_1);
   // /blocks/up/layers/3: concat {} -> [8, 8, 128]
   const l5 = gs.layer(tf.layers.concatenate({ name: "G_AB_l5" }), [l5_2, d2]);
-  // /blocks/up/layers/0: upsample 2 -> [16, 16, 128]
-  const l6_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l6_0" }), l5);
-  // /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
-  const l6_1 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_AB_l6_1" }), l6_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
+  const l6_1 = gs.layer(gs.upsampledConv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_AB_l6_0" }, name: "G_AB_l6_1" }), l5);
   // /blocks/up/layers/2: instancenorm -> [16, 16, 32]
   const l6_2 = gs.layer(gs.instanceNormalization({ name: "G_AB_l6_2" }), l6_1);
   // /blocks/up/layers/3: concat {} -> [16, 16, 64]
   const l6 = gs.layer(tf.layers.concatenate({ name: "G_AB_l6" }), [l6_2, d1]);
-  // /networks/G_AB/layers/7: upsample 2 -> [32, 32, 64]
-  const l7 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_AB_l7" }), l6);
-  // /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
-  const l8 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", name: "G_AB_l8" }), l7);
+  // /networks/G_AB/layers/7: upsample 2, folded into /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
+  const l8 = gs.layer(gs.upsampledConv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", upsampling: { name: "G_AB_l7" }, name: "G_AB_l8" }), l6);
   return tf.model({ name: "G_AB", inputs: [in_img], outputs: l8 });
 }
 
@@ -125,34 +117,26 @@ export function buildG_BA(): tf.LayersModel {
   const l3_1 = gs.layer(tf.layers.leakyReLU({ alpha: 0.2, name: "G_BA_l3_1" }), l3_0);
   // /blocks/down/layers/2: instancenorm -> [2, 2, 256]
   const l3 = gs.layer(gs.instanceNormalization({ name: "G_BA_l3" }), l3_1);
-  // /blocks/up/layers/0: upsample 2 -> [4, 4, 256]
-  const l4_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l4_0" }), l3);
-  // /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
-  const l4_1 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l4_1" }), l4_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":128,"kernel":4,"activation":"relu"} -> [4, 4, 128]
+  const l4_1 = gs.layer(gs.upsampledConv2d({ filters: 128, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_BA_l4_0" }, name: "G_BA_l4_1" }), l3);
   // /blocks/up/layers/2: instancenorm -> [4, 4, 128]
   const l4_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l4_2" }), l4_1);
   // /blocks/up/layers/3: concat {} -> [4, 4, 256]
   const l4 = gs.layer(tf.layers.concatenate({ name: "G_BA_l4" }), [l4_2, d3]);
-  // /blocks/up/layers/0: upsample 2 -> [8, 8, 256]
-  const l5_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l5_0" }), l4);
-  // /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
-  const l5_1 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l5_1" }), l5_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":64,"kernel":4,"activation":"relu"} -> [8, 8, 64]
+  const l5_1 = gs.layer(gs.upsampledConv2d({ filters: 64, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_BA_l5_0" }, name: "G_BA_l5_1" }), l4);
   // /blocks/up/layers/2: instancenorm -> [8, 8, 64]
   const l5_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l5_2" }), l5_1);
   // /blocks/up/layers/3: concat {} -> [8, 8, 128]
   const l5 = gs.layer(tf.layers.concatenate({ name: "G_BA_l5" }), [l5_2, d2]);
-  // /blocks/up/layers/0: upsample 2 -> [16, 16, 128]
-  const l6_0 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l6_0" }), l5);
-  // /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
-  const l6_1 = gs.layer(tf.layers.conv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", name: "G_BA_l6_1" }), l6_0);
+  // /blocks/up/layers/0: upsample 2, folded into /blocks/up/layers/1: conv2d {"filters":32,"kernel":4,"activation":"relu"} -> [16, 16, 32]
+  const l6_1 = gs.layer(gs.upsampledConv2d({ filters: 32, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "relu", upsampling: { name: "G_BA_l6_0" }, name: "G_BA_l6_1" }), l5);
   // /blocks/up/layers/2: instancenorm -> [16, 16, 32]
   const l6_2 = gs.layer(gs.instanceNormalization({ name: "G_BA_l6_2" }), l6_1);
   // /blocks/up/layers/3: concat {} -> [16, 16, 64]
   const l6 = gs.layer(tf.layers.concatenate({ name: "G_BA_l6" }), [l6_2, d1]);
-  // /networks/G_AB/layers/7: upsample 2 -> [32, 32, 64]
-  const l7 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_BA_l7" }), l6);
-  // /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
-  const l8 = gs.layer(tf.layers.conv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", name: "G_BA_l8" }), l7);
+  // /networks/G_AB/layers/7: upsample 2, folded into /networks/G_AB/layers/8: conv2d {"filters":1,"kernel":4,"activation":"tanh"} -> [32, 32, 1]
+  const l8 = gs.layer(gs.upsampledConv2d({ filters: 1, kernelSize: [4, 4], strides: [1, 1], padding: "same", activation: "tanh", upsampling: { name: "G_BA_l7" }, name: "G_BA_l8" }), l6);
   return tf.model({ name: "G_BA", inputs: [in_img], outputs: l8 });
 }
 

@@ -1,9 +1,10 @@
 // What training a generated trainer needs, read from its built networks: the same quantities
 // compiler/check/memory.ts reads from a spec's shapes (weights, optimizer state of what each phase
 // updates, every layer's output per example), for gan-train on a module whose spec it lacks; and
-// the memory a backend can use. Imports tfjs and the contract only.
+// the memory a backend can use. Imports tfjs, the contract and the folded layer's class.
 import * as tf from '@tensorflow/tfjs';
 import type { AnyTrainer } from '../contract/trainer';
+import { UpsampledConv2D } from './ops/upsampled-conv';
 
 /** Floats an optimizer keeps per weight it updates (as compiler/check/memory.ts counts them). */
 const OPTIMIZER_SLOTS = { adam: 2, rmsprop: 2, sgd: 0 } as const;
@@ -24,6 +25,9 @@ export function networksMemory(trainer: AnyTrainer, nets: Record<string, tf.Laye
     for (const layer of net.layers) {
       const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as tf.Shape[];
       for (const shape of shapes) perExample += shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+      // A folded upsampling and convolution counts as the pair, as the compiler counts it: the
+      // upsampled image, 4 times the layer's input, as well.
+      if (layer instanceof UpsampledConv2D) perExample += 4 * (layer.input as tf.SymbolicTensor).shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
     }
   }
   let optimizerState = 0;

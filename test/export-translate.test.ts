@@ -1,5 +1,6 @@
-// gan-export of a translation model (CycleGAN, whose generators use ganspec's instancenorm), in
-// Node: the exported sampler registers the layer class model.json names and loads without
+// gan-export of a translation model (CycleGAN, whose generators use ganspec's instancenorm and
+// the compiler's folded upsampling and convolution), in Node: the exported sampler registers the
+// layer classes model.json names and loads without
 // ganspec's runtime; translate() of gan-sample's input images (band `a`) equals gan-sample
 // --format png's G_AB(a) pixel for pixel (cpu backend); the sampler's copy of the layer computes
 // what runtime/ops/instance-norm.ts computes; --band 'G_BA(b)' exports the other direction, whose
@@ -44,13 +45,18 @@ async function band(which: string): Promise<number[][]> {
 
 const rgba = (grey: number[]): Uint8ClampedArray => Uint8ClampedArray.from({ length: grey.length * 4 }, (_, i) => (i % 4 === 3 ? 255 : grey[i >> 2]!));
 
-test('gan-export writes G_AB with its instancenorm layers, and a sampler that registers that class', () => {
+test('gan-export writes G_AB with its instancenorm and folded upsampling layers, and a sampler that registers both classes', () => {
   const model = JSON.parse(readFileSync(join(out, 'models', 'G_AB', 'model.json'), 'utf8'));
   const classes = new Set<string>(model.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name));
-  assert.ok(classes.has('GanspecInstanceNormalization'), [...classes].join(', '));
+  assert.ok(classes.has('GanspecInstanceNormalization') && classes.has('GanspecUpsampledConv2D') && !classes.has('UpSampling2D'), [...classes].join(', '));
   const source = readFileSync(join(out, 'sampler.ts'), 'utf8');
   assert.match(source, /static className = "GanspecInstanceNormalization";/);
   assert.match(source, /tf\.serialization\.registerClass\(InstanceNormalization\);/);
+  // The folded layer is runtime/ops/upsampled-conv.ts's own code, less its header and import.
+  const runtime = readFileSync('runtime/ops/upsampled-conv.ts', 'utf8');
+  const body = runtime.slice(runtime.indexOf('\n\n') + 2).trimEnd();
+  assert.ok(source.includes(`registered for loading. */\n${body}\n`), 'sampler.ts carries upsampled-conv.ts from its first declaration to its end');
+  assert.match(source, /static className = 'GanspecUpsampledConv2D';/);
   // The layer's code travels in sampler.js: its one static import is tfjs.
   assert.deepEqual([...readFileSync(join(out, 'sampler.js'), 'utf8').matchAll(/\bfrom\s+"([^"]+)"/g)].map((m) => m[1]), ['@tensorflow/tfjs']);
 });

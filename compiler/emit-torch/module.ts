@@ -9,7 +9,7 @@ import type { ModuleIR, OptimizerIR, Stmt } from '../ir';
 import { describeStmts } from '../emit/statements';
 import { sampleText } from '../lower/samples';
 import { layerCall } from './layers';
-import { upsampledConvolutions } from './fold';
+import { upsampledConvolutions } from '../emit/fold';
 import { statementRanks } from './layout';
 import { tfjsLayerOrder } from './order';
 import { pyComment, pyDoc, pyFloat, pyIdent, pyLit, pyStr } from './quote';

@@ -2,10 +2,11 @@
 // IR values into quoted TypeScript fragments; the template lays them out and decides nothing.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import type { ModuleIR, Stmt } from '../ir';
+import type { ModuleIR, NetworkIR, Stmt } from '../ir';
 import { commentText, ident, key, lit, member } from './quote';
 import { sampleText } from '../lower/samples';
 import { describeStmts, renderStmt, stmtComment } from './statements';
+import { upsampledConvolutions } from './fold';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -46,13 +47,7 @@ export function emitModule(ir: ModuleIR): string {
       pointer: commentText(n.pointer),
       modelName: lit(n.name),
       inputs: n.inputs.map((i) => ({ variable: ident(i.variable), shape: lit(i.shape), dtype: lit(i.dtype), layerName: lit(`${n.name}_${i.name}`) })),
-      layers: n.layers.map((l) => ({
-        variable: ident(l.variable),
-        factory: `${l.namespace}.${ident(l.factory)}`,
-        config: lit({ ...l.config, name: l.layerName }),
-        inputs: l.inputs.length === 1 ? ident(l.inputs[0]) : `[${l.inputs.map(ident).join(', ')}]`,
-        comment: commentText(`${l.pointer}: ${l.label} -> [${l.shape.join(', ')}]`),
-      })),
+      layers: layers(n),
       inputList: `[${n.inputs.map((i) => ident(i.variable)).join(', ')}]`,
       outputList: n.outputs.length === 1 ? ident(n.outputs[0].variable) : `[${n.outputs.map((o) => ident(o.variable)).join(', ')}]`,
     })),
@@ -106,6 +101,26 @@ export function emitModule(ir: ModuleIR): string {
     ema: ir.ema.map((e) => ({ value: lit(e), comment: commentText(`${e.name}: the moving average of ${e.of}'s weights, decay ${e.decay}, from step ${e.start}`) })),
   };
   return template(view);
+}
+
+/** A network's layers as the template writes them: a folded upsampling and conv2d pair as gs.upsampledConv2d. */
+function layers(n: NetworkIR) {
+  const folds = upsampledConvolutions(n);
+  const folded = new Set([...folds.values()].map((u) => u.variable));
+  return n.layers
+    .filter((l) => !folded.has(l.variable))
+    .map((l) => {
+      const up = folds.get(l.variable);
+      const inputs = up === undefined ? l.inputs : up.inputs;
+      const what = `${l.pointer}: ${l.label} -> [${l.shape.join(', ')}]`;
+      return {
+        variable: ident(l.variable),
+        factory: up === undefined ? `${l.namespace}.${ident(l.factory)}` : 'gs.upsampledConv2d',
+        config: lit(up === undefined ? { ...l.config, name: l.layerName } : { ...l.config, upsampling: { name: up.layerName }, name: l.layerName }),
+        inputs: inputs.length === 1 ? ident(inputs[0]) : `[${inputs.map(ident).join(', ')}]`,
+        comment: commentText(up === undefined ? what : `${up.pointer}: ${up.label}, folded into ${what}`),
+      };
+    });
 }
 
 /** A loss's value: the loss functions and the penalty are typed scalars; other results are checked. */

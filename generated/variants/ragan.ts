@@ -46,18 +46,14 @@ export function buildG(): tf.LayersModel {
   const l0 = gs.layer(tf.layers.dense({ units: 6272, activation: "relu", name: "G_l0" }), in_z);
   // /networks/G/layers/1: reshape [7,7,128] -> [7, 7, 128]
   const l1 = gs.layer(tf.layers.reshape({ targetShape: [7, 7, 128], name: "G_l1" }), l0);
-  // /networks/G/layers/2: upsample 2 -> [14, 14, 128]
-  const l2 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l2" }), l1);
-  // /networks/G/layers/3: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
-  const l3 = gs.layer(tf.layers.conv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l3" }), l2);
+  // /networks/G/layers/2: upsample 2, folded into /networks/G/layers/3: conv2d {"filters":128,"kernel":3} -> [14, 14, 128]
+  const l3 = gs.layer(gs.upsampledConv2d({ filters: 128, kernelSize: [3, 3], strides: [1, 1], padding: "same", upsampling: { name: "G_l2" }, name: "G_l3" }), l1);
   // /networks/G/layers/4: batchnorm {"momentum":0.8} -> [14, 14, 128]
   const l4 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l4" }), l3);
   // /networks/G/layers/5: relu -> [14, 14, 128]
   const l5 = gs.layer(tf.layers.activation({ activation: "relu", name: "G_l5" }), l4);
-  // /networks/G/layers/6: upsample 2 -> [28, 28, 128]
-  const l6 = gs.layer(tf.layers.upSampling2d({ size: [2, 2], name: "G_l6" }), l5);
-  // /networks/G/layers/7: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
-  const l7 = gs.layer(tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", name: "G_l7" }), l6);
+  // /networks/G/layers/6: upsample 2, folded into /networks/G/layers/7: conv2d {"filters":64,"kernel":3} -> [28, 28, 64]
+  const l7 = gs.layer(gs.upsampledConv2d({ filters: 64, kernelSize: [3, 3], strides: [1, 1], padding: "same", upsampling: { name: "G_l6" }, name: "G_l7" }), l5);
   // /networks/G/layers/8: batchnorm {"momentum":0.8} -> [28, 28, 64]
   const l8 = gs.layer(tf.layers.batchNormalization({ momentum: 0.8, name: "G_l8" }), l7);
   // /networks/G/layers/9: relu -> [28, 28, 64]

@@ -1,11 +1,11 @@
-// Which layer pairs the torch emitter folds (compiler/emit-torch/fold.ts): a 2x nearest
+// Which layer pairs both emitters fold (compiler/emit/fold.ts): a 2x nearest
 // upsampling read only by a stride-1 'same' conv2d, and nothing else. Networks built by hand as
 // IR, one condition broken at a time; the folded computation itself is checked against
-// upsampling-then-convolution in runtime-torch/tests/test_layers.py, and end to end by
-// test/torch-equivalence.
+// upsampling-then-convolution in runtime-torch/tests/test_layers.py and
+// test/ops-upsampled-conv.test.ts, and end to end by test/torch-equivalence.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { upsampledConvolutions } from '../compiler/emit-torch/fold';
+import { upsampledConvolutions } from '../compiler/emit/fold';
 import type { LayerIR, NetworkIR } from '../compiler/ir';
 
 function layer(variable: string, factory: string, config: Record<string, unknown>, inputs: string[]): LayerIR {

@@ -1,9 +1,10 @@
-// Stage 6, emit for the torch target (folds): the layer pairs the torch module computes as one.
-// A 2x nearest upsampling read only by a stride-1, 'same' conv2d is folded into that conv
-// (ganspec_torch's Conv2d.forward_upsampled: one smaller convolution per output phase at the
-// input's resolution; a 3x3 kernel reads 16 taps per input pixel instead of 36, 4x4 25 instead
-// of 64); the upsampling layer stays registered (it has no weights) but is not called. Imports
-// the IR only.
+// Stage 6, emit (folds): the layer pairs both targets compute as one. A 2x nearest upsampling
+// read only by a stride-1, 'same' conv2d is folded into that conv: the upsampled image is never
+// made, and each output phase is a smaller convolution at the input's resolution (a 3x3 kernel
+// reads 16 taps per input pixel instead of 36). The tfjs module builds the pair as one layer
+// (gs.upsampledConv2d, runtime/ops/upsampled-conv.ts) and leaves the upsampling out of the model;
+// the torch module calls ganspec_torch's Conv2d.forward_upsampled and keeps the upsampling
+// registered (it has no weights) but uncalled. Imports the IR only.
 import type { LayerIR, NetworkIR } from '../ir';
 
 const equal = (a: unknown, b: number[]): boolean => Array.isArray(a) && a.length === b.length && a.every((v, i) => v === b[i]);
