@@ -93,7 +93,9 @@ export function optionKeys(samples: ModuleIR['samples']): Map<string, string> {
 /** A runtime layer that imports only tfjs, as sampler source: its own text, less its header and import. */
 function runtimeLayer(file: string, what: string): string {
   const text = readFileSync(new URL(`../runtime/ops/${file}`, import.meta.url), 'utf8');
-  return `/** ${what} (runtime/ops/${file}), registered for loading. */\n${text.replace(/^(\/\/.*\n)+import \* as tf from '@tensorflow\/tfjs';\n\n/, '').trimEnd()}`;
+  const opening = /^(\/\/.*\n)+import \* as tf from '@tensorflow\/tfjs';\n\n/.exec(text);
+  if (opening === null) throw new Error(`internal error: runtime/ops/${file} must open with its header comment and tfjs's import alone`);
+  return `/** ${what} (runtime/ops/${file}), registered for loading. */\n${text.slice(opening[0].length).trimEnd()}`;
 }
 
 /**

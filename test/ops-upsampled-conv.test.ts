@@ -72,7 +72,7 @@ function both(c: Case): { plain: tf.Tensor[]; folded: tf.Tensor[] } {
 for (const backend of ['cpu', 'wasm']) {
   for (const c of CASES) {
     const what = `${c.kernel.join('x')} kernel on [${c.input.join(', ')}], ${c.filters} filters${c.activation ? `, ${c.activation}` : ''}${c.useBias === false ? ', no bias' : ''}`;
-    test(`${backend}: the folded layer's output and gradients (input, kernel, bias) are the upsampled convolution's, ${what}`, async () => {
+    test(`${backend}: the folded layer's output and gradients (input and each weight) are the upsampled convolution's, ${what}`, async () => {
       await tf.setBackend(backend);
       const { plain, folded } = both(c);
       assert.equal(folded.length, plain.length);
@@ -83,7 +83,7 @@ for (const backend of ['cpu', 'wasm']) {
         const got = await folded[i]!.data();
         const scale = Math.max(1, ...Array.from(want, Math.abs));
         const worst = Math.max(...Array.from(got, (v, j) => Math.abs(v - want[j]!)));
-        assert.ok(worst <= 2e-6 * scale * 8, `${names[i]}: differs by ${worst} (largest value ${scale})`);
+        assert.ok(worst <= 1.6e-5 * scale, `${names[i]}: differs by ${worst} (largest value ${scale})`);
       }
     });
   }
