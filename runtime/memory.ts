@@ -17,6 +17,9 @@ export function backendHeapBytes(): number | undefined {
   return tf.getBackend() === 'wasm' ? WASM_HEAP_BYTES : undefined;
 }
 
+/** Values of one example in a batched shape (the batch axis left out). */
+const perExampleSize = (shape: tf.Shape): number => shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+
 export function networksMemory(trainer: AnyTrainer, nets: Record<string, tf.LayersModel>): { parameters: number; optimizerState: number; perExample: number } {
   let parameters = 0;
   let perExample = 0;
@@ -24,10 +27,10 @@ export function networksMemory(trainer: AnyTrainer, nets: Record<string, tf.Laye
     parameters += net.countParams();
     for (const layer of net.layers) {
       const shapes = (Array.isArray(layer.outputShape[0]) ? layer.outputShape : [layer.outputShape]) as tf.Shape[];
-      for (const shape of shapes) perExample += shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+      for (const shape of shapes) perExample += perExampleSize(shape);
       // A folded upsampling and convolution counts as the pair, as the compiler counts it: the
       // upsampled image, 4 times the layer's input, as well.
-      if (layer instanceof UpsampledConv2D) perExample += 4 * (layer.input as tf.SymbolicTensor).shape.slice(1).reduce<number>((n, d) => n * (d ?? 1), 1);
+      if (layer instanceof UpsampledConv2D) perExample += 4 * perExampleSize((layer.input as tf.SymbolicTensor).shape);
     }
   }
   let optimizerState = 0;

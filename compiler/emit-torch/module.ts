@@ -9,7 +9,7 @@ import type { ModuleIR, OptimizerIR, Stmt } from '../ir';
 import { describeStmts } from '../emit/statements';
 import { sampleText } from '../lower/samples';
 import { layerCall } from './layers';
-import { upsampledConvolutions } from '../emit/fold';
+import { foldedUpsamplings, upsampledConvolutions } from '../emit/fold';
 import { statementRanks } from './layout';
 import { tfjsLayerOrder } from './order';
 import { pyComment, pyDoc, pyFloat, pyIdent, pyLit, pyStr } from './quote';
@@ -43,7 +43,7 @@ function networkView(n: ModuleIR['networks'][number]) {
   const byVariable = new Map(n.layers.map((l) => [l.variable, l]));
   const ordered = tfjsLayerOrder(n).flatMap((v) => byVariable.get(v) ?? []);
   const folds = upsampledConvolutions(n);
-  const folded = new Set([...folds.values()].map((u) => u.variable));
+  const folded = foldedUpsamplings(folds);
   return {
     name: pyIdent(n.name),
     key: pyStr(n.name),

@@ -23,3 +23,6 @@ export function upsampledConvolutions(net: NetworkIR): Map<string, LayerIR> {
   }
   return folds;
 }
+
+/** The variables of the upsampling layers `folds` absorbs: the layers a module leaves uncalled. */
+export const foldedUpsamplings = (folds: Map<string, LayerIR>): Set<string> => new Set([...folds.values()].map((u) => u.variable));

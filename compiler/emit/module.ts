@@ -6,7 +6,7 @@ import type { ModuleIR, NetworkIR, Stmt } from '../ir';
 import { commentText, ident, key, lit, member } from './quote';
 import { sampleText } from '../lower/samples';
 import { describeStmts, renderStmt, stmtComment } from './statements';
-import { upsampledConvolutions } from './fold';
+import { foldedUpsamplings, upsampledConvolutions } from './fold';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -106,7 +106,7 @@ export function emitModule(ir: ModuleIR): string {
 /** A network's layers as the template writes them: a folded upsampling and conv2d pair as gs.upsampledConv2d. */
 function layers(n: NetworkIR) {
   const folds = upsampledConvolutions(n);
-  const folded = new Set([...folds.values()].map((u) => u.variable));
+  const folded = foldedUpsamplings(folds);
   return n.layers
     .filter((l) => !folded.has(l.variable))
     .map((l) => {
