@@ -103,12 +103,13 @@ export const codes = {
   GS176: 'unused random input',
   GS177: 'network never trained',
   GS178: 'unused optimizer',
-  // GS179-GS184: gradient-flow warnings (compiler/check/flow.ts).
+  // GS179-GS184: gradient-flow warnings (compiler/check/flow.ts; GS184 compiler/check/clip-norm.ts).
   GS179: 'loss term reaches no updated weight',
   GS180: 'phase loss does not depend on what it updates',
   GS181: 'detach cuts every path',
   GS182: 'clip on weights no optimizer moves',
   GS183: 'clip not held by another phase',
+  GS184: 'clip bounds batch norm',
   // GS190-GS193: what the torch target (gan-compile --target torch) refuses.
   GS190: 'name not usable in Python',
   GS191: 'layer the torch target lacks',

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { runCompile } from '../cli/compile';
 import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileToModules } from '../compiler/index';
-import { projectSpecs, SPEC_FOLDERS } from './helpers';
+import { projectSpecs, SPEC_FOLDERS, unexpectedDiagnostics } from './helpers';
 
 // Module headers and positions name files relative to the working directory: run from the root.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +44,7 @@ const compiled: Golden[] = (() => {
     spec: r.file,
     generated: folderOf.get(r.file)!,
     name: r.name,
-    problems: r.diagnostics.filter((d) => d.code !== 'GS900').map(renderDiagnosticLine),
+    problems: unexpectedDiagnostics(r.file, r.diagnostics.filter((d) => d.code !== 'GS900')).map(renderDiagnosticLine),
     text: r.text,
     typeErrors: r.diagnostics.filter((d) => d.code === 'GS900').map((d) => d.message),
   }));

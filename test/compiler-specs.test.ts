@@ -1,4 +1,5 @@
-// The model specs in specs/: each compiles without a single diagnostic; the `extends` variants
+// The model specs in specs/: each compiles without a single diagnostic (but the GS184 warning
+// of the two WGANs that keep Keras-GAN's clipped batch norms, helpers.ts); the `extends` variants
 // inherit what they do not restate; `--set` overrides reach the module; a JSON spec compiles like
 // its YAML original; expressions share subexpressions; a head's own layers are what its phase
 // updates; and no model is special-cased by name anywhere in compiler/ or runtime/.
@@ -14,6 +15,7 @@ import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileToModule, type Compiled } from '../compiler/index';
 import { loadSpec } from '../compiler/load';
 import { valueAt } from '../compiler/pointer';
+import { KNOWN_SPEC_WARNINGS, unexpectedDiagnostics } from './helpers';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -86,22 +88,29 @@ function trainerProperty(text: string, path: (string | number)[]): string {
   return node.getText(sf);
 }
 
-test('every spec in specs/ compiles with zero diagnostics', () => {
+function assertOnlyKnownWarnings(file: string, c: Compiled): void {
+  assert.deepEqual(unexpectedDiagnostics(file, c.diagnostics).map(renderDiagnosticLine), [], file);
+  assert.deepEqual(c.diagnostics.map((d) => `${d.code} ${d.pointer}`), KNOWN_SPEC_WARNINGS[file] ?? [], `${file}'s known warnings`);
+}
+
+test('every spec in specs/ compiles with zero diagnostics but the known GS184 of wgan', () => {
   assert.ok(specs.length >= 10);
-  for (const [name, c] of compiled) {
-    assert.deepEqual(c.diagnostics.map(renderDiagnosticLine), [], `specs/${name}`);
+  for (const f of specs) {
+    const name = f.replace(/\.\w+$/, '');
+    const c = compiled.get(name)!;
+    assertOnlyKnownWarnings(`specs/${f}`, c);
     assert.equal(typeof c.text, 'string');
     assert.equal(c.name, name, `specs/${name} is named '${c.name}': its module would be generated/${c.name}.ts`);
   }
 });
 
-test('every spec in specs/variants/ compiles with zero diagnostics, is named after its file and opens with its paper', () => {
+test('every spec in specs/variants/ compiles with zero diagnostics but the known GS184 of wgan-fast, is named after its file and opens with its paper', () => {
   const variants = readdirSync('specs/variants').filter((f) => /\.(ya?ml|json)$/.test(f));
   assert.ok(variants.length >= 1);
   for (const f of variants) {
     const file = `specs/variants/${f}`;
     const c = compileToModule(file, { format: false });
-    assert.deepEqual(c.diagnostics.map(renderDiagnosticLine), [], file);
+    assertOnlyKnownWarnings(file, c);
     assert.equal(c.name, f.replace(/\.\w+$/, ''), `${file} is named '${c.name}': its module would be generated/variants/${c.name}.ts`);
     const text = readFileSync(file, 'utf8');
     const paper = (parseYaml(text) as { paper?: string }).paper;

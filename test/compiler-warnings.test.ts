@@ -48,12 +48,13 @@ test('gan-compile prints warnings with a code frame, writes the module and exits
   assert.ok(existsSync(join(out, 'unused.ts')), `no module written (stdout: ${stdout})`);
 });
 
-test('the flow fixtures warn with the codes of their kind (GS179 dead term, GS180 loss independent of a target, GS181 detach, GS182/GS183 clips)', () => {
+test('the flow fixtures warn with the codes of their kind (GS179 dead term, GS180 loss independent of a target, GS181 detach, GS182/GS183 clips, GS184 clipped batch norms)', () => {
   const codes = (f: string) => compileToModule(join(DIR, f), { format: false }).diagnostics.map((d) => `${d.code} ${d.pointer}`);
   assert.deepEqual(codes('dead-term.yaml'), ['GS179 /losses/G', 'GS179 /losses/G']);
   assert.deepEqual(codes('detach.yaml'), ['GS181 /losses/G']);
   assert.deepEqual(codes('no-dependence.yaml'), ['GS180 /schedule/phases/1/update/1', 'GS180 /schedule/phases/2/update', 'GS182 /schedule/phases/2/clip']);
   assert.deepEqual(codes('clip-not-held.yaml'), ['GS183 /schedule/phases/1/update', 'GS183 /schedule/phases/2/update']);
+  assert.deepEqual(codes('clip-batchnorm.yaml'), ['GS184 /schedule/phases/0/clip', 'GS184 /schedule/phases/1/clip']);
 });
 
 test('a term reaches what it calls outside detach, through heads, and nothing through a uniform_like shape', () => {

@@ -69,7 +69,7 @@ test('gan-diff exits 1 and prints the golden text when the specs differ, 0 and "
 });
 
 test('gan-diff exits 2 and prints the diagnostics of a spec with errors', () => {
-  const r = runCli('gan-diff', ['specs/wgan.yaml', 'test/fixtures/invalid/conv-on-flat.yaml']);
+  const r = runCli('gan-diff', ['specs/wgan-gp.yaml', 'test/fixtures/invalid/conv-on-flat.yaml']);
   assert.equal(r.status, 2);
   assert.equal(r.stdout, '');
   assert.equal(r.stderr.split('\n')[0], 'test/fixtures/invalid/conv-on-flat.yaml:11:9 error GS113 /networks/G/layers/1: conv2d expects an input of rank 3 ([height, width, channels]), got [784]');
