@@ -70,7 +70,7 @@ test('a batch leaves only the tensors it returns', async () => {
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('mnist-domains: unpaired plain digits (a) and their bold dilation (b)', async () => {
+test('mnist-domains: unpaired plain digits (a, even-numbered) and bold dilated ones (b, odd-numbered)', async () => {
   const domains = await loadData({ source: 'mnist-domains', image: [28, 28, 1], range: [0, 1], limit: 50 }, '.');
   assert.deepEqual(domains.names, ['a', 'b']);
   assert.equal(domains.classes, null);
@@ -80,10 +80,13 @@ test('mnist-domains: unpaired plain digits (a) and their bold dilation (b)', asy
   assert.equal(tf.memory().numTensors, before + 2);
   const plain = await mnist([28, 28, 1], [0, 1]);
   const first = plain.batch(1, at(0));
-  const second = plain.batch(1, at(0.5)); // index 30000: the first of the second half
+  const second = plain.batch(1, at(1.5 / 60000)); // index 1: the first odd-numbered image
   assert.deepEqual(Array.from(a.dataSync()), Array.from(first.x.dataSync()));
   const dilated = tf.maxPool(second.x as tf.Tensor4D, 3, 1, 'same');
   assert.deepEqual(Array.from(b.dataSync()), Array.from(dilated.dataSync()));
   assert.ok(b.sum().dataSync()[0] > second.x.sum().dataSync()[0] * 1.3);
-  tf.dispose([a, b, first.x, first.y, second.x, second.y, dilated]);
+  const next = domains.batch(1, at(1.5 / 50)); // a's second image: MNIST's image 2
+  const third = plain.batch(1, at(2.5 / 60000));
+  assert.deepEqual(Array.from(next.a.dataSync()), Array.from(third.x.dataSync()));
+  tf.dispose([a, b, first.x, first.y, second.x, second.y, dilated, next.a, next.b, third.x, third.y]);
 });

@@ -11,10 +11,12 @@ export type ImageSet = {
   channels: number;
 };
 
-// Images `start`..`end-1` of a set, without copying.
-export function sliceImages(set: ImageSet, start: number, end: number): ImageSet {
+// `count` images taken every other one from `first` (first, first + 2, ...), copied.
+export function everyOtherImage(set: ImageSet, first: number, count: number): ImageSet {
   const size = set.height * set.width * set.channels;
-  return { ...set, count: end - start, pixels: set.pixels.subarray(start * size, end * size) };
+  const pixels = new Uint8Array(count * size);
+  for (let k = 0; k < count; k++) pixels.set(set.pixels.subarray((first + 2 * k) * size, (first + 2 * k + 1) * size), k * size);
+  return { ...set, count, pixels };
 }
 
 // Fails at load time, naming `origin`, when the stored channels cannot become `image`'s.
