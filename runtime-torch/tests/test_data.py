@@ -1,7 +1,7 @@
 """The training side's data and pictures against hand values: PNG reading (each row filter,
 alpha dropped, kinds refused in one line) and writing (tEXt chunks), IDX files (plain, gzipped,
-truncated), a batch's scaling, padding and channels, the ring, image folders' classes, held
-grid inputs, and the sample grid's pixels. Run by test/torch-runtime.test.ts. Imports torch and
+truncated), a batch's scaling, padding and channels, the ring, image folders' classes, MNIST's
+domain pair, held grid inputs, and the sample grid's pixels. Run by test/torch-runtime.test.ts. Imports torch and
 ganspec_torch."""
 import gzip
 import math
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import torch
 
-from ganspec_torch.data import ImageSet, image_batch, load_data, read_idx
+from ganspec_torch.data import ImageSet, default_mnist_dir, image_batch, load_data, read_idx, read_mnist_layout
 from ganspec_torch.errors import UserError
 from ganspec_torch.grid import grid_image
 from ganspec_torch.png import encode_png, png_text, read_png
@@ -120,6 +120,19 @@ class Batches(unittest.TestCase):
         batch = source.batch(16, torch.Generator().manual_seed(0))
         for x, y in zip(batch["x"], batch["y"]):
             self.assertAlmostEqual(x.max().item(), (100 if y == 0 else 200) / 255, places=6)
+
+    def test_mnist_domains_take_even_plain_and_odd_bold_digits(self):
+        digits, _ = read_mnist_layout(default_mnist_dir(), "train", "MNIST")
+        source = load_data({"source": "mnist-domains", "image": [28, 28, 1], "range": [0, 1], "limit": 2}, ".")
+        self.assertEqual((source.size, source.classes, source.names), (2, None, ["a", "b"]))
+        batch = source.batch(32, torch.Generator().manual_seed(0))
+        drawn_a = {tuple(x.flatten().tolist()) for x in batch["a"]}
+        plain = image_batch(digits, torch.tensor([0, 2]), [28, 28, 1], [0, 1])
+        self.assertEqual(drawn_a, {tuple(x.flatten().tolist()) for x in plain})
+        odd = image_batch(digits, torch.tensor([1]), [28, 28, 1], [0, 1])
+        bold = torch.nn.functional.max_pool2d(odd, 3, stride=1, padding=1)
+        self.assertIn(tuple(bold[0].flatten().tolist()), {tuple(x.flatten().tolist()) for x in batch["b"]})
+        self.assertGreater(bold.sum().item(), odd.sum().item() * 1.3)
 
 
 class Inputs(unittest.TestCase):
