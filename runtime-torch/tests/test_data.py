@@ -1,8 +1,8 @@
 """The training side's data and pictures against hand values: PNG reading (each row filter,
 alpha dropped, kinds refused in one line) and writing (tEXt chunks), IDX files (plain, gzipped,
 truncated), a batch's scaling, padding and channels, the ring, image folders' classes, MNIST's
-domain pair, held grid inputs, and the sample grid's pixels. Run by test/torch-runtime.test.ts. Imports torch and
-ganspec_torch."""
+domain pair, held grid inputs, and the sample grid's pixels. Run by test/torch-runtime.test.ts.
+Imports torch and ganspec_torch."""
 import gzip
 import math
 import os
