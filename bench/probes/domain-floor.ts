@@ -8,11 +8,10 @@
 //
 //   node --import tsx bench/probes/domain-floor.ts
 //
-// Imports the data runtime (MNIST reading, the dilation), the backend selection and the evaluator.
-import * as tf from '@tensorflow/tfjs';
+// Imports the data runtime (MNIST reading, the dilation, image batches), the backend selection and the evaluator.
 import { selectBackend } from '../../runtime/backend/select';
 import { dilate3x3 } from '../../runtime/data/dilate';
-import { everyOtherImage, type ImageSet } from '../../runtime/data/images';
+import { everyOtherImage, imageBatch, type ImageSet } from '../../runtime/data/images';
 import { mnistDir, readMnistLayout } from '../../runtime/data/mnist';
 import { FEATURE_UNITS, loadEvaluator } from '../../eval/evaluator';
 import { fid } from '../../eval/stats';
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const evaluator = await loadEvaluator();
   const n = Math.floor(images.count / 2);
   const features = async (set: ImageSet): Promise<Float32Array> => {
-    const x = tf.tidy(() => tf.tensor4d(set.pixels, [set.count, set.height, set.width, set.channels], 'int32').toFloat().div(127.5).sub(1) as tf.Tensor4D);
+    const x = imageBatch(set, Array.from({ length: set.count }, (_, i) => i), [set.height, set.width, set.channels], [-1, 1]);
     try {
       return (await evaluator.score(x)).features;
     } finally {
