@@ -19,13 +19,13 @@ import { phaseAxis, upsampledConv2d, UpsampledConv2D } from '../runtime/ops/upsa
 
 before(() => registerTrainingKernels());
 
-test('phase geometry: a 3x3 kernel is two 2-tap kernels one pixel apart, a 4x4 one a 3-tap and a 2-tap one', () => {
+test('phase geometry: a 3x3 kernel is two 2-tap kernels one pixel apart, a 4x4 one a 3-tap and a 2-tap one (its block 0 reads 2 of 3 taps)', () => {
   // Output 2i reads upsampled 2i-1, 2i, 2i+1 = input i-1, i, i: taps [W0, W1+W2] from i-1.
   // Output 2i+1 reads 2i, 2i+1, 2i+2 = input i, i, i+1: taps [W0+W1, W2] from i, stored in block 0.
-  assert.deepEqual(phaseAxis(3), { taps: 2, pad: [1, 1], shift: 1, mix: [[[1, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 1]]] });
+  assert.deepEqual(phaseAxis(3), { taps: 2, pad: [1, 1], shift: 1, mix: [[[1, 1, 0], [0, 0, 1]], [[1, 0, 0], [0, 1, 1]]], used: [2, 2] });
   // 'same' pads a 4-tap kernel by 1 before: output 2i reads input i-1, i, i, i+1; 2i+1 reads i, i, i+1, i+1.
-  assert.deepEqual(phaseAxis(4), { taps: 3, pad: [1, 2], shift: 1, mix: [[[1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0]], [[1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]]] });
-  assert.deepEqual(phaseAxis(1), { taps: 1, pad: [0, 0], shift: 0, mix: [[[1]], [[1]]] });
+  assert.deepEqual(phaseAxis(4), { taps: 3, pad: [1, 2], shift: 1, mix: [[[1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 0]], [[1, 0, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1]]], used: [2, 3] });
+  assert.deepEqual(phaseAxis(1), { taps: 1, pad: [0, 0], shift: 0, mix: [[[1]], [[1]]], used: [1, 1] });
 });
 
 interface Case {
@@ -39,6 +39,7 @@ interface Case {
 const CASES: Case[] = [
   { kernel: [3, 3], input: [2, 5, 4, 3], filters: 4 },
   { kernel: [4, 4], input: [2, 4, 5, 3], filters: 2, activation: 'tanh' },
+  { kernel: [4, 4], input: [2, 6, 7, 16], filters: 8 },
   { kernel: [5, 5], input: [1, 3, 3, 2], filters: 3, activation: 'relu' },
   { kernel: [2, 2], input: [2, 3, 4, 2], filters: 3, useBias: false },
   { kernel: [1, 1], input: [2, 3, 3, 4], filters: 2 },

@@ -1,12 +1,13 @@
 // A 2x nearest upsampling and the stride-1 'same' conv2d that reads it, as one tfjs layer (the
 // compiler folds such a pair: compiler/emit/fold.ts). The upsampled image is never made: along
 // each axis an output pixel's parity (its phase) decides which input pixels its kernel taps fall
-// on, taps on the same input pixel are summed into one, and the four phases' kernels are one
-// convolution at the input's resolution with 4·filters output channels. A reshape and transpose
-// interleave the phases, and a crop of one pixel evens out their offsets when the kernel's 'same'
-// padding is odd. A 3x3 kernel reads 16 taps per input pixel instead of 36, a 4x4 36 instead of
-// 64. The weights are conv2d's (kernel [kh, kw, in, filters], bias [filters]), made in its order
-// with its initialisers, so checkpoints and seeded runs are those of the unfolded pair.
+// on, and taps on the same input pixel are summed into one. Each phase is a convolution at the
+// input's resolution: for an odd kernel the four are one with 4·filters output channels; for an
+// even one a phase per axis reads a tap fewer, so each runs alone with only its taps. A reshape
+// and transpose interleave the phases, and a crop of one pixel evens out their offsets when the
+// kernel's 'same' padding is odd. A 3x3 kernel reads 16 taps per input pixel instead of 36, a 4x4
+// 25 instead of 64. The weights are conv2d's (kernel [kh, kw, in, filters], bias [filters]), made
+// in its order with its initialisers, so checkpoints and seeded runs are those of the unfolded pair.
 // Registered for serialization; gan-export's sampler carries this file's text as it is
 // (export/sampler-source.ts), so it imports only TensorFlow.js.
 import * as tf from '@tensorflow/tfjs';
@@ -34,6 +35,8 @@ export interface PhaseAxis {
   shift: number;
   /** mix[block][p][t]: 1 where tap t of the kernel lands on tap p of the phase stored in block `block`. */
   mix: number[][][];
+  /** used[block]: the taps of that block's phase that any kernel tap lands on (the first ones; the rest are zeros). */
+  used: number[];
 }
 
 /**
@@ -51,18 +54,16 @@ export function phaseAxis(k: number): PhaseAxis {
     const a = block ^ shift;
     return Array.from({ length: taps }, (_, p) => Array.from({ length: k }, (_, t) => (offset(a, t) - start[a]! === p ? 1 : 0)));
   });
-  return { taps, pad: [0 - start[0]!, start[1]! + taps - 1], shift, mix };
+  const used = mix.map((rows) => 1 + Math.max(...rows.flatMap((row, p) => (row.includes(1) ? [p] : []))));
+  return { taps, pad: [0 - start[0]!, start[1]! + taps - 1], shift, mix, used };
 }
 
-/** The four phases' kernels [mh, mw, in, 4·filters], blocks (row block, column block, filter), from conv2d's kernel. */
-function phaseKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis): tf.Tensor4D {
+/** Block (bh, bw)'s kernel [rowTaps, colTaps, in, filters] from conv2d's kernel: its phase's first taps. */
+function blockKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis, bh: number, bw: number, rowTaps: number, colTaps: number): tf.Tensor4D {
   const [kh, kw, cin, cout] = kernel.shape;
   const m: number[] = [];
-  for (let p = 0; p < rows.taps; p++)
-    for (let q = 0; q < cols.taps; q++)
-      for (let bh = 0; bh < 2; bh++) for (let bw = 0; bw < 2; bw++) for (let t = 0; t < kh; t++) for (let u = 0; u < kw; u++) m.push(rows.mix[bh]![p]![t]! * cols.mix[bw]![q]![u]!);
-  const mixed = tf.matMul(tf.tensor2d(m, [4 * rows.taps * cols.taps, kh * kw]), tf.reshape(kernel, [kh * kw, cin * cout]));
-  return tf.reshape(tf.transpose(tf.reshape(mixed, [rows.taps, cols.taps, 2, 2, cin, cout]), [0, 1, 4, 2, 3, 5]), [rows.taps, cols.taps, cin, 4 * cout]);
+  for (let p = 0; p < rowTaps; p++) for (let q = 0; q < colTaps; q++) for (let t = 0; t < kh; t++) for (let u = 0; u < kw; u++) m.push(rows.mix[bh]![p]![t]! * cols.mix[bw]![q]![u]!);
+  return tf.reshape(tf.matMul(tf.tensor2d(m, [rowTaps * colTaps, kh * kw]), tf.reshape(kernel, [kh * kw, cin * cout])), [rowTaps, colTaps, cin, cout]);
 }
 
 export class UpsampledConv2D extends tf.layers.Layer {
@@ -111,16 +112,38 @@ export class UpsampledConv2D extends tf.layers.Layer {
       // The shift's extra row and column as zeros of x, so that the convolution's input and output
       // are one size (the filter gradient's fast path on wasm: runtime/backend/wasm-conv-filter.ts).
       const padded = rows.shift + cols.shift === 0 ? x : tf.pad(x, [[0, 0], [0, rows.shift], [0, cols.shift], [0, 0]]);
-      const phases = tf.fused.conv2d({
-        x: padded,
-        filter: phaseKernel(this.kernel.read() as tf.Tensor4D, rows, cols),
-        strides: 1,
-        pad: [[0, 0], [rows.pad[0], rows.pad[1] - rows.shift], [cols.pad[0], cols.pad[1] - cols.shift], [0, 0]],
-        bias: this.bias ? tf.tile(this.bias.read(), [4]) : undefined,
-      });
+      const kernel = this.kernel.read() as tf.Tensor4D;
+      const f = this.filters;
       const [ph, pw] = [h + rows.shift, w + cols.shift];
-      const grid = tf.reshape(tf.transpose(tf.reshape(phases, [n, ph, pw, 2, 2, this.filters]), [0, 1, 3, 2, 4, 5]), [n, 2 * ph, 2 * pw, this.filters]);
-      const y = rows.shift + cols.shift === 0 ? grid : tf.slice(grid, [0, rows.shift, cols.shift, 0], [n, 2 * h, 2 * w, this.filters]);
+      // A convolution of `padded` whose kernel has `rowTaps` x `colTaps` of the phases' taps: the
+      // padding after the input shrinks with them, so every output is ph x pw.
+      const convolve = (filter: tf.Tensor4D, rowTaps: number, colTaps: number, bias: tf.Tensor1D | undefined): tf.Tensor4D =>
+        tf.fused.conv2d({
+          x: padded,
+          filter,
+          strides: 1,
+          pad: [[0, 0], [rows.pad[0], rows.pad[1] - rows.shift - (rows.taps - rowTaps)], [cols.pad[0], cols.pad[1] - cols.shift - (cols.taps - colTaps)], [0, 0]],
+          bias,
+        });
+      const bias = this.bias?.read() as tf.Tensor1D | undefined;
+      // The four phases side by side as channels (row block, column block, filter).
+      let phases: tf.Tensor4D;
+      const readsAll = (axis: PhaseAxis): boolean => axis.used.every((u) => u === axis.taps);
+      if (readsAll(rows) && readsAll(cols)) {
+        // Every phase reads all the taps (an odd kernel): one convolution with 4·filters channels.
+        const filter = tf.concat([0, 1].flatMap((bh) => [0, 1].map((bw) => blockKernel(kernel, rows, cols, bh, bw, rows.taps, cols.taps))), 3);
+        phases = convolve(filter, rows.taps, cols.taps, bias && tf.tile(bias, [4]));
+      } else {
+        // An even kernel: one phase per axis reads a tap fewer, so each phase is its own
+        // convolution with only its taps (a 4x4 kernel: 25 taps per input pixel, not 36 with zeros).
+        // Joined on the channel axis, whose gradient slices are fast on wasm (those of a stack or of
+        // a 5-d concat take seconds there).
+        const phase = (bh: number, bw: number): tf.Tensor4D => convolve(blockKernel(kernel, rows, cols, bh, bw, rows.used[bh]!, cols.used[bw]!), rows.used[bh]!, cols.used[bw]!, bias);
+        phases = tf.concat([phase(0, 0), phase(0, 1), phase(1, 0), phase(1, 1)], 3);
+      }
+      // Interleaved: output pixel (2i + row block, 2j + column block).
+      const grid = tf.reshape(tf.transpose(tf.reshape(phases, [n, ph, pw, 2, 2, f]), [0, 1, 3, 2, 4, 5]), [n, 2 * ph, 2 * pw, f]);
+      const y = rows.shift + cols.shift === 0 ? grid : tf.slice(grid, [0, rows.shift, cols.shift, 0], [n, 2 * h, 2 * w, f]);
       return this.activate ? (this.activate.apply(y) as tf.Tensor) : y;
     });
   }
