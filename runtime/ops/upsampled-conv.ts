@@ -2,13 +2,12 @@
 // compiler folds such a pair: compiler/emit/fold.ts). The upsampled image is never made: along
 // each axis an output pixel's parity (its phase) decides which input pixels its kernel taps fall
 // on, and taps on the same input pixel are summed into one. Each phase is a convolution at the
-// input's resolution: for an odd kernel the four are one with 4·filters output channels, and a
-// crop of one pixel evens out their offsets when its 'same' padding is odd; for an even kernel a
-// phase per axis reads a tap fewer, so each runs alone with only its taps and its own padding. A
-// reshape and transpose interleave the phases. A 3x3 kernel reads 16 taps per input pixel instead
-// of 36, a 4x4 25 instead of 64. The weights are conv2d's (kernel [kh, kw, in, filters], bias
-// [filters]), made in its order with its initialisers, so checkpoints and seeded runs are those of
-// the unfolded pair.
+// input's resolution: for an odd kernel the four are one with 4·filters output channels; for an
+// even one a phase per axis reads a tap fewer, so each runs alone with only its taps. A reshape
+// and transpose interleave the phases, and a crop of one pixel evens out their offsets when the
+// kernel's 'same' padding is odd. A 3x3 kernel reads 16 taps per input pixel instead of 36, a 4x4
+// 25 instead of 64. The weights are conv2d's (kernel [kh, kw, in, filters], bias [filters]), made
+// in its order with its initialisers, so checkpoints and seeded runs are those of the unfolded pair.
 // Registered for serialization; gan-export's sampler carries this file's text as it is
 // (export/sampler-source.ts), so it imports only TensorFlow.js.
 import * as tf from '@tensorflow/tfjs';
@@ -67,13 +66,6 @@ function blockKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis, bh: 
   return tf.reshape(tf.matMul(tf.tensor2d(m, [rowTaps * colTaps, kh * kw]), tf.reshape(kernel, [kh * kw, cin * cout])), [rowTaps, colTaps, cin, cout]);
 }
 
-/** Padding before and after the input for phase a's own convolution (its used taps only): its
- *  output is the input's size. Phase a's taps start at input offset a·shift − pad[0]. */
-function phasePadding(axis: PhaseAxis, a: number): [number, number] {
-  const start = a * axis.shift - axis.pad[0];
-  return [-start, start + axis.used[a ^ axis.shift]! - 1];
-}
-
 export class UpsampledConv2D extends tf.layers.Layer {
   static className = 'GanspecUpsampledConv2D';
   private readonly filters: number;
@@ -117,43 +109,41 @@ export class UpsampledConv2D extends tf.layers.Layer {
       const [n, h, w] = x.shape;
       const rows = phaseAxis(this.kernelSize[0]);
       const cols = phaseAxis(this.kernelSize[1]);
+      // The shift's extra row and column as zeros of x, so that the convolution's input and output
+      // are one size (the filter gradient's fast path on wasm: runtime/backend/wasm-conv-filter.ts).
+      const padded = rows.shift + cols.shift === 0 ? x : tf.pad(x, [[0, 0], [0, rows.shift], [0, cols.shift], [0, 0]]);
       const kernel = this.kernel.read() as tf.Tensor4D;
-      const bias = this.bias?.read() as tf.Tensor1D | undefined;
       const f = this.filters;
-      // Four gh x gw images side by side as channels (row r, column c, filter), interleaved:
-      // image (r, c)'s pixel (i, j) becomes pixel (2i + r, 2j + c).
-      const interleave = (phases: tf.Tensor4D, gh: number, gw: number): tf.Tensor4D =>
-        tf.reshape(tf.transpose(tf.reshape(phases, [n, gh, gw, 2, 2, f]), [0, 1, 3, 2, 4, 5]), [n, 2 * gh, 2 * gw, f]);
-      const readsAll = (axis: PhaseAxis): boolean => axis.used.every((u) => u === axis.taps);
-      let y: tf.Tensor4D;
-      if (readsAll(rows) && readsAll(cols)) {
-        // Every phase reads all the taps (an odd kernel): one convolution with 4·filters channels,
-        // block by block. The shift's extra row and column as zeros of x, so that the
-        // convolution's input and output are one size (the filter gradient's fast path on wasm:
-        // runtime/backend/wasm-conv-filter.ts), then the crop.
-        const padded = rows.shift + cols.shift === 0 ? x : tf.pad(x, [[0, 0], [0, rows.shift], [0, cols.shift], [0, 0]]);
-        const phases = tf.fused.conv2d({
+      const [ph, pw] = [h + rows.shift, w + cols.shift];
+      // A convolution of `padded` whose kernel has `rowTaps` x `colTaps` of the phases' taps: the
+      // padding after the input shrinks with them, so every output is ph x pw.
+      const convolve = (filter: tf.Tensor4D, rowTaps: number, colTaps: number, bias: tf.Tensor1D | undefined): tf.Tensor4D =>
+        tf.fused.conv2d({
           x: padded,
-          filter: tf.concat([0, 1].flatMap((bh) => [0, 1].map((bw) => blockKernel(kernel, rows, cols, bh, bw, rows.taps, cols.taps))), 3),
+          filter,
           strides: 1,
-          pad: [[0, 0], [rows.pad[0], rows.pad[1] - rows.shift], [cols.pad[0], cols.pad[1] - cols.shift], [0, 0]],
-          bias: bias && tf.tile(bias, [4]),
+          pad: [[0, 0], [rows.pad[0], rows.pad[1] - rows.shift - (rows.taps - rowTaps)], [cols.pad[0], cols.pad[1] - cols.shift - (cols.taps - colTaps)], [0, 0]],
+          bias,
         });
-        const grid = interleave(phases, h + rows.shift, w + cols.shift);
-        y = rows.shift + cols.shift === 0 ? grid : tf.slice(grid, [0, rows.shift, cols.shift, 0], [n, 2 * h, 2 * w, f]);
+      const bias = this.bias?.read() as tf.Tensor1D | undefined;
+      // The four phases side by side as channels (row block, column block, filter).
+      let phases: tf.Tensor4D;
+      const readsAll = (axis: PhaseAxis): boolean => axis.used.every((u) => u === axis.taps);
+      if (readsAll(rows) && readsAll(cols)) {
+        // Every phase reads all the taps (an odd kernel): one convolution with 4·filters channels.
+        const filter = tf.concat([0, 1].flatMap((bh) => [0, 1].map((bw) => blockKernel(kernel, rows, cols, bh, bw, rows.taps, cols.taps))), 3);
+        phases = convolve(filter, rows.taps, cols.taps, bias && tf.tile(bias, [4]));
       } else {
         // An even kernel: one phase per axis reads a tap fewer, so each phase is its own
-        // convolution of x with only its taps (a 4x4 kernel: 25 taps per input pixel, not 36 with
-        // zeros), padded so that its output is x's size: no shift, no crop. Joined on the channel
-        // axis, whose gradient slices are fast on wasm (those of a stack or of a 5-d concat take
-        // seconds there).
-        const phase = (a: number, b: number): tf.Tensor4D => {
-          const [bh, bw] = [a ^ rows.shift, b ^ cols.shift];
-          const filter = blockKernel(kernel, rows, cols, bh, bw, rows.used[bh]!, cols.used[bw]!);
-          return tf.fused.conv2d({ x, filter, strides: 1, pad: [[0, 0], phasePadding(rows, a), phasePadding(cols, b), [0, 0]], bias });
-        };
-        y = interleave(tf.concat([phase(0, 0), phase(0, 1), phase(1, 0), phase(1, 1)], 3), h, w);
+        // convolution with only its taps (a 4x4 kernel: 25 taps per input pixel, not 36 with zeros).
+        // Joined on the channel axis, whose gradient slices are fast on wasm (those of a stack or of
+        // a 5-d concat take seconds there).
+        const phase = (bh: number, bw: number): tf.Tensor4D => convolve(blockKernel(kernel, rows, cols, bh, bw, rows.used[bh]!, cols.used[bw]!), rows.used[bh]!, cols.used[bw]!, bias);
+        phases = tf.concat([phase(0, 0), phase(0, 1), phase(1, 0), phase(1, 1)], 3);
       }
+      // Interleaved: output pixel (2i + row block, 2j + column block).
+      const grid = tf.reshape(tf.transpose(tf.reshape(phases, [n, ph, pw, 2, 2, f]), [0, 1, 3, 2, 4, 5]), [n, 2 * ph, 2 * pw, f]);
+      const y = rows.shift + cols.shift === 0 ? grid : tf.slice(grid, [0, rows.shift, cols.shift, 0], [n, 2 * h, 2 * w, f]);
       return this.activate ? (this.activate.apply(y) as tf.Tensor) : y;
     });
   }
