@@ -58,12 +58,28 @@ export function phaseAxis(k: number): PhaseAxis {
   return { taps, pad: [0 - start[0]!, start[1]! + taps - 1], shift, mix, used };
 }
 
-/** Block (bh, bw)'s kernel [rowTaps, colTaps, in, filters] from conv2d's kernel: its phase's first taps. */
-function blockKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis, bh: number, bw: number, rowTaps: number, colTaps: number): tf.Tensor4D {
-  const [kh, kw, cin, cout] = kernel.shape;
+/** Block (bh, bw)'s tap-mixing matrix, rowTaps·colTaps rows of kh·kw: 1 where conv2d's tap (t, u)
+ *  lands on tap (p, q) of the block's phase (its first taps). */
+function blockMix(rows: PhaseAxis, cols: PhaseAxis, bh: number, bw: number, rowTaps: number, colTaps: number, kh: number, kw: number): number[] {
   const m: number[] = [];
   for (let p = 0; p < rowTaps; p++) for (let q = 0; q < colTaps; q++) for (let t = 0; t < kh; t++) for (let u = 0; u < kw; u++) m.push(rows.mix[bh]![p]![t]! * cols.mix[bw]![q]![u]!);
-  return tf.reshape(tf.matMul(tf.tensor2d(m, [rowTaps * colTaps, kh * kw]), tf.reshape(kernel, [kh * kw, cin * cout])), [rowTaps, colTaps, cin, cout]);
+  return m;
+}
+
+/** Block (bh, bw)'s kernel [rowTaps, colTaps, in, filters] from conv2d's kernel. */
+function blockKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis, bh: number, bw: number, rowTaps: number, colTaps: number): tf.Tensor4D {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const mix = tf.tensor2d(blockMix(rows, cols, bh, bw, rowTaps, colTaps, kh, kw), [rowTaps * colTaps, kh * kw]);
+  return tf.reshape(tf.matMul(mix, tf.reshape(kernel, [kh * kw, cin * cout])), [rowTaps, colTaps, cin, cout]);
+}
+
+/** The four blocks' kernels with all the taps, side by side [taps, taps, in, 4·filters] (row
+ *  block, column block, filter), from conv2d's kernel in one product. */
+function phaseKernel(kernel: tf.Tensor4D, rows: PhaseAxis, cols: PhaseAxis): tf.Tensor4D {
+  const [kh, kw, cin, cout] = kernel.shape;
+  const m = [0, 1].flatMap((bh) => [0, 1].flatMap((bw) => blockMix(rows, cols, bh, bw, rows.taps, cols.taps, kh, kw)));
+  const mixed = tf.matMul(tf.tensor2d(m, [4 * rows.taps * cols.taps, kh * kw]), tf.reshape(kernel, [kh * kw, cin * cout]));
+  return tf.reshape(tf.transpose(tf.reshape(mixed, [2, 2, rows.taps, cols.taps, cin, cout]), [2, 3, 4, 0, 1, 5]), [rows.taps, cols.taps, cin, 4 * cout]);
 }
 
 export class UpsampledConv2D extends tf.layers.Layer {
@@ -131,8 +147,7 @@ export class UpsampledConv2D extends tf.layers.Layer {
       const readsAll = (axis: PhaseAxis): boolean => axis.used.every((u) => u === axis.taps);
       if (readsAll(rows) && readsAll(cols)) {
         // Every phase reads all the taps (an odd kernel): one convolution with 4·filters channels.
-        const filter = tf.concat([0, 1].flatMap((bh) => [0, 1].map((bw) => blockKernel(kernel, rows, cols, bh, bw, rows.taps, cols.taps))), 3);
-        phases = convolve(filter, rows.taps, cols.taps, bias && tf.tile(bias, [4]));
+        phases = convolve(phaseKernel(kernel, rows, cols), rows.taps, cols.taps, bias && tf.tile(bias, [4]));
       } else {
         // An even kernel: one phase per axis reads a tap fewer, so each phase is its own
         // convolution with only its taps (a 4x4 kernel: 25 taps per input pixel, not 36 with zeros).
