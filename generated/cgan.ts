@@ -113,13 +113,14 @@ export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Sca
   const t0 = real.x; // x
   const t1 = real.y; // y
   const t2 = tf.reshape(t1, [-1, 1]); // y
-  const t3 = nets.D.apply([t0, t2], { training: true }) as tf.Tensor; // D(x, y)
-  const t4 = gs.bce(t3, 1); // bce(D(x, y), 1)
   const t5 = sampled.z; // z
   const t6 = sampled.y_g; // y_g
   const t7 = tf.reshape(t6, [-1, 1]); // y_g
   const t8 = nets.G.apply([t5, t7], { training: true }) as tf.Tensor; // G(z, y_g)
-  const t9 = nets.D.apply([t8, t7], { training: true }) as tf.Tensor; // D(G(z, y_g), y_g)
+  const together0 = gs.applyTogether(nets.D, [[t0, t2], [t8, t7]], { training: true }); // D(x, y), D(G(z, y_g), y_g) as one batch
+  const t3 = together0[0]; // D(x, y)
+  const t9 = together0[1]; // D(G(z, y_g), y_g)
+  const t4 = gs.bce(t3, 1); // bce(D(x, y), 1)
   const t10 = gs.bce(t9, 0); // bce(D(G(z, y_g), y_g), 0)
   const t11 = tf.add(t4, t10); // (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0))
   const t12 = tf.mul(0.5, t11); // (0.5 * (bce(D(x, y), 1) + bce(D(G(z, y_g), y_g), 0)))

@@ -203,18 +203,20 @@ export function buildD_B(): tf.LayersModel {
 /** Loss D (specs/cyclegan.yaml#/losses/D): 0.5 * (0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0)) + 0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0))) */
 export function lossD(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Scalar {
   const t0 = real.a; // a
-  const t1 = nets.D_A.apply(t0, { training: true }) as tf.Tensor; // D_A(a)
-  const t2 = gs.mse(t1, 1); // mse(D_A(a), 1)
   const t3 = real.b; // b
   const t4 = nets.G_BA.apply(t3, { training: true }) as tf.Tensor; // G_BA(b)
-  const t5 = nets.D_A.apply(t4, { training: true }) as tf.Tensor; // D_A(G_BA(b))
+  const together0 = gs.applyTogether(nets.D_A, [t0, t4], { training: true }); // D_A(a), D_A(G_BA(b)) as one batch
+  const t1 = together0[0]; // D_A(a)
+  const t5 = together0[1]; // D_A(G_BA(b))
+  const t2 = gs.mse(t1, 1); // mse(D_A(a), 1)
   const t6 = gs.mse(t5, 0); // mse(D_A(G_BA(b)), 0)
   const t7 = tf.add(t2, t6); // (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0))
   const t8 = tf.mul(0.5, t7); // (0.5 * (mse(D_A(a), 1) + mse(D_A(G_BA(b)), 0)))
-  const t9 = nets.D_B.apply(t3, { training: true }) as tf.Tensor; // D_B(b)
-  const t10 = gs.mse(t9, 1); // mse(D_B(b), 1)
   const t11 = nets.G_AB.apply(t0, { training: true }) as tf.Tensor; // G_AB(a)
-  const t12 = nets.D_B.apply(t11, { training: true }) as tf.Tensor; // D_B(G_AB(a))
+  const together1 = gs.applyTogether(nets.D_B, [t3, t11], { training: true }); // D_B(b), D_B(G_AB(a)) as one batch
+  const t9 = together1[0]; // D_B(b)
+  const t12 = together1[1]; // D_B(G_AB(a))
+  const t10 = gs.mse(t9, 1); // mse(D_B(b), 1)
   const t13 = gs.mse(t12, 0); // mse(D_B(G_AB(a)), 0)
   const t14 = tf.add(t10, t13); // (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0))
   const t15 = tf.mul(0.5, t14); // (0.5 * (mse(D_B(b), 1) + mse(D_B(G_AB(a)), 0)))
@@ -226,24 +228,26 @@ export function lossD(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Sc
 /** Loss G (specs/cyclegan.yaml#/losses/G): mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1) + 10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b)) + 1 * (l1(G_BA(a), a) + l1(G_AB(b), b)) */
 export function lossG(nets: Networks, real: RealBatch, _sampled: Sampled): tf.Scalar {
   const t0 = real.b; // b
-  const t1 = nets.G_BA.apply(t0, { training: true }) as tf.Tensor; // G_BA(b)
+  const t4 = real.a; // a
+  const together0 = gs.applyTogether(nets.G_AB, [t4, t0], { training: true }); // G_AB(a), G_AB(b) as one batch
+  const t5 = together0[0]; // G_AB(a)
+  const t18 = together0[1]; // G_AB(b)
+  const together1 = gs.applyTogether(nets.G_BA, [t0, t5, t4], { training: true }); // G_BA(b), G_BA(G_AB(a)), G_BA(a) as one batch
+  const t1 = together1[0]; // G_BA(b)
+  const t9 = together1[1]; // G_BA(G_AB(a))
+  const t16 = together1[2]; // G_BA(a)
   const t2 = nets.D_A.apply(t1, { training: true }) as tf.Tensor; // D_A(G_BA(b))
   const t3 = gs.mse(t2, 1); // mse(D_A(G_BA(b)), 1)
-  const t4 = real.a; // a
-  const t5 = nets.G_AB.apply(t4, { training: true }) as tf.Tensor; // G_AB(a)
   const t6 = nets.D_B.apply(t5, { training: true }) as tf.Tensor; // D_B(G_AB(a))
   const t7 = gs.mse(t6, 1); // mse(D_B(G_AB(a)), 1)
   const t8 = tf.add(t3, t7); // (mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1))
-  const t9 = nets.G_BA.apply(t5, { training: true }) as tf.Tensor; // G_BA(G_AB(a))
   const t10 = gs.l1(t9, t4); // l1(G_BA(G_AB(a)), a)
   const t11 = nets.G_AB.apply(t1, { training: true }) as tf.Tensor; // G_AB(G_BA(b))
   const t12 = gs.l1(t11, t0); // l1(G_AB(G_BA(b)), b)
   const t13 = tf.add(t10, t12); // (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b))
   const t14 = tf.mul(10, t13); // (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(G_BA(b)), b)))
   const t15 = tf.add(t8, t14); // ((mse(D_A(G_BA(b)), 1) + mse(D_B(G_AB(a)), 1)) + (10 * (l1(G_BA(G_AB(a)), a) + l1(G_AB(...
-  const t16 = nets.G_BA.apply(t4, { training: true }) as tf.Tensor; // G_BA(a)
   const t17 = gs.l1(t16, t4); // l1(G_BA(a), a)
-  const t18 = nets.G_AB.apply(t0, { training: true }) as tf.Tensor; // G_AB(b)
   const t19 = gs.l1(t18, t0); // l1(G_AB(b), b)
   const t20 = tf.add(t17, t19); // (l1(G_BA(a), a) + l1(G_AB(b), b))
   const t21 = tf.mul(1, t20); // (1 * (l1(G_BA(a), a) + l1(G_AB(b), b)))

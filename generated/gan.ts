@@ -88,11 +88,12 @@ export function buildD(): tf.LayersModel {
 /** Loss D (specs/gan.yaml#/losses/D): 0.5 * (bce(D(x), 1) + bce(D(G(z)), 0)) */
 export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Scalar {
   const t0 = real.x; // x
-  const t1 = nets.D.apply(t0, { training: true }) as tf.Tensor; // D(x)
-  const t2 = gs.bce(t1, 1); // bce(D(x), 1)
   const t3 = sampled.z; // z
   const t4 = nets.G.apply(t3, { training: true }) as tf.Tensor; // G(z)
-  const t5 = nets.D.apply(t4, { training: true }) as tf.Tensor; // D(G(z))
+  const together0 = gs.applyTogether(nets.D, [t0, t4], { training: true }); // D(x), D(G(z)) as one batch
+  const t1 = together0[0]; // D(x)
+  const t5 = together0[1]; // D(G(z))
+  const t2 = gs.bce(t1, 1); // bce(D(x), 1)
   const t6 = gs.bce(t5, 0); // bce(D(G(z)), 0)
   const t7 = tf.add(t2, t6); // (bce(D(x), 1) + bce(D(G(z)), 0))
   const t8 = tf.mul(0.5, t7); // (0.5 * (bce(D(x), 1) + bce(D(G(z)), 0)))

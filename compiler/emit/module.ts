@@ -5,8 +5,9 @@ import Handlebars from 'handlebars';
 import type { ModuleIR, NetworkIR, Stmt } from '../ir';
 import { commentText, ident, key, lit, member } from './quote';
 import { sampleText } from '../lower/samples';
-import { describeStmts, renderStmt, stmtComment } from './statements';
+import { describeStmts, renderStmt, renderTogether, stmtComment } from './statements';
 import { foldedUpsamplings, upsampledConvolutions } from './fold';
+import { callsTogether } from './together';
 
 const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs', import.meta.url), 'utf8'), {
   noEscape: true,
@@ -15,9 +16,20 @@ const template = Handlebars.compile(readFileSync(new URL('./templates/module.hbs
 
 const tensorType = (rank: number): string => (rank >= 1 && rank <= 4 ? `tf.Tensor${rank}D` : 'tf.Tensor');
 
-function statements(stmts: Stmt[], params: { real: string; sampled: string }) {
+/** With `networks`, a loss's calls of one network that can share a batch are made as one (emit/together.ts). */
+function statements(stmts: Stmt[], params: { real: string; sampled: string }, networks?: NetworkIR[]) {
   const text = describeStmts(stmts);
-  return stmts.map((s) => ({ id: ident(s.id), code: renderStmt(s, params, { indent: '  ', text }), comment: stmtComment(text.get(s.id)!) }));
+  const row = (s: Stmt) => ({ id: ident(s.id), code: renderStmt(s, params, { indent: '  ', text }), comment: stmtComment(text.get(s.id)!) });
+  if (networks === undefined) return stmts.map(row);
+  return callsTogether(stmts, networks).flatMap((r) => {
+    if ('stmt' in r) return [row(r.stmt)];
+    const t = r.together;
+    const texts = t.members.map((m) => text.get(m.id)!);
+    return [
+      { id: ident(t.id), code: renderTogether(t), comment: stmtComment(`${texts.join(', ')} as one batch`) },
+      ...t.members.map((m, i) => ({ id: ident(m.id), code: `${ident(t.id)}[${i}]`, comment: stmtComment(texts[i]) })),
+    ];
+  });
 }
 
 /** `real` or `_real` when the function does not read it (strict TypeScript rejects unused names). */
@@ -64,7 +76,7 @@ export function emitModule(ir: ModuleIR): string {
         lossText: commentText(p.loss.text),
         realParam: names.real,
         sampledParam: names.sampled,
-        stmts: statements(p.stmts, names),
+        stmts: statements(p.stmts, names, ir.networks),
         result: scalarResult(p.stmts, p.result),
         optimizerName: lit(p.optimizerName),
         updates: lit(p.updates.map((u) => (u.head === undefined ? { net: u.net } : { net: u.net, layers: headLayers(ir, u.net, u.head) }))),

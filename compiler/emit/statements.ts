@@ -3,6 +3,7 @@
 // (for the comment beside it).
 import type { Operand, Stmt } from '../ir';
 import { commentText, ident, lit } from './quote';
+import type { Together } from './together';
 
 const operand = (o: Operand): string => ('ref' in o ? ident(o.ref) : lit(o.num));
 
@@ -63,6 +64,12 @@ export function renderStmt(s: Stmt, params: { real: string; sampled: string }, l
     case 'grad':
       return renderGrad(s, params, layout ?? { indent: '  ', text: new Map() });
   }
+}
+
+/** Calls of one network as one batch: each member's inputs (a list for several), its outputs back per member. */
+export function renderTogether(t: Together): string {
+  const inputs = t.members.map((m) => (m.args.length === 1 ? ident(m.args[0]) : `[${m.args.map(ident).join(', ')}]`));
+  return `gs.applyTogether${t.heads > 1 ? 'Heads' : ''}(nets.${ident(t.net)}, [${inputs.join(', ')}], { training: ${t.training} })`;
 }
 
 /** `gs.grad((wrt) => { ...body; return f; }, wrt)`: the parameter shadows wrt's statement. */

@@ -94,13 +94,14 @@ export function buildD(): tf.LayersModel {
 /** Loss D (specs/variants/nsgan-r1.yaml#/losses/D): mean(softplus(-D(x))) + mean(softplus(D(G(z)))) + 10 / 2 * mean(sqnorm(grad(D(x), x))) */
 export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Scalar {
   const t0 = real.x; // x
-  const t1 = nets.D.apply(t0, { training: true }) as tf.Tensor; // D(x)
+  const t5 = sampled.z; // z
+  const t6 = nets.G.apply(t5, { training: true }) as tf.Tensor; // G(z)
+  const together0 = gs.applyTogether(nets.D, [t0, t6], { training: true }); // D(x), D(G(z)) as one batch
+  const t1 = together0[0]; // D(x)
+  const t7 = together0[1]; // D(G(z))
   const t2 = tf.neg(t1); // -D(x)
   const t3 = tf.softplus(t2); // softplus(-D(x))
   const t4 = tf.mean(t3); // mean(softplus(-D(x)))
-  const t5 = sampled.z; // z
-  const t6 = nets.G.apply(t5, { training: true }) as tf.Tensor; // G(z)
-  const t7 = nets.D.apply(t6, { training: true }) as tf.Tensor; // D(G(z))
   const t8 = tf.softplus(t7); // softplus(D(G(z)))
   const t9 = tf.mean(t8); // mean(softplus(D(G(z))))
   const t10 = tf.add(t4, t9); // (mean(softplus(-D(x))) + mean(softplus(D(G(z)))))

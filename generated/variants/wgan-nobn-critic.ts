@@ -103,10 +103,11 @@ export function buildD(): tf.LayersModel {
 export function lossD(nets: Networks, real: RealBatch, sampled: Sampled): tf.Scalar {
   const t0 = sampled.z; // z
   const t1 = nets.G.apply(t0, { training: true }) as tf.Tensor; // G(z)
-  const t2 = nets.D.apply(t1, { training: true }) as tf.Tensor; // D(G(z))
-  const t3 = tf.mean(t2); // mean(D(G(z)))
   const t4 = real.x; // x
-  const t5 = nets.D.apply(t4, { training: true }) as tf.Tensor; // D(x)
+  const together0 = gs.applyTogether(nets.D, [t1, t4], { training: true }); // D(G(z)), D(x) as one batch
+  const t2 = together0[0]; // D(G(z))
+  const t5 = together0[1]; // D(x)
+  const t3 = tf.mean(t2); // mean(D(G(z)))
   const t6 = tf.mean(t5); // mean(D(x))
   const t7 = tf.sub(t3, t6); // (mean(D(G(z))) - mean(D(x)))
   return gs.asScalar(t7);
