@@ -43,7 +43,7 @@ export interface Together {
 export type Row = { stmt: Stmt } | { together: Together };
 
 /** Whether a network's calls may share a batch: every layer per example. */
-export const perExample = (net: NetworkIR): boolean => net.layers.every((l) => PER_EXAMPLE.has(l.factory));
+const perExample = (net: NetworkIR): boolean => net.layers.every((l) => PER_EXAMPLE.has(l.factory));
 
 /**
  * The statements of one loss as rows: each network call that can join an earlier call of the same
