@@ -162,6 +162,45 @@ describe('wasm training kernels match the cpu backend', () => {
       tf.cast(tf.tile(tf.greater(tensor([2, 3], 35), 0), [3, 1]), 'float32'),
     ]));
 
+  test('slices and splits, ranks 1 to 6, contiguous or not, sizes of -1, 1 and 0, float32, int32 and bool', () =>
+    compare('slice', () => {
+      const x4 = tensor([3, 5, 6, 7], 50);
+      const x6 = tensor([2, 3, 4, 2, 2, 5], 51);
+      const ints = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+      return [
+        tf.slice(tensor([9], 52), [2], [5]),
+        tf.slice(x4, [0, 1, 1, 0], [3, 4, 5, 7]),
+        tf.slice(x4, [1, 0, 0, 2], [-1, 5, 6, 3]),
+        tf.slice(x4, [2, 3, 0, 0], [1, 1, 6, 7]),
+        tf.slice(x4, [0, 2, 3, 4], [3, 1, 1, 1]),
+        tf.slice(x6, [1, 0, 1, 0, 1, 1], [1, 3, 2, 2, 1, 4]),
+        tf.slice(x6, [0, 0, 0, 0, 0, 0], [2, 3, 4, 2, 2, 5]),
+        tf.cast(tf.slice(ints, [0, 1], [2, 2]), 'float32'),
+        tf.cast(tf.slice(tf.greater(x4, 0), [0, 1, 2, 3], [2, 2, 2, 2]), 'float32'),
+        tf.slice(x4, [1, 0, 0, 0], [0, 5, 6, 7]).reshape([0]),
+        ...tf.split(x4, [2, 1, 3, 1], 3),
+        ...tf.split(x6, 2, 4),
+        ...tf.split(x4, [3, 2], 1),
+        ...tf.split(ints, 3, 1).map((t) => tf.cast(t, 'float32')),
+      ];
+    }));
+
+  test('slices and splits read their input on the heap, never through readSync', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as { readSync: (...a: unknown[]) => unknown };
+    const x = tensor([4, 6, 6, 8], 53);
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = (...a: unknown[]) => (reads++, readSync.apply(backend, a));
+    try {
+      tf.dispose([tf.slice(x, [0, 1, 1, 0], [4, 4, 4, 8]), ...tf.split(x, 4, 3)]);
+    } finally {
+      backend.readSync = readSync;
+      x.dispose();
+    }
+    assert.equal(reads, 0);
+  });
+
   test('sums and means over leading axes (rows not a multiple of four, keepDims, negative and unsorted axes) and over others', () =>
     compare('reductions', () => {
       const x = tensor([2, 3, 5, 7], 36);

@@ -5,6 +5,8 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type Wasm = BackendWasm;
 export type Info = tf.TensorInfo;
+/** A view of a tensor's heap memory, for the dtypes the heap holds. */
+export type Heap = Float32Array | Int32Array | Uint8Array;
 
 /** A new uninitialised tensor on the wasm heap. */
 export function alloc(backend: Wasm, shape: number[], dtype: tf.DataType = 'float32'): Info {
@@ -19,6 +21,22 @@ export function f32(backend: Wasm, t: Info): Float32Array {
 
 export function free(backend: Wasm, ...ts: Info[]): void {
   for (const t of ts) backend.disposeData(t.dataId);
+}
+
+/** Calls f(offset) for every index over dims [0, axes) of shape, with strides. */
+export function eachIndex(shape: number[], strides: number[], axes: number, f: (offset: number) => void): void {
+  const walk = (axis: number, offset: number): void => {
+    if (axis === axes) return f(offset);
+    for (let i = 0; i < shape[axis]; i++) walk(axis + 1, offset + i * strides[axis]);
+  };
+  walk(0, 0);
+}
+
+/** Row-major strides of a shape. */
+export function stridesOf(shape: number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
+  return s;
 }
 
 /** The same data under another shape (no copy). */

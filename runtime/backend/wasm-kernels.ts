@@ -1,8 +1,8 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
-// Tile gradient (every backend), the upsampling gradient (a fix on cpu, faster on wasm), an Identity
-// that shares data with the engine's clones made without a kernel call (identity.ts), and a
-// backward pass that frees each tensor once it is done with it (tape-memory.ts, every backend).
+// Tile gradient (every backend), slices that read the heap in place, the upsampling gradient (a
+// fix on cpu, faster on wasm), an Identity that shares data with the engine's clones made without
+// a kernel call (identity.ts), and a backward pass that frees each tensor once it is done with it (tape-memory.ts, every backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients';
@@ -13,6 +13,7 @@ import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
 import { withRowSums } from './wasm-reduce';
 import { withFastTile } from './wasm-tile';
+import { withHeapSlice, withHeapSplitV } from './wasm-slice';
 import { unsortedSegmentSum } from './wasm-segment';
 import { installTapeMemory } from './tape-memory';
 
@@ -44,6 +45,8 @@ export function registerTrainingKernels(): void {
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
   wrap('BatchMatMul', withTransposedCopies);
   wrap('Tile', withFastTile);
+  wrap('Slice', withHeapSlice);
+  wrap('SplitV', withHeapSplitV);
   wrap('Sum', (original) => withRowSums(original, false));
   wrap('Mean', (original) => withRowSums(original, true));
   replace('ResizeNearestNeighborGrad', 'cpu', resizeNearestNeighborGradCpu);

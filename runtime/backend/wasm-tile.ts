@@ -2,24 +2,7 @@
 // gradient tiles per-channel vectors to full activations several times per layer. This one
 // copies the input rows once, then repeats the filled block along each axis, innermost first.
 import type * as tf from '@tensorflow/tfjs';
-import { type Info, type Wasm, alloc } from './wasm-heap';
-
-type Heap = Float32Array | Int32Array | Uint8Array;
-
-/** Calls f(offset) for every index over dims [0, axes) of shape, with strides. */
-function eachIndex(shape: number[], strides: number[], axes: number, f: (offset: number) => void): void {
-  const walk = (axis: number, offset: number): void => {
-    if (axis === axes) return f(offset);
-    for (let i = 0; i < shape[axis]; i++) walk(axis + 1, offset + i * strides[axis]);
-  };
-  walk(0, 0);
-}
-
-function stridesOf(shape: number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
-  return s;
-}
+import { type Heap, type Info, type Wasm, alloc, eachIndex, stridesOf } from './wasm-heap';
 
 export function withFastTile(original: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
