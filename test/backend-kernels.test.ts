@@ -1,8 +1,9 @@
 // The wasm backend's training kernels (runtime/backend) against the pure-JS cpu backend on the
 // same random inputs: convolution and transposed convolution with both gradients, matrix
-// products with transposes, sums and means, embedding gradients, and a second-order gradient
-// penalty through a small critic. Also checks the kernels free their temporaries, and the Tile
-// and upsampling gradients (every backend) against loops.
+// products with transposes, sums and means, slices and splits, embedding gradients, and a
+// second-order gradient penalty through a small critic. Also checks the kernels free their
+// temporaries, that slices never read through readSync, and the Tile and upsampling gradients
+// (every backend) against loops.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';

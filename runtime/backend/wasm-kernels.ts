@@ -2,7 +2,8 @@
 // included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
 // Tile gradient (every backend), slices that read the heap in place, the upsampling gradient (a
 // fix on cpu, faster on wasm), an Identity that shares data with the engine's clones made without
-// a kernel call (identity.ts), and a backward pass that frees each tensor once it is done with it (tape-memory.ts, every backend).
+// a kernel call (identity.ts), and a backward pass that frees each tensor once it is done with it
+// (tape-memory.ts, every backend).
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients';
