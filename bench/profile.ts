@@ -1,7 +1,8 @@
 // Where a step's time goes: tf.profile around whole steps gives every kernel call with its
 // shapes and time (on wasm and cpu the backend times the kernel function itself, synchronously);
 // what the kernels do not account for is JavaScript around them (layers, tape, optimizers).
-// Also the GFLOP/s of each convolution kernel against the backend's matMul on the same sizes.
+// Also the GFLOP/s of each convolution kernel against the backend's matMul on the same sizes, and
+// one convolution kernel timed alone the same way (timeConvKernel, for bench/probes/conv-rates.ts).
 import * as tf from '@tensorflow/tfjs';
 import { type Contender, median, runStep } from './measure';
 
@@ -112,7 +113,7 @@ export interface ConvRate {
 /** 'same', 'valid', or explicit [before, after] rows and columns at stride 1 (a folded upsampling's convolution). */
 type Pad = 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 
-interface Geometry {
+export interface Geometry {
   x: number[];
   filter: number[];
   dy: number[];
@@ -147,11 +148,26 @@ function geometry(call: KernelCall): Geometry | null {
   return null;
 }
 
+interface ConvInputs { x: tf.Tensor; filter: tf.Tensor; dy: tf.Tensor; bias: tf.Tensor }
+
+function convInputs(g: Geometry): ConvInputs {
+  return { x: tf.randomNormal(g.x), filter: tf.randomNormal(g.filter), dy: tf.randomNormal(g.dy), bias: tf.zeros([g.filter[3]!]) };
+}
+
+/** Fresh inputs for one run, as in a training step: XNNPACK packs a product's right-hand operand
+ *  (2.5 to 5 ns per element here) and the backend keeps it while that tensor lives, so repeating a
+ *  tensor would time the kernels without the packing a step pays. Copies made by a backend kernel
+ *  (Add), not new random values: those leave the JavaScript heap garbage whose collection would
+ *  land inside the timed calls. */
+function copied(t: ConvInputs): ConvInputs {
+  return { x: tf.add(t.x, 0), filter: tf.add(t.filter, 0), dy: tf.add(t.dy, 0), bias: tf.add(t.bias, 0) };
+}
+
 /** Runs the kernel once on the given inputs; returns its ms. The wasm, cpu and tensorflow
  *  backends run kernels synchronously, so the call's time is the kernel's; the output is not read
  *  back, which would add a copy that grows with its size (6.5 ms for a 2 MB filter gradient) and
  *  that a training step never makes. */
-function runConv(name: string, g: Geometry, t: { x: tf.Tensor; filter: tf.Tensor; dy: tf.Tensor; bias: tf.Tensor }): number {
+function runConv(name: string, g: Geometry, t: ConvInputs): number {
   const base = { strides: g.strides, pad: g.pad, dataFormat: 'NHWC', dilations: 1 };
   const t0 = performance.now();
   let out: tf.Tensor;
@@ -186,6 +202,21 @@ export function timeMatMul(m: number, k: number, n: number, runs = 5): number {
   return best;
 }
 
+/** ms of one convolution kernel (FusedConv2D, Conv2DBackpropInput or Conv2DBackpropFilter) of
+ *  geometry `g` alone on the current backend: the best of `runs` on fresh inputs, after a warm-up. */
+export function timeConvKernel(name: string, g: Geometry, runs = 7): number {
+  const base = convInputs(g);
+  const ms: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const t = copied(base);
+    const run = runConv(name, g, t);
+    if (i > 0) ms.push(run);
+    tf.dispose(Object.values(t));
+  }
+  tf.dispose(Object.values(base));
+  return Math.min(...ms);
+}
+
 /**
  * Each distinct convolution of the profiled steps, timed alone on the current backend against a
  * matMul of its im2col sizes (m = batch·output pixels, k = taps·input channels, n = output
@@ -214,25 +245,21 @@ export function convRates(steps: ProfiledStep[], runs = 7): ConvRate[] {
     const gflop = (2 * m * k * n) / 1e9;
     const convMs: number[] = [];
     const mmMs: number[] = [];
-    // Fresh inputs for every run, as in a training step: XNNPACK packs a product's right-hand
-    // operand (2.5 to 5 ns per element here) and the backend keeps it while that tensor lives, so
-    // repeating a tensor would time the kernels without the packing a step pays.
-    // Copies made by a backend kernel (Add), not new random values: those leave the JavaScript
-    // heap garbage whose collection would land inside the timed calls.
-    const base = { x: tf.randomNormal(g.x), filter: tf.randomNormal(g.filter), dy: tf.randomNormal(g.dy), a: tf.randomNormal([m, k]), b: tf.randomNormal([k, n]) };
-    const copy = (x: tf.Tensor): tf.Tensor => tf.add(x, 0);
+    // Fresh inputs for every run (copied), the matMul's as the convolution's.
+    const base = convInputs(g);
+    const product = [tf.randomNormal([m, k]), tf.randomNormal([k, n])];
     for (let i = 0; i <= runs; i++) {
-      const t = { x: copy(base.x), filter: copy(base.filter), dy: copy(base.dy), bias: tf.zeros([n]) };
-      const [a, b] = [copy(base.a), copy(base.b)];
-      const [conv, mm] = [runConv(grp.call.name, g, t), runMatMul(a, b)];
+      const t = copied(base);
+      const [a, b] = product.map((x) => tf.add(x, 0));
+      const [conv, mm] = [runConv(grp.call.name, g, t), runMatMul(a!, b!)];
       if (i > 0) {
         // The first run warms up.
         convMs.push(conv);
         mmMs.push(mm);
       }
-      tf.dispose([t.x, t.filter, t.dy, t.bias, a, b]);
+      tf.dispose([...Object.values(t), a!, b!]);
     }
-    tf.dispose(Object.values(base));
+    tf.dispose([...Object.values(base), ...product]);
     const ms = Math.min(...convMs);
     const mm = Math.min(...mmMs);
     rates.push({

@@ -1,6 +1,7 @@
 // Probe: the same convolutions on the embedded default and in PyTorch, side by side. For each
-// shape, the best ms of a forward pass and of a backward pass (input and filter gradients from a
-// fixed dy) on wasm with ganspec's kernels and threads, then the same in Debian's python3-torch
+// shape, the best ms of a forward pass and of a backward pass (input and filter gradients) on
+// wasm with ganspec's kernels and threads, each kernel timed as `gan-bench --gflops` times a
+// step's (bench/profile.ts), then the same in Debian's python3-torch
 // on as many threads (torch_conv_rates.py), with the GFLOP/s each reaches. It says how far a
 // convolution-bound step can come to PyTorch's on the machine at hand, whatever the rest costs.
 // A shape is n,h,w,cin,cout,k,stride (NHWC, a k x k 'same' kernel); the default is Keras-GAN's
@@ -11,40 +12,21 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../runtime/backend/select';
+import { type Geometry, timeConvKernel } from '../profile';
 import { torchPython } from '../../runtime/torch-python';
 
 const DCGAN = ['32,14,14,128,128,3,1', '32,28,28,128,64,3,1', '32,28,28,64,1,3,1', '32,28,28,1,32,3,2', '32,14,14,32,64,3,2', '32,8,8,64,128,3,2', '32,4,4,128,256,3,1'];
 
 interface Rates { forwardMs: number; backwardMs: number }
 
-/** Best ms of 7 calls after two warm-ups. */
-function bestMs(run: () => tf.Tensor | tf.Tensor[]): number {
-  const times: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    const t0 = performance.now();
-    const out = run();
-    // wasm runs synchronously; the read makes sure of it on any backend.
-    (Array.isArray(out) ? out : [out]).forEach((t) => t.dataSync());
-    times.push(performance.now() - t0);
-    tf.dispose(out);
-  }
-  return Math.min(...times.slice(2));
-}
-
+/** Ours as gan-bench --gflops times a step's kernels (bench/profile.ts): each kernel alone, best of
+ *  7 on fresh inputs, the output not read back; backward is the input and filter gradients' sum. */
 function wasmRates(shape: number[]): Rates {
   const [n, h, w, cin, cout, k, stride] = shape as [number, number, number, number, number, number, number];
-  const x = tf.randomNormal([n, h, w, cin]) as tf.Tensor4D;
-  const filter = tf.randomNormal([k, k, cin, cout]) as tf.Tensor4D;
-  const conv = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => tf.conv2d(a, b, stride, 'same');
-  const forwardMs = bestMs(() => conv(x, filter));
-  const dy = tf.tidy(() => tf.randomNormal(conv(x, filter).shape));
-  // tf.grads runs the forward pass again before the backward one: its time is taken off.
-  const bothMs = bestMs(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => conv(a as tf.Tensor4D, b as tf.Tensor4D))([x, filter], dy));
-  tf.dispose([x, filter, dy]);
-  return { forwardMs, backwardMs: bothMs - forwardMs };
+  const g: Geometry = { x: [n, h, w, cin], filter: [k, k, cin, cout], dy: [n, Math.ceil(h / stride), Math.ceil(w / stride), cout], strides: stride, pad: 'same' };
+  return { forwardMs: timeConvKernel('FusedConv2D', g), backwardMs: timeConvKernel('Conv2DBackpropInput', g) + timeConvKernel('Conv2DBackpropFilter', g) };
 }
 
 function torchRates(shapes: string[], threads: number): Rates[] {
