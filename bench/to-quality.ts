@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { evaluateFolder, loadEvaluator, type MetricsRecord } from '../eval';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
+import { lastEvent } from '../runtime/loop/events';
 import { torchPython } from '../runtime/torch-python';
 import { timeToQuality, type QualityReport, type StepMetrics, type TargetResult } from './targets';
 
@@ -198,13 +199,14 @@ function refuseExisting(out: string): void {
   if (existsSync(out) && readdirSync(out).length > 0) throw new UserError(`--out ${out} is not empty: name a new run directory (or rebuild its report with --from ${out})`);
 }
 
-/** Stops a child gently (SIGINT: gan-train releases its lock), then for good after 20 s. */
+/** Stops a child gently (SIGINT: gan-train stops after its step, with that step's checkpoint and
+ *  grid), then for good after two minutes (an evaluation in progress finishes first). */
 function stop(child: ReturnType<typeof spawn>): void {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGINT');
   setTimeout(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }, 20_000).unref();
+  }, 120_000).unref();
 }
 
 /** gan-train SPEC --eval-every N until every target is met or the limit passes. */
@@ -247,6 +249,8 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   const code = await exited;
   clearInterval(poll);
   if (stopped === 'training ended' && code !== 0) stopped = `gan-train failed (exit ${code})`;
+  const last = lastEvent(out);
+  if (last?.event === 'stopped') stopped += `; gan-train kept step ${last.step}'s checkpoint and grid`;
   info.stopped = stopped;
   info.wallSeconds = (performance.now() - began) / 1000;
   writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');

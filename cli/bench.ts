@@ -42,7 +42,7 @@ export async function main(): Promise<void> {
     .option('compile-runs', { type: 'number', default: 3 })
     // --to-quality (time to quality, bench/to-quality.ts): its options, in one block.
     .option('to-quality', { type: 'boolean', default: false, describe: 'train SPEC with --eval-every until it meets its quality targets (bench/targets.ts) or --limit-min passes; report steps and training time to each' })
-    .option('limit-min', { type: 'number', default: 60, describe: '--to-quality: minutes of wall time at most (compiling, loading data and evaluating included; an evaluation still running at the limit is lost). --pytorch: minutes of training' })
+    .option('limit-min', { type: 'number', default: 60, describe: '--to-quality: minutes of wall time at most (compiling, loading data and evaluating included; then gan-train ends an evaluation in progress and its step, and keeps that step\'s checkpoint). --pytorch: minutes of training' })
     .option('eval-every', { type: 'number', default: 200, describe: '--to-quality: steps between evaluations (step 0 included)' })
     .option('eval-n', { type: 'number', default: 2000, describe: '--to-quality: samples per evaluation' })
     .option('out', { type: 'string', describe: '--to-quality: the run directory (default runs/to-quality/<spec or model>-<time>)' })

@@ -7,8 +7,9 @@
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
 // torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
-// Python's. With --eval-every, Python stops at each evaluation step and this process scores its
-// snapshot (cli/torch-eval.ts) into metrics.jsonl.
+// Python's. A signal gan-train defers (a first Ctrl-C in training) is passed on to Python, which
+// stops after its step with that step's checkpoint. With --eval-every, Python stops at each
+// evaluation step and this process scores its snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -42,6 +43,8 @@ export interface TorchLaunch {
   /** --eval-every: steps between evaluations (step 0 of a fresh run too), scored here with `eval`. */
   evalEvery?: number;
   eval?: TorchEvalOptions;
+  /** Aborted with a signal's name: passed on to Python, which stops after its step with a checkpoint. */
+  stop?: AbortSignal;
 }
 
 /**
@@ -106,6 +109,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
+      const passSignal = () => child.kill(opts.stop!.reason as NodeJS.Signals);
+      opts.stop?.addEventListener('abort', passSignal);
       let err = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         err += chunk;
@@ -113,12 +118,16 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
         err = lines.pop()!;
         for (const line of lines) if (passOn(line)) process.stderr.write(`${line}\n`);
       });
-      child.on('error', (e) => {
+      const detach = () => {
         process.off('exit', stop);
+        opts.stop?.removeEventListener('abort', passSignal);
+      };
+      child.on('error', (e) => {
+        detach();
         fail(new UserError(`cannot start ${python}: ${e.message}`));
       });
       child.on('close', (code, signal) => {
-        process.off('exit', stop);
+        detach();
         if (passOn(err)) process.stderr.write(`${err}\n`);
         done(code ?? (signal === 'SIGINT' ? 130 : 1));
       });

@@ -20,10 +20,10 @@ import { formatSize } from '../compiler/limits';
 import { evalHooks, MAX_EVAL_SAMPLES } from '../eval';
 import { refreshReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
-import { commandLine, trainSettings } from '../runtime/loop/events';
+import { commandLine, lastEvent, trainSettings } from '../runtime/loop/events';
 import { backendHeapBytes, networksMemory } from '../runtime/memory';
 import { refuseExistingRun } from '../runtime/run-files';
-import { acquireRunLock } from '../runtime/run-lock';
+import { acquireRunLock, SIGNAL_EXIT_CODES } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger } from './options';
@@ -190,9 +190,19 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       ...(torch ? { target: 'torch' as const, torchModule: `${trainer.name}.py`, nproc, device } : {}),
     };
     const provenance = runProvenance(info);
+    // From the first step on, a Ctrl-C or kill stops training after the step in progress, with
+    // that step's checkpoint; a second one stops at once.
+    const stop = new AbortController();
+    const stopOnSignal = () =>
+      lock.deferSignals((signal) => {
+        log(`${signal}: stopping after this step, with its checkpoint (send it again to stop at once)`);
+        stop.abort(signal);
+      });
     if (torch) {
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
+      // Python stops after its step on the signal passed on (and says so), or at once before its first.
+      stopOnSignal();
       if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
       const code = await trainTorch({
         spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
@@ -203,9 +213,12 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         files: { [basename(modulePath)]: text },
         // --eval-every: Python stops at each evaluation step; this process scores its snapshot on the best tf.js backend.
         ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
+        stop: stop.signal,
       });
-      if (code === 0 && argv.report) await refreshReport(runDir)();
-      process.exitCode = code;
+      // Stopped by a signal: exit as gan-train does on TensorFlow.js (torchrun itself exits 1).
+      const last = stop.signal.aborted ? lastEvent(runDir) : undefined;
+      if ((code === 0 || last?.event === 'stopped') && argv.report) await refreshReport(runDir)();
+      process.exitCode = last?.event === 'stopped' ? (SIGNAL_EXIT_CODES[last.reason] ?? code) : code;
       return;
     }
     // Every check has passed once the checkpoint has loaded: now the module and run.json.
@@ -219,6 +232,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       }
       const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes }] : undefined;
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
+      stopOnSignal();
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
     // --eval-every also scores step 0 of a fresh run: the untrained reference of the curves.
@@ -228,7 +242,13 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const logEvery = argv.quiet ? Infinity : undefined;
     const dataProgress = progressMeter({ quiet: argv.quiet });
     const checkpointSpec = isSpec ? { sha256: specSha256(specValues), values: specValues } : undefined;
-    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep: hooks?.afterStep, beforeSteps: hooks?.beforeSteps, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec });
+    const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep: hooks?.afterStep, beforeSteps: hooks?.beforeSteps, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec, stop: stop.signal });
+    if (result.stopped !== undefined) {
+      log(`stopped by ${result.stopped} at step ${result.step} of ${steps}; checkpoint ${result.checkpoint || 'none'}: continue with --resume`);
+      await afterCheckpoint?.();
+      process.exitCode = SIGNAL_EXIT_CODES[result.stopped] ?? 1;
+      return;
+    }
     log(`done: ${Math.round(result.msPerStep)} ms/step; samples in ${join(runDir, 'samples')}/, checkpoint ${result.checkpoint}`);
   } finally {
     lock.release();

@@ -1,7 +1,7 @@
 // What a report says about a run beyond its curves: its training sessions (from events.jsonl),
-// wall time and ms per step, how far it got, the steps-to-epochs factor, the settings it trained
-// with, and its warnings: a stop on a non-finite loss, each resume and the settings a resume
-// changed, unreadable lines. Imports runtime/ (the events' types) and report/.
+// wall time and ms per step, how far it got (or where a Ctrl-C or SIGTERM stopped it), the
+// steps-to-epochs factor, the settings it trained with, and its warnings: a stop on a non-finite
+// loss, each resume and the settings a resume changed, unreadable lines. Imports runtime/ (the events' types) and report/.
 import type { RunEvent, TrainSettings } from '../runtime/loop/events';
 import type { RunFiles } from './run-files';
 import { diffJson, formatDifference } from './spec-diff';
@@ -17,6 +17,8 @@ export interface Session {
   steps: number;
   ended: boolean;
   nan?: { step: number; phase: string; value: string };
+  /** Why the session was asked to stop before its last step (a signal's name), when it was. */
+  stopped?: string;
 }
 
 export interface RunSummary {
@@ -52,6 +54,7 @@ export function sessionsOf(events: readonly RunEvent[]): Session[] {
       s.seconds = e.seconds;
       s.steps = e.steps;
       if (e.event === 'end') s.ended = true;
+      if (e.event === 'stopped') s.stopped = e.reason;
     }
   }
   return sessions;
@@ -84,6 +87,7 @@ function warningsOf(run: RunFiles, sessions: readonly Session[]): string[] {
 function statusOf(step: number, steps: number | undefined, last: Session | undefined): string {
   if (last?.nan) return `stopped at step ${last.nan.step} (${last.nan.value} loss)`;
   if (last?.ended && (steps === undefined || step >= steps)) return 'done';
+  if (last?.stopped) return `stopped by ${last.stopped} at step ${step}${steps === undefined ? '' : ` of ${steps}`}`;
   return steps === undefined ? `at step ${step}` : `at step ${step} of ${steps} (running, or interrupted)`;
 }
 

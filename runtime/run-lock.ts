@@ -2,7 +2,9 @@
 // file created with O_EXCL holding {pid, hostname, started}; a second process is refused with the
 // holder's pid. A lock left by a process of this host that is no longer running (killed, power
 // loss) is taken over with a note. The holder releases it on release(), on exit, and on SIGINT/
-// SIGTERM (then exits 130/143). Imports runtime/errors and runtime/file-errors only.
+// SIGTERM (then exits 130/143), unless the first such signal is deferred to a handler that stops
+// the training between two steps (deferSignals). Imports runtime/errors and runtime/file-errors
+// only.
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,9 @@ import { fileSystemError } from './file-errors';
 import { tempSibling } from './atomic-write';
 
 export const LOCK_FILE = '.gan-train.lock';
+
+/** The exit code a process ended by each signal has (128 + its number). */
+export const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** A lock file that has stayed empty this long belongs to a process that died while creating it. */
 const EMPTY_LOCK_GRACE_MS = 10_000;
@@ -25,6 +30,9 @@ export interface RunLock {
   readonly file: string;
   /** Removes the lock (when it is still this process's) and the exit and signal handlers. */
   release(): void;
+  /** From now on, the first SIGINT or SIGTERM calls `onSignal` (which asks the training to stop
+   *  after its step) instead of exiting; a second one exits as always. */
+  deferSignals(onSignal: (signal: NodeJS.Signals) => void): void;
 }
 
 function isAlive(pid: number): boolean {
@@ -104,13 +112,18 @@ function removeStale(file: string, stale: string): boolean {
 
 function holding(file: string, text: string): RunLock {
   let held = true;
-  // Exit as the signal would have (128 + its number), without the lock.
-  const exitWith = (code: number) => () => {
+  let deferred: ((signal: NodeJS.Signals) => void) | undefined;
+  // Exit as the signal would have (128 + its number), without the lock; or, the first time while
+  // deferred, leave the stop to the handler.
+  const exitWith = (signal: NodeJS.Signals, code: number) => () => {
+    const handler = deferred;
+    deferred = undefined;
+    if (handler) return handler(signal);
     release();
     process.exit(code);
   };
-  const onInt = exitWith(130);
-  const onTerm = exitWith(143);
+  const onInt = exitWith('SIGINT', SIGNAL_EXIT_CODES.SIGINT);
+  const onTerm = exitWith('SIGTERM', SIGNAL_EXIT_CODES.SIGTERM);
   function release(): void {
     if (!held) return;
     held = false;
@@ -126,7 +139,13 @@ function holding(file: string, text: string): RunLock {
   process.on('exit', release);
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  return { file, release };
+  return {
+    file,
+    release,
+    deferSignals: (onSignal) => {
+      deferred = onSignal;
+    },
+  };
 }
 
 /**

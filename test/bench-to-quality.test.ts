@@ -3,7 +3,8 @@
 // the targets a GAN does not have (labels, codes, translations); --from rebuilding the report;
 // and the PyTorch baseline's sample folders (bench/baseline/pytorch_train.py, 2 steps), scored
 // by ganspec's evaluator; the same spec trained on both targets (--target torch: the torch loop
-// stopping for gan-train to score its snapshots) in one table. No timing assertions.
+// stopping for gan-train to score its snapshots) in one table; the limit stopping gan-train after
+// a step it keeps. No timing assertions.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -59,6 +60,20 @@ function band(over: Partial<BandMetrics>): BandMetrics {
   return { band: 'G(z, y_g)', role: 'generated', n: 100, fid: { x: 100 }, kid: {}, classes: { histogram: [], covered: 10, entropyBits: 3.3, inceptionScore: 9 }, ...over };
 }
 const at = (step: number, bands: BandMetrics[]): StepMetrics => ({ step, trainSeconds: step / 10, bands });
+
+test('at --limit-min, gan-train stops after its step and keeps that step\'s checkpoint and grid, which the run\'s stop reason names', { timeout: 120_000 }, async () => {
+  const out = join(tempDir('to-quality-limit'), 'gan');
+  const run = await trainToQuality({
+    root: process.cwd(), spec: 'specs/gan.yaml', out, limitMin: 0.1, evalEvery: 1_000_000, evalN: 20, log: () => {},
+    trainArgs: [...TINY, '--batch', '8', '--backend', 'wasm', '--no-report'],
+  });
+  const m = /^stopped at the 0.1 min limit; gan-train kept step (\d+)'s checkpoint and grid$/.exec(run.info?.stopped ?? '');
+  assert.ok(m, `stop reason: ${run.info?.stopped}`);
+  const step = Number(m[1]);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+  assert.ok(existsSync(join(out, 'samples', `step-${String(step).padStart(6, '0')}.png`)));
+  assert.deepEqual(run.report.steps, [0], 'scored at step 0 only');
+});
 
 test('the targets apply by what a band holds and meet exactly at their thresholds', () => {
   const labels = (accuracy: number) => band({ labels: [{ input: 'y_g', accuracy }] });

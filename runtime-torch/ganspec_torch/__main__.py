@@ -83,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             resume=args.resume, resume_from=args.resume_from, device=args.device, mnist_dir=args.mnist_dir, launch=launch,
             log=lambda line: print(line, flush=True), log_every=args.log_every,
             eval_every=args.eval_every, eval_dir=args.eval_dir))
+        if result["stopped"]:
+            if main_rank:
+                print(f"stopped by {result['stopped']} at step {result['step']} of {result['steps']}; checkpoint {result['checkpoint'] or 'none'}: continue with --resume", flush=True)
+            return 128 + signal.Signals[result["stopped"]].value
         if main_rank:
             print(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}", flush=True)
         return 0

@@ -99,6 +99,15 @@ def mean_losses(losses: dict[str, list[float]], procs: Processes) -> dict[str, l
     return out
 
 
+def first_signal(signum: int, procs: Processes) -> int:
+    """The largest signal number any rank has been sent (0: none), the same on every rank."""
+    if procs.world == 1:
+        return signum
+    value = torch.tensor([signum], dtype=torch.int64, device=procs.device)
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return int(value.item())
+
+
 def _batch_norms(nets: dict[str, nn.Module]) -> list[nn.Module]:
     """torch's batch norms and ganspec_torch's (gs.BatchNormalization, Keras semantics)."""
     return [m for net in nets.values() for m in net.modules()

@@ -3,8 +3,10 @@ step draws the real batches and random inputs every repeat of every phase needs 
 batch from the run's data generator; each process keeps its slice), runs gs.cycle, logs the
 losses (the global means) to losses.jsonl, writes sample grids (samples/step-000050.png, at the
 preview interval and the last step) and atomic checkpoints, and resumes bit for bit from
-torch.pt. A non-finite loss stops the run with one line, keeping the last checkpoint; Ctrl-C or
-a kill loses nothing already written (every file is written atomically or appended by line).
+torch.pt. A non-finite loss stops the run with one line, keeping the last checkpoint. A Ctrl-C or
+kill in training stops it after the step in progress, with that step's grid and checkpoint
+(stop.py); a second one, or one before training, loses nothing already written (every file is
+written atomically or appended by line).
 
 May import: torch, the standard library and ganspec_torch's modules (the T-module side through
 the package: build, cycle, tfjs_weights).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import inspect
 import math
 import os
+import signal
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -32,6 +35,7 @@ from .grid import grid_image, scatter_image
 from .png import write_png
 from .run_files import append_event, append_line, dumps, ensure_provenance, progress_line, refuse_existing_run, trim_records, write_json_atomic
 from .sampling import draw_sampled, grid_inputs
+from .stop import StopRequest
 
 
 @dataclass
@@ -234,7 +238,8 @@ def train(module: Any, opts: TrainOptions) -> dict:
         clock = {"began": time.perf_counter(), "evaluating": 0.0}  # step 0: no training yet
     began = time.perf_counter()
     last_log = began
-    step = start
+    step = reached = start
+    stop = StopRequest()
     try:
         for step in range(start + 1, steps + 1):
             real, sampled = draw_cycle(trainer, data, batch, generator, procs)
@@ -252,15 +257,18 @@ def train(module: Any, opts: TrainOptions) -> dict:
                         raise UserError(f"phase {phase.name} gave a {js_number(value)} loss at step {step}; stopped without saving it (last checkpoint: {checkpoint or 'none'})")
                 if values.get(phase.name):
                     last[phase.name] = values[phase.name][-1]
+            # Every rank stops after the same step: on the first signal any of them got.
+            stopping = distributed.first_signal(stop.signum, procs)
+            last_step = step == steps or stopping != 0
             if procs.main:
                 append_line(losses_file, dumps({"step": step, **last}))
                 now = time.perf_counter()
                 if step == steps or now - last_log >= opts.log_every:
                     log(progress_line(step, steps, last, (step - start) / max(now - began, 1e-9)))
                     last_log = now
-                if step % trainer.preview.every == 0 or step == steps:
+                if step % trainer.preview.every == 0 or last_step:
                     write_preview(trainer, model, fixed, os.path.join(run_dir, "samples", f"step-{step:06d}.png"), text)
-            if step % trainer.checkpoint.every == 0 or step == steps:
+            if step % trainer.checkpoint.every == 0 or last_step:
                 if procs.main:
                     networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
                     checkpoint = save_checkpoint(run_dir, step, model, networks, _rng_state(generator), meta, launch.get("spec"), trainer.checkpoint.keep)
@@ -269,13 +277,22 @@ def train(module: Any, opts: TrainOptions) -> dict:
                     checkpoint = os.path.join(run_dir, "checkpoints", f"step-{step:06d}")
             if evaluating and step % opts.eval_every == 0:
                 evaluate(step)
+            reached = step
+            if last_step:
+                break
     except KeyboardInterrupt:
         raise UserError(f"interrupted at step {step}; the last checkpoint is {checkpoint or 'none'}: continue with --resume") from None
     except OSError as err:
         fix = "free some space" if err.errno in (28, 122) else "fix that"
         raise UserError(f"cannot write {err.filename or run_dir} ({err.strerror}); the last checkpoint is {checkpoint or 'none'}: {fix}, then continue with --resume") from None
+    finally:
+        stop.restore()
     seconds = time.perf_counter() - began
+    stopped = signal.Signals(stopping).name if reached < steps else None
     if procs.main:
-        append_event(run_dir, {"event": "end", "step": steps, "seconds": seconds, "steps": steps - start})
+        if stopped:
+            append_event(run_dir, {"event": "stopped", "step": reached, "seconds": seconds, "steps": reached - start, "reason": stopped})
+        else:
+            append_event(run_dir, {"event": "end", "step": steps, "seconds": seconds, "steps": steps - start})
     distributed.barrier(procs)
-    return {"step": steps, "losses": last, "checkpoint": checkpoint, "ms_per_step": 1000 * seconds / (steps - start), "model": model}
+    return {"step": reached, "steps": steps, "losses": last, "checkpoint": checkpoint, "ms_per_step": 1000 * seconds / max(reached - start, 1), "model": model, "stopped": stopped}

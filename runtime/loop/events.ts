@@ -1,9 +1,10 @@
 // A run's event log, events.jsonl: one JSON object per line for what losses.jsonl cannot say:
 // each training session's start (fresh or resumed; the command line, ganspec version, backend and
 // the settings it trained with), each checkpoint (wall time so far), a stop on a non-finite loss,
-// and the end. Appended, never truncated: a resume keeps the history. gan-report reads it.
+// a stop asked for (a Ctrl-C), and the end. Appended, never truncated: a resume keeps the
+// history. gan-report reads it.
 // Imports only Node and contract/ (no tfjs: gan-report reads these files without loading it).
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AnyTrainer } from '../../contract/trainer';
 import { GANSPEC_VERSION } from '../provenance';
@@ -39,7 +40,9 @@ export type RunEvent =
     }
   | { event: 'checkpoint'; time: string; step: number; /** Seconds since the session's first step began. */ seconds: number; /** Steps this session has trained. */ steps: number }
   | { event: 'nan'; time: string; step: number; phase: string; value: string }
-  | { event: 'end'; time: string; step: number; seconds: number; steps: number };
+  | { event: 'end'; time: string; step: number; seconds: number; steps: number }
+  /** Asked to stop (gan-train: a SIGINT or SIGTERM), after the step's checkpoint. */
+  | { event: 'stopped'; time: string; step: number; seconds: number; steps: number; reason: string };
 
 // Distributive Omit, so each member of the union keeps its own fields.
 type WithoutTime<E> = E extends unknown ? Omit<E, 'time'> : never;
@@ -70,4 +73,15 @@ export function startEvent(fields: Omit<Extract<RunEvent, { event: 'start' }>, '
 /** Appends one event with the current time. */
 export function appendEvent(runDir: string, event: WithoutTime<RunEvent>): void {
   appendFileSync(join(runDir, EVENTS_FILE), JSON.stringify({ ...event, time: new Date().toISOString() }) + '\n');
+}
+
+/** The run's last event, when its last line reads as one. */
+export function lastEvent(runDir: string): RunEvent | undefined {
+  const file = join(runDir, EVENTS_FILE);
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').pop()!) as RunEvent;
+  } catch {
+    return undefined; // a torn line
+  }
 }

@@ -1,8 +1,9 @@
 // The training loop every generated trainer runs on: each step runs the phases in order, each
 // phase `repeat` times (n_critic), and after each update averages the EMA copies of what it
 // updated (ema.ts). Logs losses, writes sample grids and checkpoints, resumes
-// exactly, and stops cleanly on a NaN loss. Nothing is written before every check has passed (no
-// earlier run in a fresh run's directory; a readable checkpoint, and steps left, on resume); a
+// exactly, stops cleanly on a NaN loss, and when asked to stop (a Ctrl-C) stops after the step in
+// progress with that step's grid and checkpoint. Nothing is written before every check has passed
+// (no earlier run in a fresh run's directory; a readable checkpoint, and steps left, on resume); a
 // full disk stops the run with one line naming the last checkpoint.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,6 +56,10 @@ export interface TrainOptions {
   dataProgress?: DataProgress;
   /** What trained (gan-train's spec and module hashes): a header of losses.jsonl and a tEXt chunk of every grid. */
   provenance?: Provenance;
+  /** Once aborted, the loop stops after the step in progress: it writes that step's grid and
+   *  checkpoint, logs a 'stopped' event with the abort's reason (gan-train: the signal's name)
+   *  and returns. */
+  stop?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -63,6 +68,8 @@ export interface TrainResult {
   nets: Record<string, tf.LayersModel>;
   checkpoint: string;
   msPerStep: number;
+  /** Set when `stop` ended the run before its last step: the abort's reason. */
+  stopped?: string;
 }
 
 /** The trainer's networks as built (EMA copies start as copies of their sources). */
@@ -133,12 +140,13 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const losses: Record<string, number> = {};
   let began = performance.now();
   let lastLog = began;
+  let reached = start;
   try {
     if (opts.beforeSteps) {
       await opts.beforeSteps(start, nets);
       began = lastLog = performance.now(); // the hook's time is not training time
     }
-    for (let step = start + 1; step <= steps; step++) {
+    for (let step = start + 1; step <= steps && !opts.stop?.aborted; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
           const value = await updateOnce(trainer, runner, nets, data, batch, step);
@@ -158,17 +166,19 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         log(progressLine(step, steps, losses, (step - start) / ((now - began) / 1000)));
         lastLog = now;
       }
-      if (step % trainer.preview.every === 0 || step === steps) await preview(step);
-      if (step % trainer.checkpoint.every === 0 || step === steps) {
+      // Turn the event loop once a step, so that signal handlers (gan-train's stop on Ctrl-C) run
+      // between steps and not only at the next file write.
+      await new Promise<void>((next) => {
+        setImmediate(next);
+      });
+      const last = step === steps || opts.stop?.aborted === true;
+      if (step % trainer.preview.every === 0 || last) await preview(step);
+      if (step % trainer.checkpoint.every === 0 || last) {
         checkpoint = await save(step);
         appendEvent(opts.runDir, { event: 'checkpoint', step, seconds: (performance.now() - began) / 1000, steps: step - start });
         await opts.afterCheckpoint?.(step);
       }
-      // Turn the event loop once a step, so that signal handlers (gan-train's lock release on
-      // Ctrl-C) run between steps and not only at the next file write.
-      await new Promise<void>((next) => {
-        setImmediate(next);
-      });
+      reached = step;
     }
   } catch (err) {
     // A full disk or an unwritable file mid-run: one line, with what to do next.
@@ -181,7 +191,13 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   } finally {
     disposeInputs(fixed);
   }
-  const msPerStep = (performance.now() - began) / (steps - start);
-  appendEvent(opts.runDir, { event: 'end', step: steps, seconds: (performance.now() - began) / 1000, steps: steps - start });
+  const seconds = (performance.now() - began) / 1000;
+  const msPerStep = reached > start ? (1000 * seconds) / (reached - start) : 0;
+  if (reached < steps) {
+    const stopped = String(opts.stop?.reason);
+    appendEvent(opts.runDir, { event: 'stopped', step: reached, seconds, steps: reached - start, reason: stopped });
+    return { step: reached, losses, nets, checkpoint, msPerStep, stopped };
+  }
+  appendEvent(opts.runDir, { event: 'end', step: steps, seconds, steps: steps - start });
   return { step: steps, losses, nets, checkpoint, msPerStep };
 }

@@ -1,0 +1,36 @@
+"""Ctrl-C and kill during training (runtime/loop/train.ts's `stop`): the first SIGINT or SIGTERM
+asks the loop to stop after the step in progress, which then writes that step's grid and
+checkpoint; one that comes more than SAME_STOP_S after it stops at once, as a Ctrl-C before
+training does (KeyboardInterrupt). Within SAME_STOP_S a signal is the same request again: one
+Ctrl-C reaches this process up to three times within milliseconds (from the terminal, from
+gan-train passing it on, from torchrun passing it on).
+
+May import: the standard library.
+"""
+from __future__ import annotations
+
+import signal
+import time
+
+SAME_STOP_S = 0.5
+
+
+class StopRequest:
+    """From its creation until restore(), SIGINT and SIGTERM set `signum` (the first signal's
+    number; 0: none yet) instead of raising."""
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._at = 0.0
+        self._saved = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore(self) -> None:
+        for sig, handler in self._saved.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        now = time.monotonic()
+        if self.signum == 0:
+            self.signum, self._at = signum, now
+        elif now - self._at > SAME_STOP_S:
+            raise KeyboardInterrupt

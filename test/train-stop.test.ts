@@ -1,0 +1,132 @@
+// A Ctrl-C (SIGINT) or kill (SIGTERM) while gan-train trains: it stops after the step in progress
+// with that step's checkpoint, grid and losses, byte for byte those of a run asked for exactly
+// that many steps, logs a 'stopped' event (the report's status says so), prints one line and
+// exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
+// the torch target, alone and under torchrun (every rank stops after the same step). Imports the
+// report reader and test helpers.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { readRun } from '../report/run-files';
+import { summarize } from '../report/run-summary';
+import { LOCK_FILE } from '../runtime/run-lock';
+import { runCli, tempDir } from './helpers';
+import { torchTest } from './torch-runtime';
+
+const CPU = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
+const STEPS = 100_000;
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs gan-train and, once it prints its first progress line (training has begun), sends it
+ *  `signals`, 10 ms apart. */
+function stopped(args: string[], signals: NodeJS.Signals[]): Promise<Run> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...CPU } });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+      if (!sent && /^step \d+\//m.test(stdout)) {
+        sent = true;
+        signals.forEach((signal, i) => setTimeout(() => child.kill(signal), 10 * i));
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.on('close', (status) => {
+      clearTimeout(guard);
+      done({ status, stdout, stderr });
+    });
+  });
+}
+
+/** The step of gan-train's last line, checked to be exactly the stop's line for `signal`. */
+function stopStep(r: Run, runDir: string, signal: NodeJS.Signals): number {
+  assert.equal(r.status, signal === 'SIGINT' ? 130 : 143, r.stderr);
+  assert.match(r.stdout, new RegExp(`^${signal}: stopping after this step, with its checkpoint \\(send it again to stop at once\\)$`, 'm'));
+  const last = r.stdout.trimEnd().split('\n').pop()!;
+  const m = new RegExp(`^stopped by ${signal} at step (\\d+) of ${STEPS}; checkpoint (.+): continue with --resume$`).exec(last);
+  assert.ok(m, `last line: ${last}`);
+  const step = Number(m[1]);
+  assert.equal(m[2], join(runDir, 'checkpoints', `step-${String(step).padStart(6, '0')}`));
+  return step;
+}
+
+/** The run ended after `step`: checkpoint, losses and events say so, and the lock is gone. */
+function assertStoppedAt(runDir: string, step: number, signal: NodeJS.Signals): void {
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+  const records = readFileSync(join(runDir, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step?: number }).filter((r) => r.step !== undefined);
+  assert.deepEqual([records[0]!.step, records.at(-1)!.step, records.length], [1, step, step]);
+  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number; reason?: string });
+  assert.deepEqual(events.slice(-2).map((e) => [e.event, e.step, e.reason]), [['checkpoint', step, undefined], ['stopped', step, signal]]);
+  assert.equal(existsSync(join(runDir, LOCK_FILE)), false, 'the lock was released');
+}
+
+/** Files of a stopped run and of an uninterrupted run to the same step, byte for byte. */
+function assertSameFiles(stoppedRun: string, straightRun: string, step: number, files: string[]): void {
+  const at = String(step).padStart(6, '0');
+  for (const file of [...files.map((f) => f.replace('STEP', at)), 'losses.jsonl']) {
+    assert.ok(readFileSync(join(stoppedRun, file)).equals(readFileSync(join(straightRun, file))), `${file} differs from the uninterrupted run's`);
+  }
+}
+
+const TFJS_FILES = ['checkpoints/step-STEP/G/weights.bin', 'checkpoints/step-STEP/D/weights.bin', 'checkpoints/step-STEP/optimizers.bin', 'checkpoints/step-STEP/state.json', 'samples/step-STEP.png'];
+
+test('gan-train stopped by SIGINT mid-run saves the step in progress (checkpoint, grid, losses equal to a run of that many steps, byte for byte), exits 130 with one line, and resumes from it', { timeout: 120_000 }, async () => {
+  const dir = tempDir('stop');
+  const runDir = join(dir, 'stopped');
+  const args = ['specs/ring.yaml', '--batch', '8', '--seed', '3', '--no-report'];
+  const r = await stopped([...args, '--steps', String(STEPS), '--out', runDir], ['SIGINT']);
+  const step = stopStep(r, runDir, 'SIGINT');
+  assertStoppedAt(runDir, step, 'SIGINT');
+  assert.equal(summarize(readRun(runDir)).status, `stopped by SIGINT at step ${step} of ${STEPS}`);
+
+  const straight = join(dir, 'straight');
+  const whole = runCli('gan-train', [...args, '--steps', String(step), '--out', straight], CPU);
+  assert.equal(whole.status, 0, whole.stderr);
+  assertSameFiles(runDir, straight, step, TFJS_FILES);
+
+  const resumed = runCli('gan-train', [...args, '--steps', String(step + 2), '--out', runDir, '--resume'], CPU);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, new RegExp(`^resumed from .*step-${String(step).padStart(6, '0')} at step ${step}$`, 'm'));
+});
+
+test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written, the lock released', { timeout: 120_000 }, async () => {
+  const runDir = join(tempDir('stop-twice'), 'run');
+  const r = await stopped(['specs/ring.yaml', '--batch', '8', '--steps', String(STEPS), '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
+  assert.equal(r.status, 143, r.stderr);
+  assert.match(r.stdout, /^SIGTERM: stopping after this step/m);
+  assert.doesNotMatch(r.stdout, /stopped by/);
+  assert.equal(existsSync(join(runDir, 'checkpoints', 'latest')), false);
+  assert.equal(existsSync(join(runDir, LOCK_FILE)), false);
+});
+
+const RING = 'test/fixtures/torch/tiny-ring.yaml';
+
+torchTest('gan-train --target torch stopped by SIGINT saves the step in progress (weights, grid, losses equal to a run of that many steps, byte for byte) and exits 130 with one line', async () => {
+  const dir = tempDir('stop-torch');
+  const runDir = join(dir, 'stopped');
+  const args = [RING, '--target', 'torch', '--no-report'];
+  const step = stopStep(await stopped([...args, '--steps', String(STEPS), '--out', runDir], ['SIGINT']), runDir, 'SIGINT');
+  assertStoppedAt(runDir, step, 'SIGINT');
+  const straight = join(dir, 'straight');
+  const whole = runCli('gan-train', [...args, '--steps', String(step), '--out', straight], CPU);
+  assert.equal(whole.status, 0, whole.stderr);
+  assertSameFiles(runDir, straight, step, ['checkpoints/step-STEP/G/weights.bin', 'checkpoints/step-STEP/D/weights.bin', 'samples/step-STEP.png']);
+});
+
+torchTest('gan-train --target torch --nproc 2 (torchrun) stopped by SIGTERM: the run stops after a step, which is saved, and exits 143', async () => {
+  const runDir = join(tempDir('stop-torchrun'), 'run');
+  const r = await stopped([RING, '--target', 'torch', '--nproc', '2', '--no-report', '--steps', String(STEPS), '--out', runDir], ['SIGTERM']);
+  const step = stopStep(r, runDir, 'SIGTERM');
+  assertStoppedAt(runDir, step, 'SIGTERM');
+  assert.ok(existsSync(join(runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`)));
+});
