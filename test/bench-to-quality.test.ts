@@ -63,11 +63,13 @@ const at = (step: number, bands: BandMetrics[]): StepMetrics => ({ step, trainSe
 
 test('at --limit-min, gan-train stops after its step and keeps that step\'s checkpoint and grid, which the run\'s stop reason names', { timeout: 120_000 }, async () => {
   const out = join(tempDir('to-quality-limit'), 'gan');
+  // A limit well past gan-train's start (compiling, loading data, scoring step 0), which on a busy
+  // CI machine takes seconds: a signal before the first step stops it without training a step.
   const run = await trainToQuality({
-    root: process.cwd(), spec: 'specs/gan.yaml', out, limitMin: 0.1, evalEvery: 1_000_000, evalN: 20, log: () => {},
+    root: process.cwd(), spec: 'specs/gan.yaml', out, limitMin: 0.4, evalEvery: 1_000_000, evalN: 20, log: () => {},
     trainArgs: [...TINY, '--batch', '8', '--backend', 'wasm', '--no-report'],
   });
-  const m = /^stopped at the 0.1 min limit; gan-train kept step (\d+)'s checkpoint and grid$/.exec(run.info?.stopped ?? '');
+  const m = /^stopped at the 0.4 min limit; gan-train kept step (\d+)'s checkpoint and grid$/.exec(run.info?.stopped ?? '');
   assert.ok(m, `stop reason: ${run.info?.stopped}`);
   const step = Number(m[1]);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });

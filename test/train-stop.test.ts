@@ -2,8 +2,9 @@
 // with that step's checkpoint, grid and losses, byte for byte those of a run asked for exactly
 // that many steps, logs a 'stopped' event (the report's status says so), prints one line and
 // exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
-// the torch target, alone and under torchrun (every rank stops after the same step). Imports the
-// report reader and test helpers.
+// the torch target, alone and under torchrun (every rank stops after the same step). Asked before
+// its first step, the loop trains none. Imports the runtime's loop, the report reader and test
+// helpers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readRun } from '../report/run-files';
 import { summarize } from '../report/run-summary';
+import { train } from '../runtime/loop/train';
 import { LOCK_FILE } from '../runtime/run-lock';
-import { runCli, tempDir } from './helpers';
+import { compiledTrainer, runCli, tempDir, useBackend } from './helpers';
 import { torchTest } from './torch-runtime';
 
 const CPU = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
@@ -107,6 +109,20 @@ test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written,
   assert.doesNotMatch(r.stdout, /stopped by/);
   assert.equal(existsSync(join(runDir, 'checkpoints', 'latest')), false);
   assert.equal(existsSync(join(runDir, LOCK_FILE)), false);
+});
+
+test('train() asked to stop before its first step trains none: no checkpoint, a stopped event at step 0', async () => {
+  await useBackend('cpu');
+  const dir = tempDir('stop-first');
+  const trainer = await compiledTrainer('specs/ring.yaml', [], dir);
+  const stop = new AbortController();
+  stop.abort('SIGINT');
+  const runDir = join(dir, 'run');
+  const result = await train(trainer, { runDir, dataDir: 'specs', steps: 5, batch: 8, log: () => {}, stop: stop.signal });
+  assert.deepEqual([result.step, result.checkpoint, result.stopped], [0, '', 'SIGINT']);
+  assert.equal(existsSync(join(runDir, 'checkpoints')), false);
+  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
+  assert.deepEqual(events.map((e) => `${e.event} ${e.step}`), ['start 0', 'stopped 0']);
 });
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
