@@ -193,6 +193,8 @@ export interface ToQualityOptions {
   python?: string;
   /** Extra arguments of pytorch_train.py (--seed, --batch, --steps). */
   pythonArgs?: string[];
+  /** Milliseconds between two reads of metrics.jsonl (default 2000). */
+  pollMs?: number;
 }
 
 function refuseExisting(out: string): void {
@@ -235,17 +237,16 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   const exited = new Promise<number | null>((done) => {
     child.on('exit', (code) => done(code));
   });
+  // Polled until the first stop: a second SIGINT would stop gan-train at once, without the step.
   const poll = setInterval(() => {
     const records = readMetrics(out);
     const report = records.length > 0 ? timeToQuality(records) : undefined;
-    if (report?.allMet) {
-      stopped = `stopped: every target met at step ${report.allMet.step}`;
-      stop(child);
-    } else if (performance.now() - began > opts.limitMin * 60_000) {
-      stopped = `stopped at the ${opts.limitMin} min limit`;
-      stop(child);
-    }
-  }, 2000);
+    if (report?.allMet) stopped = `stopped: every target met at step ${report.allMet.step}`;
+    else if (performance.now() - began > opts.limitMin * 60_000) stopped = `stopped at the ${opts.limitMin} min limit`;
+    else return;
+    clearInterval(poll);
+    stop(child);
+  }, opts.pollMs ?? 2000);
   const code = await exited;
   clearInterval(poll);
   if (stopped === 'training ended' && code !== 0) stopped = `gan-train failed (exit ${code})`;

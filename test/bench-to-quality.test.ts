@@ -65,8 +65,9 @@ test('at --limit-min, gan-train stops after its step and keeps that step\'s chec
   const out = join(tempDir('to-quality-limit'), 'gan');
   // A limit well past gan-train's start (compiling, loading data, scoring step 0), which on a busy
   // CI machine takes seconds: a signal before the first step stops it without training a step.
+  // Polled every 5 ms, so that a second SIGINT (stopping gan-train at once) would come before the save.
   const run = await trainToQuality({
-    root: process.cwd(), spec: 'specs/gan.yaml', out, limitMin: 0.4, evalEvery: 1_000_000, evalN: 20, log: () => {},
+    root: process.cwd(), spec: 'specs/gan.yaml', out, limitMin: 0.4, evalEvery: 1_000_000, evalN: 20, log: () => {}, pollMs: 5,
     trainArgs: [...TINY, '--batch', '8', '--backend', 'wasm', '--no-report'],
   });
   const m = /^stopped at the 0.4 min limit; gan-train kept step (\d+)'s checkpoint and grid$/.exec(run.info?.stopped ?? '');
