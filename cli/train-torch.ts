@@ -109,8 +109,10 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
+      // A signal that came while the module compiled is passed on at once.
       const passSignal = () => child.kill(opts.stop!.reason as NodeJS.Signals);
-      opts.stop?.addEventListener('abort', passSignal);
+      if (opts.stop?.aborted) passSignal();
+      else opts.stop?.addEventListener('abort', passSignal);
       let err = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         err += chunk;

@@ -19,6 +19,8 @@ import { torchTest } from './torch-runtime';
 
 const CPU = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
 const STEPS = 100_000;
+/** A step as run files name it (step-000123). */
+const padded = (step: number) => String(step).padStart(6, '0');
 
 interface Run {
   status: number | null;
@@ -58,13 +60,13 @@ function stopStep(r: Run, runDir: string, signal: NodeJS.Signals): number {
   const m = new RegExp(`^stopped by ${signal} at step (\\d+) of ${STEPS}; checkpoint (.+): continue with --resume$`).exec(last);
   assert.ok(m, `last line: ${last}`);
   const step = Number(m[1]);
-  assert.equal(m[2], join(runDir, 'checkpoints', `step-${String(step).padStart(6, '0')}`));
+  assert.equal(m[2], join(runDir, 'checkpoints', `step-${padded(step)}`));
   return step;
 }
 
 /** The run ended after `step`: checkpoint, losses and events say so, and the lock is gone. */
 function assertStoppedAt(runDir: string, step: number, signal: NodeJS.Signals): void {
-  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${padded(step)}`, step });
   const records = readFileSync(join(runDir, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step?: number }).filter((r) => r.step !== undefined);
   assert.deepEqual([records[0]!.step, records.at(-1)!.step, records.length], [1, step, step]);
   const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number; reason?: string });
@@ -74,8 +76,7 @@ function assertStoppedAt(runDir: string, step: number, signal: NodeJS.Signals): 
 
 /** Files of a stopped run and of an uninterrupted run to the same step, byte for byte. */
 function assertSameFiles(stoppedRun: string, straightRun: string, step: number, files: string[]): void {
-  const at = String(step).padStart(6, '0');
-  for (const file of [...files.map((f) => f.replace('STEP', at)), 'losses.jsonl']) {
+  for (const file of [...files.map((f) => f.replace('STEP', padded(step))), 'losses.jsonl']) {
     assert.ok(readFileSync(join(stoppedRun, file)).equals(readFileSync(join(straightRun, file))), `${file} differs from the uninterrupted run's`);
   }
 }
@@ -98,12 +99,12 @@ test('gan-train stopped by SIGINT mid-run saves the step in progress (checkpoint
 
   const resumed = runCli('gan-train', [...args, '--steps', String(step + 2), '--out', runDir, '--resume'], CPU);
   assert.equal(resumed.status, 0, resumed.stderr);
-  assert.match(resumed.stdout, new RegExp(`^resumed from .*step-${String(step).padStart(6, '0')} at step ${step}$`, 'm'));
+  assert.match(resumed.stdout, new RegExp(`^resumed from .*step-${padded(step)} at step ${step}$`, 'm'));
 });
 
 test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written, the lock released', { timeout: 120_000 }, async () => {
   const runDir = join(tempDir('stop-twice'), 'run');
-  const r = await stopped(['specs/ring.yaml', '--batch', '8', '--steps', String(STEPS), '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
+  const r = await stopped(['specs/ring.yaml', '--batch', '8', '--steps', String(STEPS), '--set', 'checkpoint.every=100000', '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
   assert.equal(r.status, 143, r.stderr);
   assert.match(r.stdout, /^SIGTERM: stopping after this step/m);
   assert.doesNotMatch(r.stdout, /stopped by/);
@@ -144,5 +145,5 @@ torchTest('gan-train --target torch --nproc 2 (torchrun) stopped by SIGTERM: the
   const r = await stopped([RING, '--target', 'torch', '--nproc', '2', '--no-report', '--steps', String(STEPS), '--out', runDir], ['SIGTERM']);
   const step = stopStep(r, runDir, 'SIGTERM');
   assertStoppedAt(runDir, step, 'SIGTERM');
-  assert.ok(existsSync(join(runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`)));
+  assert.ok(existsSync(join(runDir, 'samples', `step-${padded(step)}.png`)));
 });
