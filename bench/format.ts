@@ -35,7 +35,8 @@ export function stepTable(rows: StepRecord[]): string {
         `${f(r.min_ratio_to_baseline?.[b] ?? NaN, 3)} (fastest steps), ${f(r.cpu_ratio_to_baseline?.[b] ?? NaN, 3)} (CPU time)`,
     ),
   );
-  return ratios.length > 0 ? `${text}\n\n${ratios.join('\n')}` : text;
+  const lines = [...new Set(rows.map((r) => r.backend_line))].map((l) => `backend: ${l}`);
+  return [text, lines.join('\n'), ...(ratios.length > 0 ? [ratios.join('\n')] : [])].join('\n\n');
 }
 
 export function profileText(p: ProfileRecord, top: number): string {

@@ -33,6 +33,8 @@ export interface StepRecord {
   kind: 'step';
   spec: string;
   backend: string;
+  /** The backend as gan-train's line says it (threads, OpenBLAS or why not). */
+  backend_line: string;
   batch: number;
   steps: number;
   warmup: number;
@@ -100,6 +102,7 @@ export async function runOne(o: OneOptions): Promise<BenchRecord[]> {
     kind: 'step',
     spec: t.label,
     backend,
+    backend_line: described,
     batch,
     steps: o.steps,
     warmup: o.warmup,

@@ -1,14 +1,16 @@
 // The wasm backend's training kernels (runtime/backend) against the pure-JS cpu backend on the
-// same random inputs: convolution and transposed convolution with both gradients, matrix
-// products with transposes, sums and means, slices and splits, embedding gradients, and a
-// second-order gradient penalty through a small critic. Also checks the kernels free their
+// same random inputs: convolution and transposed convolution with both gradients, fused
+// convolutions, matrix products with transposes and a second-order gradient penalty through a
+// small critic, each on the backend's own kernels and through OpenBLAS (openblas.ts); sums and
+// means, slices and splits, embedding gradients. Also checks the kernels free their
 // temporaries, that slices never read through readSync, and the Tile and upsampling gradients
 // (every backend) against loops.
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { penaltyCritic } from './penalty-critic';
+import { openBlasOn, useOpenBlas } from '../runtime/backend/openblas';
 import { limits } from '../runtime/backend/wasm-conv-common';
 import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
 
@@ -80,7 +82,9 @@ before(async () => {
   assert.ok(await tf.setBackend('wasm'));
 });
 
-describe('wasm training kernels match the cpu backend', () => {
+/** The kernels that multiply: convolutions with both gradients, fused convolutions, matrix
+ *  products, the filter gradient in batch chunks and a second-order penalty. */
+function productCases(): void {
   type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
   const convCases: { strides: number | [number, number]; pad: Pad; kernel: number }[] = [
     { strides: 1, pad: 'same', kernel: 3 },
@@ -152,6 +156,85 @@ describe('wasm training kernels match the cpu backend', () => {
       }));
   }
 
+
+  // Forward convolutions with what the fused kernel adds: a bias and each activation (OpenBLAS's
+  // convolution adds the bias in its product and leaves the activation to the backend).
+  for (const activation of ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const) {
+    test(`fused conv2d with bias and ${activation}, dilation 2`, () =>
+      compare('fused conv2d', () => {
+        const preluActivationWeights = activation === 'prelu' ? tensor([4], 93) : undefined;
+        const args = { x: tensor([2, 9, 7, 3], 90) as tf.Tensor4D, filter: tensor([3, 3, 3, 4], 91) as tf.Tensor4D, bias: tensor([4], 92) };
+        return [tf.fused.conv2d({ ...args, strides: 1, pad: 'same', dilations: 2, activation, preluActivationWeights, leakyreluAlpha: 0.3 })];
+      }));
+  }
+  test('fused conv2d with bias: 1x1 (x multiplied in place) and stride 2 valid, in batch chunks of one image', () =>
+    compareWith({ patchBytes: 4 }, 'fused conv2d', () => {
+      const x = tensor([3, 9, 7, 6], 94) as tf.Tensor4D;
+      const bias = tensor([5], 95);
+      return [
+        tf.fused.conv2d({ x, filter: tensor([1, 1, 6, 5], 96) as tf.Tensor4D, strides: 1, pad: 'valid', bias }),
+        tf.fused.conv2d({ x, filter: tensor([3, 3, 6, 5], 97) as tf.Tensor4D, strides: 2, pad: 'valid', bias, activation: 'relu' }),
+      ];
+    }));
+  test('matMul of rank 3 with a batch of one, transposed', () =>
+    compare('matMul', () => [tf.matMul(tensor([1, 7, 5], 98), tensor([1, 4, 7], 99), true, true)]));
+
+  for (const [ci, co] of [[3, 5], [6, 2]]) for (const whole of [true, false]) {
+    test(`conv2d filter and input gradients in batch chunks, ${ci} -> ${co} channels, images copied ${whole ? 'whole' : 'by rows'}`, () =>
+      // About two images of the copied matrix per chunk: three chunks.
+      compareWith({ copyBytes: 4 * 9 * 3 * 9 * 7 * 2, patchBytes: 4 * 9 * 3 * 9 * 7 * 2, planeElements: whole ? 0 : Infinity }, 'chunked filter gradient', () => {
+        const x = tensor([5, 9, 7, ci], 40) as tf.Tensor4D;
+        const w = tensor([3, 3, ci, co], 41) as tf.Tensor4D;
+        const r = tensor([5, 9, 7, co], 42);
+        return tf.grads((a, b) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'), r)))([x, w]);
+      }));
+  }
+
+
+  test('gradient penalty (second order) through conv, batchnorm, leakyReLU, dense', () =>
+    compare('gradient penalty', () => {
+      const { critic, penalty: penaltyAt } = penaltyCritic();
+      critic.setWeights(critic.getWeights().map((w, i) => tensor(w.shape, 20 + i)));
+      const x = tensor([4, 8, 8, 2], 13);
+      const penalty = () => penaltyAt(x);
+      const { value, grads } = tf.variableGrads(penalty, critic.trainableWeights.map((w) => w.read() as tf.Variable));
+      const out = [value, ...Object.values(grads)];
+      critic.dispose();
+      return out;
+    }));
+}
+
+/** Whether OpenBLAS can run here, and what the backend line says of it (useOpenBlas turns it on;
+ *  off again at once: each describe below sets its own). */
+delete process.env.GANSPEC_OPENBLAS;
+const openBlasLine = useOpenBlas(2);
+const openBlasHere = openBlasOn();
+process.env.GANSPEC_OPENBLAS = 'off';
+useOpenBlas(2);
+
+describe('wasm matrix products and convolutions match the cpu backend, on the backend\'s own kernels', () => {
+  before(() => {
+    process.env.GANSPEC_OPENBLAS = 'off';
+    useOpenBlas(2);
+  });
+  productCases();
+});
+
+// In CI OpenBLAS must run (.ci/run installs libopenblas0-openmp; npm ci builds runtime/native): a
+// failure with the reason. Elsewhere its absence skips these, saying why.
+describe('wasm matrix products and convolutions match the cpu backend, through OpenBLAS', { skip: openBlasHere || process.env.CI ? false : openBlasLine }, () => {
+  before(() => {
+    delete process.env.GANSPEC_OPENBLAS;
+    assert.match(useOpenBlas(2), /^OpenBLAS \w+ for matrix products$/);
+  });
+  after(() => {
+    process.env.GANSPEC_OPENBLAS = 'off';
+    useOpenBlas(2);
+  });
+  productCases();
+});
+
+describe('wasm training kernels match the cpu backend', () => {
   test('tile, any rank, reps and dtype', () =>
     compare('tile', () => [
       tf.tile(tensor([1, 1, 1, 5], 30), [2, 3, 4, 1]),
@@ -218,17 +301,6 @@ describe('wasm training kernels match the cpu backend', () => {
       ];
     }));
 
-  for (const [ci, co] of [[3, 5], [6, 2]]) for (const whole of [true, false]) {
-    test(`conv2d filter gradient in batch chunks, ${ci} -> ${co} channels, images copied ${whole ? 'whole' : 'by rows'}`, () =>
-      // About two images of the copied matrix per chunk: three chunks.
-      compareWith({ copyBytes: 4 * 9 * 3 * 9 * 7 * 2, planeElements: whole ? 0 : Infinity }, 'chunked filter gradient', () => {
-        const x = tensor([5, 9, 7, ci], 40) as tf.Tensor4D;
-        const w = tensor([3, 3, ci, co], 41) as tf.Tensor4D;
-        const r = tensor([5, 9, 7, co], 42);
-        return [tf.grad((b) => tf.sum(tf.mul(tf.conv2d(x, b as tf.Tensor4D, 1, 'same'), r)))(w)];
-      }));
-  }
-
   // The upsampling gradient is ganspec's own loop on both backends (runtime/backend/
   // resize-nearest-grad.ts), so each is checked against sums taken through the forward kernel:
   // resizing an image of pixel indices tells which input pixel each output pixel copies.
@@ -268,18 +340,6 @@ describe('wasm training kernels match the cpu backend', () => {
       const ids = tf.tensor1d([3, 1, 3, 9, 0, 3], 'int32');
       const r = tensor([6, 4], 12);
       return [tf.grad((t) => tf.sum(tf.mul(tf.gather(t, ids), r)))(table)];
-    }));
-
-  test('gradient penalty (second order) through conv, batchnorm, leakyReLU, dense', () =>
-    compare('gradient penalty', () => {
-      const { critic, penalty: penaltyAt } = penaltyCritic();
-      critic.setWeights(critic.getWeights().map((w, i) => tensor(w.shape, 20 + i)));
-      const x = tensor([4, 8, 8, 2], 13);
-      const penalty = () => penaltyAt(x);
-      const { value, grads } = tf.variableGrads(penalty, critic.trainableWeights.map((w) => w.read() as tf.Variable));
-      const out = [value, ...Object.values(grads)];
-      critic.dispose();
-      return out;
     }));
 });
 

@@ -15,6 +15,7 @@ test('gan-bench --json prints a JSON line per spec and backend with the document
   }
   assert.equal(row.spec, 'ring');
   assert.equal(row.backend, 'wasm');
+  assert.match(String(row.backend_line), /^wasm \(tfjs [\d.]+, \d+ threads?, (OpenBLAS \w+ for matrix products|no OpenBLAS: .+|OpenBLAS off .+)\)$/);
   assert.equal(row.batch, 128);
   for (const field of ['ms_per_step', 'samples_per_s', 'peak_rss_mb']) assert.equal(typeof row[field], 'number', field);
   assert.equal(row.tensors_leaked, 0);

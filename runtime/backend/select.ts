@@ -1,12 +1,13 @@
 // Chooses the one tf backend of the process, at start: tfjs-node-gpu (CUDA) if it loads, else
 // tfjs-node, else tfjs on wasm with our training kernels (on every core: GANSPEC_THREADS overrides
-// the count), else the pure-JS cpu backend. A name (argument, else env GANSPEC_BACKEND)
+// the count; matrix products and convolutions by OpenBLAS where it loads, openblas.ts), else the pure-JS cpu backend. A name (argument, else env GANSPEC_BACKEND)
 // overrides; only by name: webgpu (a GPU through Dawn's Vulkan, webgpu.ts). The returned
 // description is for the CLI.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { UserError } from '../errors';
+import { useOpenBlas } from './openblas';
 import { registerTrainingKernels } from './wasm-kernels';
 import { withWasmThreads } from './wasm-threads';
 import { loadWebGPU, webgpuAdapter } from './webgpu';
@@ -33,7 +34,10 @@ const BACKENDS: Record<BackendName, Backend> = {
   'node-gpu': { load: importing('@tensorflow/tfjs-node-gpu'), tfName: 'tensorflow', detail: () => 'libtensorflow, CUDA' },
   node: { load: importing('@tensorflow/tfjs-node'), tfName: 'tensorflow', detail: () => 'libtensorflow' },
   webgpu: { load: { packages: 'webgpu with @tensorflow/tfjs-backend-webgpu', run: loadWebGPU }, tfName: 'webgpu', detail: webgpuAdapter },
-  wasm: { tfName: 'wasm', detail: () => plural(getThreadsCount(), 'thread') + (threadsFailure ? ` (threads failed: ${threadsFailure})` : '') },
+  wasm: {
+    tfName: 'wasm',
+    detail: () => `${plural(getThreadsCount(), 'thread')}${threadsFailure ? ` (threads failed: ${threadsFailure})` : ''}, ${openBlas}`,
+  },
   cpu: { tfName: 'cpu', detail: () => 'pure JS, slow' },
 };
 
@@ -44,6 +48,8 @@ const VALID = `valid backends: ${BACKEND_NAMES.join(', ')}`;
 
 /** Why the threaded wasm build did not start, when it did not (the single-threaded one runs). */
 let threadsFailure: string | undefined;
+/** What the wasm backend's line says of OpenBLAS (openblas.ts). */
+let openBlas = '';
 
 /** XNNPACK threads for the wasm backend: GANSPEC_THREADS, else one per core. */
 function wasmThreads(): number {
@@ -54,8 +60,15 @@ function wasmThreads(): number {
   return n;
 }
 
-/** Initialises the wasm backend on `threads` threads, or on one if that fails. */
+/** Initialises the wasm backend and OpenBLAS, each on `threads` threads. */
 async function setWasmBackend(threads: number): Promise<boolean> {
+  if (!(await startWasm(threads))) return false;
+  openBlas = useOpenBlas(threads);
+  return true;
+}
+
+/** Initialises the wasm backend on `threads` threads, or on one if that fails. */
+async function startWasm(threads: number): Promise<boolean> {
   if (threads > 1) {
     try {
       if (await withWasmThreads(threads, () => tf.setBackend('wasm'))) return true;

@@ -1,4 +1,5 @@
-// Conv2DBackpropFilter on wasm (missing there) as XNNPACK matrix products, in one of three forms.
+// Conv2DBackpropFilter on wasm (missing there): with OpenBLAS on, its patch-matrix product
+// (openblas.ts); otherwise as XNNPACK matrix products, in one of three forms.
 // For at most `limits.dyFirstColumns` taps·cin (an image layer's filter: 9 for one channel), dy
 // first: dWᵀ[cout, taps·cin] = dyᵀ[cout, pixels] × cols[pixels, taps·cin], so that the operand
 // XNNPACK packs on every call is the small patch matrix, not dy. Otherwise summed over batch
@@ -11,6 +12,7 @@
 // The batch is taken in chunks so that the copied matrix stays under `limits.copyBytes` (over the
 // whole batch the patch matrix is 231 MB for a 28x28 conv net at batch 64).
 import type * as tf from '@tensorflow/tfjs';
+import { conv2dFilterGrad, openBlasOn } from './openblas';
 import { type Conv, type ConvAttrs, convInfo, limits, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
@@ -240,6 +242,7 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
   const { x, dy } = inputs as { x: Info; dy: Info };
   const a = attrs as unknown as ConvAttrs & { filterShape: number[] };
   const c = convInfo(x.shape, a.filterShape, a);
+  if (openBlasOn()) return reshaped(conv2dFilterGrad(wasm, x, dy, c, limits.patchBytes), a.filterShape);
   const K = c.filterHeight * c.filterWidth * c.inChannels;
   if (K <= limits.dyFirstColumns && 4 * c.batchSize * c.outHeight * c.outWidth * K <= limits.copyBytes) {
     return reshaped(byDyFirst(wasm, x, dy, c), a.filterShape);

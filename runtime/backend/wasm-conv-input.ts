@@ -1,4 +1,5 @@
-// Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D), in
+// Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D): with
+// OpenBLAS on, dy × filterᵀ added back onto the pixels each patch read (openblas.ts); otherwise in
 // one of three forms:
 //  - by sub-pixel Conv2Ds: dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase. Rows
 //    ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
@@ -10,6 +11,7 @@
 //    would have too few output channels for XNNPACK to be fast) and explicit pads so wide that a
 //    phase would need negative padding: cols = dy × filterᵀ, scattered to dx.
 import type * as tf from '@tensorflow/tfjs';
+import { conv2dInputGrad, openBlasOn } from './openblas';
 import { type Conv, type ConvAttrs, conv2d, convInfo, limits, matMul, validRange } from './wasm-conv-common';
 import { type Info, type Wasm, alloc, f32, free, reshaped, transpose2d, transposedCopy } from './wasm-heap';
 
@@ -152,6 +154,7 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const { dy, filter } = inputs as { dy: Info; filter: Info };
   const a = attrs as unknown as ConvAttrs & { inputShape: number[] };
   const c = convInfo(a.inputShape, filter.shape, a);
+  if (openBlasOn()) return conv2dInputGrad(wasm, dy, filter, c, limits.patchBytes);
   if (c.inChannels < FEW_CHANNELS) return byProduct(wasm, dy, filter, c, false);
   if (c.batchSize * c.outHeight * c.outWidth <= limits.filterProductPixels) return byProduct(wasm, dy, filter, c, true);
   const rows = phases(c.inHeight, c.outHeight, c.filterHeight, c.strideHeight, c.padInfo.top);

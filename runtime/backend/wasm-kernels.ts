@@ -12,6 +12,7 @@ import { installSharedClones, withSharedCast, withSharedIdentity } from './ident
 import { conv2DBackpropFilter } from './wasm-conv-filter';
 import { conv2DBackpropInput } from './wasm-conv-input';
 import { withTransposedCopies } from './wasm-matmul';
+import { withOpenBlasConv } from './wasm-conv-forward';
 import { withRowSums } from './wasm-reduce';
 import { withFastTile } from './wasm-tile';
 import { withHeapSlice, withHeapSplitV } from './wasm-slice';
@@ -45,6 +46,8 @@ export function registerTrainingKernels(): void {
   replace('Conv2DBackpropInput', 'wasm', conv2DBackpropInput);
   replace('UnsortedSegmentSum', 'wasm', unsortedSegmentSum);
   wrap('BatchMatMul', withTransposedCopies);
+  wrap('Conv2D', withOpenBlasConv);
+  wrap('FusedConv2D', withOpenBlasConv);
   wrap('Tile', withFastTile);
   wrap('Slice', withHeapSlice);
   wrap('SplitV', withHeapSplitV);

@@ -1,0 +1,91 @@
+// OpenBLAS for the wasm backend's matrix products and convolutions, through the optional addon
+// in runtime/native/ (built by `npm ci` where a C compiler is at hand; it opens the system's
+// libopenblas.so.0). wasm's SIMD is 128 bits wide; OpenBLAS uses the CPU's widest. Off until
+// the backend choice turns it on for wasm (useOpenBlas); GANSPEC_OPENBLAS=off keeps wasm's own
+// kernels. Every product it takes is a float32 one between tensors on the wasm heap.
+import { createRequire } from 'node:module';
+import type * as tf from '@tensorflow/tfjs';
+import { fileURLToPath } from 'node:url';
+import type { Info, Wasm } from './wasm-heap';
+import { alloc, f32 } from './wasm-heap';
+
+/** openblas.c's ABI: an addon built from another version is not used. */
+const ABI = 1;
+
+interface Addon {
+  abi: number;
+  load(threads: number): { core: string; config: string };
+  sgemm(ta: number, tb: number, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void;
+  conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, bias: Float32Array | null, geometry: Int32Array, patchBytes: number): void;
+  conv2dFilterGrad(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array, patchBytes: number): void;
+  conv2dInputGrad(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array, patchBytes: number): void;
+}
+
+const ADDON = fileURLToPath(new URL('../native/build/Release/ganspec_openblas.node', import.meta.url));
+
+let addon: Addon | undefined;
+
+/** Turns OpenBLAS on with `threads` threads, or off where GANSPEC_OPENBLAS=off; returns what the
+ *  backend line says of it: the core OpenBLAS chose, or why it is not used. */
+export function useOpenBlas(threads: number): string {
+  addon = undefined;
+  if ((process.env.GANSPEC_OPENBLAS ?? '').trim() === 'off') return 'OpenBLAS off (GANSPEC_OPENBLAS=off)';
+  let loaded: Addon;
+  try {
+    loaded = createRequire(import.meta.url)(ADDON) as Addon;
+  } catch {
+    return 'no OpenBLAS: runtime/native was not built (npm ci builds it where a C compiler is at hand)';
+  }
+  if (loaded.abi !== ABI) return 'no OpenBLAS: runtime/native was built from another version (npm ci, or node runtime/native/build.js, rebuilds it)';
+  try {
+    const { core } = loaded.load(threads);
+    addon = loaded;
+    return `OpenBLAS ${core} for matrix products`;
+  } catch (e) {
+    return `no OpenBLAS: ${String(e instanceof Error ? e.message : e).split('\n')[0]} (apt-get install libopenblas0)`;
+  }
+}
+
+/** Whether products go to OpenBLAS. */
+export const openBlasOn = (): boolean => addon !== undefined;
+
+/** op(a) × op(b) of float32 matrices [rows, cols] on the heap into a new tensor, op(x) = xᵀ
+ *  where trans; `into` with beta 1 adds the product to an existing tensor instead. */
+export function gemm(backend: Wasm, a: Info, b: Info, transA = false, transB = false, into?: Info): Info {
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const [m, k, n] = [transA ? ac : ar, transA ? ar : ac, transB ? br : bc];
+  const out = into ?? alloc(backend, [m, n]);
+  addon!.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, f32(backend, a), ac, f32(backend, b), bc, into ? 1 : 0, f32(backend, out), n);
+  return out;
+}
+
+type Conv = tf.backend_util.Conv2DInfo;
+
+/** The geometry the addon's convolutions take, in its order. */
+const geometry = (c: Conv): Int32Array => Int32Array.of(c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.filterHeight,
+  c.filterWidth, c.outChannels, c.outHeight, c.outWidth, c.strideHeight, c.strideWidth, c.dilationHeight, c.dilationWidth,
+  c.padInfo.top, c.padInfo.left);
+
+/** An NHWC convolution with an HWIO filter, plus bias per output channel when given. Each of
+ *  the three convolution functions builds its patch matrix a batch chunk of at most
+ *  `patchBytes` at a time. */
+export function conv2d(backend: Wasm, x: Info, filter: Info, bias: Info | null, c: Conv, patchBytes: number): Info {
+  const out = alloc(backend, [c.batchSize, c.outHeight, c.outWidth, c.outChannels]);
+  addon!.conv2d(f32(backend, x), f32(backend, filter), f32(backend, out), bias === null ? null : f32(backend, bias), geometry(c), patchBytes);
+  return out;
+}
+
+/** The filter gradient of conv2d, dW [KH, KW, C, CO]. */
+export function conv2dFilterGrad(backend: Wasm, x: Info, dy: Info, c: Conv, patchBytes: number): Info {
+  const out = alloc(backend, [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels]);
+  addon!.conv2dFilterGrad(f32(backend, x), f32(backend, dy), f32(backend, out), geometry(c), patchBytes);
+  return out;
+}
+
+/** The input gradient of conv2d, dx [B, H, W, C]. */
+export function conv2dInputGrad(backend: Wasm, dy: Info, filter: Info, c: Conv, patchBytes: number): Info {
+  const out = alloc(backend, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
+  addon!.conv2dInputGrad(f32(backend, dy), f32(backend, filter), f32(backend, out), geometry(c), patchBytes);
+  return out;
+}
