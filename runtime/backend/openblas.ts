@@ -4,18 +4,18 @@
 // the backend choice turns it on for wasm (useOpenBlas); GANSPEC_OPENBLAS=off keeps wasm's own
 // kernels. Every product it takes is a float32 one between tensors on the wasm heap.
 import { createRequire } from 'node:module';
-import type * as tf from '@tensorflow/tfjs';
 import { fileURLToPath } from 'node:url';
+import type * as tf from '@tensorflow/tfjs';
 import type { Info, Wasm } from './wasm-heap';
 import { alloc, f32 } from './wasm-heap';
 
 /** openblas.c's ABI: an addon built from another version is not used. */
-const ABI = 1;
+const ABI = 2;
 
 interface Addon {
   abi: number;
   load(threads: number): { core: string; config: string };
-  sgemm(ta: number, tb: number, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void;
+  sgemm(ta: number, tb: number, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, c: Float32Array, ldc: number): void;
   conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, bias: Float32Array | null, geometry: Int32Array, patchBytes: number): void;
   conv2dFilterGrad(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array, patchBytes: number): void;
   conv2dInputGrad(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: Int32Array, patchBytes: number): void;
@@ -49,14 +49,14 @@ export function useOpenBlas(threads: number): string {
 /** Whether products go to OpenBLAS. */
 export const openBlasOn = (): boolean => addon !== undefined;
 
-/** op(a) × op(b) of float32 matrices [rows, cols] on the heap into a new tensor, op(x) = xᵀ
- *  where trans; `into` with beta 1 adds the product to an existing tensor instead. */
-export function gemm(backend: Wasm, a: Info, b: Info, transA = false, transB = false, into?: Info): Info {
+/** op(a) × op(b) of float32 matrices [rows, cols] on the heap, a new tensor; op(x) = xᵀ where
+ *  trans. */
+export function gemm(backend: Wasm, a: Info, b: Info, transA = false, transB = false): Info {
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [m, k, n] = [transA ? ac : ar, transA ? ar : ac, transB ? br : bc];
-  const out = into ?? alloc(backend, [m, n]);
-  addon!.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, f32(backend, a), ac, f32(backend, b), bc, into ? 1 : 0, f32(backend, out), n);
+  const out = alloc(backend, [m, n]);
+  addon!.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, f32(backend, a), ac, f32(backend, b), bc, f32(backend, out), n);
   return out;
 }
 

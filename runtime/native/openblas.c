@@ -75,23 +75,21 @@ static int ints(napi_env env, napi_value *argv, int *out, int n) {
   return 1;
 }
 
-/** sgemm(transA, transB, m, n, k, a, lda, b, ldb, beta, c, ldc): c = op(a) × op(b) + beta · c,
- *  row-major, op(x) = xᵀ where trans is nonzero. */
+/** sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc): c = op(a) × op(b), row-major,
+ *  op(x) = xᵀ where trans is nonzero. */
 static napi_value sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value argv[12];
+  size_t argc = 11;
+  napi_value argv[11];
   int d[5], lda, ldb, ldc;
-  double beta;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (sgemm_ == NULL) return fail(env, "OpenBLAS is not loaded");
-  float *a = floats(env, argv[5]), *b = floats(env, argv[7]), *c = floats(env, argv[10]);
-  if (argc < 12 || !ints(env, argv, d, 5) || a == NULL || b == NULL || c == NULL) return fail(env, "bad arguments");
+  float *a = floats(env, argv[5]), *b = floats(env, argv[7]), *c = floats(env, argv[9]);
+  if (argc < 11 || !ints(env, argv, d, 5) || a == NULL || b == NULL || c == NULL) return fail(env, "bad arguments");
   CHECK(napi_get_value_int32(env, argv[6], &lda));
   CHECK(napi_get_value_int32(env, argv[8], &ldb));
-  CHECK(napi_get_value_double(env, argv[9], &beta));
-  CHECK(napi_get_value_int32(env, argv[11], &ldc));
-  sgemm_(ROW_MAJOR, d[0] ? TRANS : NO_TRANS, d[1] ? TRANS : NO_TRANS, d[2], d[3], d[4], 1.0f, a, lda, b, ldb,
-         (float)beta, c, ldc);
+  CHECK(napi_get_value_int32(env, argv[10], &ldc));
+  sgemm_(ROW_MAJOR, d[0] ? TRANS : NO_TRANS, d[1] ? TRANS : NO_TRANS, d[2], d[3], d[4], 1.0f, a, lda, b, ldb, 0.0f, c,
+         ldc);
   return NULL;
 }
 
@@ -234,7 +232,7 @@ static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
 
 /** Raised with every change to these functions' arguments: openblas.ts refuses an addon built
  *  from an older openblas.c. */
-#define ABI 1
+#define ABI 2
 
 NAPI_MODULE_INIT() {
   const napi_property_descriptor functions[] = {
