@@ -176,6 +176,11 @@ function productCases(): void {
         tf.fused.conv2d({ x, filter: tensor([3, 3, 6, 5], 97) as tf.Tensor4D, strides: 2, pad: 'valid', bias, activation: 'relu' }),
       ];
     }));
+  test('fused conv2d with a bias of one value for five channels is the backend\'s error, not a read past the bias', async () => {
+    await tf.setBackend('wasm');
+    const args = { x: tensor([1, 4, 4, 2], 86) as tf.Tensor4D, filter: tensor([3, 3, 2, 5], 87) as tf.Tensor4D, strides: 1, pad: 'same' as const };
+    assert.throws(() => tf.tidy(() => tf.fused.conv2d({ ...args, bias: tensor([1], 88) })), /FusedConv2D bias shape \(1\) does not match the number of output channels \(5\)/);
+  });
   test('matMul of rank 3 with a batch of one, transposed', () =>
     compare('matMul', () => [tf.matMul(tensor([1, 7, 5], 98), tensor([1, 4, 7], 99), true, true)]));
 

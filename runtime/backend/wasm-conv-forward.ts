@@ -4,15 +4,11 @@
 // OpenBLAS is off, goes to the backend's XNNPACK kernels.
 import * as tf from '@tensorflow/tfjs';
 import { conv2d, openBlasOn } from './openblas';
-import { limits } from './wasm-conv-common';
+import { type ConvAttrs, limits } from './wasm-conv-common';
 import { type Info, type Wasm, free } from './wasm-heap';
 
-interface Attrs {
-  strides: number | [number, number];
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dilations: number | [number, number];
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
+  dilations?: number | [number, number];
   activation?: string;
   leakyreluAlpha?: number;
 }
@@ -36,10 +32,12 @@ export function withOpenBlasConv(original: tf.KernelFunc): tf.KernelFunc {
     const { x, filter, bias, preluActivationWeights } = args.inputs as Record<string, Info | undefined>;
     const a = args.attrs as unknown as Attrs;
     const f32 = [x, filter, bias].every((t) => t === undefined || t.dtype === 'float32');
-    if (!openBlasOn() || a.dataFormat === 'NCHW' || !f32 || (bias !== undefined && bias.shape.length !== 1)) return original(args);
+    // A bias the product can add: one value per output channel (tfjs also broadcasts others).
+    const perChannel = bias === undefined || (bias.shape.length === 1 && bias.shape[0] === filter!.shape[3]);
+    if (!openBlasOn() || a.dataFormat === 'NCHW' || !f32 || !perChannel) return original(args);
     const backend = args.backend as Wasm;
     const c = tf.backend_util.computeConv2DInfo(x!.shape as [number, number, number, number], filter!.shape as [number, number, number, number],
-      a.strides, a.dilations, a.pad, a.dimRoundingMode);
+      a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode);
     const out = conv2d(backend, x!, filter!, bias ?? null, c, limits.patchBytes);
     const activation = activationKernel(a, preluActivationWeights);
     if (activation === null) return out;
