@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { penaltyCritic } from './penalty-critic';
-import { openBlasOn, useOpenBlas } from '../runtime/backend/openblas';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { conv2d as openBlasConv2d, openBlasOn, useOpenBlas } from '../runtime/backend/openblas';
 import { limits } from '../runtime/backend/wasm-conv-common';
 import { registerTrainingKernels } from '../runtime/backend/wasm-kernels';
 
@@ -237,6 +238,17 @@ describe('wasm matrix products and convolutions match the cpu backend, through O
     useOpenBlas(2);
   });
   productCases();
+
+  test('a convolution told of more images than its input holds is an error, not a read past it', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const [x, w] = [tensor([2, 5, 5, 3], 84), tensor([3, 3, 3, 4], 85)];
+    const c = tf.backend_util.computeConv2DInfo([3, 5, 5, 3], [3, 3, 3, 4], 1, 1, 'same');
+    const before = backend.numDataIds();
+    assert.throws(() => openBlasConv2d(backend, x, w, null, c, limits.patchBytes), /^Error: bad arguments: a geometry or arrays that do not fit$/);
+    assert.equal(backend.numDataIds(), before, 'the output it allocated is freed');
+    tf.dispose([x, w]);
+  });
 });
 
 describe('wasm training kernels match the cpu backend', () => {

@@ -7,14 +7,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type * as tf from '@tensorflow/tfjs';
 import type { Info, Wasm } from './wasm-heap';
-import { alloc, f32 } from './wasm-heap';
+import { alloc, f32, free } from './wasm-heap';
 
 /** openblas.c's ABI: an addon built from another version is not used. */
-const ABI = 2;
+const ABI = 3;
 
 interface Addon {
   abi: number;
-  load(threads: number): { core: string; config: string };
+  load(threads: number): string;
   sgemm(ta: number, tb: number, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, c: Float32Array, ldc: number): void;
   conv2d(x: Float32Array, filter: Float32Array, out: Float32Array, bias: Float32Array | null, geometry: Int32Array, patchBytes: number): void;
   conv2dFilterGrad(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array, patchBytes: number): void;
@@ -38,7 +38,7 @@ export function useOpenBlas(threads: number): string {
   }
   if (loaded.abi !== ABI) return 'no OpenBLAS: runtime/native was built from another version (npm ci, or node runtime/native/build.js, rebuilds it)';
   try {
-    const { core } = loaded.load(threads);
+    const core = loaded.load(threads);
     addon = loaded;
     return `OpenBLAS ${core} for matrix products`;
   } catch (e) {
@@ -49,15 +49,25 @@ export function useOpenBlas(threads: number): string {
 /** Whether products go to OpenBLAS. */
 export const openBlasOn = (): boolean => addon !== undefined;
 
+/** A new tensor of `shape`, written by `write` (an addon call); freed again if the call throws. */
+function output(backend: Wasm, shape: number[], write: (out: Float32Array) => void): Info {
+  const out = alloc(backend, shape);
+  try {
+    write(f32(backend, out));
+  } catch (e) {
+    free(backend, out);
+    throw e;
+  }
+  return out;
+}
+
 /** op(a) × op(b) of float32 matrices [rows, cols] on the heap, a new tensor; op(x) = xᵀ where
  *  trans. */
 export function gemm(backend: Wasm, a: Info, b: Info, transA = false, transB = false): Info {
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);
   const [m, k, n] = [transA ? ac : ar, transA ? ar : ac, transB ? br : bc];
-  const out = alloc(backend, [m, n]);
-  addon!.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, f32(backend, a), ac, f32(backend, b), bc, f32(backend, out), n);
-  return out;
+  return output(backend, [m, n], (out) => addon!.sgemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, f32(backend, a), ac, f32(backend, b), bc, out, n));
 }
 
 type Conv = tf.backend_util.Conv2DInfo;
@@ -71,21 +81,18 @@ const geometry = (c: Conv): Int32Array => Int32Array.of(c.batchSize, c.inHeight,
  *  the three convolution functions builds its patch matrix a batch chunk of at most
  *  `patchBytes` at a time. */
 export function conv2d(backend: Wasm, x: Info, filter: Info, bias: Info | null, c: Conv, patchBytes: number): Info {
-  const out = alloc(backend, [c.batchSize, c.outHeight, c.outWidth, c.outChannels]);
-  addon!.conv2d(f32(backend, x), f32(backend, filter), f32(backend, out), bias === null ? null : f32(backend, bias), geometry(c), patchBytes);
-  return out;
+  return output(backend, [c.batchSize, c.outHeight, c.outWidth, c.outChannels], (out) =>
+    addon!.conv2d(f32(backend, x), f32(backend, filter), out, bias === null ? null : f32(backend, bias), geometry(c), patchBytes));
 }
 
 /** The filter gradient of conv2d, dW [KH, KW, C, CO]. */
 export function conv2dFilterGrad(backend: Wasm, x: Info, dy: Info, c: Conv, patchBytes: number): Info {
-  const out = alloc(backend, [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels]);
-  addon!.conv2dFilterGrad(f32(backend, x), f32(backend, dy), f32(backend, out), geometry(c), patchBytes);
-  return out;
+  return output(backend, [c.filterHeight, c.filterWidth, c.inChannels, c.outChannels], (out) =>
+    addon!.conv2dFilterGrad(f32(backend, x), f32(backend, dy), out, geometry(c), patchBytes));
 }
 
 /** The input gradient of conv2d, dx [B, H, W, C]. */
 export function conv2dInputGrad(backend: Wasm, dy: Info, filter: Info, c: Conv, patchBytes: number): Info {
-  const out = alloc(backend, [c.batchSize, c.inHeight, c.inWidth, c.inChannels]);
-  addon!.conv2dInputGrad(f32(backend, dy), f32(backend, filter), f32(backend, out), geometry(c), patchBytes);
-  return out;
+  return output(backend, [c.batchSize, c.inHeight, c.inWidth, c.inChannels], (out) =>
+    addon!.conv2dInputGrad(f32(backend, dy), f32(backend, filter), out, geometry(c), patchBytes));
 }

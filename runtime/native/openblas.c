@@ -31,7 +31,8 @@ static napi_value text(napi_env env, const char *s) {
   return v;
 }
 
-/** load(threads): opens libopenblas.so.0 and sets its thread count; returns { core, config }.
+/** load(threads): opens libopenblas.so.0 and sets its thread count; returns the name of the
+ *  kernels OpenBLAS chose for this CPU (SkylakeX, Haswell, ...).
  *  OpenMP's threads sleep between calls (OMP_WAIT_POLICY=PASSIVE unless set): spinning, they
  *  would take the cores from the wasm backend's own threads. */
 static napi_value load(napi_env env, napi_callback_info info) {
@@ -46,28 +47,28 @@ static napi_value load(napi_env env, napi_callback_info info) {
   sgemm_ = (sgemm_fn)dlsym(lib, "cblas_sgemm");
   set_threads_fn set_threads = (set_threads_fn)dlsym(lib, "openblas_set_num_threads");
   text_fn core = (text_fn)dlsym(lib, "openblas_get_corename");
-  text_fn config = (text_fn)dlsym(lib, "openblas_get_config");
-  if (sgemm_ == NULL || set_threads == NULL || core == NULL || config == NULL) {
+  if (sgemm_ == NULL || set_threads == NULL || core == NULL) {
     sgemm_ = NULL;
-    return fail(env, "libopenblas.so.0 lacks cblas_sgemm or openblas_set_num_threads");
+    return fail(env, "libopenblas.so.0 lacks cblas_sgemm, openblas_set_num_threads or openblas_get_corename");
   }
   set_threads(threads);
-  napi_value out;
-  napi_create_object(env, &out);
-  napi_set_named_property(env, out, "core", text(env, core()));
-  napi_set_named_property(env, out, "config", text(env, config()));
-  return out;
+  return text(env, core());
 }
 
-/** The float32 data of a Float32Array (its byte offset applied), NULL if v is not one. */
-static float *floats(napi_env env, napi_value v) {
+/** The float32 data of a Float32Array (its byte offset applied), NULL if v is not one or holds
+ *  fewer than `need` values: every function checks its arrays' lengths against the sizes it was
+ *  given, so that a wrong size is an error, never a write past a tensor on the heap. */
+static float *floats(napi_env env, napi_value v, size_t need) {
   napi_typedarray_type type;
   size_t length, offset;
   void *data;
   napi_value buffer;
   if (napi_get_typedarray_info(env, v, &type, &length, &data, &buffer, &offset) != napi_ok) return NULL;
-  return type == napi_float32_array ? (float *)data : NULL;
+  return type == napi_float32_array && length >= need ? (float *)data : NULL;
 }
+
+/** The values a row-major rows × cols matrix with leading dimension ld spans. */
+static size_t span(int rows, int cols, int ld) { return rows > 0 && cols > 0 ? (size_t)(rows - 1) * ld + cols : 0; }
 
 static int ints(napi_env env, napi_value *argv, int *out, int n) {
   for (int i = 0; i < n; i++)
@@ -83,13 +84,16 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   int d[5], lda, ldb, ldc;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (sgemm_ == NULL) return fail(env, "OpenBLAS is not loaded");
-  float *a = floats(env, argv[5]), *b = floats(env, argv[7]), *c = floats(env, argv[9]);
-  if (argc < 11 || !ints(env, argv, d, 5) || a == NULL || b == NULL || c == NULL) return fail(env, "bad arguments");
+  if (argc < 11 || !ints(env, argv, d, 5)) return fail(env, "bad arguments");
   CHECK(napi_get_value_int32(env, argv[6], &lda));
   CHECK(napi_get_value_int32(env, argv[8], &ldb));
   CHECK(napi_get_value_int32(env, argv[10], &ldc));
-  sgemm_(ROW_MAJOR, d[0] ? TRANS : NO_TRANS, d[1] ? TRANS : NO_TRANS, d[2], d[3], d[4], 1.0f, a, lda, b, ldb, 0.0f, c,
-         ldc);
+  const int ta = d[0], tb = d[1], m = d[2], n = d[3], k = d[4];
+  float *a = floats(env, argv[5], ta ? span(k, m, lda) : span(m, k, lda));
+  float *b = floats(env, argv[7], tb ? span(n, k, ldb) : span(k, n, ldb));
+  float *c = floats(env, argv[9], span(m, n, ldc));
+  if (a == NULL || b == NULL || c == NULL) return fail(env, "bad arguments: arrays too short for the sizes");
+  sgemm_(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
   return NULL;
 }
 
@@ -131,16 +135,20 @@ static void add_patches(const float *cols, const geometry *g, int b0, int nb, fl
         }
 }
 
-/** The arguments every convolution function takes: three Float32Arrays (a, b, out), then
- *  `extra` (bias | null for conv2d), the geometry Int32Array[15] and patchBytes. */
+/** The arguments every convolution function takes: three Float32Arrays (a, b, out), then for
+ *  conv2d the bias (or null), then the geometry Int32Array[15] and patchBytes. */
 typedef struct {
-  float *a, *b, *out, *extra;
+  float *a, *b, *out, *bias;
   geometry g;
   int chunk;  /* images per patch matrix */
   int direct; /* 1x1, stride 1, no padding: the patch matrix is x itself */
 } conv_args;
 
-static int conv_arguments(napi_env env, napi_callback_info info, int with_extra, conv_args *c) {
+/** Which convolution function: what its three arrays hold. */
+typedef enum { FORWARD, FILTER_GRAD, INPUT_GRAD } conv_kind;
+
+static int conv_arguments(napi_env env, napi_callback_info info, conv_kind kind, conv_args *c) {
+  const int with_bias = kind == FORWARD;
   size_t argc = 6;
   napi_value argv[6];
   napi_typedarray_type gtype;
@@ -148,34 +156,40 @@ static int conv_arguments(napi_env env, napi_callback_info info, int with_extra,
   void *gdata;
   napi_value gbuf;
   double patch_bytes;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < (size_t)(5 + with_extra)) return 0;
-  c->a = floats(env, argv[0]);
-  c->b = floats(env, argv[1]);
-  c->out = floats(env, argv[2]);
-  c->extra = NULL;
-  if (with_extra) {
-    napi_valuetype type;
-    if (napi_typeof(env, argv[3], &type) != napi_ok) return 0;
-    if (type != napi_null && (c->extra = floats(env, argv[3])) == NULL) return 0;
-  }
-  if (napi_get_typedarray_info(env, argv[3 + with_extra], &gtype, &glen, &gdata, &gbuf, &goff) != napi_ok ||
-      gtype != napi_int32_array || glen != 15 || napi_get_value_double(env, argv[4 + with_extra], &patch_bytes) != napi_ok ||
-      c->a == NULL || c->b == NULL || c->out == NULL)
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < (size_t)(5 + with_bias)) return 0;
+  if (napi_get_typedarray_info(env, argv[3 + with_bias], &gtype, &glen, &gdata, &gbuf, &goff) != napi_ok ||
+      gtype != napi_int32_array || glen != 15 || napi_get_value_double(env, argv[4 + with_bias], &patch_bytes) != napi_ok)
     return 0;
   memcpy(&c->g, gdata, sizeof c->g);
   const geometry *g = &c->g;
+  const int dims[] = {g->B, g->H, g->W, g->C, g->KH, g->KW, g->CO, g->OH, g->OW, g->sh, g->sw, g->dh, g->dw};
+  for (size_t i = 0; i < sizeof dims / sizeof dims[0]; i++)
+    if (dims[i] < 1) return 0;
+  const size_t x = (size_t)g->B * g->H * g->W * g->C, w = (size_t)g->KH * g->KW * g->C * g->CO,
+               y = (size_t)g->B * g->OH * g->OW * g->CO;
+  const size_t need[3][3] = {{x, w, y}, {x, y, w}, {y, w, x}};
+  c->a = floats(env, argv[0], need[kind][0]);
+  c->b = floats(env, argv[1], need[kind][1]);
+  c->out = floats(env, argv[2], need[kind][2]);
+  c->bias = NULL;
+  if (with_bias) {
+    napi_valuetype type;
+    if (napi_typeof(env, argv[3], &type) != napi_ok) return 0;
+    if (type != napi_null && (c->bias = floats(env, argv[3], g->CO)) == NULL) return 0;
+  }
+  if (c->a == NULL || c->b == NULL || c->out == NULL) return 0;
   const double image_bytes = (double)g->OH * g->OW * g->KH * g->KW * g->C * sizeof(float);
-  const double fit = patch_bytes / (image_bytes > 0 ? image_bytes : 1);
+  const double fit = patch_bytes / image_bytes;
   c->chunk = !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit; /* NaN: 1 */
   c->direct = g->KH == 1 && g->KW == 1 && g->sh == 1 && g->sw == 1 && g->top == 0 && g->left == 0 && g->OH == g->H &&
               g->OW == g->W;
   return 1;
 }
 
-#define CONV_ARGUMENTS(with_extra)                                                                                   \
+#define CONV_ARGUMENTS(kind)                                                                                         \
   conv_args c;                                                                                                       \
   if (sgemm_ == NULL) return fail(env, "OpenBLAS is not loaded");                                                  \
-  if (!conv_arguments(env, info, with_extra, &c)) return fail(env, "bad arguments");                               \
+  if (!conv_arguments(env, info, kind, &c)) return fail(env, "bad arguments: a geometry or arrays that do not fit");\
   const geometry *g = &c.g;                                                                                          \
   const int K = g->KH * g->KW * g->C, per_image = g->OH * g->OW;                                                    \
   float *cols = c.direct ? NULL : malloc((size_t)c.chunk * per_image * K * sizeof(float));                          \
@@ -184,11 +198,11 @@ static int conv_arguments(napi_env env, napi_callback_info info, int with_extra,
 /** conv2d(x, filter, out, bias | null, geometry, patchBytes): out[B·OH·OW, CO] = patches(x) ×
  *  filter[KH·KW·C, CO] (+ bias per output channel). */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
-  CONV_ARGUMENTS(1);
+  CONV_ARGUMENTS(FORWARD);
   const size_t pixels = (size_t)g->B * per_image;
-  if (c.extra != NULL)
-    for (size_t p = 0; p < pixels; p++) memcpy(c.out + p * g->CO, c.extra, (size_t)g->CO * sizeof(float));
-  const float beta = c.extra != NULL ? 1.0f : 0.0f;
+  if (c.bias != NULL)
+    for (size_t p = 0; p < pixels; p++) memcpy(c.out + p * g->CO, c.bias, (size_t)g->CO * sizeof(float));
+  const float beta = c.bias != NULL ? 1.0f : 0.0f;
   for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
     const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
     const size_t first = (size_t)b0 * per_image;
@@ -202,7 +216,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
 
 /** conv2dFilterGrad(x, dy, dw, geometry, patchBytes): dw[KH·KW·C, CO] = patches(x)ᵀ × dy. */
 static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
-  CONV_ARGUMENTS(0);
+  CONV_ARGUMENTS(FILTER_GRAD);
   for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
     const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
     const size_t first = (size_t)b0 * per_image;
@@ -217,7 +231,7 @@ static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
 /** conv2dInputGrad(dy, filter, dx, geometry, patchBytes): dx = the transpose of patches() applied
  *  to dy × filterᵀ [B·OH·OW, KH·KW·C]. */
 static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
-  CONV_ARGUMENTS(0);
+  CONV_ARGUMENTS(INPUT_GRAD);
   if (!c.direct) memset(c.out, 0, (size_t)g->B * g->H * g->W * g->C * sizeof(float));
   for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
     const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
@@ -232,7 +246,7 @@ static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
 
 /** Raised with every change to these functions' arguments: openblas.ts refuses an addon built
  *  from an older openblas.c. */
-#define ABI 2
+#define ABI 3
 
 NAPI_MODULE_INIT() {
   const napi_property_descriptor functions[] = {
