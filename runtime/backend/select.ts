@@ -1,8 +1,8 @@
 // Chooses the one tf backend of the process, at start: tfjs-node-gpu (CUDA) if it loads, else
 // tfjs-node, else tfjs on wasm with our training kernels (on every core: GANSPEC_THREADS overrides
-// the count; matrix products and convolutions by OpenBLAS where it loads, openblas.ts), else the pure-JS cpu backend. A name (argument, else env GANSPEC_BACKEND)
-// overrides; only by name: webgpu (a GPU through Dawn's Vulkan, webgpu.ts). The returned
-// description is for the CLI.
+// the count; matrix products and convolutions by OpenBLAS where it loads, openblas.ts), else the
+// pure-JS cpu backend. A name (argument, else env GANSPEC_BACKEND) overrides; only by name:
+// webgpu (a GPU through Dawn's Vulkan, webgpu.ts). The returned description is for the CLI.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';

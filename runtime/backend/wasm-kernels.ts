@@ -1,5 +1,6 @@
 // Makes the wasm backend able to train every layer of the vocabulary, second-order gradients
-// included: registers the kernels it lacks or runs slowly, the missing zero gradients, a faster
+// included: registers the kernels it lacks or runs slowly (its convolutions and matrix products on
+// OpenBLAS while openblas.ts has it on), the missing zero gradients, a faster
 // Tile gradient (every backend), slices that read the heap in place, the upsampling gradient (a
 // fix on cpu, faster on wasm), an Identity that shares data with the engine's clones made without
 // a kernel call (identity.ts), and a backward pass that frees each tensor once it is done with it
