@@ -11,7 +11,8 @@ export type Conv = tf.backend_util.Conv2DInfo;
  *  filter gradient takes the batch in chunks to keep its copied matrix under `copyBytes`, and for
  *  products of few rows its right operand under `operandBytes`; the convolutions on OpenBLAS
  *  build their patch matrices `patchBytes` at a time (one image at least: 2 MB, which stays in
- *  the cache, made DCGAN's forward convolutions twice as fast as 64 MB did, 90 → 44 ms a step); `filterProductPixels` is the
+ *  the cache, made the deep convolutional spec's forward convolutions twice as fast as 64 MB
+ *  did, 90 → 44 ms a step: BENCHMARKS.md); `filterProductPixels` is the
  *  number of dy pixels (batch · height · width) up to which the input gradient multiplies by the
  *  filter in place (up to 25x faster at 4 pixels and 512 channels, even at 512 pixels:
  *  docs/benchmarks-log.md, 2026-11-27); the filter gradient takes dy first up to
