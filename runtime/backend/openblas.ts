@@ -34,7 +34,7 @@ export function useOpenBlas(threads: number): string {
   try {
     loaded = createRequire(import.meta.url)(ADDON) as Addon;
   } catch {
-    return 'no OpenBLAS: runtime/native was not built (npm ci builds it where a C compiler is at hand)';
+    return 'no OpenBLAS: runtime/native was not built (node runtime/native/build.js builds it; npm ci runs it where a C compiler is at hand)';
   }
   if (loaded.abi !== ABI) return 'no OpenBLAS: runtime/native was built from another version (npm ci, or node runtime/native/build.js, rebuilds it)';
   try {
