@@ -97,13 +97,17 @@ static napi_value sgemm(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/** Patch matrix rows for images [b0, b0 + nb): row (b, oh, ow) holds, for each tap (kh, kw), the
- *  cin values x[b, oh·sh + kh·dh − top, ow·sw + kw·dw − left, :] (0 outside x). */
+/** A convolution's sizes. Its patch matrix, for images [b0, b0 + nb): row (b, oh, ow) holds, for
+ *  each tap (kh, kw), the cin values x[b, oh·sh + kh·dh − top, ow·sw + kw·dw − left, :]. */
 typedef struct {
   int B, H, W, C, KH, KW, CO, OH, OW, sh, sw, dh, dw, top, left;
 } geometry;
 
-static void patches(const float *x, const geometry *g, int b0, int nb, float *cols) {
+typedef enum { GATHER, SCATTER_ADD } patch_direction;
+
+/** GATHER: the patch matrix of x into cols (0 where a tap falls outside x). SCATTER_ADD: its
+ *  transpose, each row's taps added back onto the pixels of x they read. */
+static void patches(float *x, const geometry *g, int b0, int nb, float *cols, patch_direction direction) {
   const size_t run = (size_t)g->C * sizeof(float);
   for (int b = b0; b < b0 + nb; b++)
     for (int oh = 0; oh < g->OH; oh++)
@@ -112,25 +116,16 @@ static void patches(const float *x, const geometry *g, int b0, int nb, float *co
           const int ih = oh * g->sh + kh * g->dh - g->top;
           for (int kw = 0; kw < g->KW; kw++, cols += g->C) {
             const int iw = ow * g->sw + kw * g->dw - g->left;
-            if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) memset(cols, 0, run);
-            else memcpy(cols, x + (((size_t)b * g->H + ih) * g->W + iw) * g->C, run);
-          }
-        }
-}
-
-/** dx[b, ih, iw, :] += each patch-matrix row's tap (kh, kw) that reads it, for images
- *  [b0, b0 + nb): the transpose of patches(). */
-static void add_patches(const float *cols, const geometry *g, int b0, int nb, float *dx) {
-  for (int b = b0; b < b0 + nb; b++)
-    for (int oh = 0; oh < g->OH; oh++)
-      for (int ow = 0; ow < g->OW; ow++)
-        for (int kh = 0; kh < g->KH; kh++) {
-          const int ih = oh * g->sh + kh * g->dh - g->top;
-          for (int kw = 0; kw < g->KW; kw++, cols += g->C) {
-            const int iw = ow * g->sw + kw * g->dw - g->left;
-            if (ih < 0 || ih >= g->H || iw < 0 || iw >= g->W) continue;
-            float *d = dx + (((size_t)b * g->H + ih) * g->W + iw) * g->C;
-            for (int c = 0; c < g->C; c++) d[c] += cols[c];
+            const int inside = ih >= 0 && ih < g->H && iw >= 0 && iw < g->W;
+            float *p = inside ? x + (((size_t)b * g->H + ih) * g->W + iw) * g->C : NULL;
+            if (direction == SCATTER_ADD) {
+              if (inside)
+                for (int c = 0; c < g->C; c++) p[c] += cols[c];
+            } else if (inside) {
+              memcpy(cols, p, run);
+            } else {
+              memset(cols, 0, run);
+            }
           }
         }
 }
@@ -206,7 +201,7 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
     const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
     const size_t first = (size_t)b0 * per_image;
-    if (!c.direct) patches(c.a, g, b0, nb, cols);
+    if (!c.direct) patches(c.a, g, b0, nb, cols, GATHER);
     sgemm_(ROW_MAJOR, NO_TRANS, NO_TRANS, nb * per_image, g->CO, K, 1.0f, c.direct ? c.a + first * K : cols, K, c.b,
            g->CO, beta, c.out + first * g->CO, g->CO);
   }
@@ -220,7 +215,7 @@ static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
   for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
     const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
     const size_t first = (size_t)b0 * per_image;
-    if (!c.direct) patches(c.a, g, b0, nb, cols);
+    if (!c.direct) patches(c.a, g, b0, nb, cols, GATHER);
     sgemm_(ROW_MAJOR, TRANS, NO_TRANS, K, g->CO, nb * per_image, 1.0f, c.direct ? c.a + first * K : cols, K,
            c.b + first * g->CO, g->CO, b0 == 0 ? 0.0f : 1.0f, c.out, g->CO);
   }
@@ -238,7 +233,7 @@ static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
     const size_t first = (size_t)b0 * per_image;
     sgemm_(ROW_MAJOR, NO_TRANS, TRANS, nb * per_image, K, g->CO, 1.0f, c.a + first * g->CO, g->CO, c.b, g->CO, 0.0f,
            c.direct ? c.out + first * K : cols, K);
-    if (!c.direct) add_patches(cols, g, b0, nb, c.out);
+    if (!c.direct) patches(c.out, g, b0, nb, cols, SCATTER_ADD);
   }
   free(cols);
   return NULL;
