@@ -4,7 +4,8 @@
 // limits, spectral norm's sigma; Adam, RMSprop and SGD's first two steps; tfjs weight names,
 // order, layouts and round trip; build and cycle (only the updated weights move, by SGD's hand
 // step; clip, EMA, repeats, decay); the training side's PNGs, IDX files, batches, ring, folders,
-// grid inputs and grid pixels (test_data); the stop request's signals (test_stop); a freed 64 MiB buffer refilled without page faults once
+// grid inputs and grid pixels (test_data); the stop request's signals (test_stop); each
+// output line in one write (test_console); a freed 64 MiB buffer refilled without page faults once
 // gs.keep_freed_memory() has raised glibc's thresholds (test_allocator, last: it changes the
 // process's allocator). One Python process (torch imported once) runs each file's tests with
 // unittest's own runner, each file on its own; this file names each and requires its "OK".
@@ -12,7 +13,7 @@ import assert from 'node:assert/strict';
 import { before } from 'node:test';
 import { runPython, torchPython, torchTest } from './torch-runtime';
 
-const FILES = ['test_layers', 'test_optim', 'test_weights', 'test_ops', 'test_step', 'test_data', 'test_stop', 'test_allocator'];
+const FILES = ['test_layers', 'test_optim', 'test_weights', 'test_ops', 'test_step', 'test_data', 'test_stop', 'test_console', 'test_allocator'];
 
 /** Per file: unittest's report (what `python FILE -v` writes on stderr) and whether it ran at all. */
 const reports: Record<string, string> = {};

@@ -20,6 +20,7 @@ import traceback
 import torch
 
 from .allocator import keep_freed_memory
+from .console import say
 from .errors import UserError
 
 
@@ -81,24 +82,24 @@ def main(argv: list[str] | None = None) -> int:
         result = train(module, TrainOptions(
             run_dir=args.out, data_dir=args.data_dir or os.getcwd(), steps=args.steps, batch=args.batch, seed=args.seed,
             resume=args.resume, resume_from=args.resume_from, device=args.device, mnist_dir=args.mnist_dir, launch=launch,
-            log=lambda line: print(line, flush=True), log_every=args.log_every,
+            log=say, log_every=args.log_every,
             eval_every=args.eval_every, eval_dir=args.eval_dir))
         if result["stopped"]:
             if main_rank:
-                print(f"stopped by {result['stopped']} at step {result['step']} of {result['steps']}; checkpoint {result['checkpoint'] or 'none'}: continue with --resume", flush=True)
+                say(f"stopped by {result['stopped']} at step {result['step']} of {result['steps']}; checkpoint {result['checkpoint'] or 'none'}: continue with --resume")
             return 128 + signal.Signals[result["stopped"]].value
         if main_rank:
-            print(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}", flush=True)
+            say(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}")
         return 0
     except UserError as err:
         if main_rank:
-            print(f"{args.prog}: {err}", file=sys.stderr, flush=True)
+            say(f"{args.prog}: {err}", sys.stderr)
         return 1
     except Exception as err:  # noqa: BLE001 - the one place internal errors are reported
         if os.environ.get("GANSPEC_DEBUG"):
             traceback.print_exc()
         elif main_rank:
-            print(f"{args.prog}: internal error: {str(err).splitlines()[0] if str(err) else type(err).__name__} (set GANSPEC_DEBUG=1 for details)", file=sys.stderr, flush=True)
+            say(f"{args.prog}: internal error: {str(err).splitlines()[0] if str(err) else type(err).__name__} (set GANSPEC_DEBUG=1 for details)", sys.stderr)
         return 1
     finally:
         from . import distributed

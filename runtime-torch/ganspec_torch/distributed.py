@@ -6,7 +6,7 @@ averaged across ranks by one all_reduce of the updated weights' gradients after 
 averaged into the global means, and batch norm over the global batch (ganspec_torch's layer by
 differentiable all_reduces on CPU and CUDA; torch's SyncBatchNorm on CUDA, a warning on CPU).
 
-May import: torch, the standard library and ganspec_torch.errors.
+May import: torch, the standard library, ganspec_torch.console and ganspec_torch.errors.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import torch.distributed as dist
 import torch.distributed.nn.functional as dist_nn
 from torch import nn
 
+from .console import say
 from .errors import UserError
 
 
@@ -158,9 +159,9 @@ def sync_batch_norm(nets: dict[str, nn.Module], procs: Processes, local: int) ->
         for name, net in nets.items():
             nets[name] = nn.SyncBatchNorm.convert_sync_batchnorm(net)
     elif procs.main:
-        print(f"warning: the module has torch batch norm layers and --nproc {procs.world} runs on CPU, where torch 1.13 cannot synchronise "
-              f"them (SyncBatchNorm needs CUDA): each process normalises over its own {local} examples, so training differs from one process",
-              file=sys.stderr)
+        say(f"warning: the module has torch batch norm layers and --nproc {procs.world} runs on CPU, where torch 1.13 cannot synchronise "
+            f"them (SyncBatchNorm needs CUDA): each process normalises over its own {local} examples, so training differs from one process",
+            sys.stderr)
 
 
 def barrier(procs: Processes) -> None:
