@@ -3,7 +3,9 @@
 // by resume-policy.ts; a refused change is a one-line UserError no flag overrides, a change that
 // needs --allow-changes is one without it, and every change is returned for run.json's `resumes`.
 // A checkpoint without a spec (a run of a module, or older than spec.json) is compared through
-// run.json's module hash and spec values instead (run-dir.ts resumeChanges). Nothing is written.
+// run.json's module hash and spec values instead (run-dir.ts resumeChanges). Another backend than
+// run.json's (another thread count, OpenBLAS on or off, another target device) is accepted, said in
+// one line (the arithmetic differs in its last bits) and recorded. Nothing is written.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +40,8 @@ export interface ResumeRequest {
   moduleSha256: string;
   batch: number;
   seed: number;
+  /** The backend line this resume trains on. */
+  backend: string;
   allowChanges: boolean;
   log: (line: string) => void;
 }
@@ -79,5 +83,9 @@ export async function checkResume(r: ResumeRequest): Promise<string[]> {
     record = changes.record;
   }
   if (flagged.length > 0 && !r.allowChanges) throw new UserError(`--resume: ${flagged.join('; ')}; give --allow-changes to resume anyway`);
+  if (r.old?.backend !== undefined && r.old.backend !== r.backend) {
+    r.log(`--resume: trained on ${r.old.backend}, now on ${r.backend}: training goes on from the checkpoint, but its losses will not match an uninterrupted run's to the bit`);
+    record.push(`backend: ${r.old.backend} -> ${r.backend}`);
+  }
   return record;
 }

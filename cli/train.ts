@@ -166,7 +166,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const resumeFrom = argv.resumeFrom !== undefined ? resumeFromCheckpoint(runDir, argv.resumeFrom) : undefined;
     const spec = isSpec ? { file: input, set, values: specValues } : undefined;
     const changes = resume
-      ? await checkResume({ runDir, checkpoint: resumeFrom, old, spec, moduleSha256, batch, seed: argv.seed, allowChanges: argv.allowChanges, log })
+      ? await checkResume({ runDir, checkpoint: resumeFrom, old, spec, moduleSha256, batch, seed: argv.seed, backend, allowChanges: argv.allowChanges, log })
       : [];
     const requestedBackend = argv.backend ?? process.env.GANSPEC_BACKEND;
     const info: RunInfo = {

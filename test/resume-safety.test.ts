@@ -3,6 +3,7 @@
 // changed spec and refuses (architecture, losses, optimizer kind, random input shapes, data),
 // accepts silently (steps, preview, checkpoints) or asks for --allow-changes (optimizer settings,
 // repeat, clip, batch, EMA decay), recording every change in run.json; a refusal writes nothing.
+// Another backend is accepted with one line and recorded.
 // gan-train runs in this process on ring.yaml at batch 8 (4 steps, checkpoints at 2 and 4).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -109,6 +110,25 @@ test('steps, preview and checkpoint settings change without a flag, and run.json
   assert.deepEqual(lossSteps(dir), [1, 2, 3, 4, 5, 6]);
   const spec = JSON.parse(read(join(dir, 'checkpoints', 'step-000006', 'spec.json'))) as { values: { schedule: { steps: number } } };
   assert.equal(spec.values.schedule.steps, 6, 'the new checkpoint records the new spec');
+});
+
+test('another backend resumes without a flag, says so in one line and is recorded; the same backend records nothing', async () => {
+  const dir = copyRun('backend');
+  const trained = (JSON.parse(read(join(dir, 'run.json'))) as { backend: string }).backend;
+  assert.match(trained, /^wasm \(tfjs /);
+  const onCpu = same.map((a) => (a === 'wasm' ? 'cpu' : a));
+  const r = await gan([SPEC, '--out', dir, '--steps', '6', '--resume', ...onCpu]);
+  assert.equal(r.error, undefined);
+  const now = r.lines[0].replace(/^backend: /, '');
+  assert.match(now, /^cpu \(tfjs /);
+  assert.ok(r.lines.includes(`--resume: trained on ${trained}, now on ${now}: training goes on from the checkpoint, but its losses will not match an uninterrupted run's to the bit`), r.lines.join('\n'));
+  assert.deepEqual(runJson(dir).resumes?.map((x) => x.changes), [[`backend: ${trained} -> ${now}`]]);
+  assert.equal((JSON.parse(read(join(dir, 'run.json'))) as { backend: string }).backend, now);
+  assert.deepEqual(lossSteps(dir), [1, 2, 3, 4, 5, 6]);
+  const again = await gan([SPEC, '--out', dir, '--steps', '8', '--resume', ...onCpu]);
+  assert.equal(again.error, undefined);
+  assert.ok(!again.lines.some((l) => l.includes('now on')), again.lines.join('\n'));
+  assert.deepEqual(runJson(dir).resumes?.map((x) => x.changes), [[`backend: ${trained} -> ${now}`], []]);
 });
 
 test('a learning rate and a repeat count need --allow-changes: refused without it (nothing written), recorded with it', async () => {
