@@ -52,7 +52,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
-const runJson = (dir: string) => JSON.parse(read(join(dir, 'run.json'))) as { specValues: unknown; resumes?: { step: number; steps: number; changes: string[] }[] };
+const runJson = (dir: string) => JSON.parse(read(join(dir, 'run.json'))) as { specValues: unknown; backend: string; resumes?: { step: number; steps: number; changes: string[] }[] };
 /** The steps of losses.jsonl's records (its provenance headers have none). */
 const lossSteps = (dir: string) => read(join(dir, 'losses.jsonl')).trim().split('\n').map((l) => (JSON.parse(l) as { step?: number }).step).filter((s) => s !== undefined);
 
@@ -114,7 +114,7 @@ test('steps, preview and checkpoint settings change without a flag, and run.json
 
 test('another backend resumes without a flag, says so in one line and is recorded; the same backend records nothing', async () => {
   const dir = copyRun('backend');
-  const trained = (JSON.parse(read(join(dir, 'run.json'))) as { backend: string }).backend;
+  const trained = runJson(dir).backend;
   assert.match(trained, /^wasm \(tfjs /);
   const onCpu = same.map((a) => (a === 'wasm' ? 'cpu' : a));
   const r = await gan([SPEC, '--out', dir, '--steps', '6', '--resume', ...onCpu]);
@@ -123,7 +123,7 @@ test('another backend resumes without a flag, says so in one line and is recorde
   assert.match(now, /^cpu \(tfjs /);
   assert.ok(r.lines.includes(`--resume: trained on ${trained}, now on ${now}: training goes on from the checkpoint, but its losses will not match an uninterrupted run's to the bit`), r.lines.join('\n'));
   assert.deepEqual(runJson(dir).resumes?.map((x) => x.changes), [[`backend: ${trained} -> ${now}`]]);
-  assert.equal((JSON.parse(read(join(dir, 'run.json'))) as { backend: string }).backend, now);
+  assert.equal(runJson(dir).backend, now);
   assert.deepEqual(lossSteps(dir), [1, 2, 3, 4, 5, 6]);
   const again = await gan([SPEC, '--out', dir, '--steps', '8', '--resume', ...onCpu]);
   assert.equal(again.error, undefined);
