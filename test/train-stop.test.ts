@@ -3,7 +3,8 @@
 // that many steps, logs a 'stopped' event (the report's status says so), prints one line and
 // exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
 // the torch target, alone and under torchrun (every rank stops after the same step). Asked before
-// its first step, the loop trains none. Imports the runtime's loop, the report reader and test
+// its first step, the loop trains none; asked while a step's grid is written, it still ends on a
+// saved step. Imports the runtime's loop, the report reader and test
 // helpers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -124,6 +125,27 @@ test('train() asked to stop before its first step trains none: no checkpoint, a 
   assert.equal(existsSync(join(runDir, 'checkpoints')), false);
   const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
   assert.deepEqual(events.map((e) => `${e.event} ${e.step}`), ['start 0', 'stopped 0']);
+});
+
+test('train() asked to stop while a step writes its grid (after that step read the stop) still ends on a saved step: the step it returns has its checkpoint', async () => {
+  await useBackend('cpu');
+  const dir = tempDir('stop-late');
+  const trainer = await compiledTrainer('specs/ring.yaml', ['preview.every=1', 'checkpoint.every=100'], dir);
+  const stop = new AbortController();
+  // Step 2's hook queues the abort two turns of the event loop ahead: the loop's own turn after
+  // the hook comes first, then step 2's grid is written (on sharp's threads), and the abort
+  // lands while it is.
+  const abortLater = (step: number) => {
+    if (step === 2) setImmediate(() => setImmediate(() => stop.abort('SIGINT')));
+  };
+  const runDir = join(dir, 'run');
+  const result = await train(trainer, { runDir, dataDir: 'specs', steps: 50, batch: 8, log: () => {}, afterStep: abortLater, stop: stop.signal });
+  assert.equal(result.stopped, 'SIGINT');
+  assert.ok(result.step >= 2 && result.step < 50, `stopped at step ${result.step}`);
+  assert.equal(result.checkpoint, join(runDir, 'checkpoints', `step-${padded(result.step)}`));
+  assert.ok(existsSync(join(result.checkpoint, 'G', 'weights.bin')), `${result.checkpoint} has G's weights`);
+  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
+  assert.deepEqual(events.slice(-2).map((e) => `${e.event} ${e.step}`), [`checkpoint ${result.step}`, `stopped ${result.step}`]);
 });
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';

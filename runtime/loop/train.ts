@@ -56,7 +56,8 @@ export interface TrainOptions {
   dataProgress?: DataProgress;
   /** What trained (gan-train's spec and module hashes): a header of losses.jsonl and a tEXt chunk of every grid. */
   provenance?: Provenance;
-  /** Once aborted, the loop stops after the step in progress: it writes that step's grid and
+  /** Once aborted, the loop stops after the step in progress (after the next one, when the abort
+   *  lands while a step's grid or checkpoint is written): it writes that step's grid and
    *  checkpoint, logs a 'stopped' event with the abort's reason (gan-train: the signal's name)
    *  and returns. */
   stop?: AbortSignal;
@@ -146,7 +147,11 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
       await opts.beforeSteps(start, nets);
       began = lastLog = performance.now(); // the hook's time is not training time
     }
-    for (let step = start + 1; step <= steps && !opts.stop?.aborted; step++) {
+    // The stop is read once a step, after its updates and hooks, and that one reading decides
+    // both that the step is saved and that the loop ends there: a stop that lands later (while
+    // the grid is written, say) is read after the next step, which is then the one saved.
+    let last = opts.stop?.aborted === true;
+    for (let step = start + 1; step <= steps && !last; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
           const value = await updateOnce(trainer, runner, nets, data, batch, step);
@@ -171,7 +176,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
       await new Promise<void>((next) => {
         setImmediate(next);
       });
-      const last = step === steps || opts.stop?.aborted === true;
+      last = step === steps || opts.stop?.aborted === true;
       if (step % trainer.preview.every === 0 || last) await preview(step);
       if (step % trainer.checkpoint.every === 0 || last) {
         checkpoint = await save(step);
