@@ -4,8 +4,7 @@
 // exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
 // the torch target, alone and under torchrun (every rank stops after the same step). Asked before
 // its first step, the loop trains none; asked while a step's grid is written, it still ends on a
-// saved step. Imports the runtime's loop, the report reader and test
-// helpers.
+// saved step. Imports the runtime's loop, the report reader and test helpers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +21,9 @@ const CPU = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
 const STEPS = 100_000;
 /** A step as run files name it (step-000123). */
 const padded = (step: number) => String(step).padStart(6, '0');
+/** The records of a run's events.jsonl, in order. */
+const runEvents = (runDir: string) =>
+  readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number; reason?: string });
 
 interface Run {
   status: number | null;
@@ -70,7 +72,7 @@ function assertStoppedAt(runDir: string, step: number, signal: NodeJS.Signals): 
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${padded(step)}`, step });
   const records = readFileSync(join(runDir, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step?: number }).filter((r) => r.step !== undefined);
   assert.deepEqual([records[0]!.step, records.at(-1)!.step, records.length], [1, step, step]);
-  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number; reason?: string });
+  const events = runEvents(runDir);
   assert.deepEqual(events.slice(-2).map((e) => [e.event, e.step, e.reason]), [['checkpoint', step, undefined], ['stopped', step, signal]]);
   assert.equal(existsSync(join(runDir, LOCK_FILE)), false, 'the lock was released');
 }
@@ -123,7 +125,7 @@ test('train() asked to stop before its first step trains none: no checkpoint, a 
   const result = await train(trainer, { runDir, dataDir: 'specs', steps: 5, batch: 8, log: () => {}, stop: stop.signal });
   assert.deepEqual([result.step, result.checkpoint, result.stopped], [0, '', 'SIGINT']);
   assert.equal(existsSync(join(runDir, 'checkpoints')), false);
-  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
+  const events = runEvents(runDir);
   assert.deepEqual(events.map((e) => `${e.event} ${e.step}`), ['start 0', 'stopped 0']);
 });
 
@@ -144,7 +146,7 @@ test('train() asked to stop while a step writes its grid (after that step read t
   assert.ok(result.step >= 2 && result.step < 50, `stopped at step ${result.step}`);
   assert.equal(result.checkpoint, join(runDir, 'checkpoints', `step-${padded(result.step)}`));
   assert.ok(existsSync(join(result.checkpoint, 'G', 'weights.bin')), `${result.checkpoint} has G's weights`);
-  const events = readFileSync(join(runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; step: number });
+  const events = runEvents(runDir);
   assert.deepEqual(events.slice(-2).map((e) => `${e.event} ${e.step}`), [`checkpoint ${result.step}`, `stopped ${result.step}`]);
 });
 
