@@ -55,13 +55,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { loadData } from '../runtime/data';
 import type { DataSource } from '../contract/data';
 import { dumpCycle } from './equivalence/tfjs-cycle';
 import { generatedTrainer, projectSpecs, tempDir, useBackend } from './helpers';
-import { NO_TORCH, torchPython } from './torch-runtime';
+import { NO_TORCH, pythonEnv, torchPython } from './torch-runtime';
 
 const SEED = 11;
 const BATCH = 3;
@@ -104,7 +104,7 @@ before(async () => {
   const root = tempDir('equivalence');
   const dataCache = new Map<string, DataSource>();
   // torch_cycle.py reads the pairs from stdin as they come; its output is read when it ends.
-  const child = spawn(python, ['test/equivalence/torch_cycle.py', '-'], { env: { ...process.env, PYTHONPATH: resolve('runtime-torch'), OMP_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(python, ['test/equivalence/torch_cycle.py', '-'], { env: pythonEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
