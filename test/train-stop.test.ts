@@ -107,7 +107,9 @@ test('gan-train stopped by SIGINT mid-run saves the step in progress (checkpoint
 
 test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written, the lock released', { timeout: 120_000 }, async () => {
   const runDir = join(tempDir('stop-twice'), 'run');
-  const r = await stopped(['specs/ring.yaml', '--batch', '8', '--steps', String(STEPS), '--set', 'checkpoint.every=100000', '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
+  // At batch 4096 a step takes about 2 s, so both signals (10 ms apart) land in one step: at batch 8
+  // (20 ms) the first one's step and checkpoint could end before the second came.
+  const r = await stopped(['specs/ring.yaml', '--batch', '4096', '--steps', String(STEPS), '--set', 'checkpoint.every=100000', '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
   assert.equal(r.status, 143, r.stderr);
   assert.match(r.stdout, /^SIGTERM: stopping after this step/m);
   assert.doesNotMatch(r.stdout, /stopped by/);
