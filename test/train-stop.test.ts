@@ -8,8 +8,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { readRun } from '../report/run-files';
 import { summarize } from '../report/run-summary';
 import { train } from '../runtime/loop/train';
@@ -31,19 +33,39 @@ interface Run {
   stderr: string;
 }
 
+/** Whether `signal` is still pending for process `pid`: sent but not yet delivered to any of its
+ *  threads (Linux's /proc/<pid>/status; false once the process is gone). */
+function pending(pid: number, signal: NodeJS.Signals): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return false;
+  }
+  const bit = 1n << BigInt(constants.signals[signal] - 1);
+  return ['SigPnd', 'ShdPnd'].some((set) => (BigInt(`0x${status.match(new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm'))![1]}`) & bit) !== 0n);
+}
+
 /** Runs gan-train and, once it prints its first progress line (training has begun), sends it
- *  `signals`, 10 ms apart. */
+ *  `signals`, each once the one before has been delivered: the same signal sent again while it is
+ *  still pending is one signal (which a loaded machine's 10 ms gap did not always prevent). */
 function stopped(args: string[], signals: NodeJS.Signals[]): Promise<Run> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...CPU } });
     let stdout = '';
     let stderr = '';
     let sent = false;
+    const send = async () => {
+      for (const [i, signal] of signals.entries()) {
+        while (i > 0 && pending(child.pid!, signals[i - 1]!)) await delay(1);
+        child.kill(signal);
+      }
+    };
     child.stdout.setEncoding('utf8').on('data', (s: string) => {
       stdout += s;
       if (!sent && /^step \d+\//m.test(stdout)) {
         sent = true;
-        signals.forEach((signal, i) => setTimeout(() => child.kill(signal), 10 * i));
+        void send();
       }
     });
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
@@ -107,8 +129,8 @@ test('gan-train stopped by SIGINT mid-run saves the step in progress (checkpoint
 
 test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written, the lock released', { timeout: 120_000 }, async () => {
   const runDir = join(tempDir('stop-twice'), 'run');
-  // At batch 4096 a step takes about 2 s, so both signals (10 ms apart) land in one step: at batch 8
-  // (20 ms) the first one's step and checkpoint could end before the second came.
+  // At batch 4096 a step takes 2 s or more, so both signals land in one step (at batch 8, 20 ms, the
+  // first one's step and checkpoint could end before the second came).
   const r = await stopped(['specs/ring.yaml', '--batch', '4096', '--steps', String(STEPS), '--set', 'checkpoint.every=100000', '--no-report', '--out', runDir], ['SIGTERM', 'SIGTERM']);
   assert.equal(r.status, 143, r.stderr);
   assert.match(r.stdout, /^SIGTERM: stopping after this step/m);
