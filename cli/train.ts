@@ -244,9 +244,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const checkpointSpec = isSpec ? { sha256: specSha256(specValues), values: specValues } : undefined;
     const result = await train(trainer, { runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, afterStep: hooks?.afterStep, beforeSteps: hooks?.beforeSteps, afterCheckpoint, log, onStart, dataProgress, logEvery, provenance, spec: checkpointSpec, stop: stop.signal });
     if (result.stopped !== undefined) {
-      log(result.checkpoint
-        ? `stopped by ${result.stopped} at step ${result.step} of ${steps}; checkpoint ${result.checkpoint}: continue with --resume`
-        : `stopped by ${result.stopped} before the first step: nothing was trained (delete ${runDir} to start again)`);
+      log(`stopped by ${result.stopped} at step ${result.step} of ${steps}; checkpoint ${result.checkpoint}: continue with --resume`);
       await afterCheckpoint?.();
       process.exitCode = SIGNAL_EXIT_CODES[result.stopped] ?? 1;
       return;

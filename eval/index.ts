@@ -33,7 +33,7 @@ export type MetricsRecord = Metrics & { step: number; trainSeconds?: number };
 /** gan-train's evaluation hooks for the training loop (runtime/loop/train.ts). */
 export interface EvalHooks {
   /** Starts the session's clock; on a fresh run (step 0) evaluates the untrained networks. */
-  beforeSteps: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void>;
+  beforeSteps: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean) => Promise<void>;
   afterStep: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void>;
 }
 
@@ -61,10 +61,10 @@ export function evalHooks(trainer: AnyTrainer, every: number, opts: EvalEveryOpt
     evaluating += (performance.now() - before) / 1000;
   };
   return {
-    beforeSteps: async (step, nets) => {
+    beforeSteps: async (step, nets, resumed) => {
       evaluating = 0;
       began = undefined; // the clock starts as step 0 is scored (0 s of training), or now
-      if (every > 0 && step === 0) await evaluate(0, nets);
+      if (every > 0 && !resumed) await evaluate(step, nets);
       else began = performance.now();
     },
     afterStep: async (step, nets) => {

@@ -90,6 +90,7 @@ function productCases(): void {
   const convCases: { strides: number | [number, number]; pad: Pad; kernel: number }[] = [
     { strides: 1, pad: 'same', kernel: 3 },
     { strides: 1, pad: 'valid', kernel: 3 },
+    { strides: 1, pad: 'same', kernel: 4 }, // one row and column more after than before
     { strides: 2, pad: 'same', kernel: 3 },
     { strides: 2, pad: 'valid', kernel: 3 },
     { strides: 3, pad: 'valid', kernel: 4 },
@@ -101,7 +102,9 @@ function productCases(): void {
   // form of a gradient (runtime/backend/wasm-conv-*.ts). dx: by matMul below 4 input channels,
   // else by filter product for few pixels, else by phase Conv2Ds. dW: dy first for at most 16
   // taps·cin (one input channel, or 1x1 kernels), else from shifted gradients at stride 1 with
-  // fewer output than input channels, else from patches.
+  // fewer output than input channels, else from patches. Through OpenBLAS (runtime/native): dx
+  // at stride 1 with fewer output than input channels as a forward convolution of dy, else
+  // scattered from dy × filterᵀ.
   const channelCases = [[3, 5], [6, 2], [5, 1], [1, 4]];
   for (const { strides, pad, kernel } of convCases) for (const [ci, co] of channelCases) for (const few of [true, false]) {
     test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels${few ? ', few pixels' : ''}: forward and both gradients`, () =>

@@ -3,7 +3,7 @@
 // that many steps, logs a 'stopped' event (the report's status says so), prints one line and
 // exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
 // the torch target, alone and under torchrun (every rank stops after the same step). Asked before
-// its first step, the loop trains none; asked while a step's grid is written, it still ends on a
+// a fresh run's first step, the loop trains none and saves step 0; asked while a step's grid is written, it still ends on a
 // saved step. Imports the runtime's loop, the report reader and test helpers.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -139,18 +139,28 @@ test('a second SIGTERM stops gan-train at once: exit 143, no checkpoint written,
   assert.equal(existsSync(join(runDir, LOCK_FILE)), false);
 });
 
-test('train() asked to stop before its first step trains none: no checkpoint, a stopped event at step 0', async () => {
+test('train() asked to stop before a fresh run\'s first step trains none and saves step 0 (checkpoint and grid of the untrained networks); resumed from it, the run trains as an uninterrupted one', async () => {
   await useBackend('cpu');
   const dir = tempDir('stop-first');
   const trainer = await compiledTrainer('specs/ring.yaml', [], dir);
   const stop = new AbortController();
   stop.abort('SIGINT');
+  const starts: string[] = [];
+  const beforeSteps = (step: number, _nets: unknown, resumed: boolean) => void starts.push(`step ${step}${resumed ? ', resumed' : ''}`);
+  const opts = { dataDir: 'specs', steps: 5, batch: 8, seed: 3, log: () => {}, beforeSteps };
   const runDir = join(dir, 'run');
-  const result = await train(trainer, { runDir, dataDir: 'specs', steps: 5, batch: 8, log: () => {}, stop: stop.signal });
-  assert.deepEqual([result.step, result.checkpoint, result.stopped], [0, '', 'SIGINT']);
-  assert.equal(existsSync(join(runDir, 'checkpoints')), false);
-  const events = runEvents(runDir);
-  assert.deepEqual(events.map((e) => `${e.event} ${e.step}`), ['start 0', 'stopped 0']);
+  const result = await train(trainer, { ...opts, runDir, stop: stop.signal });
+  assert.deepEqual([result.step, result.checkpoint, result.stopped], [0, join(runDir, 'checkpoints', 'step-000000'), 'SIGINT']);
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: 'step-000000', step: 0 });
+  assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
+  assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
+
+  const resumed = await train(trainer, { ...opts, runDir, resume: true });
+  const straight = join(dir, 'straight');
+  await train(trainer, { ...opts, runDir: straight });
+  assert.equal(resumed.step, 5);
+  assertSameFiles(runDir, straight, 5, TFJS_FILES);
+  assert.deepEqual(starts, ['step 0', 'step 0, resumed', 'step 0'], 'the hook is told that the second session resumed');
 });
 
 test('train() asked to stop while a step writes its grid (after that step read the stop) still ends on a saved step: the step it returns has its checkpoint', async () => {

@@ -91,7 +91,8 @@ export function conv2dFilterGrad(backend: Wasm, x: Info, dy: Info, c: Conv, patc
     addon!.conv2dFilterGrad(f32(backend, x), f32(backend, dy), out, geometry(c), patchBytes));
 }
 
-/** The input gradient of conv2d, dx [B, H, W, C]. */
+/** The input gradient of conv2d, dx [B, H, W, C]: dy × filterᵀ scattered onto the pixels, or at
+ *  stride 1 with fewer output than input channels dy convolved with the flipped filter. */
 export function conv2dInputGrad(backend: Wasm, dy: Info, filter: Info, c: Conv, patchBytes: number): Info {
   return output(backend, [c.batchSize, c.inHeight, c.inWidth, c.inChannels], (out) =>
     addon!.conv2dInputGrad(f32(backend, dy), f32(backend, filter), out, geometry(c), patchBytes));

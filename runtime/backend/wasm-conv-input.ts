@@ -1,6 +1,7 @@
 // Conv2DBackpropInput on wasm (the backend's own runs about six times slower than its Conv2D): with
-// OpenBLAS on, dy × filterᵀ added back onto the pixels each patch read (openblas.ts); otherwise in
-// one of three forms:
+// OpenBLAS on, dy × filterᵀ added back onto the pixels each patch read, or at stride 1 with fewer
+// output than input channels a forward convolution of dy (openblas.ts); otherwise in one of three
+// forms:
 //  - by sub-pixel Conv2Ds: dx as stride-1 XNNPACK Conv2Ds of dy, one per output phase. Rows
 //    ih ≡ r (mod stride) of dx only meet the taps kh ≡ ih + padTop (mod stride), so a phase is dy
 //    convolved with those taps, flipped and with the channel axes swapped;

@@ -2,7 +2,8 @@
 // phase `repeat` times (n_critic), and after each update averages the EMA copies of what it
 // updated (ema.ts). Logs losses, writes sample grids and checkpoints, resumes
 // exactly, stops cleanly on a NaN loss, and when asked to stop (a Ctrl-C) stops after the step in
-// progress with that step's grid and checkpoint. Nothing is written before every check has passed
+// progress with that step's grid and checkpoint (before a fresh run's first step: the untrained
+// networks', at step 0). Nothing is written before every check has passed
 // (no earlier run in a fresh run's directory; a readable checkpoint, and steps left, on resume); a
 // full disk stops the run with one line naming the last checkpoint.
 import { mkdirSync } from 'node:fs';
@@ -42,9 +43,10 @@ export interface TrainOptions {
   log?: (line: string) => void;
   /** Called after every step, e.g. for evaluation. */
   afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
-  /** Called once before the first step with the step the session starts at (0 on a fresh run),
-   *  e.g. to evaluate the untrained networks. */
-  beforeSteps?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
+  /** Called once before the first step with the step the session starts at and whether it
+   *  resumed a checkpoint (a fresh run starts at 0), e.g. to evaluate a fresh run's untrained
+   *  networks. */
+  beforeSteps?: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean) => Promise<void> | void;
   /** Called after each checkpoint is written (and its event logged), and once more when a
    *  non-finite loss stops the run, e.g. to refresh a report. */
   afterCheckpoint?: (step: number) => Promise<void> | void;
@@ -58,8 +60,8 @@ export interface TrainOptions {
   provenance?: Provenance;
   /** Once aborted, the loop stops after the step in progress (after the next one, when the abort
    *  lands while a step's grid or checkpoint is written): it writes that step's grid and
-   *  checkpoint, logs a 'stopped' event with the abort's reason (gan-train: the signal's name)
-   *  and returns. */
+   *  checkpoint (aborted before a fresh run's first step: step 0's), logs a 'stopped' event with
+   *  the abort's reason (gan-train: the signal's name) and returns. */
   stop?: AbortSignal;
 }
 
@@ -137,6 +139,11 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed }, ...(opts.spec ? { spec: opts.spec } : {}) }, trainer.checkpoint.keep);
   const pngText = opts.provenance ? provenanceText(opts.provenance) : {};
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), 1, pngText);
+  const checkpointAt = async (step: number) => {
+    checkpoint = await save(step);
+    appendEvent(opts.runDir, { event: 'checkpoint', step, seconds: (performance.now() - began) / 1000, steps: step - start });
+    await opts.afterCheckpoint?.(step);
+  };
 
   const losses: Record<string, number> = {};
   let began = performance.now();
@@ -144,13 +151,19 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   let reached = start;
   try {
     if (opts.beforeSteps) {
-      await opts.beforeSteps(start, nets);
+      await opts.beforeSteps(start, nets, resume);
       began = lastLog = performance.now(); // the hook's time is not training time
     }
     // The stop is read once a step, after its updates and hooks, and that one reading decides
     // both that the step is saved and that the loop ends there: a stop that lands later (while
     // the grid is written, say) is read after the next step, which is then the one saved.
     let last = opts.stop?.aborted === true;
+    // Stopped before a fresh run's first step: its untrained networks are step 0's grid and
+    // checkpoint, so that --resume continues the run (keeping step 0's evaluation, if made).
+    if (last && checkpoint === '') {
+      await preview(start);
+      await checkpointAt(start);
+    }
     for (let step = start + 1; step <= steps && !last; step++) {
       for (const runner of phases) {
         for (let r = 0; r < runner.phase.settings.repeat; r++) {
@@ -178,11 +191,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
       });
       last = step === steps || opts.stop?.aborted === true;
       if (step % trainer.preview.every === 0 || last) await preview(step);
-      if (step % trainer.checkpoint.every === 0 || last) {
-        checkpoint = await save(step);
-        appendEvent(opts.runDir, { event: 'checkpoint', step, seconds: (performance.now() - began) / 1000, steps: step - start });
-        await opts.afterCheckpoint?.(step);
-      }
+      if (step % trainer.checkpoint.every === 0 || last) await checkpointAt(step);
       reached = step;
     }
   } catch (err) {

@@ -135,9 +135,43 @@ static void patches(float *x, const geometry *g, int b0, int nb, float *cols, pa
 typedef struct {
   float *a, *b, *out, *bias;
   geometry g;
-  int chunk;  /* images per patch matrix */
-  int direct; /* 1x1, stride 1, no padding: the patch matrix is x itself */
+  double patch_bytes;
 } conv_args;
+
+/** How many images' patch matrices fit in patch_bytes: at least one, at most B. */
+static int images_per_chunk(const geometry *g, double patch_bytes) {
+  const double image_bytes = (double)g->OH * g->OW * g->KH * g->KW * g->C * sizeof(float);
+  const double fit = patch_bytes / image_bytes;
+  return !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit; /* NaN: 1 */
+}
+
+/** 1x1, stride 1, no padding: the patch matrix is x itself. */
+static int direct(const geometry *g) {
+  return g->KH == 1 && g->KW == 1 && g->sh == 1 && g->sw == 1 && g->top == 0 && g->left == 0 && g->OH == g->H &&
+         g->OW == g->W;
+}
+
+/** A patch matrix of `images_per_chunk` images (NULL where direct, or with *failed set when out of memory). */
+static float *patch_matrix(const geometry *g, double patch_bytes, int *failed) {
+  if (direct(g)) return NULL;
+  float *cols = malloc((size_t)images_per_chunk(g, patch_bytes) * g->OH * g->OW * g->KH * g->KW * g->C * sizeof(float));
+  *failed = cols == NULL;
+  return cols;
+}
+
+/** out[B·OH·OW, CO] = patches(x) × filter[KH·KW·C, CO] + beta·out, the patches of a chunk of
+ *  images at a time in cols (from patch_matrix). */
+static void convolve(float *x, const float *filter, float *out, float beta, const geometry *g, double patch_bytes,
+                     float *cols) {
+  const int K = g->KH * g->KW * g->C, per_image = g->OH * g->OW, chunk = images_per_chunk(g, patch_bytes);
+  for (int b0 = 0; b0 < g->B; b0 += chunk) {
+    const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
+    const size_t first = (size_t)b0 * per_image;
+    if (cols != NULL) patches(x, g, b0, nb, cols, GATHER);
+    sgemm_(ROW_MAJOR, NO_TRANS, NO_TRANS, nb * per_image, g->CO, K, 1.0f, cols != NULL ? cols : x + first * K, K,
+           filter, g->CO, beta, out + first * g->CO, g->CO);
+  }
+}
 
 /** Which convolution function: what its three arrays hold. */
 typedef enum { FORWARD, FILTER_GRAD, INPUT_GRAD } conv_kind;
@@ -172,39 +206,29 @@ static int conv_arguments(napi_env env, napi_callback_info info, conv_kind kind,
     if (napi_typeof(env, argv[3], &type) != napi_ok) return 0;
     if (type != napi_null && (c->bias = floats(env, argv[3], g->CO)) == NULL) return 0;
   }
-  if (c->a == NULL || c->b == NULL || c->out == NULL) return 0;
-  const double image_bytes = (double)g->OH * g->OW * g->KH * g->KW * g->C * sizeof(float);
-  const double fit = patch_bytes / image_bytes;
-  c->chunk = !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit; /* NaN: 1 */
-  c->direct = g->KH == 1 && g->KW == 1 && g->sh == 1 && g->sw == 1 && g->top == 0 && g->left == 0 && g->OH == g->H &&
-              g->OW == g->W;
-  return 1;
+  c->patch_bytes = patch_bytes;
+  return c->a != NULL && c->b != NULL && c->out != NULL;
 }
 
 #define CONV_ARGUMENTS(kind)                                                                                         \
   conv_args c;                                                                                                       \
   if (sgemm_ == NULL) return fail(env, "OpenBLAS is not loaded");                                                  \
   if (!conv_arguments(env, info, kind, &c)) return fail(env, "bad arguments: a geometry or arrays that do not fit");\
-  const geometry *g = &c.g;                                                                                          \
-  const int K = g->KH * g->KW * g->C, per_image = g->OH * g->OW;                                                    \
-  float *cols = c.direct ? NULL : malloc((size_t)c.chunk * per_image * K * sizeof(float));                          \
-  if (!c.direct && cols == NULL) return fail(env, "out of memory for a convolution's patch matrix")
+  const geometry *g = &c.g
+
+#define NO_MEMORY(what) fail(env, "out of memory for a convolution's " what)
 
 /** conv2d(x, filter, out, bias | null, geometry, patchBytes): out[B·OH·OW, CO] = patches(x) ×
  *  filter[KH·KW·C, CO] (+ bias per output channel). */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   CONV_ARGUMENTS(FORWARD);
-  const size_t pixels = (size_t)g->B * per_image;
+  int failed = 0;
+  float *cols = patch_matrix(g, c.patch_bytes, &failed);
+  if (failed) return NO_MEMORY("patch matrix");
+  const size_t pixels = (size_t)g->B * g->OH * g->OW;
   if (c.bias != NULL)
     for (size_t p = 0; p < pixels; p++) memcpy(c.out + p * g->CO, c.bias, (size_t)g->CO * sizeof(float));
-  const float beta = c.bias != NULL ? 1.0f : 0.0f;
-  for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
-    const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
-    const size_t first = (size_t)b0 * per_image;
-    if (!c.direct) patches(c.a, g, b0, nb, cols, GATHER);
-    sgemm_(ROW_MAJOR, NO_TRANS, NO_TRANS, nb * per_image, g->CO, K, 1.0f, c.direct ? c.a + first * K : cols, K, c.b,
-           g->CO, beta, c.out + first * g->CO, g->CO);
-  }
+  convolve(c.a, c.b, c.out, c.bias != NULL ? 1.0f : 0.0f, g, c.patch_bytes, cols);
   free(cols);
   return NULL;
 }
@@ -212,28 +236,68 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
 /** conv2dFilterGrad(x, dy, dw, geometry, patchBytes): dw[KH·KW·C, CO] = patches(x)ᵀ × dy. */
 static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
   CONV_ARGUMENTS(FILTER_GRAD);
-  for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
-    const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
+  int failed = 0;
+  float *cols = patch_matrix(g, c.patch_bytes, &failed);
+  if (failed) return NO_MEMORY("patch matrix");
+  const int K = g->KH * g->KW * g->C, per_image = g->OH * g->OW, chunk = images_per_chunk(g, c.patch_bytes);
+  for (int b0 = 0; b0 < g->B; b0 += chunk) {
+    const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
     const size_t first = (size_t)b0 * per_image;
-    if (!c.direct) patches(c.a, g, b0, nb, cols, GATHER);
-    sgemm_(ROW_MAJOR, TRANS, NO_TRANS, K, g->CO, nb * per_image, 1.0f, c.direct ? c.a + first * K : cols, K,
+    if (cols != NULL) patches(c.a, g, b0, nb, cols, GATHER);
+    sgemm_(ROW_MAJOR, TRANS, NO_TRANS, K, g->CO, nb * per_image, 1.0f, cols != NULL ? cols : c.a + first * K, K,
            c.b + first * g->CO, g->CO, b0 == 0 ? 0.0f : 1.0f, c.out, g->CO);
   }
   free(cols);
   return NULL;
 }
 
+/** The input gradient at stride 1 as a forward convolution: dx[b, ih, iw, :] = Σ over taps of
+ *  dy[b, ih + top − kh·dh, iw + left − kw·dw, :] × filter[kh, kw]ᵀ, that is dy convolved with the
+ *  filter flipped along both axes, its channel axes swapped, padded by (KH − 1)·dh − top before
+ *  (likewise along the width). Its patch matrix holds KH·KW·CO values per pixel of dx, and dx is
+ *  written once; the scatter form's holds KH·KW·C values per pixel of dy, each added back onto
+ *  dx: many more copies where CO < C (a generator's last layer: 64 channels to 1, 64 times). */
+static napi_value input_grad_by_forward(napi_env env, const conv_args *c) {
+  const geometry *g = &c->g;
+  const geometry t = {g->B, g->OH, g->OW, g->CO, g->KH, g->KW, g->C, g->H, g->W, 1, 1, g->dh, g->dw,
+                      (g->KH - 1) * g->dh - g->top, (g->KW - 1) * g->dw - g->left};
+  int failed = 0;
+  float *flipped = malloc((size_t)g->KH * g->KW * g->C * g->CO * sizeof(float));
+  float *cols = flipped == NULL ? NULL : patch_matrix(&t, c->patch_bytes, &failed);
+  if (flipped == NULL || failed) {
+    free(flipped);
+    return NO_MEMORY("flipped filter or patch matrix");
+  }
+  for (int kh = 0; kh < g->KH; kh++)
+    for (int kw = 0; kw < g->KW; kw++) {
+      const float *w = c->b + ((size_t)kh * g->KW + kw) * g->C * g->CO;
+      float *f = flipped + ((size_t)(g->KH - 1 - kh) * g->KW + (g->KW - 1 - kw)) * g->CO * g->C;
+      for (int ci = 0; ci < g->C; ci++)
+        for (int co = 0; co < g->CO; co++) f[(size_t)co * g->C + ci] = w[(size_t)ci * g->CO + co];
+    }
+  convolve(c->a, flipped, c->out, 0.0f, &t, c->patch_bytes, cols);
+  free(cols);
+  free(flipped);
+  return NULL;
+}
+
 /** conv2dInputGrad(dy, filter, dx, geometry, patchBytes): dx = the transpose of patches() applied
- *  to dy × filterᵀ [B·OH·OW, KH·KW·C]. */
+ *  to dy × filterᵀ [B·OH·OW, KH·KW·C]; at stride 1 with fewer output than input channels, as a
+ *  forward convolution of dy (input_grad_by_forward). */
 static napi_value conv2d_input_grad(napi_env env, napi_callback_info info) {
   CONV_ARGUMENTS(INPUT_GRAD);
-  if (!c.direct) memset(c.out, 0, (size_t)g->B * g->H * g->W * g->C * sizeof(float));
-  for (int b0 = 0; b0 < g->B; b0 += c.chunk) {
-    const int nb = g->B - b0 < c.chunk ? g->B - b0 : c.chunk;
+  if (!direct(g) && g->sh == 1 && g->sw == 1 && g->CO < g->C) return input_grad_by_forward(env, &c);
+  int failed = 0;
+  float *cols = patch_matrix(g, c.patch_bytes, &failed);
+  if (failed) return NO_MEMORY("patch matrix");
+  const int K = g->KH * g->KW * g->C, per_image = g->OH * g->OW, chunk = images_per_chunk(g, c.patch_bytes);
+  if (cols != NULL) memset(c.out, 0, (size_t)g->B * g->H * g->W * g->C * sizeof(float));
+  for (int b0 = 0; b0 < g->B; b0 += chunk) {
+    const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
     const size_t first = (size_t)b0 * per_image;
     sgemm_(ROW_MAJOR, NO_TRANS, TRANS, nb * per_image, K, g->CO, 1.0f, c.a + first * g->CO, g->CO, c.b, g->CO, 0.0f,
-           c.direct ? c.out + first * K : cols, K);
-    if (!c.direct) patches(c.out, g, b0, nb, cols, SCATTER_ADD);
+           cols != NULL ? cols : c.out + first * K, K);
+    if (cols != NULL) patches(c.out, g, b0, nb, cols, SCATTER_ADD);
   }
   free(cols);
   return NULL;
