@@ -104,7 +104,8 @@ function productCases(): void {
   // taps·cin (one input channel, or 1x1 kernels), else from shifted gradients at stride 1 with
   // fewer output than input channels, else from patches. Through OpenBLAS (runtime/native): dx
   // at stride 1 with fewer output than input channels as a forward convolution of dy, else
-  // scattered from dy × filterᵀ.
+  // scattered from dy × filterᵀ; the forward convolution and dW, where every tap's outputs at
+  // every input pixel take fewer values than the patch matrix, from x × the filter by taps.
   const channelCases = [[3, 5], [6, 2], [5, 1], [1, 4]];
   for (const { strides, pad, kernel } of convCases) for (const [ci, co] of channelCases) for (const few of [true, false]) {
     test(`conv2d strides ${strides} pad ${JSON.stringify(pad)} kernel ${kernel}, ${ci} -> ${co} channels${few ? ', few pixels' : ''}: forward and both gradients`, () =>
@@ -180,6 +181,10 @@ function productCases(): void {
         tf.fused.conv2d({ x, filter: tensor([3, 3, 6, 5], 97) as tf.Tensor4D, strides: 2, pad: 'valid', bias, activation: 'relu' }),
       ];
     }));
+  test('fused conv2d with bias and relu to fewer output than input channels (through OpenBLAS: by taps), in batch chunks of one image', () =>
+    compareWith({ patchBytes: 4 }, 'fused conv2d', () => [
+      tf.fused.conv2d({ x: tensor([3, 9, 7, 6], 89) as tf.Tensor4D, filter: tensor([3, 3, 6, 2], 96) as tf.Tensor4D, strides: 1, pad: 'same', bias: tensor([2], 95), activation: 'relu' }),
+    ]));
   test('fused conv2d with a bias of one value for five channels is the backend\'s error, not a read past the bias', async () => {
     await tf.setBackend('wasm');
     const args = { x: tensor([1, 4, 4, 2], 86) as tf.Tensor4D, filter: tensor([3, 3, 2, 5], 87) as tf.Tensor4D, strides: 1, pad: 'same' as const };

@@ -1,5 +1,6 @@
 // An optional Node addon: OpenBLAS's single-precision matrix product (sgemm) on tensors of the
-// wasm backend's heap, and an NHWC convolution as patch copies and sgemm. wasm's SIMD is 128 bits
+// wasm backend's heap, and an NHWC convolution as patch copies and sgemm (or, for layers to few
+// channels, sgemm on the input in place and sums of each tap's outputs). wasm's SIMD is 128 bits
 // wide; OpenBLAS runs the CPU's own (AVX-512 on the Intel machines here: 280 to 400 GFLOP/s for
 // 1024^3 on 2 threads, against wasm matMul's 44 to 59). OpenBLAS is opened with dlopen when the
 // runtime asks for it, so the addon builds with no BLAS headers and loads without OpenBLAS
@@ -210,6 +211,51 @@ static int conv_arguments(napi_env env, napi_callback_info info, conv_kind kind,
   return c->a != NULL && c->b != NULL && c->out != NULL;
 }
 
+/** Every tap's outputs at every input pixel take fewer values than the patch matrix (KH·KW·CO per
+ *  pixel of x against KH·KW·C per pixel of y): a layer to few channels, as a generator's last. */
+static int few_outputs(const geometry *g) {
+  return !direct(g) && (double)g->CO * g->H * g->W < (double)g->C * g->OH * g->OW;
+}
+
+/** For each output pixel (b, oh, ow) of images [b0, b0 + nb) and each tap (kh, kw) inside x: `visit`
+ *  with the tap's row of z (z[pixel of x the tap reads, tap·CO ..], one image chunk of
+ *  [H·W, KH·KW·CO]) and the pixel's CO values of y. */
+#define FOR_TAPS(g, b0, nb, z, y, visit)                                                                           \
+  for (int b = b0; b < b0 + nb; b++)                                                                                 \
+    for (int oh = 0; oh < g->OH; oh++)                                                                               \
+      for (int ow = 0; ow < g->OW; ow++) {                                                                           \
+        float *yp = y + (((size_t)b * g->OH + oh) * g->OW + ow) * g->CO;                                            \
+        for (int kh = 0; kh < g->KH; kh++) {                                                                         \
+          const int ih = oh * g->sh + kh * g->dh - g->top;                                                           \
+          if (ih < 0 || ih >= g->H) continue;                                                                        \
+          for (int kw = 0; kw < g->KW; kw++) {                                                                       \
+            const int iw = ow * g->sw + kw * g->dw - g->left;                                                        \
+            if (iw < 0 || iw >= g->W) continue;                                                                      \
+            float *zp = z + (((size_t)(b - b0) * g->H + ih) * g->W + iw) * g->KH * g->KW * g->CO +                 \
+                        ((size_t)kh * g->KW + kw) * g->CO;                                                           \
+            for (int co = 0; co < g->CO; co++) visit;                                                                \
+          }                                                                                                          \
+        }                                                                                                            \
+      }
+
+/** Images of x per chunk of z ([H·W, KH·KW·CO] each) within patch_bytes: at least one. */
+static int tap_chunk(const geometry *g, double patch_bytes) {
+  const double fit = patch_bytes / ((double)g->H * g->W * g->KH * g->KW * g->CO * sizeof(float));
+  return !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit;
+}
+
+/** The filter [KH·KW·C, CO] as [C, KH·KW·CO] (to_taps), or back (from taps). */
+static void tap_major(const float *from, float *to, const geometry *g, int to_taps) {
+  const int taps = g->KH * g->KW, n = taps * g->CO;
+  for (int t = 0; t < taps; t++)
+    for (int c = 0; c < g->C; c++)
+      for (int co = 0; co < g->CO; co++) {
+        const size_t filter = ((size_t)t * g->C + c) * g->CO + co, by_tap = (size_t)c * n + (size_t)t * g->CO + co;
+        if (to_taps) to[by_tap] = from[filter];
+        else to[filter] = from[by_tap];
+      }
+}
+
 #define CONV_ARGUMENTS(kind)                                                                                         \
   conv_args c;                                                                                                       \
   if (sgemm_ == NULL) return fail(env, "OpenBLAS is not loaded");                                                  \
@@ -218,10 +264,62 @@ static int conv_arguments(napi_env env, napi_callback_info info, conv_kind kind,
 
 #define NO_MEMORY(what) fail(env, "out of memory for a convolution's " what)
 
+/** The forward convolution for few outputs (few_outputs): z = x × filter as [C, KH·KW·CO] (x read in
+ *  place, every tap's outputs at every pixel of x), then each output pixel sums its taps' rows. */
+static napi_value conv2d_by_taps(napi_env env, const conv_args *c) {
+  const geometry *g = &c->g;
+  const int n = g->KH * g->KW * g->CO, chunk = tap_chunk(g, c->patch_bytes);
+  float *w = malloc((size_t)g->C * n * sizeof(float));
+  float *z = w == NULL ? NULL : malloc((size_t)chunk * g->H * g->W * n * sizeof(float));
+  if (z == NULL) {
+    free(w);
+    return NO_MEMORY("tap outputs");
+  }
+  tap_major(c->b, w, g, 1);
+  const size_t pixels = (size_t)g->B * g->OH * g->OW;
+  for (size_t p = 0; p < pixels; p++)
+    for (int co = 0; co < g->CO; co++) c->out[p * g->CO + co] = c->bias != NULL ? c->bias[co] : 0.0f;
+  for (int b0 = 0; b0 < g->B; b0 += chunk) {
+    const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
+    sgemm_(ROW_MAJOR, NO_TRANS, NO_TRANS, nb * g->H * g->W, n, g->C, 1.0f, c->a + (size_t)b0 * g->H * g->W * g->C,
+           g->C, w, n, 0.0f, z, n);
+    FOR_TAPS(g, b0, nb, z, c->out, yp[co] += zp[co])
+  }
+  free(z);
+  free(w);
+  return NULL;
+}
+
+/** The filter gradient for few outputs (few_outputs): dy placed at the pixel of x each tap reads
+ *  (z, [H·W, KH·KW·CO] per image, zero elsewhere), then dw as [C, KH·KW·CO] = xᵀ × z, x read in
+ *  place. */
+static napi_value conv2d_filter_grad_by_taps(napi_env env, const conv_args *c) {
+  const geometry *g = &c->g;
+  const int n = g->KH * g->KW * g->CO, chunk = tap_chunk(g, c->patch_bytes);
+  float *w = malloc((size_t)g->C * n * sizeof(float));
+  float *z = w == NULL ? NULL : malloc((size_t)chunk * g->H * g->W * n * sizeof(float));
+  if (z == NULL) {
+    free(w);
+    return NO_MEMORY("tap gradients");
+  }
+  for (int b0 = 0; b0 < g->B; b0 += chunk) {
+    const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
+    memset(z, 0, (size_t)nb * g->H * g->W * n * sizeof(float));
+    FOR_TAPS(g, b0, nb, z, c->b, zp[co] = yp[co])
+    sgemm_(ROW_MAJOR, TRANS, NO_TRANS, g->C, n, nb * g->H * g->W, 1.0f, c->a + (size_t)b0 * g->H * g->W * g->C, g->C, z,
+           n, b0 == 0 ? 0.0f : 1.0f, w, n);
+  }
+  tap_major(w, c->out, g, 0);
+  free(z);
+  free(w);
+  return NULL;
+}
+
 /** conv2d(x, filter, out, bias | null, geometry, patchBytes): out[B·OH·OW, CO] = patches(x) ×
- *  filter[KH·KW·C, CO] (+ bias per output channel). */
+ *  filter[KH·KW·C, CO] (+ bias per output channel); for few outputs, by taps (conv2d_by_taps). */
 static napi_value conv2d(napi_env env, napi_callback_info info) {
   CONV_ARGUMENTS(FORWARD);
+  if (few_outputs(g)) return conv2d_by_taps(env, &c);
   int failed = 0;
   float *cols = patch_matrix(g, c.patch_bytes, &failed);
   if (failed) return NO_MEMORY("patch matrix");
@@ -233,9 +331,11 @@ static napi_value conv2d(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/** conv2dFilterGrad(x, dy, dw, geometry, patchBytes): dw[KH·KW·C, CO] = patches(x)ᵀ × dy. */
+/** conv2dFilterGrad(x, dy, dw, geometry, patchBytes): dw[KH·KW·C, CO] = patches(x)ᵀ × dy; for few
+ *  outputs, by taps (conv2d_filter_grad_by_taps). */
 static napi_value conv2d_filter_grad(napi_env env, napi_callback_info info) {
   CONV_ARGUMENTS(FILTER_GRAD);
+  if (few_outputs(g)) return conv2d_filter_grad_by_taps(env, &c);
   int failed = 0;
   float *cols = patch_matrix(g, c.patch_bytes, &failed);
   if (failed) return NO_MEMORY("patch matrix");
