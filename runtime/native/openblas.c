@@ -238,10 +238,18 @@ static int few_outputs(const geometry *g) {
         }                                                                                                            \
       }
 
-/** Images of x per chunk of z ([H·W, KH·KW·CO] each) within patch_bytes: at least one. */
-static int tap_chunk(const geometry *g, double patch_bytes) {
-  const double fit = patch_bytes / ((double)g->H * g->W * g->KH * g->KW * g->CO * sizeof(float));
-  return !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit;
+/** The buffers of the tap forms: the filter as [C, KH·KW·CO] (*w) and z for a chunk of images of x
+ *  ([H·W, KH·KW·CO] each, within patch_bytes, at least one image). Returns the images per chunk,
+ *  or 0 (nothing allocated) when out of memory. */
+static int tap_buffers(const geometry *g, double patch_bytes, float **w, float **z) {
+  const size_t n = (size_t)g->KH * g->KW * g->CO;
+  const double fit = patch_bytes / ((double)g->H * g->W * n * sizeof(float));
+  const int chunk = !(fit >= 1) ? 1 : fit > g->B ? g->B : (int)fit;
+  *w = malloc((size_t)g->C * n * sizeof(float));
+  *z = *w == NULL ? NULL : malloc((size_t)chunk * g->H * g->W * n * sizeof(float));
+  if (*z != NULL) return chunk;
+  free(*w);
+  return 0;
 }
 
 /** The filter [KH·KW·C, CO] as [C, KH·KW·CO] (to_taps), or back (from taps). */
@@ -268,13 +276,10 @@ static void tap_major(const float *from, float *to, const geometry *g, int to_ta
  *  place, every tap's outputs at every pixel of x), then each output pixel sums its taps' rows. */
 static napi_value conv2d_by_taps(napi_env env, const conv_args *c) {
   const geometry *g = &c->g;
-  const int n = g->KH * g->KW * g->CO, chunk = tap_chunk(g, c->patch_bytes);
-  float *w = malloc((size_t)g->C * n * sizeof(float));
-  float *z = w == NULL ? NULL : malloc((size_t)chunk * g->H * g->W * n * sizeof(float));
-  if (z == NULL) {
-    free(w);
-    return NO_MEMORY("tap outputs");
-  }
+  const int n = g->KH * g->KW * g->CO;
+  float *w, *z;
+  const int chunk = tap_buffers(g, c->patch_bytes, &w, &z);
+  if (chunk == 0) return NO_MEMORY("tap outputs");
   tap_major(c->b, w, g, 1);
   const size_t pixels = (size_t)g->B * g->OH * g->OW;
   for (size_t p = 0; p < pixels; p++)
@@ -295,13 +300,10 @@ static napi_value conv2d_by_taps(napi_env env, const conv_args *c) {
  *  place. */
 static napi_value conv2d_filter_grad_by_taps(napi_env env, const conv_args *c) {
   const geometry *g = &c->g;
-  const int n = g->KH * g->KW * g->CO, chunk = tap_chunk(g, c->patch_bytes);
-  float *w = malloc((size_t)g->C * n * sizeof(float));
-  float *z = w == NULL ? NULL : malloc((size_t)chunk * g->H * g->W * n * sizeof(float));
-  if (z == NULL) {
-    free(w);
-    return NO_MEMORY("tap gradients");
-  }
+  const int n = g->KH * g->KW * g->CO;
+  float *w, *z;
+  const int chunk = tap_buffers(g, c->patch_bytes, &w, &z);
+  if (chunk == 0) return NO_MEMORY("tap gradients");
   for (int b0 = 0; b0 < g->B; b0 += chunk) {
     const int nb = g->B - b0 < chunk ? g->B - b0 : chunk;
     memset(z, 0, (size_t)nb * g->H * g->W * n * sizeof(float));
