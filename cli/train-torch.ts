@@ -7,8 +7,9 @@
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
 // torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
-// Python's. A signal gan-train defers (a first Ctrl-C in training) is passed on to Python, which
-// stops after its step with that step's checkpoint. With --eval-every, Python stops at each
+// Python's. A signal gan-train defers (a first Ctrl-C) is passed on to Python, which stops after
+// its step with that step's checkpoint (step 0's before a fresh run's first step); one that came
+// before Python started is passed as --stop-requested. With --eval-every, Python stops at each
 // evaluation step and this process scores its snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,6 +92,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       ...(opts.quiet ? ['--log-every', 'inf'] : []),
       ...(opts.resumeFrom !== undefined ? ['--resume-from', opts.resumeFrom] : opts.resume ? ['--resume'] : []),
       ...(evalDir !== undefined ? ['--eval-every', String(opts.evalEvery), '--eval-dir', evalDir] : []),
+      // A signal that came while the module compiled: Python stops before its first step (step 0 saved).
+      ...(opts.stop?.aborted ? ['--stop-requested', String(opts.stop.reason)] : []),
     ];
     const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];
     const threads = String(Math.max(1, Math.floor(availableParallelism() / opts.nproc)));
@@ -109,10 +112,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
-      // A signal that came while the module compiled is passed on at once.
       const passSignal = () => child.kill(opts.stop!.reason as NodeJS.Signals);
-      if (opts.stop?.aborted) passSignal();
-      else opts.stop?.addEventListener('abort', passSignal);
+      if (!opts.stop?.aborted) opts.stop?.addEventListener('abort', passSignal);
       let err = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         err += chunk;

@@ -6,8 +6,8 @@
 // a fresh run's first step, the loop trains none and saves step 0; asked while a step's grid is written, it still ends on a
 // saved step. Imports the runtime's loop, the report reader and test helpers.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -17,10 +17,12 @@ import { summarize } from '../report/run-summary';
 import { train } from '../runtime/loop/train';
 import { LOCK_FILE } from '../runtime/run-lock';
 import { compiledTrainer, runCli, tempDir, useBackend } from './helpers';
-import { torchTest } from './torch-runtime';
+import { pythonEnv, runPython, torchTest } from './torch-runtime';
 
 const CPU = { GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
 const STEPS = 100_000;
+/** ganspec_torch's stop.py SAME_STOP_S: a signal within it of the first is the same request. */
+const SAME_STOP_MS = 500;
 /** A step as run files name it (step-000123). */
 const padded = (step: number) => String(step).padStart(6, '0');
 /** The records of a run's events.jsonl, in order. */
@@ -204,4 +206,105 @@ torchTest('gan-train --target torch --nproc 2 (torchrun) stopped by SIGTERM: the
   const step = stopStep(r, runDir, 'SIGTERM');
   assertStoppedAt(runDir, step, 'SIGTERM');
   assert.ok(existsSync(join(runDir, 'samples', `step-${padded(step)}.png`)));
+});
+
+/** Whether process `pid` runs `module` (its command line names it: after exec, not before). */
+function running(pid: number, module: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(module);
+  } catch {
+    return false; // gone
+  }
+}
+
+/** The pid of process `parent`'s child running `module`, if any. */
+function childRunning(parent: number, module: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || !running(Number(entry), module)) continue;
+    const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
+  }
+  return undefined;
+}
+
+/** Whether process `pid` has a handler for `signal` (/proc/<pid>/status's SigCgt). */
+function catches(pid: number, signal: NodeJS.Signals): boolean {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return (BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(status)![1]}`) & (1n << BigInt(constants.signals[signal] - 1))) !== 0n;
+}
+
+/** Waits for `find` to return a process that catches SIGTERM (ganspec_torch's stop is in place). */
+async function stopInPlace(find: () => number | undefined): Promise<number> {
+  for (let waited = 0; waited < 60_000; waited += 2) {
+    const pid = find();
+    if (pid !== undefined && catches(pid, 'SIGTERM')) return pid;
+    await delay(2);
+  }
+  throw new Error('ganspec_torch never put its stop in place');
+}
+
+/** A finished process's status and output. */
+function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((done) => {
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+torchTest('gan-train --target torch: a Ctrl-C to its process group while Python starts (before torch has loaded) saves step 0 and exits 130 with one line; --resume then trains as an uninterrupted run, byte for byte', async () => {
+  const dir = tempDir('stop-torch-start');
+  const runDir = join(dir, 'run');
+  const args = [RING, '--target', 'torch', '--no-report'];
+  // Its own process group, as a terminal's foreground job: the Ctrl-C reaches gan-train and Python.
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args, '--steps', String(STEPS), '--out', runDir], { env: { ...process.env, ...CPU }, detached: true });
+  const done = finished(child);
+  const python = await stopInPlace(() => childRunning(child.pid!, 'ganspec_torch'));
+  const torchLoaded = readFileSync(`/proc/${python}/maps`, 'utf8').includes('libtorch');
+  process.kill(-child.pid!, 'SIGINT');
+  const r = await done;
+  assert.equal(torchLoaded, false, 'the signal came before torch had loaded');
+  assert.equal(r.stderr, '');
+  assert.equal(stopStep(r, runDir, 'SIGINT'), 0);
+  assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
+  assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
+
+  const resumed = runCli('gan-train', [...args, '--steps', '4', '--out', runDir, '--resume'], CPU);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stdout, /^resumed from .*step-000000 at step 0$/m);
+  const straight = join(dir, 'straight');
+  const whole = runCli('gan-train', [...args, '--steps', '4', '--out', straight], CPU);
+  assert.equal(whole.status, 0, whole.stderr);
+  assertSameFiles(runDir, straight, 4, ['checkpoints/step-STEP/G/weights.bin', 'checkpoints/step-STEP/D/weights.bin', 'samples/step-STEP.png']);
+});
+
+torchTest('ganspec_torch train: --stop-requested (a signal that came before Python started) saves step 0 and exits 143; a second signal while the module loads stops it at once with one line, exit 130, nothing written', async (python) => {
+  const dir = tempDir('stop-torch-requested');
+  const compiled = runCli('gan-compile', [RING, '--target', 'torch', '--out', dir]);
+  assert.equal(compiled.status, 0, compiled.stderr);
+  const runDir = join(dir, 'run');
+  const first = runPython(python, ['-m', 'ganspec_torch', 'train', join(dir, 'tiny-ring.py'), '--out', runDir, '--steps', '4', '--stop-requested', 'SIGTERM']);
+  assert.equal(first.status, 143, first.stderr);
+  assert.equal(first.stdout.trim(), `stopped by SIGTERM at step 0 of 4; checkpoint ${join(runDir, 'checkpoints', 'step-000000')}: continue with --resume`);
+  assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
+
+  // A module that takes its time to load (in short sleeps: a signal another thread takes is
+  // handled within 0.1 s): the first signal lands before torch loads, the second while it does.
+  const slow = join(dir, 'slow.py');
+  const loading = join(dir, 'loading');
+  writeFileSync(slow, `import time\nopen(${JSON.stringify(loading)}, "w").close()\nfor _ in range(600):\n    time.sleep(0.1)\n`);
+  const child = spawn(python, ['-m', 'ganspec_torch', 'train', slow, '--out', join(dir, 'slow-run'), '--prog', 'gan-train'], { env: pythonEnv() });
+  const done = finished(child);
+  await stopInPlace(() => (running(child.pid!, 'ganspec_torch') ? child.pid : undefined));
+  child.kill('SIGINT');
+  const sentAt = Date.now();
+  while (!existsSync(loading)) await delay(5);
+  await delay(Math.max(0, sentAt + SAME_STOP_MS + 100 - Date.now()));
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.status, 130, r.stderr);
+  assert.equal(r.stderr, 'gan-train: stopped at once before training began (a second signal); nothing was trained\n');
+  assert.equal(existsSync(join(dir, 'slow-run')), false);
 });

@@ -4,7 +4,7 @@ conv-transpose 'same' giving n * stride, batch norm with Keras momentum and epsi
 the biased batch variance in its moving average, Glorot-uniform kernels and zero biases drawn from
 a given torch.Generator, flatten and reshape in NHWC order on NCHW tensors, spectral norm with one
 power iteration per training call (u a buffer), instance norm as runtime/ops/instance-norm.ts.
-Each layer knows its tfjs name and lists its weights in tfjs order and layout (tfjs_weights.py
+Each layer knows its tfjs name and lists its weights in tfjs order and layout (tfjs_layout.py
 reads them). Images are NCHW here; "the channel axis" is 1 for rank-4 tensors, the last otherwise.
 Imports the standard library and torch only."""
 from __future__ import annotations
@@ -120,7 +120,7 @@ class _Convolution(Layer):
     """What conv2d and conv2d_transpose share: kernel, strides, 'same'/'valid', activation, bias,
     Glorot-uniform kernels over the tfjs kernel's fans. Subclasses name the torch weight's layout."""
 
-    #: tfjs_weights.py's layout kind of the kernel.
+    #: tfjs_layout.py's layout kind of the kernel.
     kind = ""
 
     def __init__(self, in_channels: int, filters: int, kernel_size: Sequence[int], strides: Sequence[int] = (1, 1), padding: str = "same",

@@ -4,9 +4,10 @@ batch from the run's data generator; each process keeps its slice), runs gs.cycl
 losses (the global means) to losses.jsonl, writes sample grids (samples/step-000050.png, at the
 preview interval and the last step) and atomic checkpoints, and resumes bit for bit from
 torch.pt. A non-finite loss stops the run with one line, keeping the last checkpoint. A Ctrl-C or
-kill in training stops it after the step in progress, with that step's grid and checkpoint
-(stop.py); a second one, or one before training, loses nothing already written (every file is
-written atomically or appended by line).
+kill (stop.py) stops it after the step in progress, with that step's grid and checkpoint; one
+that came before a fresh run's first step saves step 0 (the untrained networks), so that
+--resume continues the run. A second one loses nothing already written (every file is written
+atomically or appended by line).
 
 May import: torch, the standard library and ganspec_torch's modules (the T-module side through
 the package: build, cycle, tfjs_weights).
@@ -42,6 +43,8 @@ from .stop import StopRequest
 class TrainOptions:
     run_dir: str
     data_dir: str
+    # Read once a step (and once before the first): the signal that asks the run to stop.
+    stop: StopRequest
     steps: int | None = None
     batch: int | None = None
     seed: int = 0
@@ -238,10 +241,29 @@ def train(module: Any, opts: TrainOptions) -> dict:
         clock = {"began": time.perf_counter(), "evaluating": 0.0}  # step 0: no training yet
     began = time.perf_counter()
     last_log = began
+
+    def preview(at: int) -> None:
+        if procs.main:
+            write_preview(trainer, model, fixed, os.path.join(run_dir, "samples", f"step-{at:06d}.png"), text)
+
+    def save(at: int) -> str:
+        """`at`'s checkpoint (rank 0 writes it); its folder."""
+        if not procs.main:
+            return os.path.join(run_dir, "checkpoints", f"step-{at:06d}")
+        networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
+        saved = save_checkpoint(run_dir, at, model, networks, _rng_state(generator), meta, launch.get("spec"), trainer.checkpoint.keep)
+        append_event(run_dir, {"event": "checkpoint", "step": at, "seconds": time.perf_counter() - began, "steps": at - start})
+        return saved
+
     step = reached = start
-    stop = StopRequest()
     try:
-        for step in range(start + 1, steps + 1):
+        # Every rank stops after the same step: on the first signal any of them got. Stopped
+        # before a fresh run's first step: step 0's grid and checkpoint, so that --resume continues it.
+        stopping = distributed.first_signal(opts.stop.signum, procs)
+        if stopping and not checkpoint:
+            preview(start)
+            checkpoint = save(start)
+        for step in range(start + 1, (start if stopping else steps) + 1):
             real, sampled = draw_cycle(trainer, data, batch, generator, procs)
             kwargs = {}
             if "step" in cycle_kwargs:
@@ -257,8 +279,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
                         raise UserError(f"phase {phase.name} gave a {js_number(value)} loss at step {step}; stopped without saving it (last checkpoint: {checkpoint or 'none'})")
                 if values.get(phase.name):
                     last[phase.name] = values[phase.name][-1]
-            # Every rank stops after the same step: on the first signal any of them got.
-            stopping = distributed.first_signal(stop.signum, procs)
+            stopping = distributed.first_signal(opts.stop.signum, procs)
             last_step = step == steps or stopping != 0
             if procs.main:
                 append_line(losses_file, dumps({"step": step, **last}))
@@ -266,15 +287,10 @@ def train(module: Any, opts: TrainOptions) -> dict:
                 if step == steps or now - last_log >= opts.log_every:
                     log(progress_line(step, steps, last, (step - start) / max(now - began, 1e-9)))
                     last_log = now
-                if step % trainer.preview.every == 0 or last_step:
-                    write_preview(trainer, model, fixed, os.path.join(run_dir, "samples", f"step-{step:06d}.png"), text)
+            if step % trainer.preview.every == 0 or last_step:
+                preview(step)
             if step % trainer.checkpoint.every == 0 or last_step:
-                if procs.main:
-                    networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
-                    checkpoint = save_checkpoint(run_dir, step, model, networks, _rng_state(generator), meta, launch.get("spec"), trainer.checkpoint.keep)
-                    append_event(run_dir, {"event": "checkpoint", "step": step, "seconds": time.perf_counter() - began, "steps": step - start})
-                else:
-                    checkpoint = os.path.join(run_dir, "checkpoints", f"step-{step:06d}")
+                checkpoint = save(step)
             if evaluating and step % opts.eval_every == 0:
                 evaluate(step)
             reached = step
@@ -285,8 +301,6 @@ def train(module: Any, opts: TrainOptions) -> dict:
     except OSError as err:
         fix = "free some space" if err.errno in (28, 122) else "fix that"
         raise UserError(f"cannot write {err.filename or run_dir} ({err.strerror}); the last checkpoint is {checkpoint or 'none'}: {fix}, then continue with --resume") from None
-    finally:
-        stop.restore()
     seconds = time.perf_counter() - began
     stopped = signal.Signals(stopping).name if reached < steps else None
     if procs.main:

@@ -4,7 +4,7 @@ every phase in schedule order, each `repeat` times: the loss, the gradients of e
 weights the phase updates (every other weight has requires_grad off during the phase, so no
 weight gradient is computed for a network it does not update), the optimizer step at the step's
 learning rate, clipping, then the EMA copies of the networks it updated. Imports torch and the
-package's own trainer.py, layers.py, optim.py and tfjs_weights.py."""
+package's own trainer.py, layers.py, optim.py and tfjs_layout.py."""
 from __future__ import annotations
 
 import math
@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from .layers import gs_layers
 from .optim import Optimizer, learning_rate, make_optimizer
-from .tfjs_weights import trainable_weights, weight_entries
+from .tfjs_layout import trainable_weights, weight_entries
 from .trainer import Ema, Phase, Trainer
 
 

@@ -1,7 +1,7 @@
-"""Ctrl-C and kill during training (runtime/loop/train.ts's `stop`): the first SIGINT or SIGTERM
-asks the loop to stop after the step in progress, which then writes that step's grid and
-checkpoint; one that comes more than SAME_STOP_S after it stops at once, as a Ctrl-C before
-training does (KeyboardInterrupt). Within SAME_STOP_S a signal is the same request again: one
+"""Ctrl-C and kill (runtime/loop/train.ts's `stop`): the first SIGINT or SIGTERM asks the loop to
+stop after the step in progress, which then writes that step's grid and checkpoint (before a
+fresh run's first step: step 0's, the untrained networks); one that comes more than SAME_STOP_S
+after it stops at once (KeyboardInterrupt). Within SAME_STOP_S a signal is the same request again: one
 Ctrl-C reaches this process up to three times within milliseconds (from the terminal, from
 gan-train passing it on, from torchrun passing it on).
 
@@ -17,11 +17,12 @@ SAME_STOP_S = 0.5
 
 class StopRequest:
     """From its creation until restore(), SIGINT and SIGTERM set `signum` (the first signal's
-    number; 0: none yet) instead of raising."""
+    number; 0: none yet, or the one given, a signal that came before this process started)
+    instead of raising."""
 
-    def __init__(self) -> None:
-        self.signum = 0
-        self._at = 0.0
+    def __init__(self, signum: int = 0) -> None:
+        self.signum = signum
+        self._at = time.monotonic()
         self._saved = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def restore(self) -> None:

@@ -54,7 +54,7 @@ import torch.nn.functional as F
 import ganspec_torch as gs
 from ganspec_torch.layers import (BatchNormalization, Dense, Dropout, Flatten, InstanceNormalization, Reshape, UpSampling2d, _Convolution,
                                   gs_layers)
-from ganspec_torch.tfjs_weights import _from_tfjs, _to_tfjs, weight_entries
+from ganspec_torch.tfjs_layout import _from_tfjs, _to_tfjs, weight_entries
 
 FLOOR = 1e-3
 TOLERANCE = 1e-4
