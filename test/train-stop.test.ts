@@ -3,8 +3,9 @@
 // that many steps, logs a 'stopped' event (the report's status says so), prints one line and
 // exits 130 or 143; --resume continues from there. A second signal stops it at once. The same on
 // the torch target, alone and under torchrun (every rank stops after the same step). Asked before
-// a fresh run's first step, the loop trains none and saves step 0; asked while a step's grid is written, it still ends on a
-// saved step. Imports the runtime's loop, the report reader and test helpers.
+// a fresh run's first step, the loop trains none and saves step 0 (on the torch target, a Ctrl-C
+// while Python or torchrun is still loading torch too); asked while a step's grid is written, it
+// still ends on a saved step. Imports the runtime's loop, the report reader and test helpers.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -254,22 +255,34 @@ function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
   });
 }
 
+/** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group a
+ *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once Python, whose command line names
+ *  `module`, has put its stop in place; whether torch had loaded in it by then, and the run. */
+async function ctrlCAtStart(args: string[], module: string): Promise<{ torchLoaded: boolean; r: Run }> {
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...CPU }, detached: true });
+  const done = finished(child);
+  const python = await stopInPlace(() => childRunning(child.pid!, module));
+  const torchLoaded = readFileSync(`/proc/${python}/maps`, 'utf8').includes('libtorch');
+  process.kill(-child.pid!, 'SIGINT');
+  return { torchLoaded, r: await done };
+}
+
+/** A run stopped before its first step: gan-train's last line, events, checkpoint and grid of step 0. */
+function assertStep0(r: Run, runDir: string): void {
+  assert.equal(r.stderr, '');
+  assert.equal(stopStep(r, runDir, 'SIGINT'), 0);
+  assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
+  assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: 'step-000000', step: 0 });
+  assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
+}
+
 torchTest('gan-train --target torch: a Ctrl-C to its process group while Python starts (before torch has loaded) saves step 0 and exits 130 with one line; --resume then trains as an uninterrupted run, byte for byte', async () => {
   const dir = tempDir('stop-torch-start');
   const runDir = join(dir, 'run');
   const args = [RING, '--target', 'torch', '--no-report'];
-  // Its own process group, as a terminal's foreground job: the Ctrl-C reaches gan-train and Python.
-  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args, '--steps', String(STEPS), '--out', runDir], { env: { ...process.env, ...CPU }, detached: true });
-  const done = finished(child);
-  const python = await stopInPlace(() => childRunning(child.pid!, 'ganspec_torch'));
-  const torchLoaded = readFileSync(`/proc/${python}/maps`, 'utf8').includes('libtorch');
-  process.kill(-child.pid!, 'SIGINT');
-  const r = await done;
+  const { torchLoaded, r } = await ctrlCAtStart([...args, '--steps', String(STEPS), '--out', runDir], 'ganspec_torch');
   assert.equal(torchLoaded, false, 'the signal came before torch had loaded');
-  assert.equal(r.stderr, '');
-  assert.equal(stopStep(r, runDir, 'SIGINT'), 0);
-  assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
-  assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
+  assertStep0(r, runDir);
 
   const resumed = runCli('gan-train', [...args, '--steps', '4', '--out', runDir, '--resume'], CPU);
   assert.equal(resumed.status, 0, resumed.stderr);
@@ -278,6 +291,13 @@ torchTest('gan-train --target torch: a Ctrl-C to its process group while Python 
   const whole = runCli('gan-train', [...args, '--steps', '4', '--out', straight], CPU);
   assert.equal(whole.status, 0, whole.stderr);
   assertSameFiles(runDir, straight, 4, ['checkpoints/step-STEP/G/weights.bin', 'checkpoints/step-STEP/D/weights.bin', 'samples/step-STEP.png']);
+});
+
+torchTest('gan-train --target torch --nproc 2: a Ctrl-C to its process group while torchrun starts (before torch has loaded there) reaches the workers, which save step 0; exit 130 with one line', async () => {
+  const runDir = join(tempDir('stop-torchrun-start'), 'run');
+  const { torchLoaded, r } = await ctrlCAtStart([RING, '--target', 'torch', '--nproc', '2', '--no-report', '--steps', String(STEPS), '--out', runDir], 'ganspec_torch.launch');
+  assert.equal(torchLoaded, false, 'the signal came before torch had loaded');
+  assertStep0(r, runDir);
 });
 
 torchTest('ganspec_torch train: --stop-requested (a signal that came before Python started) saves step 0 and exits 143; a second signal while the module loads stops it at once with one line, exit 130, nothing written', async (python) => {

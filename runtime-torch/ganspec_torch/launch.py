@@ -2,16 +2,27 @@
 -m ganspec_torch train ...` runs torch.distributed.run (the code behind the torchrun script)
 after mending one bug of torch 1.13 under Python 3.11: Std.from_str("0") returns None there
 (3.11 no longer lists a Flag's zero member when iterating it), so torchrun's default
-`--redirects 0` crashes before starting any worker.
+`--redirects 0` crashes before starting any worker. A Ctrl-C or kill while torch loads here is
+passed on to the workers as --stop-requested (they save step 0 and stop), not a traceback.
 
-May import: torch and the standard library.
+May import: torch, the standard library and ganspec_torch.stop.
 """
 from __future__ import annotations
 
+import signal
 import sys
 
-from torch.distributed.elastic.multiprocessing import api
-from torch.distributed.run import main
+from ganspec_torch.stop import StopRequest
+
+_early = StopRequest()
+try:
+    from torch.distributed.elastic.multiprocessing import api
+    from torch.distributed.run import main
+except KeyboardInterrupt:  # a second signal: stop at once (nothing was started)
+    sys.exit(128 + _early.signum)
+_early.restore()
+if _early.signum:  # the workers' arguments end the command line
+    sys.argv += ["--stop-requested", signal.Signals(_early.signum).name]
 
 if api.Std.from_str("0") is None:
     _from_str = api.Std.from_str
