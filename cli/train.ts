@@ -190,19 +190,17 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       ...(torch ? { target: 'torch' as const, torchModule: `${trainer.name}.py`, nproc, device } : {}),
     };
     const provenance = runProvenance(info);
-    // From the first step on, a Ctrl-C or kill stops training after the step in progress, with
-    // that step's checkpoint; a second one stops at once.
+    // The checks have passed: from here on a Ctrl-C or kill stops training after the step in
+    // progress, with that step's checkpoint (one while the data load: step 0's, on a fresh run); a
+    // second one stops at once.
     const stop = new AbortController();
-    const stopOnSignal = () =>
-      lock.deferSignals((signal) => {
-        log(`${signal}: stopping after this step, with its checkpoint (send it again to stop at once)`);
-        stop.abort(signal);
-      });
+    lock.deferSignals((signal) => {
+      log(`${signal}: stopping after this step, with its checkpoint (send it again to stop at once)`);
+      stop.abort(signal);
+    });
     if (torch) {
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
-      // Python stops after its step on the signal passed on (and says so), or at once before its first.
-      stopOnSignal();
       if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
       const code = await trainTorch({
         spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
@@ -232,7 +230,6 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       }
       const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes }] : undefined;
       await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
-      stopOnSignal();
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
     // --eval-every also scores step 0 of a fresh run: the untrained reference of the curves.

@@ -256,15 +256,24 @@ function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
 }
 
 /** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group a
- *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once Python, whose command line names
- *  `module`, has put its stop in place; whether torch had loaded in it by then, and the run. */
-async function ctrlCAtStart(args: string[], module: string): Promise<{ torchLoaded: boolean; r: Run }> {
+ *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once `when` resolves; the run. */
+async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>): Promise<Run> {
   const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...CPU }, detached: true });
   const done = finished(child);
-  const python = await stopInPlace(() => childRunning(child.pid!, module));
-  const torchLoaded = readFileSync(`/proc/${python}/maps`, 'utf8').includes('libtorch');
+  await when(child);
   process.kill(-child.pid!, 'SIGINT');
-  return { torchLoaded, r: await done };
+  return done;
+}
+
+/** ctrlC once Python, whose command line names `module`, has put its stop in place; whether torch
+ *  had loaded in it by then, and the run. */
+async function ctrlCAtStart(args: string[], module: string): Promise<{ torchLoaded: boolean; r: Run }> {
+  let torchLoaded = true;
+  const r = await ctrlC(args, async (child) => {
+    const python = await stopInPlace(() => childRunning(child.pid!, module));
+    torchLoaded = readFileSync(`/proc/${python}/maps`, 'utf8').includes('libtorch');
+  });
+  return { torchLoaded, r };
 }
 
 /** A run stopped before its first step: gan-train's last line, events, checkpoint and grid of step 0. */
@@ -275,6 +284,19 @@ function assertStep0(r: Run, runDir: string): void {
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: 'step-000000', step: 0 });
   assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
 }
+
+test('gan-train: a Ctrl-C to its process group as it says "training" (its networks built and its data loaded next) saves step 0 and exits 130 with one line', { timeout: 120_000 }, async () => {
+  const runDir = join(tempDir('stop-start'), 'run');
+  const r = await ctrlC(['specs/dcgan.yaml', '--backend', 'wasm', '--batch', '8', '--no-report', '--steps', String(STEPS), '--out', runDir], (child) =>
+    new Promise((said) => {
+      let stdout = '';
+      child.stdout.on('data', (s: string) => {
+        stdout += s;
+        if (/^training /m.test(stdout)) said();
+      });
+    }));
+  assertStep0(r, runDir);
+});
 
 torchTest('gan-train --target torch: a Ctrl-C to its process group while Python starts (before torch has loaded) saves step 0 and exits 130 with one line; --resume then trains as an uninterrupted run, byte for byte', async () => {
   const dir = tempDir('stop-torch-start');
