@@ -96,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
         if main_rank:
             say(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}")
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a second signal outside the loop (in it, the loop says which step it kept)
         if main_rank:
-            say(f"{args.prog}: stopped at once before training began (a second signal); nothing was trained", sys.stderr)
+            say(f"{args.prog}: stopped at once by a second signal; what was written is kept", sys.stderr)
         return 128 + stop.signum
     except UserError as err:
         if main_rank:
