@@ -222,7 +222,12 @@ function running(pid: number, module: string): boolean {
 function childRunning(parent: number, module: string): number | undefined {
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry) || !running(Number(entry), module)) continue;
-    const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
     if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(entry);
   }
   return undefined;
@@ -333,7 +338,7 @@ torchTest('ganspec_torch train: --stop-requested (a signal that came before Pyth
   assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
 
   // A module that takes its time to load (in short sleeps: a signal another thread takes is
-  // handled within 0.1 s): the first signal lands before torch loads, the second while it does.
+  // handled within 0.1 s): the first signal lands before torch loads, the second while the module loads.
   const slow = join(dir, 'slow.py');
   const loading = join(dir, 'loading');
   writeFileSync(slow, `import time\nopen(${JSON.stringify(loading)}, "w").close()\nfor _ in range(600):\n    time.sleep(0.1)\n`);
