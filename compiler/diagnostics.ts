@@ -110,6 +110,9 @@ export const codes = {
   GS182: 'clip on weights no optimizer moves',
   GS183: 'clip not held by another phase',
   GS184: 'clip bounds batch norm',
+  // GS185-GS186: losses that make no adversarial game (compiler/check/adversarial.ts).
+  GS185: 'critic pulls real and generated the same way',
+  GS186: 'generator helps the critic',
   // GS190-GS193: what the torch target (gan-compile --target torch) refuses.
   GS190: 'name not usable in Python',
   GS191: 'layer the torch target lacks',

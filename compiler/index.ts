@@ -6,6 +6,7 @@
 import type { Diagnostic } from './diagnostics';
 import { check, type CheckedNetwork } from './check/index';
 import { checkClippedNorms } from './check/clip-norm';
+import { checkAdversarial } from './check/adversarial';
 import { checkFlow } from './check/flow';
 import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
@@ -98,6 +99,7 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
   if (ctx.report.hasErrors) return { ctx };
   checkUsage(ctx, resolved, ir); // 5b: warnings only
   checkFlow(ctx, resolved);
+  checkAdversarial(ctx, resolved);
   checkClippedNorms(ctx, ir);
   const strict = options.strict ? '--strict' : ctx.spec.strict === true ? "the spec's strict: true" : undefined;
   if (strict) ctx.report.warningsAsErrors(strict);

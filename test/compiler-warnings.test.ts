@@ -13,6 +13,8 @@ import { renderDiagnosticLine } from '../compiler/diagnostics';
 import { compileToModule } from '../compiler/index';
 import type { Expr } from '../compiler/expr/ast';
 import { parseExpr } from '../compiler/expr/parse';
+import { pullOf } from '../compiler/expr/pulls';
+import { show } from '../compiler/expr/ast';
 import { termReaches } from '../compiler/expr/terms';
 import { tempDir } from './helpers';
 
@@ -55,6 +57,43 @@ test('the flow fixtures warn with the codes of their kind (GS179 dead term, GS18
   assert.deepEqual(codes('no-dependence.yaml'), ['GS180 /schedule/phases/1/update/1', 'GS180 /schedule/phases/2/update', 'GS182 /schedule/phases/2/clip']);
   assert.deepEqual(codes('clip-not-held.yaml'), ['GS183 /schedule/phases/1/update', 'GS183 /schedule/phases/2/update']);
   assert.deepEqual(codes('clip-batchnorm.yaml'), ['GS184 /schedule/phases/0/clip', 'GS184 /schedule/phases/1/clip']);
+});
+
+test('the game fixtures warn with their codes (GS185 a critic pulled the same way on real and generated, GS186 a generator that helps the critic)', () => {
+  const codes = (f: string) => compileToModule(join(DIR, f), { format: false }).diagnostics.map((d) => `${d.code} ${d.pointer}`);
+  assert.deepEqual(codes('helps-critic.yaml'), ['GS186 /losses/G']);
+  assert.deepEqual(codes('helps-critic-wgan.yaml'), ['GS186 /losses/G']);
+  assert.deepEqual(codes('critic-same-pull.yaml'), ['GS185 /losses/D_fake']);
+});
+
+test('a loss pulls a critic output toward its target, up or down where it is monotone, and is unknown where it is not', () => {
+  // [loss, the output as show() writes it, the pull: a target, +Infinity up, -Infinity down, unknown, undefined (not reached)]
+  const cases: [string, string, number | 'unknown' | undefined][] = [
+    ['0.5 * (bce(D(x), 1) + bce(D(G(z)), 0))', 'D(x)', 1],
+    ['0.5 * (bce(D(x), 1) + bce(D(G(z)), 0))', 'D(G(z))', 0],
+    ['mse(D(G(z)), -1)', 'D(G(z))', -1],
+    ['bce(D(G(z)), 1)', 'D(G(z))', 1],
+    ['-bce(D(G(z)), 0)', 'D(G(z))', Infinity], // the minimax generator loss
+    ['mean(log(1 - D(G(z))))', 'D(G(z))', Infinity],
+    ['-0.5 * bce(D(G(z)), 1)', 'D(G(z))', -Infinity],
+    ['mean(relu(1 - D(x))) + mean(relu(1 + D(G(z))))', 'D(x)', Infinity],
+    ['mean(relu(1 - D(x))) + mean(relu(1 + D(G(z))))', 'D(G(z))', -Infinity],
+    ['bce_logits(D(x) - mean(D(G(z))), 1) + bce_logits(D(G(z)) - mean(D(x)), 0)', 'D(G(z))', -Infinity],
+    ['bce_logits(D(x), 0.75)', 'D(x)', Math.log(3)],
+    ['mean(softplus(-D(G(z)).psi))', 'D(G(z)).psi', Infinity],
+    ['mean(relu(1 - D(x).psi - dot(E(y), D(x).phi)))', 'D(x).psi', Infinity],
+    ['mean(relu(1 - D(x).psi - dot(E(y), D(x).phi)))', 'D(x).phi', 'unknown'],
+    ['sum(square(mean(D(G(z)).features, 0) - mean(D(x).features, 0)))', 'D(G(z)).features', 'unknown'],
+    ['mean(D(G(z)) * D(x))', 'D(G(z))', 'unknown'],
+    ['mse(D(G(z)), 1) - mse(D(G(z)), 0)', 'D(G(z))', 'unknown'],
+    ['bce(D(G(z)), 1) + mean(D(G(z)))', 'D(G(z))', 'unknown'],
+    ['mean(D(G(z))) + 10 * mean(sqnorm(grad(D(x), x)))', 'D(x)', undefined],
+    ['detach(mean(D(G(z)))) + mean(D(x))', 'D(G(z))', undefined],
+    ['bce(D(detach(G(z))), 0)', 'D(detach(G(z)))', 0],
+  ];
+  for (const [loss, output, expected] of cases) {
+    assert.equal(pullOf(parseExpr(loss) as Expr, (e) => show(e) === output), expected, `${loss} on ${output}`);
+  }
 });
 
 test('a term reaches what it calls outside detach, through heads, and nothing through a uniform_like shape', () => {

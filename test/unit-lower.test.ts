@@ -190,6 +190,15 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "bce's and bce_logits' number targets are probabilities: 2 and -1 are refused, 0.9 and 0 are not",
+    given: { networks: { D: { layers: ['flatten', { dense: { units: 1 } }] } }, losses: { D: 'bce_logits(D(x), 0.9) + bce_logits(D(G(z)), -1)', G: 'bce(sigmoid(D(G(z))), 2)' } },
+    want: [
+      "GS131 /losses/D: bce_logits() needs a target within [0, 1], the probability the prediction should give, got -1 (a GAN's targets are 1 for real and 0 for generated; label smoothing uses 0.9 for real)",
+      "GS131 /losses/G: bce() needs a target within [0, 1], the probability the prediction should give, got 2 (a GAN's targets are 1 for real and 0 for generated; label smoothing uses 0.9 for real)",
+    ],
+    at: ['-1)', '2)'],
+  },
+  {
     name: 'a loss that is not a single number',
     given: { losses: { G: 'D(G(z))' } },
     want: ["GS132 /losses/G: the loss must be a single number, but 'D(G(z))' gives a tensor of [1] per example (wrap it in mean(...) or a loss function)"],

@@ -72,6 +72,10 @@ function loss(name: LossFn, signature: string, doc: string): FunctionDef {
       if ((name === 'ce' || name === 'ce_logits') && pred.batched === false) throw new ExprError(`${name}() needs class probabilities per example, got ${describe(pred)}`, e.args[0].at);
       if (name === 'ce' || name === 'ce_logits') checkCeTarget(name, pred, args[1].ty, e.args[1]);
       else checkTarget(name, pred, args[1].ty, e.args[1]);
+      const target = args[1].ty;
+      if ((name === 'bce' || name === 'bce_logits') && target.t === 'num' && !(target.value >= 0 && target.value <= 1)) {
+        throw new ExprError(`${name}() needs a target within [0, 1], the probability the prediction should give, got ${target.value}`, startOf(e.args[1]), "a GAN's targets are 1 for real and 0 for generated; label smoothing uses 0.9 for real");
+      }
       checkRange(name, call);
       const ops = args.map((_, i) => call.operand(i, `pass to ${name}()`));
       return { ty: { t: 'scalar' }, operand: { ref: call.emit({ op: 'loss', fn: name, args: ops }) } };
