@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { compiledTrainer } from './module';
-import { checkInteger } from './options';
+import { checkInteger, checkSeed, usageError } from './options';
 import { UserError } from '../runtime/errors';
 import { compileText, gflopsText, profileText, stepTable } from '../bench/format';
 import type { BenchRecord, GflopsRecord, ProfileRecord, StepRecord } from '../bench/one';
@@ -59,6 +59,7 @@ export async function main(): Promise<void> {
     .example('$0 --to-quality --pytorch dcgan --limit-min 10', "PyTorch's DCGAN for 10 minutes, scored by ganspec's evaluator")
     .example('$0 --to-quality --from runs/to-quality/gan-1 --from runs/to-quality/dcgan-2', 'one table of runs made before')
     .strictOptions()
+    .fail(usageError('gan-bench'))
     .help()
     .parseAsync();
 
@@ -66,6 +67,7 @@ export async function main(): Promise<void> {
   for (const [name, v, min] of [['steps', argv.steps, 1], ['warmup', argv.warmup, 0], ['batch', argv.batch, 1], ['profile-steps', argv['profile-steps'], 1], ['compile-runs', argv['compile-runs'], 1]] as const) {
     checkInteger(name, v, min);
   }
+  checkSeed(argv.seed);
   const given: unknown = argv.backend;
   const backends = (Array.isArray(given) ? given : given === undefined ? [] : [given]).flatMap((b) => String(b).split(',')).filter((b) => b !== '');
 

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../runtime/atomic-write';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
 import { explainText } from './explain';
+import { usageError } from './options';
 
 export interface CompileRun {
   ok: boolean;
@@ -83,6 +84,7 @@ export async function main(): Promise<void> {
     .example('$0 specs/dcgan.yaml --target torch', 'write generated-torch/dcgan.py')
     .demandCommand(1, 'name at least one spec file')
     .strict()
+    .fail(usageError('gan-compile'))
     .wrap(100)
     .help()
     .parseAsync();

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { UserError } from '../runtime/errors';
 import { diffText } from './explain';
+import { usageError } from './options';
 
 export async function main(): Promise<void> {
   try {
@@ -34,9 +35,7 @@ async function diff(): Promise<number> {
     .example('$0 specs/wgan.yaml specs/wgan-gp.yaml', 'what WGAN-GP changes in WGAN')
     .demandCommand(2, 2, 'name two spec files: gan-diff A B', 'name two spec files, not more: gan-diff A B')
     .strict()
-    .fail((msg, err) => {
-      throw new UserError(msg ?? err?.message ?? 'bad usage');
-    })
+    .fail(usageError('gan-diff'))
     .wrap(100)
     .help()
     .parseAsync();

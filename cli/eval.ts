@@ -16,7 +16,7 @@ import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
 import { BASELINE_FILE } from '../report/run-files';
 import { importTrainer } from '../runtime/trainer-module';
-import { checkInteger, WEIGHTS_OPTION } from './options';
+import { checkInteger, checkSeed, usageError, WEIGHTS_OPTION } from './options';
 import { findRunDir, readRunInfo } from './run-dir';
 import { evalSamples } from './eval-samples';
 import { progressMeter } from './progress';
@@ -85,12 +85,14 @@ export async function main(): Promise<void> {
     .demandCommand(0)
     .check((a) => a.samples !== undefined || a._.length > 0 || 'name a run directory or a checkpoint (or --samples DIR)')
     .strict()
+    .fail(usageError('gan-eval'))
     .wrap(100)
     .help()
     .parseAsync();
   checkInteger('n', argv.n, 2, MAX_EVAL_SAMPLES);
   if (argv.out !== undefined) checkOutFile(argv.out);
   checkInteger('reference-n', argv.referenceN, 2);
+  checkSeed(argv.seed);
   const progress = progressMeter({ quiet: argv.quiet });
   if (argv.samples !== undefined) {
     if (argv._.length > 0) throw new UserError('--samples scores a folder: name no run directory with it');

@@ -24,7 +24,7 @@ import { bandIndex } from './band';
 import { printDiagnostics } from './output';
 import { GANSPEC_VERSION } from '../runtime/provenance';
 import { findRunDir, readRunInfo, specSha256, type RunInfo } from './run-dir';
-import { WEIGHTS_OPTION } from './options';
+import { usageError, WEIGHTS_OPTION } from './options';
 
 /** The spec's IR: from run.json's recorded spec values (what the module was compiled from), else the spec file and --sets. */
 function runIR(runDir: string, info: RunInfo): { ir: ModuleIR; specValues: unknown } {
@@ -112,6 +112,7 @@ export async function main(): Promise<void> {
     .example("$0 runs/cyclegan --out web/cyclegan-ba --band 'G_BA(b)'", 'export the B-to-A translation of a CycleGAN')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
+    .fail(usageError('gan-export'))
     .wrap(100)
     .help()
     .parseAsync();

@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { UserError } from '../runtime/errors';
 import { writeReport } from '../report';
 import { progressMeter } from './progress';
+import { checkOutFile, usageError } from './options';
 
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -23,9 +24,11 @@ export async function main(): Promise<void> {
     .example('$0 runs/wgan runs/wgan-gp --out compare.html', 'two runs side by side')
     .demandCommand(1, 'name one run directory or more')
     .strict()
+    .fail(usageError('gan-report'))
     .wrap(100)
     .help()
     .parseAsync();
+  checkOutFile(argv.out, ['.html', '.htm'], 'the HTML file of the report');
   const dirs = argv._.map(String);
   const seen = new Set<string>();
   for (const d of dirs) {

@@ -11,7 +11,7 @@ import { samplingNetworks } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
-import { checkInteger, WEIGHTS_OPTION } from './options';
+import { checkInteger, checkOutFile, checkSeed, usageError, WEIGHTS_OPTION } from './options';
 import { provenanceText } from '../runtime/provenance';
 import { findRunDir, readRunInfo, runProvenance } from './run-dir';
 import { progressMeter } from './progress';
@@ -34,12 +34,15 @@ export async function main(): Promise<void> {
     .example('$0 runs/gan', 'an 8x8 grid from the latest checkpoint of runs/gan')
     .demandCommand(1, 'name a run directory or a checkpoint')
     .strict()
+    .fail(usageError('gan-sample'))
     .wrap(100)
     .help()
     .parseAsync();
   const maxN = argv.format === 'png' ? 100000 : 1024;
   checkInteger('n', argv.n, 1, maxN);
   checkInteger('scale', argv.scale, 1, 16);
+  checkSeed(argv.seed);
+  if (argv.format === 'grid') checkOutFile(argv.out, ['.png'], 'the PNG file of the grid');
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);

@@ -26,7 +26,7 @@ import { refuseExistingRun } from '../runtime/run-files';
 import { acquireRunLock, SIGNAL_EXIT_CODES } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
-import { checkInteger } from './options';
+import { checkInteger, checkSeed, usageError } from './options';
 import { progressMeter } from './progress';
 import { checkResume } from './resume-check';
 import { trainTorch } from './train-torch';
@@ -99,6 +99,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .example('$0 specs/dcgan.yaml --target torch --nproc 2', 'train DCGAN on PyTorch in 2 processes')
     .demandCommand(1, 'name a spec or a generated module')
     .strict()
+    .fail(usageError('gan-train'))
     .wrap(100)
     .help()
     .parseAsync();
@@ -107,6 +108,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   checkInteger('batch', argv.batch, 1);
   checkInteger('eval-n', argv.evalN, 1, MAX_EVAL_SAMPLES);
   checkInteger('eval-every', argv.evalEvery, 0);
+  checkSeed(argv.seed);
   const isSpec = SPEC_EXTENSIONS.has(extname(input));
   if (!isSpec && !MODULE_EXTENSIONS.has(extname(input))) {
     throw new UserError(`${input} is neither a spec (${[...SPEC_EXTENSIONS].join(', ')}) nor a trainer module (${[...MODULE_EXTENSIONS].join(', ')})`);

@@ -39,7 +39,7 @@ const OWN_KEYS = ['paper', 'description'];
 
 function displayPath(file: string): string {
   const rel = relative(process.cwd(), file);
-  return rel.startsWith('..') ? file : rel;
+  return rel.startsWith('..') ? file : rel === '' ? '.' : rel;
 }
 
 /** `named`: where the `extends` that names this file is written (problems with the file go there). */
