@@ -1,7 +1,7 @@
 // gan-compile --explain and gan-diff, unit by unit: the multiply-add table against hand counts
 // (a small network, and DCGAN's G and D computed layer by layer below), loss terms and what
 // their gradients reach, the explanation of a small spec (passes, images per step, steps per
-// epoch), and the LCS alignment of gan-diff (an inserted layer is one insertion).
+// epoch), the game (which way each loss pulls each critic output), and the LCS alignment of gan-diff (an inserted layer is one insertion).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LAYER_KINDS } from '../compiler/vocabulary/layers';
 import { LAYER_MACS } from '../compiler/vocabulary/macs';
-import { diffSides, explainSide, lowerForExplain } from '../compiler/explain/index';
+import { diffSides, explainSide, lowerForExplain, renderExplanation } from '../compiler/explain/index';
 import { lossTerms } from '../compiler/explain/terms';
 import { summarizeNetwork } from '../compiler/explain/networks';
 import { tempDir } from './helpers';
@@ -134,6 +134,19 @@ test('loss terms: sums split, constant factors and divisors become coefficients,
   );
   assert.deepEqual(lossTerms('bce(D(G(z)).valid, 1) + ce(D(detach(G(z))).code, c)', nets).map((t) => t.reaches), [['D.valid', 'G'], ['D.code']]);
   assert.deepEqual(lossTerms('10 * gradient_penalty(D, x, G(z))', nets).map((t) => [t.coefficient, t.reaches]), [[10, ['D', 'G']]]);
+});
+
+test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a critic pulled one way on both cannot tell them apart", () => {
+  const game = (file: string) => explainSide(lowered(file)).game;
+  assert.deepEqual(game('specs/dcgan.yaml'), [
+    { output: 'D', real: { read: 'D(x)', pull: 'toward 1' }, pairs: [{ maker: 'G', read: 'D(G(z))', critic: 'toward 0', makerPull: 'toward 1', verdict: 'plays against' }] },
+  ]);
+  assert.deepEqual(game('specs/cyclegan.yaml').map((g) => `${g.output}: ${g.pairs.map((p) => `${p.maker} ${p.verdict}`).join(', ')}`), ['D_A: G_BA plays against', 'D_B: G_AB plays against']);
+  assert.deepEqual(game('test/fixtures/warnings/helps-critic-wgan.yaml')[0]!.pairs.map((p) => [p.critic, p.makerPull, p.verdict]), [['down', 'down', 'helps']]);
+  const text = renderExplanation(explainSide(lowered('test/fixtures/warnings/critic-same-pull.yaml')));
+  assert.ok(text.includes("The game (which way minimizing each loss pulls a critic's output):\n  D(x): D toward 1\n  D(G(z)): D toward 1; G toward 1; D cannot tell real data from G's (GS185)\n"), text);
+  // feature matching's G reads only D's features head: the valid head's game is open.
+  assert.deepEqual(game('specs/variants/feature-matching.yaml').map((g) => g.pairs.map((p) => [g.output, p.makerPull, p.verdict])), [[['D.valid', null, 'open']]]);
 });
 
 test('gan-diff aligns layer lists: an inserted layer is one insertion, a changed argument one change', () => {

@@ -3,15 +3,18 @@
 // additive terms and which update target each reaches, the optimizer with its settings, the
 // clipping, the random and real inputs drawn for every update; per network its parameters and
 // multiply-adds (per example, per cycle at the spec's batch); the real images a cycle consumes
-// and the steps an epoch of the data takes. render.ts turns it into text. Settings the IR holds
+// and the steps an epoch of the data takes; the game (expr/game.ts). render.ts turns it into text. Settings the IR holds
 // (optimizer, random inputs, data) are carried key by key, so a field added to the IR shows up
-// without a change here. Imports the IR, contract/data and this folder.
+// without a change here. Imports the IR, contract/data, the expression analyses and this folder.
 import { DATA_SOURCES } from '../../contract/data';
 import type { ModuleIR, PhaseIR, Stmt } from '../ir';
 import { describeStmts } from '../emit/statements';
 import type { CheckedNetwork } from '../check/networks';
 import { summarizeNetwork } from './networks';
 import { lossTerms, reachesTarget, type Term } from './terms';
+import { show } from '../expr/ast';
+import { gameOf, pullText, type Verdict } from '../expr/game';
+import { isExprError, parseExpr } from '../expr/parse';
 
 export interface ForwardPass {
   net: string;
@@ -60,6 +63,15 @@ export interface Explanation {
     epochs: number | null;
   };
   preview: { every: number; fixed: string[]; real: string[] };
+  /** The game (expr/game.ts): per critic output, which way each loss pulls it on real and on made data. */
+  game: GameExplanation[];
+}
+
+export interface GameExplanation {
+  output: string;
+  /** The critic's own pull on real data: the read as written (`D(x)`) and `up`, `toward 1`, ... */
+  real: { read: string; pull: string } | null;
+  pairs: { maker: string; read: string; critic: string; makerPull: string | null; verdict: Verdict }[];
 }
 
 const IMAGE_INPUTS = new Set(['x', 'a', 'b']);
@@ -142,5 +154,18 @@ export function explain(ir: ModuleIR, checked: CheckedNetwork[]): Explanation {
       epochs: stepsPerEpoch === null ? null : ir.steps / stepsPerEpoch,
     },
     preview: { every: ir.preview.every, fixed: ir.preview.sampled, real: ir.preview.real },
+    game: gameExplanation(ir, names),
   };
+}
+
+function gameExplanation(ir: ModuleIR, networks: ReadonlySet<string>): GameExplanation[] {
+  const losses = ir.phases.flatMap((p) => {
+    const expr = parseExpr(p.loss.text);
+    return isExprError(expr) ? [] : [{ loss: p.loss.name, expr, updates: p.updates }];
+  });
+  return gameOf(losses, networks).map((o) => ({
+    output: o.output,
+    real: o.real ? { read: show(o.real.read), pull: pullText(o.real.pull) } : null,
+    pairs: o.pairs.map((p) => ({ maker: p.maker, read: show(p.critic.read), critic: pullText(p.critic.pull), makerPull: p.makerPull ? pullText(p.makerPull.pull) : null, verdict: p.verdict })),
+  }));
 }

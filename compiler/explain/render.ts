@@ -1,7 +1,7 @@
 // gan-compile --explain (text): an Explanation (explain.ts) in plain words, phase by phase, then
-// as tables (phases; networks with parameters and multiply-adds), then the data and the
+// the game (which way each loss pulls each critic output), as tables (phases; networks with parameters and multiply-adds), then the data and the
 // preview. Deterministic text: golden-tested for every spec. Imports this folder only.
-import type { Explanation, ForwardPass, PhaseExplanation } from './explain';
+import type { Explanation, ForwardPass, GameExplanation, PhaseExplanation } from './explain';
 import { count, flow, num, settings, table } from './format';
 import { termText } from './terms';
 
@@ -44,6 +44,27 @@ function phaseText(e: Explanation, p: PhaseExplanation, index: number): string[]
   return out;
 }
 
+/** `D(G(z)): D toward 0; G toward 1, so G plays against D`, the critic's pull on real data first. */
+function gameText(game: GameExplanation[]): string[] {
+  if (game.length === 0) return [];
+  const out = ["The game (which way minimizing each loss pulls a critic's output):"];
+  for (const g of game) {
+    const net = g.output.split('.')[0]!;
+    if (g.real) out.push(`  ${g.real.read}: ${net} ${g.real.pull}`);
+    for (const p of g.pairs) {
+      const maker = p.makerPull === null ? `${p.maker}'s loss does not read it` : `${p.maker} ${p.makerPull}`;
+      const verdict = {
+        'plays against': `, so ${p.maker} plays against ${net}`,
+        helps: `, so ${p.maker} helps ${net} (GS186)`,
+        'cannot tell apart': `; ${net} cannot tell real data from ${p.maker}'s (GS185)`,
+        open: '',
+      }[p.verdict];
+      out.push(`  ${p.read}: ${net} ${p.critic}; ${maker}${verdict}`);
+    }
+  }
+  return [...out, ''];
+}
+
 function dataText(e: Explanation): string[] {
   const d = e.data;
   const out = [`Data: ${flow(d.settings)}`];
@@ -65,6 +86,7 @@ export function renderExplanation(e: Explanation): string {
   out.push(`One training step at batch ${e.batch} makes ${e.updatesPerCycle} update${e.updatesPerCycle === 1 ? '' : 's'}: ${order}, in that order. The spec trains ${count(e.steps)} steps.`);
   out.push('');
   e.phases.forEach((p, i) => out.push(...phaseText(e, p, i), ''));
+  out.push(...gameText(e.game));
   out.push(
     ...table(
       ['phase', 'repeat', 'forward', 'updates', 'gradients from', 'optimizer', 'clip', 'random', 'real'],
