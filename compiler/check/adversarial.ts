@@ -39,8 +39,9 @@ export function checkAdversarial(ctx: Context, r: Resolved): void {
       } else if (verdict === 'helps') {
         const read = show(makerPull!.read);
         const how = real ? `away from real data: ${net}'s own loss pulls it ${pullText(critic.pull)} and real data ${pullText(real.pull)}` : `as ${net}'s own loss does`;
-        ctx.report.warning(join('/losses', makerPull!.loss), `${maker}'s loss pulls ${read} ${pullText(makerPull!.pull)}, ${how}; ${maker} helps ${net} tell its output from real data instead of fooling it`, {
-          hint: `${maker}'s loss should pull ${read} the way ${net}'s loss pulls real data${real ? ` (${pullText(real.pull)})` : ''}, or ${net}'s loss is the one written the wrong way round`,
+        const whose = makerPull!.loss === maker ? `${maker}'s loss` : `loss '${makerPull!.loss}', which ${maker} minimizes,`;
+        ctx.report.warning(join('/losses', makerPull!.loss), `${whose} pulls ${read} ${pullText(makerPull!.pull)}, ${how}; ${maker} helps ${net} tell its output from real data instead of fooling it`, {
+          hint: `${makerPull!.loss === maker ? `${maker}'s loss should pull` : `${maker}'s phase should minimize a loss that pulls`} ${read} the way ${net}'s loss pulls real data${real ? ` (${pullText(real.pull)})` : ''}, or ${net}'s loss is the one written the wrong way round`,
           code: 'GS186',
           at: startOf(makerPull!.read),
         });
