@@ -33,7 +33,7 @@ export function checkSeed(value: number): void {
  * Refuses an `--out` file whose name does not end in one of `extensions` (any case): a grid
  * written as `grid.jpg` would be a PNG under a JPEG's name. An option not given passes.
  */
-export function checkOutFile(file: string | undefined, extensions: readonly string[], what: string): void {
+export function checkOutExtension(file: string | undefined, extensions: readonly string[], what: string): void {
   if (file === undefined || extensions.some((e) => file.toLowerCase().endsWith(e))) return;
   throw new UserError(`--out is ${what}: give it a name ending in ${extensions.join(' or ')}, got ${file}`);
 }

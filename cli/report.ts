@@ -7,7 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { UserError } from '../runtime/errors';
 import { writeReport } from '../report';
 import { progressMeter } from './progress';
-import { checkOutFile, usageError } from './options';
+import { checkOutExtension, usageError } from './options';
 
 export async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -28,7 +28,7 @@ export async function main(): Promise<void> {
     .wrap(100)
     .help()
     .parseAsync();
-  checkOutFile(argv.out, ['.html', '.htm'], 'the HTML file of the report');
+  checkOutExtension(argv.out, ['.html', '.htm'], 'the HTML file of the report');
   const dirs = argv._.map(String);
   const seen = new Set<string>();
   for (const d of dirs) {

@@ -11,7 +11,7 @@ import { samplingNetworks } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
 import { importTrainer } from '../runtime/trainer-module';
-import { checkInteger, checkOutFile, checkSeed, usageError, WEIGHTS_OPTION } from './options';
+import { checkInteger, checkOutExtension, checkSeed, usageError, WEIGHTS_OPTION } from './options';
 import { provenanceText } from '../runtime/provenance';
 import { findRunDir, readRunInfo, runProvenance } from './run-dir';
 import { progressMeter } from './progress';
@@ -42,7 +42,7 @@ export async function main(): Promise<void> {
   checkInteger('n', argv.n, 1, maxN);
   checkInteger('scale', argv.scale, 1, 16);
   checkSeed(argv.seed);
-  if (argv.format === 'grid') checkOutFile(argv.out, ['.png'], 'the PNG file of the grid');
+  if (argv.format === 'grid') checkOutExtension(argv.out, ['.png'], 'the PNG file of the grid');
   const target = String(argv._[0]);
   const runDir = findRunDir(target);
   const info = readRunInfo(runDir);

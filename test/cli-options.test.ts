@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { checkInteger, checkOutFile } from '../cli/options';
+import { checkInteger, checkOutExtension } from '../cli/options';
 import { UserError } from '../runtime/errors';
 import { tempDir } from './helpers';
 
@@ -74,12 +74,12 @@ test("gan-compile . names the folder '.' (its path relative to the working direc
   assert.match(r.stderr, /^\.:1:1 error GS001: \. is a folder, not a spec file$/m);
 });
 
-test('checkOutFile: an --out file must end in its extension, in any case; an option not given passes', () => {
-  assert.doesNotThrow(() => checkOutFile(undefined, ['.png'], 'the PNG file of the grid'));
-  assert.doesNotThrow(() => checkOutFile('runs/Grid.PNG', ['.png'], 'the PNG file of the grid'));
-  assert.doesNotThrow(() => checkOutFile('a.htm', ['.html', '.htm'], 'the HTML file of the report'));
-  assert.throws(() => checkOutFile('grid.jpg', ['.png'], 'the PNG file of the grid'), (err: unknown) => err instanceof UserError && err.message === '--out is the PNG file of the grid: give it a name ending in .png, got grid.jpg');
-  assert.throws(() => checkOutFile('report.pdf', ['.html', '.htm'], 'the HTML file of the report'), (err: unknown) => err instanceof UserError && err.message === '--out is the HTML file of the report: give it a name ending in .html or .htm, got report.pdf');
+test('checkOutExtension: an --out file must end in its extension, in any case; an option not given passes', () => {
+  assert.doesNotThrow(() => checkOutExtension(undefined, ['.png'], 'the PNG file of the grid'));
+  assert.doesNotThrow(() => checkOutExtension('runs/Grid.PNG', ['.png'], 'the PNG file of the grid'));
+  assert.doesNotThrow(() => checkOutExtension('a.htm', ['.html', '.htm'], 'the HTML file of the report'));
+  assert.throws(() => checkOutExtension('grid.jpg', ['.png'], 'the PNG file of the grid'), (err: unknown) => err instanceof UserError && err.message === '--out is the PNG file of the grid: give it a name ending in .png, got grid.jpg');
+  assert.throws(() => checkOutExtension('report.pdf', ['.html', '.htm'], 'the HTML file of the report'), (err: unknown) => err instanceof UserError && err.message === '--out is the HTML file of the report: give it a name ending in .html or .htm, got report.pdf');
 });
 
 test('gan-sample refuses a grid --out that is not .png and gan-report one that is not .html, before reading the run', async () => {

@@ -136,6 +136,40 @@ test('loss terms: sums split, constant factors and divisors become coefficients,
   assert.deepEqual(lossTerms('10 * gradient_penalty(D, x, G(z))', nets).map((t) => [t.coefficient, t.reaches]), [[10, ['D', 'G']]]);
 });
 
+const EMBEDDED_LABEL = `name: embedded_label
+data: { source: mnist, image: [28, 28, 1] }
+sample:
+  z: normal(8)
+  y_g: label(10)
+networks:
+  E:
+    inputs: { label: label }
+    layers:
+      - embedding: { classes: 10, dim: 8 }
+      - flatten
+  G:
+    inputs: { z: [8] }
+    layers:
+      - dense: { units: 784, activation: tanh }
+      - reshape: [28, 28, 1]
+  D:
+    inputs: { img: image, e: [8] }
+    layers:
+      - { flatten: null, from: img }
+      - concat: { with: e }
+      - dense: { units: 1, activation: sigmoid }
+losses:
+  D: bce(D(x, E(y)), 1) + bce(D(G(z), E(y_g)), 0)
+  G: bce(D(G(z), E(y_g)), 1)
+schedule:
+  batch: 32
+  steps: 100
+  phases:
+    - { update: [D, E], loss: D, optimizer: { adam: { lr: 0.0002 } } }
+    - { update: G, optimizer: { adam: { lr: 0.0002 } } }
+preview: { show: [G(z)] }
+`;
+
 test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a critic pulled one way on both cannot tell them apart", () => {
   const game = (file: string) => explainSide(lowered(file)).game;
   assert.deepEqual(game('specs/dcgan.yaml'), [
@@ -145,6 +179,12 @@ test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a c
   assert.deepEqual(game('test/fixtures/warnings/helps-critic-wgan.yaml')[0]!.pairs.map((p) => [p.critic, p.makerPull, p.verdict]), [['down', 'down', 'helps']]);
   const text = renderExplanation(explainSide(lowered('test/fixtures/warnings/critic-same-pull.yaml')));
   assert.ok(text.includes("The game (which way minimizing each loss pulls a critic's output):\n  D(x): D toward 1\n  D(G(z)): D toward 1; G toward 1; D cannot tell real data from G's (GS185)\n"), text);
+  // A label embedding trained with D (D's phase updates D and E) is D's side: D(x, E(y)) is real data, E no maker.
+  const file = join(tempDir('game'), 'embedded-label.yaml');
+  writeFileSync(file, EMBEDDED_LABEL);
+  const l = lowerForExplain(file);
+  assert.deepEqual(l.diagnostics.map((d) => d.message), []);
+  assert.deepEqual(game(file).map((g) => [g.real?.read, g.pairs.map((p) => `${p.maker} ${p.verdict}`)]), [['D(x, E(y))', ['G plays against']]]);
   // feature matching's G reads only D's features head: the valid head's game is open.
   assert.deepEqual(game('specs/variants/feature-matching.yaml').map((g) => g.pairs.map((p) => [g.output, p.makerPull, p.verdict])), [[['D.valid', null, 'open']]]);
 });

@@ -1,8 +1,9 @@
 // The game a spec's losses make, for the adversarial check (check/adversarial.ts) and
 // gan-compile --explain: for each critic output the losses read (`D(...)`, or a head
 // `D(...).valid`) that a phase trains, which way the critic's own losses pull it on real data
-// (`D(x)`: arguments that call no network) and on what each other network makes (`D(G(z))`), and
-// which way that network's losses pull it there (expr/pulls.ts). The verdict: the maker plays
+// (`D(x)`: arguments that call no network but those trained with the critic) and on what each
+// other network makes (`D(G(z))`), and which way that network's losses pull it there
+// (expr/pulls.ts). The verdict: the maker plays
 // against the critic (pulls its output toward the real side), helps it (pulls it the critic's
 // way, or further from real data), the critic cannot tell real from made (pulled the same way on
 // both), or open (a pull with no single direction, or none). Imports the expression syntax tree
@@ -67,12 +68,15 @@ export function gameOf(losses: readonly GameLoss[], networks: ReadonlySet<string
   return [...outputs].flatMap(([output, { net, head }]) => {
     const critic = losses.filter((l) => l.updates.some((u) => u.net === net && (u.head === undefined || head === undefined || u.head === head)));
     if (critic.length === 0) return []; // a fixed network (a pretrained scorer): no game
+    // Networks the critic's phases train with it (a label embedding in D(x, E(y))) are the critic's side, not makers.
+    const side = new Set([net, ...critic.flatMap((l) => l.updates.map((u) => u.net))]);
+    const madeBy = (r: Read) => r.makers.filter((m) => !side.has(m));
     const pulled = (ls: readonly GameLoss[], makers: (m: string[]) => boolean) => pullAt(ls, (e) => {
       const r = readOf(e, networks);
-      return r !== undefined && r.net === net && r.head === head && makers(r.makers);
+      return r !== undefined && r.net === net && r.head === head && makers(madeBy(r));
     });
     const real = pulled(critic, (m) => m.length === 0);
-    const makers = [...new Set(reads.filter((o) => o.net === net && o.head === head).flatMap((o) => o.makers))].filter((m) => m !== net).sort();
+    const makers = [...new Set(reads.filter((o) => o.net === net && o.head === head).flatMap(madeBy))].sort();
     const pairs = makers.flatMap((maker): GamePair[] => {
       const made = (m: string[]) => m.includes(maker);
       const fake = pulled(critic, made);
@@ -85,16 +89,16 @@ export function gameOf(losses: readonly GameLoss[], networks: ReadonlySet<string
 }
 
 function verdict(real: Pull | undefined, fake: number, maker: Pull | undefined): Verdict {
-  const r = typeof real === 'number' ? side(real, fake) : undefined;
+  const r = typeof real === 'number' ? sideOf(real, fake) : undefined;
   if (r === 0) return 'cannot tell apart';
   if (typeof maker !== 'number') return 'open';
-  const m = side(maker, fake);
+  const m = sideOf(maker, fake);
   if (m === 0 || (r !== undefined && m === -r)) return 'helps';
   return r !== undefined ? 'plays against' : 'open';
 }
 
 /** Where `v` lies from `from`: 1 above, -1 below, 0 the same. */
-function side(v: number, from: number): number {
+function sideOf(v: number, from: number): number {
   return v === from ? 0 : v > from ? 1 : -1;
 }
 
