@@ -22,7 +22,7 @@ import { refreshReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
 import { commandLine, lastEvent, trainSettings } from '../runtime/loop/events';
 import { backendHeapBytes, networksMemory } from '../runtime/memory';
-import { refuseExistingRun } from '../runtime/run-files';
+import { refuseExistingRun, refuseNothingToResume } from '../runtime/run-files';
 import { acquireRunLock, SIGNAL_EXIT_CODES } from '../runtime/run-lock';
 import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
@@ -161,6 +161,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   try {
     const old: RunInfo | undefined = resume && existsSync(join(runDir, 'run.json')) ? readRunInfo(runDir) : undefined;
     if (!resume) refuseExistingRun(runDir);
+    else if (argv.resumeFrom === undefined) refuseNothingToResume(runDir);
     if (old !== undefined && (old.target === 'torch') !== torch) {
       throw new UserError(`${runDir} was trained ${old.target === 'torch' ? 'with --target torch' : 'on TensorFlow.js'}: resume it ${old.target === 'torch' ? 'with --target torch' : 'without --target torch'}`);
     }

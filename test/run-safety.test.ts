@@ -86,12 +86,20 @@ test('a directory holding any run file is a run: a fresh gan-train refuses it, n
   const only = join(root, 'only-log');
   mkdirSync(only);
   writeFileSync(join(only, 'metrics.jsonl'), '{"step":2}\n');
-  await refused([SPEC, '--steps', '2', ...common, '--out', only], /another --out directory \(found metrics\.jsonl\)$/);
+  await refused([SPEC, '--steps', '2', ...common, '--out', only], `${only} holds a run that stopped before its first checkpoint, so nothing can continue it: train into another --out directory, or remove ${only} (found metrics.jsonl)`);
   // An empty directory is no run.
   const empty = join(root, 'empty');
   mkdirSync(empty);
   await gan([SPEC, '--steps', '1', ...common, '--out', empty]);
   assert.deepEqual(steps(join(empty, 'losses.jsonl')), [1]);
+});
+
+test('a run that stopped before its first checkpoint (a NaN at step 1) is one neither a fresh run nor --resume takes, and each says so', async () => {
+  const dir = copyRun('no-checkpoint');
+  rmSync(join(dir, 'checkpoints'), { recursive: true });
+  const nothing = `stopped before its first checkpoint, so nothing can continue it: train into another --out directory, or remove ${dir}`;
+  await refused([SPEC, '--steps', '2', ...common, '--out', dir], `${dir} holds a run that ${nothing} (found run.json, ring.mts, losses.jsonl, samples/)`);
+  await refused([SPEC, '--steps', '6', ...common, '--out', dir, '--resume'], `--resume: the run in ${dir} ${nothing}`);
 });
 
 test('a torn last line of losses.jsonl and metrics.jsonl is reported and trimmed on resume', async () => {
