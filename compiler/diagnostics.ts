@@ -113,6 +113,8 @@ export const codes = {
   // GS185-GS186: losses that make no adversarial game (compiler/check/adversarial.ts).
   GS185: 'critic pulls real and generated the same way',
   GS186: 'generator helps the critic',
+  // GS187: a made output judged against other labels than it was made from (compiler/check/conditioning.ts).
+  GS187: 'conditions do not match',
   // GS190-GS193: what the torch target (gan-compile --target torch) refuses.
   GS190: 'name not usable in Python',
   GS191: 'layer the torch target lacks',

@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostics';
 import { check, type CheckedNetwork } from './check/index';
 import { checkClippedNorms } from './check/clip-norm';
 import { checkAdversarial } from './check/adversarial';
+import { checkConditioning } from './check/conditioning';
 import { checkFlow } from './check/flow';
 import { checkUsage } from './check/usage';
 import { estimateMemory, type MemoryEstimate } from './check/memory';
@@ -100,6 +101,7 @@ function lowerStages(file: string, options: CompileOptions): { ctx: Context; ir?
   checkUsage(ctx, resolved, ir); // 5b: warnings only
   checkFlow(ctx, resolved);
   checkAdversarial(ctx, resolved);
+  checkConditioning(ctx, resolved, ir);
   checkClippedNorms(ctx, ir);
   const strict = options.strict ? '--strict' : ctx.spec.strict === true ? "the spec's strict: true" : undefined;
   if (strict) ctx.report.warningsAsErrors(strict);

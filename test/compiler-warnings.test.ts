@@ -59,12 +59,13 @@ test('the flow fixtures warn with the codes of their kind (GS179 dead term, GS18
   assert.deepEqual(codes('clip-batchnorm.yaml'), ['GS184 /schedule/phases/0/clip', 'GS184 /schedule/phases/1/clip']);
 });
 
-test('the game fixtures warn with their codes (GS185 a critic pulled the same way on real and generated, GS186 a generator that helps the critic)', () => {
+test('the game fixtures warn with their codes (GS185 a critic pulled the same way on real and generated, GS186 a generator that helps the critic, GS187 labels that do not match)', () => {
   const codes = (f: string) => compileToModule(join(DIR, f), { format: false }).diagnostics.map((d) => `${d.code} ${d.pointer}`);
   assert.deepEqual(codes('helps-critic.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('helps-critic-wgan.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('critic-same-pull.yaml'), ['GS185 /losses/D_fake']);
   assert.deepEqual(codes('shared-loss.yaml'), ['GS179 /losses/D', 'GS186 /losses/D', 'GS175 /losses/G']);
+  assert.deepEqual(codes('condition-mismatch.yaml'), ['GS187 /losses/G', 'GS187 /losses/G']);
 });
 
 test('a loss pulls a critic output toward its target, up or down where it is monotone, and is unknown where it is not', () => {
