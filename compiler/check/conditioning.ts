@@ -8,7 +8,7 @@
 // (a matching-aware D's wrong pairs). Runs after lower, like flow.ts. May import context,
 // pointer, the IR and resolve's types and the expression parser.
 import type { Context } from '../context';
-import { show, type Expr } from '../expr/ast';
+import { children, show, type Expr } from '../expr/ast';
 import { isExprError, parseExpr } from '../expr/parse';
 import { startOf } from '../expr/terms';
 import type { ModuleIR } from '../ir';
@@ -64,7 +64,7 @@ function mismatches(e: Expr, networks: ReadonlySet<string>, conditions: Readonly
       const other = made && judged.find((a) => a !== made && condOf(a).length > 0 && condOf(a).join() !== condOf(made).join());
       if (made && other) out.push({ judge: networks.has(x.callee) ? x.callee : `${x.callee}()`, made: madeCall(made, networks), madeFrom: condOf(made), against: condOf(other), at: other });
     }
-    for (const p of parts(x)) walk(p);
+    for (const p of children(x)) walk(p);
   };
   walk(e);
   return out;
@@ -72,19 +72,15 @@ function mismatches(e: Expr, networks: ReadonlySet<string>, conditions: Readonly
 
 /** The network call an argument is made by (the argument itself when none is smaller). */
 function madeCall(e: Expr, networks: ReadonlySet<string>): Expr {
-  const inner = parts(e).find((p) => callsNetwork(p, networks));
+  const inner = children(e).find((p) => callsNetwork(p, networks));
   if (e.kind === 'call' && networks.has(e.callee) && e.args.every((a) => !callsNetwork(a, networks))) return e;
   return inner ? madeCall(inner, networks) : e;
 }
 
 function callsNetwork(e: Expr, networks: ReadonlySet<string>): boolean {
-  return (e.kind === 'call' && networks.has(e.callee)) || parts(e).some((p) => callsNetwork(p, networks));
+  return (e.kind === 'call' && networks.has(e.callee)) || children(e).some((p) => callsNetwork(p, networks));
 }
 
 function names(e: Expr): string[] {
-  return e.kind === 'name' ? [e.name] : parts(e).flatMap(names);
-}
-
-function parts(x: Expr): Expr[] {
-  return x.kind === 'call' ? x.args : x.kind === 'binary' ? [x.left, x.right] : x.kind === 'unary' ? [x.arg] : x.kind === 'member' ? [x.object] : [];
+  return e.kind === 'name' ? [e.name] : children(e).flatMap(names);
 }

@@ -30,3 +30,8 @@ export function show(e: Expr): string {
       return `-${show(e.arg)}`;
   }
 }
+
+/** An expression's direct subexpressions, in reading order. */
+export function children(x: Expr): Expr[] {
+  return x.kind === 'call' ? x.args : x.kind === 'binary' ? [x.left, x.right] : x.kind === 'unary' ? [x.arg] : x.kind === 'member' ? [x.object] : [];
+}

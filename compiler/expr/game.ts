@@ -8,7 +8,7 @@
 // way, or further from real data), the critic cannot tell real from made (pulled the same way on
 // both), or open (a pull with no single direction, or none). Imports the expression syntax tree
 // and the analyses of this folder only.
-import type { Expr } from './ast';
+import { children, type Expr } from './ast';
 import { combine, pullOf, type Pull } from './pulls';
 import { termReaches } from './terms';
 
@@ -126,22 +126,19 @@ function criticReads(e: Expr, networks: ReadonlySet<string>): Read[] {
   const walk = (x: Expr): void => {
     const read = readOf(x, networks);
     if (read) out.push(read);
-    if (x.kind === 'member') return read ? parts(x.object).forEach(walk) : walk(x.object);
+    if (x.kind === 'member') return read ? children(x.object).forEach(walk) : walk(x.object);
     if (x.kind === 'call' && (x.callee === 'grad' || x.callee === 'gradient_penalty')) return;
-    parts(x).forEach(walk);
+    children(x).forEach(walk);
   };
   walk(e);
   return out;
 }
 
-function parts(x: Expr): Expr[] {
-  return x.kind === 'call' ? x.args : x.kind === 'binary' ? [x.left, x.right] : x.kind === 'unary' ? [x.arg] : x.kind === 'member' ? [x.object] : [];
-}
 
 /** The first subexpression, in reading order, that `match` picks. */
 function firstMatch(e: Expr, match: (x: Expr) => boolean): Expr | undefined {
   if (match(e)) return e;
-  for (const p of parts(e)) {
+  for (const p of children(e)) {
     const found = firstMatch(p, match);
     if (found) return found;
   }
