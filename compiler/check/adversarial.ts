@@ -3,8 +3,8 @@
 // - GS185 a critic's losses pull its outputs on real data and on what a network makes the same
 //   way (bce(D(x), 1) + bce(D(G(z)), 1)): it cannot learn to tell them apart,
 // - GS186 a network's loss pulls the critic's output on what it makes the way the critic's own
-//   loss does, or further from real data (G: bce(D(G(z)), 0), or a WGAN generator loss without
-//   its minus): it helps the critic instead of fooling it.
+//   loss does, or further from real data (G: bce(D(G(z)), 0), or G: mean(D(G(z))) against a
+//   critic that pulls D(G(z)) down): it helps the critic instead of fooling it.
 // Only a sure verdict warns: an output a loss reads through a square, a class cross-entropy or a
 // product, or that its terms pull both ways, is left alone. Runs after lower, like flow.ts.
 // May import context, pointer, resolve's types and the expression parser and analyses.
