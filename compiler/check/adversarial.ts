@@ -7,25 +7,17 @@
 //   critic that pulls D(G(z)) down): it helps the critic instead of fooling it.
 // Only a sure verdict warns: an output a loss reads through a square, a class cross-entropy or a
 // product, or that its terms pull both ways, is left alone. Runs after lower, like flow.ts.
-// May import context, pointer, resolve's types and the expression parser and analyses.
+// May import context, pointer, resolve's types, phase-losses.ts and the expression analyses.
 import type { Context } from '../context';
 import { show } from '../expr/ast';
 import { gameOf, pullText, type GameLoss } from '../expr/game';
-import { isExprError, parseExpr } from '../expr/parse';
 import { startOf } from '../expr/terms';
 import { join } from '../pointer';
 import type { Resolved } from '../resolve';
+import { phaseLosses } from './phase-losses';
 
 export function checkAdversarial(ctx: Context, r: Resolved): void {
-  const losses: GameLoss[] = [];
-  for (const phase of r.phases) {
-    const text = r.spec.losses[phase.loss];
-    if (typeof text !== 'string') continue;
-    const expr = parseExpr(text);
-    if (isExprError(expr)) continue;
-    ctx.report.expression(join('/losses', phase.loss), text);
-    losses.push({ loss: phase.loss, expr, updates: phase.updates });
-  }
+  const losses: GameLoss[] = phaseLosses(ctx, r).map(({ phase, expr }) => ({ loss: phase.loss, expr, updates: phase.updates }));
   for (const { net, real, pairs } of gameOf(losses, new Set(r.networks.map((n) => n.name)))) {
     for (const { maker, critic, makerPull, verdict } of pairs) {
       const made = show(critic.read);

@@ -6,14 +6,13 @@
 // target) that both carry conditions must carry the same ones. An argument with none (`D(x, y)`,
 // `ce(D(x).label, y)`, a number) is left alone, and so is a real image shown with other labels
 // (a matching-aware D's wrong pairs). Runs after lower, like flow.ts. May import context,
-// pointer, the IR and resolve's types and the expression parser.
+// the IR and resolve's types and phase-losses.ts.
 import type { Context } from '../context';
 import { children, show, type Expr } from '../expr/ast';
-import { isExprError, parseExpr } from '../expr/parse';
 import { startOf } from '../expr/terms';
 import type { ModuleIR } from '../ir';
-import { join } from '../pointer';
 import type { Resolved } from '../resolve';
+import { phaseLosses } from './phase-losses';
 
 /** Loss functions whose second argument is the target of the first. */
 const TARGETED = new Set(['bce', 'bce_logits', 'ce', 'ce_logits', 'mse', 'l1']);
@@ -23,14 +22,9 @@ export function checkConditioning(ctx: Context, r: Resolved, ir: ModuleIR): void
   if (conditions.size === 0) return;
   const networks = new Set(r.networks.map((n) => n.name));
   const seen = new Set<string>();
-  for (const phase of r.phases) {
-    const text = r.spec.losses[phase.loss];
-    if (typeof text !== 'string' || seen.has(phase.loss)) continue;
-    seen.add(phase.loss);
-    const expr = parseExpr(text);
-    if (isExprError(expr)) continue;
-    const pointer = join('/losses', phase.loss);
-    ctx.report.expression(pointer, text);
+  for (const { expr, pointer } of phaseLosses(ctx, r)) {
+    if (seen.has(pointer)) continue;
+    seen.add(pointer);
     for (const m of mismatches(expr, networks, conditions)) {
       const maker = m.made.kind === 'call' ? m.made.callee : show(m.made);
       ctx.report.warning(pointer, `${m.judge} judges ${show(m.made)} against ${list(m.against)}, but it was made for ${list(m.madeFrom)}: ${maker} cannot learn to follow ${list(m.madeFrom)}`, {

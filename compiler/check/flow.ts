@@ -10,12 +10,12 @@
 //   clip or with a wider one, so they may leave [-clip, clip] after its updates (a tighter
 //   clip keeps the bound).
 // Constant terms (a number added to a loss) are left alone. Runs after lower, like usage.ts.
-// May import context, pointer, resolve's types and the expression parser and analysis.
+// May import context, pointer, resolve's types, phase-losses.ts and the expression analysis.
 import type { Context } from '../context';
 import { show, type Expr } from '../expr/ast';
-import { isExprError, parseExpr } from '../expr/parse';
 import { detachCalls, reachesTarget, splitTerms, startOf, termReaches } from '../expr/terms';
 import { join } from '../pointer';
+import { phaseLosses } from './phase-losses';
 import type { Resolved, ResolvedPhase } from '../resolve';
 
 type Target = ResolvedPhase['updates'][number];
@@ -25,20 +25,12 @@ const list = (names: readonly string[]): string => names.join(', ');
 
 export function checkFlow(ctx: Context, r: Resolved): void {
   const networks = new Set(r.networks.map((n) => n.name));
-  for (const phase of r.phases) {
-    const text = r.spec.losses[phase.loss];
-    if (typeof text !== 'string') continue;
-    const parsed = parseExpr(text);
-    if (isExprError(parsed)) continue;
-    checkPhase(ctx, phase, text, parsed, networks);
-  }
+  for (const { phase, expr, pointer } of phaseLosses(ctx, r)) checkPhase(ctx, phase, pointer, expr, networks);
   checkClipsHold(ctx, r.phases);
 }
 
-function checkPhase(ctx: Context, phase: ResolvedPhase, text: string, loss: Expr, networks: ReadonlySet<string>): void {
+function checkPhase(ctx: Context, phase: ResolvedPhase, lossPointer: string, loss: Expr, networks: ReadonlySet<string>): void {
   const { report } = ctx;
-  const lossPointer = join('/losses', phase.loss);
-  report.expression(lossPointer, text);
   const targets = phase.updates;
   const updated = list(targets.map(targetName));
   const terms = splitTerms(loss)
