@@ -1,5 +1,6 @@
 // gan-bench --to-quality: trains a spec with gan-train --eval-every (a child process; its run
-// directory kept; --target torch trains it on PyTorch, scored the same way) until its metrics meet every target of bench/targets.ts or a time limit passes,
+// directory kept; --target torch trains it on PyTorch, in one process or several under torchrun,
+// scored the same way) until its metrics meet every target of bench/targets.ts or a time limit passes,
 // or trains a PyTorch baseline (bench/baseline/pytorch_train.py) that writes sample folders and
 // scores them with ganspec's evaluator (eval/folder.ts, as gan-eval --samples); then reports
 // steps and training wall time to each target, with the machine, backend, threads and commit.
@@ -14,7 +15,7 @@ import { evaluateFolder, loadEvaluator, type MetricsRecord } from '../eval';
 import { selectBackend } from '../runtime/backend/select';
 import { UserError } from '../runtime/errors';
 import { lastEvent } from '../runtime/loop/events';
-import { torchPython } from '../runtime/torch-python';
+import { torchPython, torchThreads } from '../runtime/torch-python';
 import { timeToQuality, type QualityReport, type StepMetrics, type TargetResult } from './targets';
 
 /** Written into the run directory when the benchmark starts; --from reads it back. */
@@ -37,8 +38,11 @@ export interface BenchInfo extends Machine {
   limitMin: number;
   evalEvery: number;
   evalN: number;
-  /** torch runs: the CPU threads gan-train gives PyTorch (OMP_NUM_THREADS, or every core for one process). */
+  /** torch runs: the CPU threads gan-train gives each PyTorch process (OMP_NUM_THREADS, or an equal share of the cores). */
   threads?: number;
+  /** torch runs: gan-train --nproc (processes under torchrun) and --device. */
+  nproc?: number;
+  device?: 'cpu' | 'cuda';
   /** Filled in when the run ends. */
   stopped?: string;
   wallSeconds?: number;
@@ -113,11 +117,12 @@ export function readQualityRun(dir: string): QualityRun {
   return { dir, info, backend, threads: Number.isFinite(threads) ? threads : null, report: timeToQuality(records) };
 }
 
-/** The run's name in the table: ganspec-tfjs MODEL, ganspec-torch MODEL or pytorch MODEL. */
+/** The run's name in the table: ganspec-tfjs MODEL, ganspec-torch MODEL (ganspec-torch xN MODEL under torchrun) or pytorch MODEL. */
 export function runLabel(r: QualityRun): string {
   const i = r.info;
   if (!i) return r.dir;
-  return `${i.tool === 'ganspec' ? `ganspec-${i.target ?? 'tfjs'}` : i.tool} ${i.model}`;
+  const processes = i.nproc !== undefined && i.nproc > 1 ? ` x${i.nproc}` : '';
+  return `${i.tool === 'ganspec' ? `ganspec-${i.target ?? 'tfjs'}${processes}` : i.tool} ${i.model}`;
 }
 
 const seconds = (s: number | null) => (s === null ? '?' : s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
@@ -168,6 +173,8 @@ export function qualityJsonLines(runs: QualityRun[]): string[] {
     commit: r.info?.commit ?? null,
     backend: r.backend,
     threads: r.threads,
+    nproc: r.info?.nproc ?? null,
+    device: r.info?.device ?? null,
     limitMin: r.info?.limitMin ?? null,
     stopped: r.info?.stopped ?? null,
     allMet: r.report.allMet,
@@ -189,6 +196,9 @@ export interface ToQualityOptions {
   steps?: number;
   /** gan-train --target (default tfjs). */
   target?: 'tfjs' | 'torch';
+  /** --target torch: gan-train --nproc (default 1) and --device (default cpu). */
+  nproc?: number;
+  device?: 'cpu' | 'cuda';
   log?: (line: string) => void;
   python?: string;
   /** Extra arguments of pytorch_train.py (--seed, --batch, --steps). */
@@ -217,14 +227,17 @@ export async function trainToQuality(opts: ToQualityOptions): Promise<QualityRun
   const out = resolve(opts.out);
   refuseExisting(out);
   mkdirSync(out, { recursive: true });
+  const torch = opts.target === 'torch';
+  const nproc = opts.nproc ?? 1;
+  const device = opts.device ?? 'cpu';
   const args = [
     join(opts.root, 'bin', 'gan-train.js'), opts.spec!, '--out', out, '--steps', String(opts.steps ?? 100_000_000),
-    '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(opts.target === 'torch' ? ['--target', 'torch'] : []), ...(opts.trainArgs ?? []),
+    '--eval-every', String(opts.evalEvery), '--eval-n', String(opts.evalN), '--quiet', ...(torch ? ['--target', 'torch', '--nproc', String(nproc), '--device', device] : []), ...(opts.trainArgs ?? []),
   ];
   const info: BenchInfo = {
     ...machine(opts.root), tool: 'ganspec', target: opts.target ?? 'tfjs', model: opts.spec!, command: ['gan-train', ...args.slice(1)].join(' '),
     limitMin: opts.limitMin, evalEvery: opts.evalEvery, evalN: opts.evalN,
-    ...(opts.target === 'torch' ? { threads: Number(process.env.OMP_NUM_THREADS ?? availableParallelism()) } : {}),
+    ...(torch ? { threads: torchThreads(nproc), nproc, device } : {}),
   };
   writeFileSync(join(out, BENCH_FILE), JSON.stringify(info, null, 2) + '\n');
   const began = performance.now();

@@ -50,12 +50,15 @@ export async function main(): Promise<void> {
     .option('pytorch', { type: 'string', choices: ['dcgan', 'wgan-gp', 'cgan', 'acgan'], describe: "--to-quality: train this PyTorch baseline (bench/baseline/pytorch_train.py) instead, scoring its sample folders with ganspec's evaluator" })
     .option('set', { type: 'string', array: true, default: [] as string[], describe: '--to-quality: passed to gan-train' })
     .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: '--to-quality: gan-train --target: train the spec on TensorFlow.js or on PyTorch (scored by the same evaluator)' })
+    .option('nproc', { type: 'number', describe: '--to-quality --target torch: gan-train --nproc, processes under torchrun (default 1)' })
+    .option('device', { choices: ['cpu', 'cuda'] as const, describe: '--to-quality --target torch: gan-train --device (default cpu)' })
     .option('in-process', { type: 'boolean', default: false, hidden: true, describe: 'measure one spec on one backend in this process (used per child)' })
     .example('$0 specs/dcgan.yaml --baseline', 'the generated DCGAN step against a hand-written one')
     .example('$0 specs/*.yaml --backend wasm --profile --json', 'every spec, with kernel profiles, as JSON lines')
     .example('$0 --compile', 'the compile benchmark only')
     .example('$0 --to-quality specs/gan.yaml --limit-min 20 --eval-every 250', 'train until GAN meets its targets (20 min at most)')
     .example('$0 --to-quality specs/dcgan.yaml --target torch --limit-min 10 --eval-every 100', 'the spec trained on PyTorch (gan-train --target torch) until DCGAN meets its targets')
+    .example('$0 --to-quality specs/dcgan.yaml --target torch --nproc 4 --device cuda', 'the same on 4 GPUs under torchrun')
     .example('$0 --to-quality --pytorch dcgan --limit-min 10', "PyTorch's DCGAN for 10 minutes, scored by ganspec's evaluator")
     .example('$0 --to-quality --from runs/to-quality/gan-1 --from runs/to-quality/dcgan-2', 'one table of runs made before')
     .strictOptions()
@@ -145,7 +148,10 @@ export async function main(): Promise<void> {
 
 /** gan-bench --to-quality: one run (a spec, or --pytorch MODEL) trained to its targets, or --from runs reported. */
 async function toQuality(
-  argv: { 'limit-min': number; 'eval-every': number; 'eval-n': number; out?: string; from?: string[]; pytorch?: string; set: string[]; json: boolean; batch?: number; seed: number; target: 'tfjs' | 'torch' },
+  argv: {
+    'limit-min': number; 'eval-every': number; 'eval-n': number; out?: string; from?: string[]; pytorch?: string; set: string[]; json: boolean; batch?: number; seed: number;
+    target: 'tfjs' | 'torch'; nproc?: number; device?: 'cpu' | 'cuda';
+  },
   specs: string[],
   backends: string[],
 ): Promise<void> {
@@ -165,6 +171,8 @@ async function toQuality(
   if (argv.target === 'torch' && (argv.pytorch !== undefined || backends.length > 0)) {
     throw new UserError(argv.pytorch !== undefined ? '--target torch trains a spec; --pytorch trains a hand-written baseline: give one of them' : '--backend chooses a TensorFlow.js backend: not with --target torch');
   }
+  if (argv.target !== 'torch' && (argv.nproc !== undefined || argv.device !== undefined)) throw new UserError(`--${argv.nproc !== undefined ? 'nproc' : 'device'} goes with --target torch`);
+  if (argv.nproc !== undefined) checkInteger('nproc', argv.nproc, 1);
   const model = argv.pytorch ?? basename(specs[0]).replace(/\.(ya?ml|json)$/, '');
   const out = argv.out ?? join('runs', 'to-quality', `${argv.pytorch ? 'pytorch-' : argv.target === 'torch' ? 'torch-' : ''}${model}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
   const trainArgs = [
@@ -175,7 +183,7 @@ async function toQuality(
   ];
   const pythonArgs = ['--seed', String(argv.seed), ...(argv.batch !== undefined ? ['--batch', String(argv.batch)] : [])];
   if (argv.pytorch !== undefined && (argv.set.length > 0 || backends.length > 0)) throw new UserError('--set and --backend apply to specs, not to --pytorch');
-  const opts = { root: ROOT, spec: specs[0], pytorch: argv.pytorch, target: argv.target, out, limitMin: argv['limit-min'], evalEvery: argv['eval-every'], evalN: argv['eval-n'], trainArgs, pythonArgs };
+  const opts = { root: ROOT, spec: specs[0], pytorch: argv.pytorch, target: argv.target, nproc: argv.nproc, device: argv.device, out, limitMin: argv['limit-min'], evalEvery: argv['eval-every'], evalN: argv['eval-n'], trainArgs, pythonArgs };
   const run = argv.pytorch !== undefined ? await pytorchToQuality(opts) : await trainToQuality(opts);
   print([run]);
 }

@@ -7,19 +7,20 @@
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
 // torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
-// Python's. A signal gan-train defers (a first Ctrl-C) is passed on to Python, which stops after
-// its step with that step's checkpoint (step 0's before a fresh run's first step); one that came
-// before Python started is passed as --stop-requested. With --eval-every, Python stops at each
+// Python's. A signal gan-train defers (a first Ctrl-C) is passed on to Python unless Python has
+// it already (a Ctrl-C reaches the whole process group; Python then leaves a file), and Python
+// stops after its step with that step's checkpoint (step 0's before a fresh run's first step); one
+// that came before Python started is passed as --stop-requested. With --eval-every, Python stops at each
 // evaluation step and this process scores its snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
-import { RUNTIME_TORCH, torchPython } from '../runtime/torch-python';
+import { RUNTIME_TORCH, torchPython, torchThreads } from '../runtime/torch-python';
 import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 
 export interface TorchLaunch {
@@ -95,13 +96,15 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // A signal that came while the module compiled: Python stops before its first step (step 0 saved).
       ...(opts.stop?.aborted ? ['--stop-requested', String(opts.stop.reason)] : []),
     ];
+    const stopFile = join(temp, 'stop-requested');
     const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];
-    const threads = String(Math.max(1, Math.floor(availableParallelism() / opts.nproc)));
     const env = {
       ...process.env,
       PYTHONPATH: [RUNTIME_TORCH, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-      OMP_NUM_THREADS: process.env.OMP_NUM_THREADS ?? threads,
+      OMP_NUM_THREADS: String(torchThreads(opts.nproc)),
       PYTHONUNBUFFERED: '1',
+      // Left by Python's first stop request (stop.py): the signal reached it already.
+      GANSPEC_STOP_FILE: stopFile,
     };
     // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
     // which ends gan-train first); under torchrun, stderr is filtered.
@@ -112,7 +115,11 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
-      const passSignal = () => child.kill(opts.stop!.reason as NodeJS.Signals);
+      // Only a signal Python has not had (a kill of gan-train's pid alone): this process reads its
+      // own late while it scores an evaluation, and Python would count it as a second one.
+      const passSignal = () => {
+        if (!existsSync(stopFile)) child.kill(opts.stop!.reason as NodeJS.Signals);
+      };
       if (!opts.stop?.aborted) opts.stop?.addEventListener('abort', passSignal);
       let err = '';
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -58,12 +58,9 @@ function moduleMemory(trainer: AnyTrainer): MemoryEstimate {
 }
 
 /** --target torch takes a spec, and none of the options that only the TensorFlow.js loop has. */
-function refuseForTorch(isSpec: boolean, argv: { backend?: string; allowChanges: boolean; evalEvery: number; nproc?: number }): void {
+function refuseForTorch(isSpec: boolean, argv: { backend?: string }): void {
   if (!isSpec) throw new UserError('--target torch compiles a spec: give the spec, not a TypeScript module');
   if (argv.backend !== undefined) throw new UserError('--backend chooses a TensorFlow.js backend: with --target torch use --device cpu|cuda');
-  if (argv.evalEvery > 0 && argv.nproc !== undefined && argv.nproc > 1) {
-    throw new UserError('--eval-every with --target torch trains in one process: leave out --nproc, or evaluate the run afterwards with gan-eval');
-  }
 }
 
 export async function main(args: string[] = hideBin(process.argv), log: (line: string) => void = (line) => console.log(line)): Promise<void> {

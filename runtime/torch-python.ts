@@ -4,6 +4,7 @@
 // without importing it (importlib's find_spec: instant, where `import torch` takes seconds).
 // Imports node and ./errors only.
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './errors';
@@ -37,4 +38,10 @@ export function torchPython(): string {
     throw new UserError(given ? `GANSPEC_PYTHON=${given} cannot import torch, and neither can python3 nor /usr/bin/python3: ${NO_TORCH}` : `--target torch needs ${NO_TORCH}`);
   }
   return python;
+}
+
+/** The CPU threads each of `nproc` torch processes gets: OMP_NUM_THREADS when set, else an equal share of the cores. */
+export function torchThreads(nproc: number): number {
+  const given = Number(process.env.OMP_NUM_THREADS);
+  return Number.isInteger(given) && given > 0 ? given : Math.max(1, Math.floor(availableParallelism() / nproc));
 }

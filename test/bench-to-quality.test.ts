@@ -101,7 +101,7 @@ test('the targets apply by what a band holds and meet exactly at their threshold
   assert.equal(noBase.results.find((t) => t.target === 'fid')?.last.shown, 'no step 0 to compare with');
 });
 
-test('gan-bench --to-quality refuses a spec with --from, a second spec, --target torch with --pytorch or --backend, saying why', () => {
+test('gan-bench --to-quality refuses a spec with --from, a second spec, --target torch with --pytorch or --backend, --nproc without it, saying why', () => {
   let r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--from', 'runs/x']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--from reports runs made before: name no spec or --pytorch with it/);
@@ -114,6 +114,9 @@ test('gan-bench --to-quality refuses a spec with --from, a second spec, --target
   r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--target', 'torch', '--backend', 'wasm']);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /--backend chooses a TensorFlow.js backend: not with --target torch/);
+  r = runCli('gan-bench', ['--to-quality', 'specs/gan.yaml', '--nproc', '2']);
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr.trim(), 'gan-bench: --nproc goes with --target torch');
 });
 
 torchTest('the PyTorch baseline writes a labelled sample folder per N steps that gan-bench scores with the evaluator', async (python) => {
@@ -151,17 +154,19 @@ torchTest('the PyTorch baseline writes a labelled sample folder per N steps that
   assert.ok(existsSync(join(dir, 'pytorch.json')));
 });
 
-torchTest('--target torch: the torch loop is scored at step 0 and every N steps as gan-eval scores its checkpoint, and --from puts both targets in one table', async () => {
+torchTest('--target torch: the torch loop is scored at step 0 and every N steps as gan-eval scores its checkpoint, under torchrun (--nproc 2) with 1 process\'s FIDs, and --from puts the runs in one table', async () => {
   const root = tempDir('to-quality');
   const common = { root: process.cwd(), spec: 'specs/gan.yaml', limitMin: 5, evalEvery: 2, evalN: 20, steps: 4, log: () => {} };
   const keep = [...TINY, '--set', 'checkpoint.every=2', '--set', 'checkpoint.keep=5', '--batch', '8', '--no-report'];
   const torchRun = await trainToQuality({ ...common, out: join(root, 'torch'), target: 'torch', trainArgs: keep });
+  const twoRun = await trainToQuality({ ...common, out: join(root, 'torch2'), target: 'torch', nproc: 2, trainArgs: keep });
   const tfjsRun = await trainToQuality({ ...common, out: join(root, 'tfjs'), trainArgs: [...keep, '--backend', 'wasm'] });
-  for (const run of [torchRun, tfjsRun]) {
+  for (const run of [torchRun, twoRun, tfjsRun]) {
     assert.equal(run.info?.stopped, 'training ended', `${run.dir} trained its 4 steps`);
     assert.deepEqual(run.report.steps, [0, 2, 4]);
   }
   assert.equal(torchRun.backend, 'torch-cpu');
+  assert.equal(twoRun.backend, 'torch-cpu x2');
 
   const records = readMetrics(torchRun.dir) as MetricsRecord[];
   assert.equal(records[0].trainSeconds, 0, 'no training before step 0');
@@ -173,16 +178,27 @@ torchTest('--target torch: the torch loop is scored at step 0 and every N steps 
   assert.equal(evaluated.step, 2);
   assert.equal(records[1].bands[0].fid.x, evaluated.bands[0].fid.x);
   assert.deepEqual(records[1].bands[0].classes, evaluated.bands[0].classes);
+  // Two processes train the same arithmetic (losses within 1e-5: torch-train.test.ts); rank 0's snapshots score alike.
+  const two = readMetrics(twoRun.dir) as MetricsRecord[];
+  assert.deepEqual(two.map((x) => x.step), [0, 2, 4]);
+  assert.equal(two[0].trainSeconds, 0);
+  assert.ok(two[1].trainSeconds! > 0 && two[2].trainSeconds! > two[1].trainSeconds!, 'training time grows');
+  for (let i = 0; i < 3; i++) {
+    assert.ok(Math.abs(two[i].bands[0].fid.x - records[i].bands[0].fid.x) < 1e-3, `step ${two[i].step}: FID ${two[i].bands[0].fid.x} in 2 processes, ${records[i].bands[0].fid.x} in 1`);
+    assert.deepEqual(two[i].bands[0].classes.histogram, records[i].bands[0].classes.histogram);
+  }
 
-  const table = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir]);
+  const table = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir, '--from', twoRun.dir]);
   assert.equal(table.status, 0, table.stderr);
   const lines = table.stdout.split('\n');
-  for (const name of ['ganspec-tfjs specs/gan.yaml', 'ganspec-torch specs/gan.yaml']) {
+  for (const name of ['ganspec-tfjs specs/gan.yaml', 'ganspec-torch specs/gan.yaml', 'ganspec-torch x2 specs/gan.yaml']) {
     assert.equal(lines.filter((l) => l.startsWith(`${name}  `)).length, 2, `${name}: a classes row and an FID row`);
   }
-  const json = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir, '--json']);
-  const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { run: string; ganspecTarget: string; target: string; untrained: string; threads: number | null });
-  assert.deepEqual(rows.map((x) => [x.ganspecTarget, x.target]), [['tfjs', 'classes'], ['tfjs', 'fid'], ['torch', 'classes'], ['torch', 'fid']]);
+  const json = runCli('gan-bench', ['--to-quality', '--from', tfjsRun.dir, '--from', torchRun.dir, '--from', twoRun.dir, '--json']);
+  const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { run: string; ganspecTarget: string; target: string; untrained: string; threads: number | null; nproc: number | null });
+  assert.deepEqual(rows.map((x) => [x.ganspecTarget, x.nproc, x.target]), [['tfjs', null, 'classes'], ['tfjs', null, 'fid'], ['torch', 1, 'classes'], ['torch', 1, 'fid'], ['torch', 2, 'classes'], ['torch', 2, 'fid']]);
   assert.equal(rows[3].untrained, `${records[0].bands[0].fid.x.toFixed(1)} (1.000 of step 0)`);
-  assert.equal(rows[3].threads, Number(process.env.OMP_NUM_THREADS ?? availableParallelism()));
+  const cores = availableParallelism();
+  assert.equal(rows[3].threads, Number(process.env.OMP_NUM_THREADS ?? cores));
+  assert.equal(rows[5].threads, Number(process.env.OMP_NUM_THREADS ?? Math.max(1, Math.floor(cores / 2))), 'each of 2 processes: half the cores');
 });

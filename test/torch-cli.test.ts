@@ -1,5 +1,5 @@
 // gan-train --target torch's refusals, each one line before anything is compiled for torch or
-// written: options of the TensorFlow.js loop (--backend, --eval-every), a module instead of a
+// written: the TensorFlow.js loop's --backend, a module instead of a
 // spec, --nproc/--device without --target torch, and a batch that --nproc does not divide.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -24,10 +24,9 @@ async function refusal(args: string[]): Promise<string> {
   throw new Error('gan-train did not refuse');
 }
 
-test('gan-train --target torch refuses --backend, --eval-every with --nproc 2 and a module; --nproc and --device need --target torch', async () => {
+test('gan-train --target torch refuses --backend and a module; --nproc and --device need --target torch', async () => {
   const out = join(dir, 'run');
   assert.equal(await refusal([SPEC, '--target', 'torch', '--backend', 'cpu', '--out', out]), '--backend chooses a TensorFlow.js backend: with --target torch use --device cpu|cuda');
-  assert.equal(await refusal([SPEC, '--target', 'torch', '--eval-every', '10', '--nproc', '2', '--out', out]), '--eval-every with --target torch trains in one process: leave out --nproc, or evaluate the run afterwards with gan-eval');
   assert.equal(await refusal(['generated/ring.ts', '--target', 'torch', '--out', out]), '--target torch compiles a spec: give the spec, not a TypeScript module');
   assert.equal(await refusal([SPEC, '--nproc', '2', '--out', out]), '--nproc goes with --target torch');
   assert.equal(await refusal([SPEC, '--device', 'cuda', '--out', out]), '--device goes with --target torch');

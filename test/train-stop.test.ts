@@ -36,9 +36,9 @@ interface Run {
   stderr: string;
 }
 
-/** Whether `signal` is still pending for process `pid`: sent but not yet delivered to any of its
- *  threads (Linux's /proc/<pid>/status; false once the process is gone). */
-function pending(pid: number, signal: NodeJS.Signals): boolean {
+/** Whether `signal` is in one of process `pid`'s signal sets (Linux's /proc/<pid>/status, for its
+ *  main thread: SigPnd/ShdPnd pending, SigBlk blocked, SigCgt caught; false once it is gone). */
+function inSignalSet(pid: number, sets: string[], signal: NodeJS.Signals): boolean {
   let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -46,8 +46,11 @@ function pending(pid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
   const bit = 1n << BigInt(constants.signals[signal] - 1);
-  return ['SigPnd', 'ShdPnd'].some((set) => (BigInt(`0x${status.match(new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm'))![1]}`) & bit) !== 0n);
+  return sets.some((set) => (BigInt(`0x${status.match(new RegExp(`^${set}:\\s*([0-9a-f]+)$`, 'm'))![1]}`) & bit) !== 0n);
 }
+
+/** Whether `signal` is still pending for process `pid`: sent but not yet delivered to any of its threads. */
+const pending = (pid: number, signal: NodeJS.Signals) => inSignalSet(pid, ['SigPnd', 'ShdPnd'], signal);
 
 /** Runs gan-train and, once it prints its first progress line (training has begun), sends it
  *  `signals`, each once the one before has been delivered: the same signal sent again while it is
@@ -233,21 +236,25 @@ function childRunning(parent: number, module: string): number | undefined {
   return undefined;
 }
 
-/** Whether process `pid` has a handler for `signal` (/proc/<pid>/status's SigCgt). */
-function catches(pid: number, signal: NodeJS.Signals): boolean {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return (BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(status)![1]}`) & (1n << BigInt(constants.signals[signal] - 1))) !== 0n;
-}
-
-/** Waits for `find` to return a process that catches SIGTERM (ganspec_torch's stop is in place). */
-async function stopInPlace(find: () => number | undefined): Promise<number> {
+/** Waits (60 s at most, polling) for `check` to return something; fails saying `never` if it does not. */
+async function until<T>(check: () => T | undefined, never: string): Promise<T> {
   for (let waited = 0; waited < 60_000; waited += 2) {
-    const pid = find();
-    if (pid !== undefined && catches(pid, 'SIGTERM')) return pid;
+    const found = check();
+    if (found !== undefined) return found;
     await delay(2);
   }
-  throw new Error('ganspec_torch never put its stop in place');
+  throw new Error(never);
 }
+
+/** Waits for `find` to return a process whose signal sets `sets` hold SIGTERM. */
+const withSignal = (find: () => number | undefined, sets: string[], never: string) =>
+  until(() => {
+    const pid = find();
+    return pid !== undefined && inSignalSet(pid, sets, 'SIGTERM') ? pid : undefined;
+  }, never);
+
+/** Waits for `find` to return a process that catches SIGTERM (ganspec_torch's stop is in place). */
+const stopInPlace = (find: () => number | undefined) => withSignal(find, ['SigCgt'], 'ganspec_torch never put its stop in place');
 
 /** A finished process's status and output. */
 function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
@@ -262,8 +269,8 @@ function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
 
 /** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group a
  *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once `when` resolves; the run. */
-async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>): Promise<Run> {
-  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...CPU }, detached: true });
+async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>, env: Record<string, string> = CPU): Promise<Run> {
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...env }, detached: true });
   const done = finished(child);
   await when(child);
   process.kill(-child.pid!, 'SIGINT');
@@ -325,6 +332,32 @@ torchTest('gan-train --target torch --nproc 2: a Ctrl-C to its process group whi
   const { torchLoaded, r } = await ctrlCAtStart([RING, '--target', 'torch', '--nproc', '2', '--no-report', '--steps', String(STEPS), '--out', runDir], 'ganspec_torch.launch');
   assert.equal(torchLoaded, false, 'the signal came before torch had loaded');
   assertStep0(r, runDir);
+});
+
+torchTest('gan-train --target torch --nproc 2: a Ctrl-C while torchrun sets up its workers (torch loaded there, the rendezvous under way) reaches them, which save step 0; exit 130 with one line', async () => {
+  const runDir = join(tempDir('stop-torchrun-rendezvous'), 'run');
+  let torchLoaded = false;
+  const r = await ctrlC([RING, '--target', 'torch', '--nproc', '2', '--no-report', '--steps', String(STEPS), '--out', runDir], async (child) => {
+    // ganspec_torch.launch holds SIGINT and SIGTERM from its imports to the workers' start.
+    const launcher = await withSignal(() => childRunning(child.pid!, 'ganspec_torch.launch'), ['SigBlk'], 'torchrun never held its signals for the rendezvous');
+    torchLoaded = readFileSync(`/proc/${launcher}/maps`, 'utf8').includes('libtorch');
+  });
+  assert.equal(torchLoaded, true, 'the signal came after torch had loaded in torchrun');
+  assertStep0(r, runDir);
+});
+
+torchTest('gan-train --target torch --eval-every: a Ctrl-C while gan-train scores step 0 (it reads its own signal only afterwards) is one request to Python: step 0 scored and saved, exit 130 with one line', async () => {
+  const runDir = join(tempDir('stop-torch-eval'), 'run');
+  const r = await ctrlC(['specs/gan.yaml', '--target', 'torch', '--batch', '8', '--no-report', '--steps', String(STEPS), '--out', runDir, '--eval-every', '1000', '--eval-n', '5000'], async (child) => {
+    const python = await stopInPlace(() => childRunning(child.pid!, 'ganspec_torch'));
+    const args = readFileSync(`/proc/${python}/cmdline`, 'utf8').split('\0');
+    const snapshot = join(args[args.indexOf('--eval-dir') + 1]!, 'checkpoints', 'step-000000');
+    await until(() => (existsSync(snapshot) ? true : undefined), 'Python never asked for step 0\'s scores');
+    await delay(1500); // past gan-train's loading of the evaluator: scoring 5000 samples takes seconds more
+  }, { GANSPEC_BACKEND: 'wasm', OMP_NUM_THREADS: '1' });
+  assertStep0(r, runDir);
+  const metrics = readFileSync(join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step?: number });
+  assert.deepEqual(metrics.filter((m) => m.step !== undefined).map((m) => m.step), [0]);
 });
 
 torchTest('ganspec_torch train: --stop-requested (a signal that came before Python started) saves step 0 and exits 143; a second signal while the module loads stops it at once with one line, exit 130, nothing written', async (python) => {

@@ -11,6 +11,7 @@ May import: torch, the standard library, ganspec_torch.console and ganspec_torch
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from typing import Sequence
@@ -53,7 +54,15 @@ def start(device: str) -> Processes:
     else:
         where = torch.device("cpu")
     if world > 1 and not dist.is_initialized():
-        dist.init_process_group("nccl" if device == "cuda" else "gloo")
+        # The rendezvous's socket calls fail on EINTR ("Interrupted system call"), so a Ctrl-C
+        # would end this process here: it is held back until the group stands, then read as
+        # any stop request is (stop.py).
+        held = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            dist.init_process_group("nccl" if device == "cuda" else "gloo")
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
     return Processes(rank, world, where)
 
 

@@ -3,7 +3,8 @@ At step 0 of a fresh run and every N steps, the main process writes a snapshot o
 (a checkpoint in the TypeScript layout, into the evaluation folder gan-train gave, not the run's
 checkpoints/) and a request file naming it, with the training seconds so far; then it waits,
 training stopped, until gan-train (cli/torch-eval.ts) has scored the snapshot with ganspec's
-evaluator and written the reply. gan-train asks for it with one process only (--nproc 1).
+evaluator and written the reply. Under torchrun only rank 0 asks (loop.py); the other ranks wait in
+the next step's first collective meanwhile.
 
 May import: torch, the standard library and ganspec_torch's checkpoint, errors and files modules.
 """

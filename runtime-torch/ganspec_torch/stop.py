@@ -3,16 +3,21 @@ stop after the step in progress, which then writes that step's grid and checkpoi
 fresh run's first step: step 0's, the untrained networks); one that comes more than SAME_STOP_S
 after it stops at once (KeyboardInterrupt). Within SAME_STOP_S a signal is the same request again: one
 Ctrl-C reaches this process up to three times within milliseconds (from the terminal, from
-gan-train passing it on, from torchrun passing it on).
+gan-train passing it on, from torchrun passing it on). gan-train passes a signal on only when it
+reached gan-train alone (a kill of its pid): the first request leaves the file $GANSPEC_STOP_FILE
+names, and gan-train, which may read its own signal seconds late (while it scores an evaluation),
+then passes nothing on that would count as a second one.
 
 May import: the standard library.
 """
 from __future__ import annotations
 
+import os
 import signal
 import time
 
 SAME_STOP_S = 0.5
+STOP_FILE_ENV = "GANSPEC_STOP_FILE"
 
 
 class StopRequest:
@@ -33,5 +38,16 @@ class StopRequest:
         now = time.monotonic()
         if self.signum == 0:
             self.signum, self._at = signum, now
+            _tell_gan_train()
         elif now - self._at > SAME_STOP_S:
             raise KeyboardInterrupt
+
+
+def _tell_gan_train() -> None:
+    """Leaves the file $GANSPEC_STOP_FILE names: this process has the request (gan-train need not pass it on)."""
+    path = os.environ.get(STOP_FILE_ENV)
+    if path:
+        try:
+            open(path, "a", encoding="utf-8").close()
+        except OSError:
+            pass  # gan-train then passes the signal on, as it did before the file
