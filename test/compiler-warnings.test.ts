@@ -63,6 +63,7 @@ test('the game fixtures warn with their codes (GS185 a critic pulled the same wa
   const codes = (f: string) => compileToModule(join(DIR, f), { format: false }).diagnostics.map((d) => `${d.code} ${d.pointer}`);
   assert.deepEqual(codes('helps-critic.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('helps-critic-wgan.yaml'), ['GS186 /losses/G']);
+  assert.deepEqual(codes('least-squares-slip.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('critic-same-pull.yaml'), ['GS185 /losses/D_fake']);
   assert.deepEqual(codes('shared-loss.yaml'), ['GS179 /losses/D', 'GS186 /losses/D', 'GS175 /losses/G']);
   assert.deepEqual(codes('condition-mismatch.yaml'), ['GS187 /losses/G', 'GS187 /losses/G']);
@@ -74,6 +75,12 @@ test('a loss pulls a critic output toward its target, up or down where it is mon
     ['0.5 * (bce(D(x), 1) + bce(D(G(z)), 0))', 'D(x)', 1],
     ['0.5 * (bce(D(x), 1) + bce(D(G(z)), 0))', 'D(G(z))', 0],
     ['mse(D(G(z)), -1)', 'D(G(z))', -1],
+    ['0.5 * mean(square(D(x) - 1)) + 0.5 * mean(square(D(G(z))))', 'D(x)', 1], // least squares by hand
+    ['0.5 * mean(square(D(x) - 1)) + 0.5 * mean(square(D(G(z))))', 'D(G(z))', 0],
+    ['mean(abs(1 - D(G(z))))', 'D(G(z))', 1],
+    ['sum(square(D(G(z)) + 1), 1)', 'D(G(z))', -1],
+    ['-mean(square(D(G(z)) - 1))', 'D(G(z))', 'unknown'], // away from 1: up or down by the side it is on
+    ['mean(square(D(G(z)) - D(x)))', 'D(G(z))', 'unknown'],
     ['bce(D(G(z)), 1)', 'D(G(z))', 1],
     ['-bce(D(G(z)), 0)', 'D(G(z))', Infinity], // the minimax generator loss
     ['mean(log(1 - D(G(z))))', 'D(G(z))', Infinity],

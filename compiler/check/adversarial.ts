@@ -5,8 +5,9 @@
 // - GS186 a network's loss pulls the critic's output on what it makes the way the critic's own
 //   loss does, or further from real data (G: bce(D(G(z)), 0), or G: mean(D(G(z))) against a
 //   critic that pulls D(G(z)) down): it helps the critic instead of fooling it.
-// Only a sure verdict warns: an output a loss reads through a square, a class cross-entropy or a
-// product, or that its terms pull both ways, is left alone. Runs after lower, like flow.ts.
+// Only a sure verdict warns: an output a loss reads through a square (other than its distance from
+// a number), a class cross-entropy or a product, or that its terms pull both ways, is left alone.
+// Runs after lower, like flow.ts.
 // May import context, pointer, resolve's types, phase-losses.ts and the expression analyses.
 import type { Context } from '../context';
 import { show } from '../expr/ast';

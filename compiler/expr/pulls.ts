@@ -1,9 +1,9 @@
 // Which way a loss pulls a critic's outputs, for the adversarial check (check/adversarial.ts):
 // minimizing `bce(D(x), 1) + bce(D(G(z)), 0)` pulls D(x) toward 1 and D(G(z)) toward 0;
-// `-mean(D(G(z)))` pulls D(G(z)) up, `mean(relu(1 + D(G(z))))` down. A pull is a value the
-// outputs are drawn toward, +Infinity for up and -Infinity for down, or 'unknown' where the loss
-// is not monotone in them (a square, a class cross-entropy, a product with another output) or
-// its terms disagree; undefined where the loss does not reach them. Gradient penalties (grad,
+// `-mean(D(G(z)))` pulls D(G(z)) up, `mean(relu(1 + D(G(z))))` down, `mean(square(D(x) - 1))`
+// toward 1. A pull is a value the outputs are drawn toward, +Infinity for up and -Infinity for
+// down, or 'unknown' where the loss is not monotone in them (any other square, a class
+// cross-entropy, a product with another output) or its terms disagree; undefined where the loss does not reach them. Gradient penalties (grad,
 // gradient_penalty) and detach(...) pull nothing. Imports the expression syntax tree and the
 // term split of expr/terms.ts only.
 import type { Expr } from './ast';
@@ -22,6 +22,9 @@ const NO_PULL = new Set(['detach', 'grad', 'gradient_penalty', 'uniform_like', '
 const BINARY_CE = new Set(['bce', 'bce_logits']);
 /** Losses that draw their first argument toward a number target. */
 const TOWARD = new Set(['bce', 'bce_logits', 'mse', 'l1']);
+/** Distances from 0, smallest there; and reductions that keep where a value is smallest. */
+const DISTANCE = new Set(['square', 'abs']);
+const KEEPS_MINIMUM = new Set(['mean', 'sum']);
 
 /** The pull of minimizing `loss` on the outputs `isOutput` picks. */
 export function pullOf(loss: Expr, isOutput: IsOutput): Pull | undefined {
@@ -43,6 +46,9 @@ function termPull(coefficient: number, e: Expr, isOutput: IsOutput): Pull | unde
     const toward = e.callee === 'bce_logits' ? Math.log(t / (1 - t)) : t;
     return Number.isNaN(toward) ? 'unknown' : toward;
   }
+  // mean(square(D(x) - 1)), abs(D(G(z))): the output's distance from a number, drawn to it.
+  const from = coefficient > 0 ? distanceFrom(e, isOutput) : undefined;
+  if (from !== undefined) return from;
   const s = Math.sign(coefficient) * slope(e, isOutput);
   if (Number.isNaN(s)) return 'unknown';
   return s === 0 ? undefined : s > 0 ? -Infinity : Infinity;
@@ -81,6 +87,20 @@ function slope(e: Expr, isOutput: IsOutput): number {
       return NaN;
     }
   }
+}
+
+/** c where e is an output's distance from the number c (`square(D(x) - 1)`, `abs(1 - D(x))`,
+ *  `square(D(x) + 1)`: -1), or its mean or sum. */
+function distanceFrom(e: Expr, isOutput: IsOutput): number | undefined {
+  while (e.kind === 'call' && KEEPS_MINIMUM.has(e.callee) && e.args.slice(1).every((a) => constant(a) !== undefined)) e = e.args[0]!;
+  if (e.kind !== 'call' || !DISTANCE.has(e.callee) || e.args.length !== 1) return undefined;
+  const a = e.args[0]!;
+  if (isOutput(a)) return 0;
+  if (a.kind !== 'binary' || (a.op !== '-' && a.op !== '+')) return undefined;
+  const [cl, cr] = [constant(a.left), constant(a.right)];
+  if (isOutput(a.left) && cr !== undefined) return a.op === '-' ? cr : -cr;
+  if (isOutput(a.right) && cl !== undefined) return a.op === '-' ? cl : -cl;
+  return undefined;
 }
 
 /** A number as written: `1`, `-1`. */
