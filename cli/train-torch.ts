@@ -13,10 +13,11 @@
 // that came before Python started is passed as --stop-requested. With --eval-every, Python stops at each
 // evaluation step and this process scores its snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
@@ -87,6 +88,9 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     writeFileSync(launchFile, JSON.stringify({ ...opts.launch, files: { ...opts.files, [module.file]: module.text } }));
     const evalDir = opts.evalEvery !== undefined && opts.evalEvery > 0 && opts.eval !== undefined ? join(temp, 'eval') : undefined;
     const server = evalDir !== undefined ? serveTorchEvals(evalDir, opts.eval!) : undefined;
+    // A signal that came while this process was busy (finding Python, compiling) is read now,
+    // before Python starts: passed on at its very start, it would end Python before its stop is in place.
+    await delay(5); // (a setImmediate turn does not always read it)
     const train = [
       '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
       '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
@@ -103,7 +107,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       PYTHONPATH: [RUNTIME_TORCH, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
       OMP_NUM_THREADS: String(torchThreads(opts.nproc)),
       PYTHONUNBUFFERED: '1',
-      // Left by Python's first stop request (stop.py): the signal reached it already.
+      // The stop request's signal, from whichever side had it first (stop.py).
       GANSPEC_STOP_FILE: stopFile,
     };
     // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
@@ -111,14 +115,20 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
     if (evalDir !== undefined) mkdirSync(evalDir);
     const code = await new Promise<number>((done, fail) => {
-      const child = spawn(python, args, { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      // Started with SIGINT ignored (until stop.py's handlers take over; no exec resets that): a
+      // Ctrl-C in Python's first milliseconds would otherwise end it before it could save step 0.
+      const child = spawn('/bin/sh', ['-c', 'trap "" INT; exec "$0" "$@"', python, ...args], { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);
       // Only a signal Python has not had (a kill of gan-train's pid alone): this process reads its
-      // own late while it scores an evaluation, and Python would count it as a second one.
+      // own late while it scores an evaluation, and Python would count it as a second one. The
+      // file first: a Python still starting ignores the signal and reads the file instead.
       const passSignal = () => {
-        if (!existsSync(stopFile)) child.kill(opts.stop!.reason as NodeJS.Signals);
+        if (existsSync(stopFile)) return;
+        writeFileSync(`${stopFile}.tmp`, String(opts.stop!.reason));
+        renameSync(`${stopFile}.tmp`, stopFile);
+        child.kill(opts.stop!.reason as NodeJS.Signals);
       };
       if (!opts.stop?.aborted) opts.stop?.addEventListener('abort', passSignal);
       let err = '';

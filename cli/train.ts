@@ -217,6 +217,12 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       const last = stop.signal.aborted ? lastEvent(runDir) : undefined;
       if ((code === 0 || last?.event === 'stopped') && argv.report) await refreshReport(runDir)();
       process.exitCode = last?.event === 'stopped' ? (SIGNAL_EXIT_CODES[last.reason] ?? code) : code;
+      // The signal reached Python in its first milliseconds, before its stop was in place.
+      if (stop.signal.aborted && code !== 0 && !resume && last === undefined) {
+        const reason = String(stop.signal.reason);
+        log(`stopped by ${reason} as PyTorch started, before it could save step 0: nothing was written`);
+        process.exitCode = SIGNAL_EXIT_CODES[reason] ?? code;
+      }
       return;
     }
     // Every check has passed once the checkpoint has loaded: now the module and run.json.

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from './errors';
 
-export const NO_TORCH = 'no Python with torch (apt-get install python3-torch, or set GANSPEC_PYTHON)';
+const GET_TORCH = '(apt-get install python3-torch, or set GANSPEC_PYTHON)';
+export const NO_TORCH = `no Python with torch ${GET_TORCH}`;
 
 /** runtime-torch/, the folder that holds the ganspec_torch package (for PYTHONPATH). */
 export const RUNTIME_TORCH = join(dirname(dirname(fileURLToPath(import.meta.url))), 'runtime-torch');
@@ -17,7 +18,12 @@ export const RUNTIME_TORCH = join(dirname(dirname(fileURLToPath(import.meta.url)
 const HAS_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
 
 function hasTorch(python: string): boolean {
-  return spawnSync(python, ['-c', HAS_TORCH], { stdio: 'ignore' }).status === 0;
+  // A probe that a Ctrl-C ended (it reaches the whole process group) says nothing: asked again.
+  for (let tries = 0; tries < 2; tries++) {
+    const probe = spawnSync(python, ['-c', HAS_TORCH], { stdio: 'ignore' });
+    if (probe.signal === null) return probe.status === 0;
+  }
+  return false;
 }
 
 let found: string | null | undefined;
@@ -35,7 +41,8 @@ export function torchPython(): string {
   const python = findTorchPython();
   if (python === null) {
     const given = process.env.GANSPEC_PYTHON;
-    throw new UserError(given ? `GANSPEC_PYTHON=${given} cannot import torch, and neither can python3 nor /usr/bin/python3: ${NO_TORCH}` : `--target torch needs ${NO_TORCH}`);
+    const none = given ? `GANSPEC_PYTHON=${given} cannot import torch, and neither can python3 nor /usr/bin/python3` : 'neither python3 nor /usr/bin/python3 can import torch';
+    throw new UserError(`PyTorch is needed here, but ${none} ${GET_TORCH}`);
   }
   return python;
 }

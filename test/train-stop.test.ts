@@ -346,6 +346,33 @@ torchTest('gan-train --target torch --nproc 2: a Ctrl-C while torchrun sets up i
   assertStep0(r, runDir);
 });
 
+/** A sitecustomize.py (Python runs it as it starts, before any module) that holds gan-train's
+ *  Python, or each torchrun worker, in its start for 1.5 s, where ganspec_torch's stop is not in
+ *  place yet, after leaving a file `started.<pid>` in `dir`; gan-train's env for it. */
+function slowStart(dir: string): Record<string, string> {
+  writeFileSync(join(dir, 'sitecustomize.py'), [
+    'import os, time',
+    "cmd = open('/proc/self/cmdline', 'rb').read().split(b'\\0')",
+    "if b'train' in cmd and b'ganspec_torch.launch' not in cmd:",
+    `    open(os.path.join(${JSON.stringify(dir)}, f'started.{os.getpid()}'), 'w').close()`,
+    '    time.sleep(1.5)',
+    '',
+  ].join('\n'));
+  return { ...CPU, PYTHONPATH: dir };
+}
+
+for (const nproc of [1, 2]) {
+  const who = nproc === 1 ? 'Python' : 'both torchrun workers';
+  torchTest(`gan-train --target torch${nproc > 1 ? ' --nproc 2' : ''}: a Ctrl-C while ${who} still start${nproc > 1 ? '' : 's'} (before the stop is in place) is not lost: step 0 saved, exit 130 with one line`, async () => {
+    const dir = tempDir('stop-torch-first-ms');
+    const runDir = join(dir, 'run');
+    const env = slowStart(dir);
+    const r = await ctrlC([RING, '--target', 'torch', '--nproc', String(nproc), '--no-report', '--steps', String(STEPS), '--out', runDir], () =>
+      until(() => (readdirSync(dir).filter((f) => f.startsWith('started.')).length === nproc ? true : undefined), `${who} never started`).then(() => {}), env);
+    assertStep0(r, runDir);
+  });
+}
+
 torchTest('gan-train --target torch --eval-every: a Ctrl-C while gan-train scores step 0 (it reads its own signal only afterwards) is one request to Python: step 0 scored and saved, exit 130 with one line', async () => {
   const runDir = join(tempDir('stop-torch-eval'), 'run');
   const r = await ctrlC(['specs/gan.yaml', '--target', 'torch', '--batch', '8', '--no-report', '--steps', String(STEPS), '--out', runDir, '--eval-every', '1000', '--eval-n', '5000'], async (child) => {

@@ -4,7 +4,9 @@ after mending one bug of torch 1.13 under Python 3.11: Std.from_str("0") returns
 (3.11 no longer lists a Flag's zero member when iterating it), so torchrun's default
 `--redirects 0` crashes before starting any worker. A Ctrl-C or kill before torchrun starts the
 workers (while torch loads, during the rendezvous) reaches them as --stop-requested (they save
-step 0 and stop), not as a traceback; from their start on, torchrun passes signals on itself.
+step 0 and stop), not as a traceback; from their start on, torchrun passes signals on itself,
+and the workers start as gan-train starts this process, with SIGINT ignored until their stop is
+in place.
 
 May import: torch, the standard library and ganspec_torch.stop.
 """
@@ -12,8 +14,9 @@ from __future__ import annotations
 
 import signal
 import sys
+import time
 
-from ganspec_torch.stop import StopRequest
+from ganspec_torch.stop import SAME_STOP_S, StopRequest, tell_gan_train
 
 _early = StopRequest()
 try:
@@ -43,15 +46,37 @@ _start = api.PContext.start
 
 def _start_workers(self: api.PContext) -> None:
     """PContext.start, the workers told of a stop request that came before it (start() then puts
-    torchrun's handlers in place of the early one; the workers inherit no blocked signal)."""
+    torchrun's handlers in place of the early one; the workers inherit no blocked signal) and
+    started with SIGINT ignored, as gan-train starts this process, until their stop is in place:
+    a Ctrl-C in their first milliseconds reaches them through the stop file (stop.py)."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
-    if _early.signum:
-        name = signal.Signals(_early.signum).name
-        self.args = {rank: (*args, "--stop-requested", name) for rank, args in self.args.items()}
+    told = ("--stop-requested", signal.Signals(_early.signum).name) if _early.signum else ()
+    self.args = {rank: ("-c", 'trap "" INT; exec "$0" "$@"', self.entrypoint, *args, *told) for rank, args in self.args.items()}
+    self.entrypoint = "/bin/sh"
     _start(self)
 
 
 api.PContext.start = _start_workers
+
+_terminate = api._terminate_process_handler
+_first_stop: list[float] = []
+
+
+def _terminate_once(signum: int, frame: object) -> None:
+    """torchrun's handler once the workers run (its SignalException: torchrun passes the signal to
+    the workers and waits for them), which also writes the stop file; the same request again
+    (within SAME_STOP_S: a Ctrl-C reaches torchrun from the terminal and from gan-train) is not a
+    second one, which would end that wait and kill the workers."""
+    now = time.monotonic()
+    if _first_stop and now - _first_stop[0] <= SAME_STOP_S:
+        return
+    if not _first_stop:
+        _first_stop.append(now)
+        tell_gan_train(signum)
+    _terminate(signum, frame)
+
+
+api._terminate_process_handler = _terminate_once
 
 if __name__ == "__main__":
     signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)

@@ -3,10 +3,14 @@ stop after the step in progress, which then writes that step's grid and checkpoi
 fresh run's first step: step 0's, the untrained networks); one that comes more than SAME_STOP_S
 after it stops at once (KeyboardInterrupt). Within SAME_STOP_S a signal is the same request again: one
 Ctrl-C reaches this process up to three times within milliseconds (from the terminal, from
-gan-train passing it on, from torchrun passing it on). gan-train passes a signal on only when it
-reached gan-train alone (a kill of its pid): the first request leaves the file $GANSPEC_STOP_FILE
-names, and gan-train, which may read its own signal seconds late (while it scores an evaluation),
-then passes nothing on that would count as a second one.
+gan-train passing it on, from torchrun passing it on).
+
+The file $GANSPEC_STOP_FILE names (gan-train's, one per training) holds the request's signal
+name, from whichever side had it first. This side writes it on its first request, so gan-train,
+which may read its own signal seconds late (while it scores an evaluation), passes on nothing that
+would count as a second request. gan-train writes it before passing a signal on, and starts this
+process with SIGINT ignored: a Ctrl-C in its first milliseconds, before these handlers are in
+place, is then not lost but read from the file when they are.
 
 May import: the standard library.
 """
@@ -29,6 +33,9 @@ class StopRequest:
         self.signum = signum
         self._at = time.monotonic()
         self._saved = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        # After the handlers: a request gan-train passed on before them left the file first.
+        if self.signum == 0:
+            self.signum = _requested()
 
     def restore(self) -> None:
         for sig, handler in self._saved.items():
@@ -38,16 +45,30 @@ class StopRequest:
         now = time.monotonic()
         if self.signum == 0:
             self.signum, self._at = signum, now
-            _tell_gan_train()
+            tell_gan_train(signum)
         elif now - self._at > SAME_STOP_S:
             raise KeyboardInterrupt
 
 
-def _tell_gan_train() -> None:
-    """Leaves the file $GANSPEC_STOP_FILE names: this process has the request (gan-train need not pass it on)."""
+def _requested() -> int:
+    """The signal the stop file names; 0 when there is none."""
     path = os.environ.get(STOP_FILE_ENV)
-    if path:
+    if not path:
+        return 0
+    try:
+        with open(path, encoding="utf-8") as f:
+            return signal.Signals[f.read().strip()].value
+    except (OSError, KeyError):
+        return 0
+
+
+def tell_gan_train(signum: int) -> None:
+    """Writes the stop file, unless it is there: this process has the request (gan-train need not pass it on)."""
+    path = os.environ.get(STOP_FILE_ENV)
+    if path and not os.path.exists(path):
         try:
-            open(path, "a", encoding="utf-8").close()
+            with open(f"{path}.{os.getpid()}", "w", encoding="utf-8") as f:
+                f.write(signal.Signals(signum).name)
+            os.replace(f"{path}.{os.getpid()}", path)  # whole, for a reader in another process
         except OSError:
             pass  # gan-train then passes the signal on, as it did before the file

@@ -1,7 +1,7 @@
 """Unit test of ganspec_torch's stop request (stop.py): the first SIGINT or SIGTERM is recorded, not
 raised; another within SAME_STOP_S is the same request; one later raises KeyboardInterrupt; restore()
 puts the handlers back; the first leaves the file $GANSPEC_STOP_FILE names (gan-train then passes
-nothing on). A Ctrl-C while distributed.start joins the process group (its socket calls fail on
+nothing on), and a request gan-train left there is read when the handlers are put in place. A Ctrl-C while distributed.start joins the process group (its socket calls fail on
 EINTR) is held until the group stands, then recorded like any. Run by test/torch-runtime.test.ts.
 Imports the standard library, torch and ganspec_torch."""
 import os
@@ -41,7 +41,22 @@ class Stop(unittest.TestCase):
                     self.assertFalse(os.path.exists(path))
                     signal.raise_signal(signal.SIGINT)
                     self.assertEqual(stop.signum, signal.SIGINT)
-                    self.assertTrue(os.path.exists(path), "the first request leaves the file")
+                    with open(path, encoding="utf-8") as f:
+                        self.assertEqual(f.read(), "SIGINT", "the first request leaves the file, naming its signal")
+            finally:
+                stop.restore()
+
+    def test_a_request_gan_train_left_in_the_file_is_read_at_creation(self):
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "stop-requested")
+            with open(path, "w", encoding="utf-8") as f:
+                f.write("SIGTERM")  # passed on while this process still started, its SIGINT ignored
+            with mock.patch.dict(os.environ, {STOP_FILE_ENV: path}):
+                stop = StopRequest()
+            try:
+                self.assertEqual(stop.signum, signal.SIGTERM)
+                signal.raise_signal(signal.SIGINT)  # the signal itself, arriving now: the same request
+                self.assertEqual(stop.signum, signal.SIGTERM)
             finally:
                 stop.restore()
 
