@@ -21,7 +21,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { printDiagnostics } from './output';
-import { RUNTIME_TORCH, torchPython, torchThreads } from '../runtime/torch-python';
+import { RUNTIME_TORCH, sigintIgnored, torchPython, torchThreads } from '../runtime/torch-python';
 import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 
 export interface TorchLaunch {
@@ -115,9 +115,9 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
     if (evalDir !== undefined) mkdirSync(evalDir);
     const code = await new Promise<number>((done, fail) => {
-      // Started with SIGINT ignored (until stop.py's handlers take over; no exec resets that): a
-      // Ctrl-C in Python's first milliseconds would otherwise end it before it could save step 0.
-      const child = spawn('/bin/sh', ['-c', 'trap "" INT; exec "$0" "$@"', python, ...args], { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      // Started with SIGINT ignored until stop.py's handlers take over: a Ctrl-C in Python's first
+      // milliseconds would otherwise end it before it could save step 0.
+      const child = spawn(...sigintIgnored(python, args), { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);

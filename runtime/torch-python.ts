@@ -15,13 +15,20 @@ export const NO_TORCH = `no Python with torch ${GET_TORCH}`;
 /** runtime-torch/, the folder that holds the ganspec_torch package (for PYTHONPATH). */
 export const RUNTIME_TORCH = join(dirname(dirname(fileURLToPath(import.meta.url))), 'runtime-torch');
 
-const HAS_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
+const HAS_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 3)";
+
+/** `python args` started with SIGINT ignored, which Python keeps (it installs its KeyboardInterrupt
+ *  only over the default): a Ctrl-C to the process group in its first milliseconds cannot end it
+ *  before it has put its own handler in place (ganspec_torch's stop.py), or end a probe. */
+export function sigintIgnored(python: string, args: string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'trap "" INT; exec "$0" "$@"', python, ...args]];
+}
 
 function hasTorch(python: string): boolean {
-  // A probe that a Ctrl-C ended (it reaches the whole process group) says nothing: asked again.
+  // 0: torch is there; 3: it is not; anything else (a SIGTERM, a crash as it started) says nothing: asked again.
   for (let tries = 0; tries < 2; tries++) {
-    const probe = spawnSync(python, ['-c', HAS_TORCH], { stdio: 'ignore' });
-    if (probe.signal === null) return probe.status === 0;
+    const probe = spawnSync(...sigintIgnored(python, ['-c', HAS_TORCH]), { stdio: 'ignore' });
+    if (probe.status === 0 || probe.status === 3) return probe.status === 0;
   }
   return false;
 }
