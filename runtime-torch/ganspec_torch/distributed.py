@@ -6,12 +6,11 @@ averaged across ranks by one all_reduce of the updated weights' gradients after 
 averaged into the global means, and batch norm over the global batch (ganspec_torch's layer by
 differentiable all_reduces on CPU and CUDA; torch's SyncBatchNorm on CUDA, a warning on CPU).
 
-May import: torch, the standard library, ganspec_torch.console and ganspec_torch.errors.
+May import: torch, the standard library, ganspec_torch.console, ganspec_torch.errors and ganspec_torch.stop.
 """
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from dataclasses import dataclass
 from typing import Sequence
@@ -23,6 +22,7 @@ from torch import nn
 
 from .console import say
 from .errors import UserError
+from .stop import held
 
 
 @dataclass
@@ -57,12 +57,8 @@ def start(device: str) -> Processes:
         # The rendezvous's socket calls fail on EINTR ("Interrupted system call"), so a Ctrl-C
         # would end this process here: it is held back until the group stands, then read as
         # any stop request is (stop.py).
-        held = {signal.SIGINT, signal.SIGTERM}
-        signal.pthread_sigmask(signal.SIG_BLOCK, held)
-        try:
+        with held():
             dist.init_process_group("nccl" if device == "cuda" else "gloo")
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
     return Processes(rank, world, where)
 
 

@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 
-from ganspec_torch.stop import SAME_STOP_S, StopRequest, tell_gan_train
+from ganspec_torch.stop import SAME_STOP_S, STOP_SIGNALS, StopRequest, tell_gan_train
 
 _early = StopRequest()
 try:
@@ -40,7 +40,6 @@ if api.Std.from_str("0") is None:
 
 # The rendezvous's socket calls fail on EINTR: until the workers start, a signal waits (blocked),
 # then counts as the early stop request.
-_HELD = {signal.SIGINT, signal.SIGTERM}
 _start = api.PContext.start
 
 
@@ -49,7 +48,7 @@ def _start_workers(self: api.PContext) -> None:
     torchrun's handlers in place of the early one; the workers inherit no blocked signal) and
     started with SIGINT ignored, as gan-train starts this process, until their stop is in place:
     a Ctrl-C in their first milliseconds reaches them through the stop file (stop.py)."""
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     told = ("--stop-requested", signal.Signals(_early.signum).name) if _early.signum else ()
     self.args = {rank: ("-c", 'trap "" INT; exec "$0" "$@"', self.entrypoint, *args, *told) for rank, args in self.args.items()}
     self.entrypoint = "/bin/sh"
@@ -79,7 +78,7 @@ def _terminate_once(signum: int, frame: object) -> None:
 api._terminate_process_handler = _terminate_once
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         sys.exit(main())
     except KeyboardInterrupt:  # a second signal before the workers started: stop at once

@@ -16,12 +16,25 @@ May import: the standard library.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
+from typing import Iterator
 
 SAME_STOP_S = 0.5
 STOP_FILE_ENV = "GANSPEC_STOP_FILE"
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """The stop signals blocked while the block runs (socket calls that fail on EINTR), then delivered."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 class StopRequest:
@@ -32,7 +45,7 @@ class StopRequest:
     def __init__(self, signum: int = 0) -> None:
         self.signum = signum
         self._at = time.monotonic()
-        self._saved = {sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+        self._saved = {sig: signal.signal(sig, self._handle) for sig in STOP_SIGNALS}
         # After the handlers: a request gan-train passed on before them left the file first.
         if self.signum == 0:
             self.signum = _requested()
