@@ -30,54 +30,46 @@ export interface EvalEveryOptions extends EvalOptions {
 /** One record of metrics.jsonl. `trainSeconds` is absent in records of older versions. */
 export type MetricsRecord = Metrics & { step: number; trainSeconds?: number };
 
-/** gan-train's evaluation hooks for the training loop (runtime/loop/train.ts). */
+/** gan-train's evaluation hooks for the training loop (runtime/loop/train.ts), which passes each
+ *  the run's training seconds up to its step. */
 export interface EvalHooks {
-  /** Starts the session's clock; on a fresh run (step 0) evaluates the untrained networks. */
-  beforeSteps: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean) => Promise<void>;
-  afterStep: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void>;
+  /** On a fresh run (step 0) evaluates the untrained networks. */
+  beforeSteps: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean, trainSeconds: number) => Promise<void>;
+  afterStep: (step: number, nets: Record<string, tf.LayersModel>, trainSeconds: number) => Promise<void>;
 }
 
 /**
  * Hooks for the training loop: every `every` steps (and at step 0 of a fresh run, through
  * `beforeSteps`), evaluates the networks (each with its EMA copy where the trainer has one, as
  * gan-eval does by default) on `opts.n` (default 2000) samples per band, logs one line and
- * appends the metrics to <runDir>/metrics.jsonl with `trainSeconds`: the wall time of this
- * session's training up to that step, the evaluations' own time left out (gan-bench
+ * appends the metrics to <runDir>/metrics.jsonl with `trainSeconds`: the run's training wall
+ * time up to that step as the loop counts it (over every session, evaluations left out; gan-bench
  * --to-quality reads it). The training random stream is left untouched.
  */
 export function evalHooks(trainer: AnyTrainer, every: number, opts: EvalEveryOptions = {}): EvalHooks {
   const { runDir, provenance, log = (line: string) => console.log(line), ...evalOpts } = opts;
-  let began: number | undefined;
-  let evaluating = 0; // seconds spent evaluating since `began`
-  const evaluate = async (step: number, nets: Record<string, tf.LayersModel>) => {
-    const before = performance.now();
-    began ??= before;
-    const trainSeconds = (before - began) / 1000 - evaluating;
+  const evaluate = async (step: number, nets: Record<string, tf.LayersModel>, trainSeconds: number) => {
     const metrics: Metrics = await evaluateRun(trainer, samplingNetworks(trainer, nets, 'ema').nets, { n: 2000, ...evalOpts, step });
     log(metricsSummary(metrics));
     if (runDir && provenance) ensureProvenance(join(runDir, 'metrics.jsonl'), provenance);
     const record: MetricsRecord = { ...metrics, step, trainSeconds };
     if (runDir) appendRecord(join(runDir, 'metrics.jsonl'), record);
-    evaluating += (performance.now() - before) / 1000;
   };
   return {
-    beforeSteps: async (step, nets, resumed) => {
-      evaluating = 0;
-      began = undefined; // the clock starts as step 0 is scored (0 s of training), or now
-      if (every > 0 && !resumed) await evaluate(step, nets);
-      else began = performance.now();
+    beforeSteps: async (step, nets, resumed, trainSeconds) => {
+      if (every > 0 && !resumed) await evaluate(step, nets, trainSeconds);
     },
-    afterStep: async (step, nets) => {
+    afterStep: async (step, nets, trainSeconds) => {
       if (every <= 0 || step % every !== 0) return;
-      await evaluate(step, nets);
+      await evaluate(step, nets, trainSeconds);
     },
   };
 }
 
 /**
  * An afterStep hook alone (evalHooks without the step-0 evaluation): every `every` steps,
- * evaluates and appends to <runDir>/metrics.jsonl; its clock starts at its first call.
+ * evaluates and appends to <runDir>/metrics.jsonl.
  */
-export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOptions = {}): (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> {
+export function evalEvery(trainer: AnyTrainer, every: number, opts: EvalEveryOptions = {}): EvalHooks['afterStep'] {
   return evalHooks(trainer, every, opts).afterStep;
 }

@@ -23,7 +23,7 @@ function net(): tf.LayersModel {
 }
 
 function state(step: number) {
-  return { step, networks: { g: net() }, optimizers: { g: tf.train.adam(0.01) }, rng: [1, 2, 3, 4], meta: { step } };
+  return { step, networks: { g: net() }, optimizers: { g: tf.train.adam(0.01) }, rng: [1, 2, 3, 4], trainSeconds: step * 1.5, meta: { step } };
 }
 
 async function saved(name: string, steps: number[] = [3]): Promise<string> {
@@ -64,7 +64,7 @@ test('saveCheckpoint writes the documented layout and points latest at it', asyn
   assert.deepEqual((await readdir(dir)).sort(), ['g', 'optimizers.bin', 'optimizers.json', 'state.json']);
   assert.deepEqual((await readdir(path.join(dir, 'g'))).sort(), ['model.json', 'weights.bin']);
   assert.deepEqual(JSON.parse(await readFile(path.join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: 'step-000003', step: 3 });
-  const expected = { dir, step: 3, rng: [1, 2, 3, 4], meta: { step: 3 } };
+  const expected = { dir, step: 3, rng: [1, 2, 3, 4], trainSeconds: 4.5, meta: { step: 3 } };
   assert.deepEqual(await load(runDir), expected);
   assert.deepEqual(await load(dir), expected);
   assert.deepEqual(await load(path.join(runDir, 'checkpoints')), expected);
@@ -91,6 +91,8 @@ test('missing or corrupt checkpoint files are UserErrors naming them', async () 
   await rejectsNaming(load(runDir), path.join(dir, 'g', 'model.json'), /missing checkpoint file/);
   await writeFile(path.join(dir, 'state.json'), '{"step": 3, "rng": [1, 2');
   await rejectsNaming(load(runDir), path.join(dir, 'state.json'), /not valid JSON/);
+  await writeFile(path.join(dir, 'state.json'), '{"step": 3, "rng": [1, 2, 3, 4], "trainSeconds": -1}');
+  await rejectsNaming(load(runDir), path.join(dir, 'state.json'), /: expected \{step, rng, trainSeconds\?, meta\?\}$/);
   await writeFile(path.join(runDir, 'checkpoints', 'latest'), '{}');
   await rejectsNaming(load(runDir), path.join(runDir, 'checkpoints', 'latest'), /corrupt/);
   const empty = path.join(root, 'empty');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { loadData } from '../runtime/data';
-import { evalEvery, evaluateReal, evaluateRun, type Metrics } from '../eval';
+import { evalEvery, evaluateReal, evaluateRun, type Metrics, type MetricsRecord } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom, rngState } from '../runtime/rng';
 import type { AnyTrainer } from '../contract/trainer';
@@ -145,7 +145,7 @@ test('real data: the training split against the test split, with label accuracy,
   assert.ok(x.kid.x.mean < g.kid.x.mean / 10, `KID of real train digits ${x.kid.x.mean}, of an untrained generator ${g.kid.x.mean}`);
 });
 
-test('evalEvery: evaluates at multiples of N, logs a line and appends metrics.jsonl', async () => {
+test('evalEvery: evaluates at multiples of N, logs a line and appends metrics.jsonl with the training seconds it is given', async () => {
   await useBackend('wasm');
   const trainer = await generatedTrainer('gan');
   installSeededRandom(1);
@@ -153,12 +153,12 @@ test('evalEvery: evaluates at multiples of N, logs a line and appends metrics.js
   const dir = tempDir('evalevery');
   const lines: string[] = [];
   const hook = evalEvery(trainer, 2, { ...fast, n: 50, runDir: dir, log: (l) => lines.push(l) });
-  for (let step = 1; step <= 4; step++) await hook(step, nets);
+  for (let step = 1; step <= 4; step++) await hook(step, nets, 10 + step / 4);
   Object.values(nets).forEach((net) => net.dispose());
   assert.equal(lines.length, 2);
   assert.match(lines[0], /^eval step 2 .*G\(z\) FID/);
-  const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Metrics);
-  assert.deepEqual(records.map((r) => r.step), [2, 4]);
+  const records = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as MetricsRecord);
+  assert.deepEqual(records.map((r) => [r.step, r.trainSeconds]), [[2, 10.5], [4, 11]]);
 });
 
 test('gan-eval scores a run with baselines as JSON, and answers a bad run directory with exit 1', () => {

@@ -7,7 +7,7 @@
 // the torch run. Skipped without a Python with torch (failed when CI is set):
 // test/torch-runtime.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
@@ -86,10 +86,17 @@ torchTest('tiny ring with batch norm: --nproc 2 normalises over the global batch
   assert.ok(weights(two, 'G').slice(-16, -8).some((v) => Math.abs(v) > 1e-3));
 });
 
-torchTest('tiny ring: 4 steps straight equal 2 steps and a --resume to 4, weights, losses and grids bit for bit', () => {
+torchTest('tiny ring: 4 steps straight equal 2 steps and a --resume to 4, weights, losses and grids bit for bit, the training seconds continuing from the checkpoint', () => {
   const resumed = join(dir, 'ring-resumed');
   train(RING, resumed, ['--steps', '2']);
+  // The training seconds continue from the checkpoint's (set high here, so that a restart from 0 shows).
+  const state2 = join(resumed, 'checkpoints/step-000002/state.json');
+  const before = JSON.parse(readFileSync(state2, 'utf8')) as { trainSeconds: number };
+  assert.ok(before.trainSeconds > 0 && before.trainSeconds < 60, `step 2 trained in ${before.trainSeconds} s`);
+  writeFileSync(state2, JSON.stringify({ ...before, trainSeconds: 1000 }));
   assert.match(train(RING, resumed, ['--steps', '4', '--resume']), /resumed from .*step-000002 at step 2/);
+  const after = (JSON.parse(readFileSync(join(resumed, 'checkpoints/step-000004/state.json'), 'utf8')) as { trainSeconds: number }).trainSeconds;
+  assert.ok(after > 1000 && after < 1060, `step 4's checkpoint records ${after} s: 1000 s before the resume and 2 steps`);
   for (const file of ['checkpoints/step-000004/G/weights.bin', 'checkpoints/step-000004/D/weights.bin', 'samples/step-000004.png', 'losses.jsonl']) {
     assert.ok(bytes(join(straight, file)).equals(bytes(join(resumed, file))), `${file} differs`);
   }

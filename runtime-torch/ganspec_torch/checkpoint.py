@@ -19,6 +19,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -121,8 +122,9 @@ def _remove_temp_entries(folder: str) -> None:
 
 
 def save_checkpoint(run_dir: str, step: int, model: Any, networks: dict[str, list[tuple[str, torch.Tensor]]],
-                    rng: dict, meta: dict, spec: dict | None, keep: int) -> str:
-    """Writes checkpoints/step-N (atomically), repoints `latest`, keeps the newest `keep`; returns its path."""
+                    rng: dict, meta: dict, spec: dict | None, keep: int, train_seconds: float | None = None) -> str:
+    """Writes checkpoints/step-N (atomically), repoints `latest`, keeps the newest `keep`; returns its path.
+    `train_seconds`: the run's training time up to the step, over its sessions (state.json's trainSeconds)."""
     folder = os.path.join(run_dir, CHECKPOINTS_DIR)
     os.makedirs(folder, exist_ok=True)
     _remove_temp_entries(folder)
@@ -141,7 +143,8 @@ def save_checkpoint(run_dir: str, step: int, model: Any, networks: dict[str, lis
             os.fsync(f.fileno())
         if spec is not None:
             write_durable(os.path.join(temp, SPEC_FILE), json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
-        write_durable(os.path.join(temp, STATE_FILE), json.dumps({"step": step, "rng": [], "meta": meta}, separators=(",", ":")))
+        timed = {} if train_seconds is None else {"trainSeconds": train_seconds}
+        write_durable(os.path.join(temp, STATE_FILE), json.dumps({"step": step, "rng": [], **timed, "meta": meta}, separators=(",", ":")))
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -177,8 +180,9 @@ def resolve_checkpoint(path: str) -> str:
     return os.path.join(os.path.dirname(latest), name)
 
 
-def load_checkpoint(path: str, model: Any, device: torch.device) -> tuple[str, int, dict]:
-    """Restores `model` from a checkpoint's torch.pt; returns (its directory, its step, the random streams)."""
+def load_checkpoint(path: str, model: Any, device: torch.device) -> tuple[str, int, dict, float | None]:
+    """Restores `model` from a checkpoint's torch.pt; returns (its directory, its step, the random
+    streams, the training seconds its state.json records: None in one written before they were)."""
     folder = resolve_checkpoint(path)
     file = os.path.join(folder, TORCH_FILE)
     if not os.path.isfile(file):
@@ -191,4 +195,15 @@ def load_checkpoint(path: str, model: Any, device: torch.device) -> tuple[str, i
         load_model_state(model, state)
     except (KeyError, RuntimeError, ValueError) as err:
         raise UserError(f"checkpoint {folder} does not fit this module's networks or optimizers ({str(err).splitlines()[0]})") from None
-    return folder, int(state["step"]), state["rng"]
+    return folder, int(state["step"]), state["rng"], _train_seconds(os.path.join(folder, STATE_FILE))
+
+
+def _train_seconds(file: str) -> float | None:
+    try:
+        with open(file, encoding="utf-8") as f:
+            seconds = json.load(f).get("trainSeconds")
+    except (OSError, ValueError, AttributeError):
+        raise UserError(f"corrupt checkpoint file {file}: expected {{step, rng, trainSeconds?, meta?}}") from None
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0):
+        raise UserError(f"corrupt checkpoint file {file}: expected {{step, rng, trainSeconds?, meta?}}")
+    return seconds

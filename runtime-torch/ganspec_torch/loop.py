@@ -173,9 +173,9 @@ def train(module: Any, opts: TrainOptions) -> dict:
     distributed.sync_batch_norm(model.nets, procs, local)
     generator = torch.Generator().manual_seed(seed)
     resume = opts.resume or opts.resume_from is not None
-    start, checkpoint = 0, ""
+    start, checkpoint, trained_before = 0, "", 0.0  # trained_before: training seconds of the earlier sessions (None: not recorded)
     if resume:
-        checkpoint, start, rng = load_checkpoint(opts.resume_from or run_dir, model, procs.device)
+        checkpoint, start, rng, trained_before = load_checkpoint(opts.resume_from or run_dir, model, procs.device)
         _restore_rng(generator, rng)
         if hasattr(model, "step"):
             model.step = start
@@ -203,6 +203,8 @@ def train(module: Any, opts: TrainOptions) -> dict:
             write_json_atomic(os.path.join(run_dir, "run.json"), info)
         if resume:
             log(f"resumed from {checkpoint} at step {start}")
+            if trained_before is None:
+                log(f"{checkpoint} records no training time (written before ganspec recorded it): trainSeconds counts from this session")
             for file in (losses_file, os.path.join(run_dir, "metrics.jsonl")):
                 dropped = trim_records(file, start)
                 if dropped is not None:
@@ -226,19 +228,23 @@ def train(module: Any, opts: TrainOptions) -> dict:
 
     last: dict[str, float] = {}
     evaluating = opts.eval_every > 0 and opts.eval_dir is not None
-    clock = {"began": time.perf_counter(), "evaluating": 0.0}  # training seconds: evaluations left out
+    # The run's training seconds: the earlier sessions' (from the checkpoint) and this one's, evaluations left out.
+    clock = {"began": time.perf_counter(), "evaluating": 0.0}
+
+    def trained() -> float:
+        return (trained_before or 0.0) + time.perf_counter() - clock["began"] - clock["evaluating"]
 
     def evaluate(at: int) -> None:
         if not procs.main:
             return
         before = time.perf_counter()
         networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
-        request_eval(opts.eval_dir, at, 0.0 if at == 0 else before - clock["began"] - clock["evaluating"], model, networks, _rng_state(generator), meta)
+        request_eval(opts.eval_dir, at, (trained_before or 0.0) if at == start else trained(), model, networks, _rng_state(generator), meta)
         clock["evaluating"] += time.perf_counter() - before
 
     if evaluating and start == 0:
         evaluate(0)
-        clock = {"began": time.perf_counter(), "evaluating": 0.0}  # step 0: no training yet
+        clock = {"began": time.perf_counter(), "evaluating": 0.0}  # the evaluation of step 0 is not training
     began = time.perf_counter()
     last_log = began
 
@@ -251,7 +257,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
         if not procs.main:
             return os.path.join(run_dir, "checkpoints", f"step-{at:06d}")
         networks = {name: list(gs.tfjs_weights(net)) for name, net in model.nets.items()}
-        saved = save_checkpoint(run_dir, at, model, networks, _rng_state(generator), meta, launch.get("spec"), trainer.checkpoint.keep)
+        saved = save_checkpoint(run_dir, at, model, networks, _rng_state(generator), meta, launch.get("spec"), trainer.checkpoint.keep, trained())
         append_event(run_dir, {"event": "checkpoint", "step": at, "seconds": time.perf_counter() - began, "steps": at - start})
         return saved
 

@@ -1,6 +1,6 @@
 // loadCheckpoint: finds a checkpoint (a checkpoint dir, or a run dir / checkpoints dir via its
 // `latest` pointer), reads and checks every requested network and optimizer before changing any,
-// then restores them in place and returns the saved step, rng state and meta. Optimizer state is
+// then restores them in place and returns the saved step, rng state, training seconds and meta. Optimizer state is
 // read only when optimizers are given (gan-sample and gan-eval load the networks alone).
 // readCheckpointSpec reads the spec a checkpoint recorded, for gan-train --resume's comparison.
 import * as tf from '@tensorflow/tfjs';
@@ -19,6 +19,8 @@ export interface LoadedCheckpoint {
   step: number;
   /** Pass to restoreRng() after building the models (initialisers draw from Math.random). */
   rng: number[];
+  /** The run's training seconds up to this step; absent in checkpoints written before they were recorded. */
+  trainSeconds?: number;
   meta?: object;
 }
 
@@ -48,10 +50,15 @@ async function readState(dir: string): Promise<LoadedCheckpoint> {
   const file = path.join(dir, STATE_FILE);
   const state = await readJson(file);
   if (!isRecord(state) || !Number.isSafeInteger(state.step) || (state.step as number) < 0 ||
-    !isUint32Array(state.rng) || !(state.meta === undefined || isRecord(state.meta))) {
-    throw new UserError(`corrupt checkpoint file ${file}: expected {step, rng, meta?}`);
+    !isUint32Array(state.rng) || !(state.meta === undefined || isRecord(state.meta)) ||
+    !(state.trainSeconds === undefined || (typeof state.trainSeconds === 'number' && Number.isFinite(state.trainSeconds) && state.trainSeconds >= 0))) {
+    throw new UserError(`corrupt checkpoint file ${file}: expected {step, rng, trainSeconds?, meta?}`);
   }
-  return { dir, step: state.step as number, rng: state.rng, ...(state.meta === undefined ? {} : { meta: state.meta }) };
+  return {
+    dir, step: state.step as number, rng: state.rng,
+    ...(state.trainSeconds === undefined ? {} : { trainSeconds: state.trainSeconds as number }),
+    ...(state.meta === undefined ? {} : { meta: state.meta }),
+  };
 }
 
 /**

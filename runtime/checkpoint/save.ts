@@ -1,5 +1,5 @@
 // saveCheckpoint: writes runDir/checkpoints/step-000123/ (one model dir per network, optimizer
-// state, state.json, and spec.json: the spec it trains, when there is one) into a `.tmp-` dir, renames it into place, then repoints `latest` and prunes
+// state, state.json (step, random stream, training seconds, meta), and spec.json: the spec it trains, when there is one) into a `.tmp-` dir, renames it into place, then repoints `latest` and prunes
 // old checkpoints. A crash at any point leaves `latest` naming a complete checkpoint; its leftover
 // `.tmp-` entries are deleted by the next save (one writer per run dir is assumed).
 import type * as tf from '@tensorflow/tfjs';
@@ -17,6 +17,8 @@ export interface CheckpointState {
   networks: Record<string, tf.LayersModel>;
   optimizers: Record<string, tf.Optimizer>;
   rng: number[];
+  /** The run's training wall time up to this step, summed over its sessions (evaluations left out). */
+  trainSeconds?: number;
   meta?: object;
   /** The spec the run trains, written to spec.json (gan-train --resume compares it with the spec it is given). */
   spec?: CheckpointSpec;
@@ -48,7 +50,7 @@ async function writeCheckpointDir(dir: string, state: CheckpointState): Promise<
   }
   await writeOptimizers(dir, state.optimizers);
   if (state.spec !== undefined) await writeFileDurable(path.join(dir, SPEC_FILE), `${JSON.stringify(state.spec, null, 1)}\n`);
-  await writeFileDurable(path.join(dir, STATE_FILE), JSON.stringify({ step: state.step, rng: state.rng, meta: state.meta }));
+  await writeFileDurable(path.join(dir, STATE_FILE), JSON.stringify({ step: state.step, rng: state.rng, trainSeconds: state.trainSeconds, meta: state.meta }));
 }
 
 // Moves `temp` to `target`, replacing an existing checkpoint of the same step (after a resume);

@@ -41,12 +41,13 @@ export interface TrainOptions {
   /** Seconds between progress lines (0: every step). */
   logEvery?: number;
   log?: (line: string) => void;
-  /** Called after every step, e.g. for evaluation. */
-  afterStep?: (step: number, nets: Record<string, tf.LayersModel>) => Promise<void> | void;
-  /** Called once before the first step with the step the session starts at and whether it
-   *  resumed a checkpoint (a fresh run starts at 0), e.g. to evaluate a fresh run's untrained
-   *  networks. */
-  beforeSteps?: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean) => Promise<void> | void;
+  /** Called after every step, e.g. for evaluation, with the run's training seconds up to it (see
+   *  TrainResult.trainSeconds). The hook's own time is not training time. */
+  afterStep?: (step: number, nets: Record<string, tf.LayersModel>, trainSeconds: number) => Promise<void> | void;
+  /** Called once before the first step with the step the session starts at, whether it
+   *  resumed a checkpoint (a fresh run starts at 0) and the training seconds up to that step,
+   *  e.g. to evaluate a fresh run's untrained networks. */
+  beforeSteps?: (step: number, nets: Record<string, tf.LayersModel>, resumed: boolean, trainSeconds: number) => Promise<void> | void;
   /** Called after each checkpoint is written (and its event logged), and once more when a
    *  non-finite loss stops the run, e.g. to refresh a report. */
   afterCheckpoint?: (step: number) => Promise<void> | void;
@@ -71,6 +72,10 @@ export interface TrainResult {
   nets: Record<string, tf.LayersModel>;
   checkpoint: string;
   msPerStep: number;
+  /** The run's training wall time up to its last step, summed over its sessions: a resumed run
+   *  continues from its checkpoint's count; the time in beforeSteps and afterStep (evaluations)
+   *  is left out. Every checkpoint records it. */
+  trainSeconds: number;
   /** Set when `stop` ended the run before its last step: the abort's reason. */
   stopped?: string;
 }
@@ -97,12 +102,14 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
 
   let start = 0;
   let checkpoint = '';
+  let trainedBefore: number | undefined = 0; // training seconds of the sessions before this one (undefined: not recorded)
   const lossLog = new LossLog(join(opts.runDir, 'losses.jsonl'));
   const resume = opts.resume || opts.resumeFrom !== undefined;
   if (resume) {
     const loaded = await loadCheckpoint(opts.resumeFrom ?? opts.runDir, nets, optimizers);
     start = loaded.step;
     checkpoint = loaded.dir;
+    trainedBefore = loaded.trainSeconds;
     restoreRng(loaded.rng);
   } else {
     refuseExistingRun(opts.runDir);
@@ -115,6 +122,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     await opts.onStart?.({ step: start, checkpoint });
     if (resume) {
       log(`resumed from ${checkpoint} at step ${start}`);
+      if (trainedBefore === undefined) log(`${checkpoint} records no training time (written before ganspec recorded it): trainSeconds counts from this session`);
       // Records after the checkpoint are recomputed; a torn last line is dropped.
       for (const file of [join(opts.runDir, 'losses.jsonl'), join(opts.runDir, 'metrics.jsonl')]) {
         const dropped = await trimRecords(file, start);
@@ -136,7 +144,9 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
     dataSize: Number.isFinite(data.size) ? data.size : null, settings: trainSettings(trainer, batch, steps, seed),
   }));
   const save = async (step: number) =>
-    saveCheckpoint(opts.runDir, { step, networks: nets, optimizers, rng: rngState(), meta: { name: trainer.name, batch, seed }, ...(opts.spec ? { spec: opts.spec } : {}) }, trainer.checkpoint.keep);
+    saveCheckpoint(opts.runDir, {
+      step, networks: nets, optimizers, rng: rngState(), trainSeconds: trained(), meta: { name: trainer.name, batch, seed }, ...(opts.spec ? { spec: opts.spec } : {}),
+    }, trainer.checkpoint.keep);
   const pngText = opts.provenance ? provenanceText(opts.provenance) : {};
   const preview = (step: number) => writePreview(trainer, nets, fixed, join(opts.runDir, 'samples', `step-${String(step).padStart(6, '0')}.png`), 1, pngText);
   const checkpointAt = async (step: number) => {
@@ -149,9 +159,11 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   let began = performance.now();
   let lastLog = began;
   let reached = start;
+  let hooked = 0; // seconds in afterStep since `began`
+  const trained = () => (trainedBefore ?? 0) + (performance.now() - began) / 1000 - hooked;
   try {
     if (opts.beforeSteps) {
-      await opts.beforeSteps(start, nets, resume);
+      await opts.beforeSteps(start, nets, resume, trainedBefore ?? 0);
       began = lastLog = performance.now(); // the hook's time is not training time
     }
     // The stop is read once a step, after its updates and hooks, and that one reading decides
@@ -178,7 +190,11 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
         }
       }
       lossLog.append({ step, ...losses });
-      await opts.afterStep?.(step, nets);
+      if (opts.afterStep) {
+        const before = performance.now();
+        await opts.afterStep(step, nets, trained());
+        hooked += (performance.now() - before) / 1000;
+      }
       const now = performance.now();
       if (step === steps || now - lastLog >= (opts.logEvery ?? 2) * 1000) {
         log(progressLine(step, steps, losses, (step - start) / ((now - began) / 1000)));
@@ -210,8 +226,8 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   if (reached < steps) {
     const stopped = String(opts.stop?.reason);
     appendEvent(opts.runDir, { event: 'stopped', step: reached, seconds, steps: reached - start, reason: stopped });
-    return { step: reached, losses, nets, checkpoint, msPerStep, stopped };
+    return { step: reached, losses, nets, checkpoint, msPerStep, trainSeconds: trained(), stopped };
   }
   appendEvent(opts.runDir, { event: 'end', step: steps, seconds, steps: steps - start });
-  return { step: steps, losses, nets, checkpoint, msPerStep };
+  return { step: steps, losses, nets, checkpoint, msPerStep, trainSeconds: trained() };
 }
