@@ -1,7 +1,7 @@
 // Shared by the tests: the project's spec files and the warnings some of them are known to give,
 // temporary directories, choosing the backend, loading a generated or freshly compiled trainer,
 // and running the CLIs.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,11 +72,33 @@ export async function compiledTrainer(spec: string, overrides: string[], dir: st
 
 /** Runs one of the package's CLIs (bin/<name>.js) to completion, on wasm unless `env` says
  *  otherwise; a process that has not exited after two minutes is killed (status null). */
-export function runCli(name: string, args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+export function runCli(name: string, args: string[], env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [join('bin', `${name}.js`), ...args], {
     encoding: 'utf8',
     env: { ...process.env, GANSPEC_BACKEND: 'wasm', ...env },
     timeout: 120_000,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A finished process's status and output. */
+export function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+  return new Promise((done) => {
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+/** A checkpoint's state.json without its training seconds (a wall time), to compare two runs by. */
+export function untimedState(text: Buffer | string): object {
+  return { ...(JSON.parse(text.toString()) as object), trainSeconds: undefined };
 }
