@@ -1,4 +1,4 @@
-// Shared ending of the CLIs: a user mistake prints one line and exits 1; anything else is an
+// Shared ending of the CLIs: a user mistake prints one line and exits 1 (or its UserError's code); anything else is an
 // internal error, printed with its stack only when GANSPEC_DEBUG is set. A reader of stdout that
 // goes away (`| head`, a killed parent) does not end the command: it goes on without stdout.
 import { UserError } from '../runtime/errors';
@@ -14,6 +14,6 @@ export function runMain(name: string, main: () => Promise<void>): void {
     if (err instanceof UserError) console.error(`${name}: ${err.message}`);
     else if (process.env.GANSPEC_DEBUG) console.error(err);
     else console.error(`${name}: internal error: ${err instanceof Error ? err.message : String(err)} (set GANSPEC_DEBUG=1 for details)`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof UserError ? err.exitCode : 1;
   });
 }

@@ -51,9 +51,11 @@ export interface RunInfo {
   target?: 'torch';
   /** The PyTorch module that trained (gan-compile --target torch), relative to the run directory; `module` stays the TypeScript one, which gan-sample, gan-eval and gan-export build. */
   torchModule?: string;
-  /** Processes under torchrun, and their device (--target torch). */
+  /** Processes under torchrun on each machine, and their device (--target torch). */
   nproc?: number;
   device?: 'cpu' | 'cuda';
+  /** Machines training together (--nnodes), when several. */
+  nnodes?: number;
 }
 
 export function sha256(text: string): string {

@@ -20,9 +20,13 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
+import { SIGNAL_EXIT_CODES } from '../runtime/run-lock';
 import { printDiagnostics } from './output';
 import { RUNTIME_TORCH, sigintIgnored, torchPython, torchThreads } from '../runtime/torch-python';
 import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
+import { rendezvousArgs, type Nodes } from './torch-nodes';
+import { meetNodes } from './torch-meet';
+import { sha256 } from './run-dir';
 
 export interface TorchLaunch {
   spec: string;
@@ -35,12 +39,16 @@ export interface TorchLaunch {
   seed: number;
   resume: boolean;
   resumeFrom?: string;
+  /** Processes on this machine. */
   nproc: number;
   device: 'cpu' | 'cuda';
+  /** The machines, when several (cli/torch-nodes.ts). */
+  nodes?: Nodes;
   /** No progress lines but the last step's (--quiet). */
   quiet?: boolean;
-  /** What Python writes: run.json's content, the provenance, the spec for spec.json, the start event's settings and command line. */
-  launch: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
+  /** What Python writes: run.json's content, the provenance, the spec for spec.json, the start
+   *  event's settings and command line (absent on a node other than 0, which writes nothing). */
+  launch?: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
   /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
   files: Record<string, string>;
   /** --eval-every: steps between evaluations (step 0 of a fresh run too), scored here with `eval`. */
@@ -48,6 +56,7 @@ export interface TorchLaunch {
   eval?: TorchEvalOptions;
   /** Aborted with a signal's name: passed on to Python, which stops after its step with a checkpoint. */
   stop?: AbortSignal;
+  log: (line: string) => void;
 }
 
 /**
@@ -76,16 +85,20 @@ function passOn(line: string): boolean {
 /** Runs the torch training; resolves to Python's exit code. */
 export async function trainTorch(opts: TorchLaunch): Promise<number> {
   if (!Number.isInteger(opts.nproc) || opts.nproc < 1) throw new UserError(`--nproc must be a positive integer, got ${opts.nproc}`);
-  if (opts.batch % opts.nproc !== 0) {
-    throw new UserError(`batch ${opts.batch} cannot be split across ${opts.nproc} processes: the spec's batch is the global batch, so it must be divisible by --nproc`);
+  const processes = opts.nproc * (opts.nodes?.count ?? 1);
+  if (opts.batch % processes !== 0) {
+    const across = opts.nodes ? `${processes} processes (--nproc ${opts.nproc} on each of ${opts.nodes.count} nodes)` : `${processes} processes`;
+    throw new UserError(`batch ${opts.batch} cannot be split across ${across}: the spec's batch is the global batch, so it must be divisible by ${opts.nodes ? '--nproc times --nnodes' : '--nproc'}`);
   }
   const python = torchPython();
   const temp = mkdtempSync(join(tmpdir(), 'ganspec-torch-'));
   try {
     const module = compileTorchModule(opts.spec, opts.set, opts.strict);
+    // On several machines every node's gan-train first waits for the others (a Ctrl-C ends the wait).
+    if (opts.nodes) await meetNodes(opts.nodes, { module: sha256(module.text), nproc: opts.nproc, device: opts.device }, opts.stop, opts.log);
     writeFileSync(join(temp, module.file), module.text);
     const launchFile = join(temp, 'launch.json');
-    writeFileSync(launchFile, JSON.stringify({ ...opts.launch, files: { ...opts.files, [module.file]: module.text } }));
+    writeFileSync(launchFile, JSON.stringify(opts.launch ? { ...opts.launch, files: { ...opts.files, [module.file]: module.text } } : {}));
     const evalDir = opts.evalEvery !== undefined && opts.evalEvery > 0 && opts.eval !== undefined ? join(temp, 'eval') : undefined;
     const server = evalDir !== undefined ? serveTorchEvals(evalDir, opts.eval!) : undefined;
     // A signal that came while this process was busy (finding Python, compiling) is read now,
@@ -101,7 +114,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       ...(opts.stop?.aborted ? ['--stop-requested', String(opts.stop.reason)] : []),
     ];
     const stopFile = join(temp, 'stop-requested');
-    const args = opts.nproc === 1 ? train : ['-m', 'ganspec_torch.launch', '--standalone', '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train];
+    const torchrun = processes > 1;
+    const args = torchrun ? ['-m', 'ganspec_torch.launch', ...rendezvousArgs(opts.nodes), '--nproc_per_node', String(opts.nproc), '--monitor_interval', '0.2', ...train] : train;
     const env = {
       ...process.env,
       PYTHONPATH: [RUNTIME_TORCH, process.env.PYTHONPATH].filter(Boolean).join(delimiter),
@@ -112,7 +126,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     };
     // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
     // which ends gan-train first); under torchrun, stderr is filtered.
-    const filter = opts.nproc > 1 && !process.env.GANSPEC_DEBUG;
+    const filter = torchrun && !process.env.GANSPEC_DEBUG;
     if (evalDir !== undefined) mkdirSync(evalDir);
     const code = await new Promise<number>((done, fail) => {
       // Started with SIGINT ignored until stop.py's handlers take over: a Ctrl-C in Python's first
@@ -156,5 +170,29 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     return code;
   } finally {
     rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A node other than 0 of a run on several machines (cli/torch-nodes.ts): trains with node 0 and
+ * writes nothing. A first Ctrl-C or kill stops the whole run after its step (node 0 saves it), a
+ * second one at once. Resolves to Python's exit code.
+ */
+export async function trainOnNode(opts: Omit<TorchLaunch, 'resume' | 'resumeFrom' | 'launch' | 'files' | 'evalEvery' | 'eval' | 'stop'>): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(SIGNAL_EXIT_CODES[signal]);
+    opts.log(`${signal}: stopping the run after this step, which node 0 saves (send it again to stop at once)`);
+    stop.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const code = await trainTorch({ ...opts, resume: false, files: {}, stop: stop.signal });
+    // Stopped by a signal, the workers exit 128 + its number; torchrun itself exits 1.
+    return stop.signal.aborted && code !== 0 ? (SIGNAL_EXIT_CODES[String(stop.signal.reason)] ?? code) : code;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

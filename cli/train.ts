@@ -20,7 +20,7 @@ import { formatSize } from '../compiler/limits';
 import { evalHooks, MAX_EVAL_SAMPLES } from '../eval';
 import { refreshReport } from '../report';
 import { buildNetworks, train } from '../runtime/loop/train';
-import { commandLine, lastEvent, trainSettings } from '../runtime/loop/events';
+import { commandLine, eventsSize, lastEvent, trainSettings } from '../runtime/loop/events';
 import { backendHeapBytes, networksMemory } from '../runtime/memory';
 import { refuseExistingRun, refuseNothingToResume } from '../runtime/run-files';
 import { acquireRunLock, SIGNAL_EXIT_CODES } from '../runtime/run-lock';
@@ -29,7 +29,8 @@ import { importModuleText, moduleOrFail } from './module';
 import { checkInteger, checkSeed, usageError } from './options';
 import { progressMeter } from './progress';
 import { checkResume } from './resume-check';
-import { trainTorch } from './train-torch';
+import { trainOnNode, trainTorch } from './train-torch';
+import { torchNodes } from './torch-nodes';
 import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -89,11 +90,15 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: 'tfjs: train on TensorFlow.js; torch: compile the spec for PyTorch too and train there (README: Training on PyTorch)' })
     .option('nproc', { type: 'number', describe: 'with --target torch: processes under torchrun (default 1); the batch is the global batch, split across them' })
     .option('device', { choices: ['cpu', 'cuda'] as const, describe: 'with --target torch: cpu (gloo between processes, the default) or cuda (one GPU per process, NCCL)' })
+    .option('nnodes', { type: 'number', describe: 'with --target torch: machines training the run together (default 1), each with --nproc processes; start the same command on each, with its --node-rank' })
+    .option('node-rank', { type: 'number', describe: "with --nnodes: this machine's place, 0 to nnodes-1; node 0 writes the run directory, evaluates and decides steps, batch, seed and resume for all" })
+    .option('master', { type: 'string', describe: "with --nnodes: HOST:PORT, node 0's address and a free port there, where the nodes meet" })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress: neither the images read on stderr nor a step line every 2 s (the last step and the result stay)' })
     .example('$0 specs/gan.yaml --steps 2000', 'train a GAN on MNIST for 2000 steps')
     .example('$0 specs/gan.yaml --steps 4000 --resume', 'continue that run to step 4000')
     .example('$0 specs/gan.yaml --eval-every 500', 'log FID and class coverage every 500 steps')
     .example('$0 specs/dcgan.yaml --target torch --nproc 2', 'train DCGAN on PyTorch in 2 processes')
+    .example('$0 specs/dcgan.yaml --target torch --nnodes 2 --node-rank 0 --master host0:29500', 'node 0 of a run on 2 machines (node 1: --node-rank 1)')
     .demandCommand(1, 'name a spec or a generated module')
     .strict()
     .fail(usageError('gan-train'))
@@ -116,7 +121,11 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   const resume = argv.resume || argv.resumeFrom !== undefined;
   const torch = argv.target === 'torch';
   if (torch) refuseForTorch(isSpec, argv);
-  else if (argv.nproc !== undefined || argv.device !== undefined) throw new UserError(`--${argv.nproc !== undefined ? 'nproc' : 'device'} goes with --target torch`);
+  else {
+    const torchOnly = (['nproc', 'device', 'nnodes', 'node-rank', 'master'] as const).find((o) => argv[o] !== undefined);
+    if (torchOnly !== undefined) throw new UserError(`--${torchOnly} goes with --target torch`);
+  }
+  const nodes = torch ? torchNodes(argv) : undefined;
 
   // Compiled in memory; a module is read where it is.
   let text: string;
@@ -149,8 +158,15 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   const nproc = argv.nproc ?? 1;
   const device = argv.device ?? 'cpu';
   if (torch) checkInteger('nproc', argv.nproc, 1);
-  const backend = torch ? `torch-${device}${nproc > 1 ? ` x${nproc}` : ''}` : await selectBackend(argv.backend);
+  const processes = nproc * (nodes?.count ?? 1);
+  const backend = torch ? `torch-${device}${processes > 1 ? ` x${processes}` : ''}` : await selectBackend(argv.backend);
   log(`backend: ${backend}`);
+  if (nodes !== undefined && nodes.rank > 0) {
+    log(`node ${nodes.rank} of ${nodes.count}: training ${trainer.name} on PyTorch with node 0 at ${argv.master}, which writes the run and decides the steps, batch, seed and resume`);
+    process.exitCode = await trainOnNode({ spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, nproc, device, nodes, quiet: argv.quiet, log });
+    return;
+  }
+  if (nodes !== undefined) log(`node 0 of ${nodes.count}: the nodes meet at ${argv.master}; this one writes the run and decides the steps, batch, seed and resume`);
   if (!torch) refuseIfTooLarge(input, memory?.estimate ?? moduleMemory(trainer), batch);
 
   prepareRunDir(runDir, resume);
@@ -187,7 +203,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       },
       moduleSha256,
       ...(specValues !== undefined ? { specValues, specSha256: specSha256(specValues) } : {}),
-      ...(torch ? { target: 'torch' as const, torchModule: `${trainer.name}.py`, nproc, device } : {}),
+      ...(torch ? { target: 'torch' as const, torchModule: `${trainer.name}.py`, nproc, device, ...(nodes ? { nnodes: nodes.count } : {}) } : {}),
     };
     const provenance = runProvenance(info);
     // The checks have passed: from here on a Ctrl-C or kill stops training after the step in
@@ -202,8 +218,9 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       const resumes = resume ? [...(old?.resumes ?? []), { step: -1, steps, at: new Date().toISOString(), changes }] : undefined;
       log(`training ${trainer.name} (${trainer.source}) on PyTorch for ${steps} steps at batch ${batch} into ${runDir}/`);
       if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
+      const eventsBefore = eventsSize(runDir);
       const code = await trainTorch({
-        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, quiet: argv.quiet,
+        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, nodes, quiet: argv.quiet, log,
         launch: {
           runInfo: { ...info, ...(resumes ? { resumes } : {}) }, provenance, spec: { sha256: specSha256(specValues), values: specValues },
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
@@ -213,8 +230,9 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
         stop: stop.signal,
       });
-      // Stopped by a signal: exit as gan-train does on TensorFlow.js (torchrun itself exits 1).
-      const last = stop.signal.aborted ? lastEvent(runDir) : undefined;
+      // Stopped by a signal (this process's, or on another node one that stopped every node): exit
+      // as gan-train does on TensorFlow.js (torchrun itself exits 1).
+      const last = lastEvent(runDir, eventsBefore);
       if ((code === 0 || last?.event === 'stopped') && argv.report) await refreshReport(runDir)();
       process.exitCode = last?.event === 'stopped' ? (SIGNAL_EXIT_CODES[last.reason] ?? code) : code;
       // The signal reached Python in its first milliseconds, before its stop was in place.

@@ -1,6 +1,7 @@
 // gan-train --target torch's refusals, each one line before anything is compiled for torch or
-// written: the TensorFlow.js loop's --backend, a module instead of a
-// spec, --nproc/--device without --target torch, and a batch that --nproc does not divide.
+// written: the TensorFlow.js loop's --backend, a module instead of a spec, --nproc/--device and
+// the machines' options without --target torch, malformed machines' options, and a batch that
+// --nproc (times --nnodes) does not divide.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,14 +31,32 @@ test('gan-train --target torch refuses --backend and a module; --nproc and --dev
   assert.equal(await refusal(['generated/ring.ts', '--target', 'torch', '--out', out]), '--target torch compiles a spec: give the spec, not a TypeScript module');
   assert.equal(await refusal([SPEC, '--nproc', '2', '--out', out]), '--nproc goes with --target torch');
   assert.equal(await refusal([SPEC, '--device', 'cuda', '--out', out]), '--device goes with --target torch');
+  assert.equal(await refusal([SPEC, '--nnodes', '2', '--master', 'h:1', '--out', out]), '--nnodes goes with --target torch');
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('gan-train --target torch: a batch --nproc does not divide is refused in one line, before Python starts', async () => {
+test('gan-train --target torch: --nnodes, --node-rank and --master are checked in one line each, before anything is written', async () => {
+  const out = join(dir, 'run');
+  const torch = [SPEC, '--target', 'torch', '--out', out];
+  assert.equal(await refusal([...torch, '--nnodes', '2']), '--nnodes 2 needs --master HOST:PORT, node 0\'s address and a free port there, the same on every node');
+  assert.equal(await refusal([...torch, '--nnodes', '0']), '--nnodes must be a positive integer, got 0');
+  assert.equal(await refusal([...torch, '--nnodes', '2', '--node-rank', '2', '--master', 'h:29500']), '--node-rank must be an integer from 0 to 1 (--nnodes 2), got 2');
+  assert.equal(await refusal([...torch, '--nnodes', '2', '--master', 'h']), "--master must be HOST:PORT (a port from 1 to 65535), got 'h'");
+  assert.equal(await refusal([...torch, '--nnodes', '2', '--master', 'h:70000']), "--master must be HOST:PORT (a port from 1 to 65535), got 'h:70000'");
+  assert.equal(await refusal([...torch, '--master', 'h:29500']), '--master names node 0 of a run on several machines: give --nnodes too');
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('gan-train --target torch: a batch --nproc (times --nnodes) does not divide is refused in one line, before Python starts', async () => {
   const launch = { runInfo: {}, provenance: {}, spec: {}, settings: {}, command: [] };
+  const opts = { spec: SPEC, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, device: 'cpu' as const, launch, files: {}, log: () => {} };
   await assert.rejects(
-    trainTorch({ spec: SPEC, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, nproc: 3, device: 'cpu', launch, files: {} }),
+    trainTorch({ ...opts, nproc: 3 }),
     new UserError('batch 8 cannot be split across 3 processes: the spec\'s batch is the global batch, so it must be divisible by --nproc'),
+  );
+  await assert.rejects(
+    trainTorch({ ...opts, nproc: 2, nodes: { count: 3, rank: 0, host: '127.0.0.1', port: 29500 } }),
+    new UserError('batch 8 cannot be split across 6 processes (--nproc 2 on each of 3 nodes): the spec\'s batch is the global batch, so it must be divisible by --nproc times --nnodes'),
   );
   assert.deepEqual(readdirSync(dir), []);
 });

@@ -68,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
     # progress (step 0 when training has not begun), or at once when it comes again.
     stop = StopRequest(signal.Signals[args.stop_requested].value if args.stop_requested else 0)
     main_rank = os.environ.get("RANK", "0") == "0"
+    # Errors are every process's (rank 0's decisions reach them all): each machine's first says them.
+    speaks = os.environ.get("LOCAL_RANK", "0") == "0"
+    node = os.environ.get("GROUP_RANK", "0")
     try:
         import torch
 
@@ -92,16 +95,20 @@ def main(argv: list[str] | None = None) -> int:
         if result["stopped"]:
             if main_rank:
                 say(f"stopped by {result['stopped']} at step {result['step']} of {result['steps']}; checkpoint {result['checkpoint'] or 'none'}: continue with --resume")
+            elif speaks:
+                say(f"stopped by {result['stopped']} at step {result['step']} of {result['steps']}; node 0 wrote the checkpoint")
             return 128 + signal.Signals[result["stopped"]].value
         if main_rank:
             say(f"done: {round(result['ms_per_step'])} ms/step; samples in {os.path.join(args.out, 'samples')}/, checkpoint {result['checkpoint']}")
+        elif speaks:
+            say(f"done: node {node} trained to step {result['step']} at {round(result['ms_per_step'])} ms/step; node 0 wrote the run")
         return 0
     except KeyboardInterrupt:  # a second signal outside the loop (in it, the loop says which step it kept)
         if main_rank:
             say(f"{args.prog}: stopped at once by a second signal; what was written is kept", sys.stderr)
         return 128 + stop.signum
     except UserError as err:
-        if main_rank:
+        if speaks:
             say(f"{args.prog}: {err}", sys.stderr)
         return 1
     except Exception as err:  # noqa: BLE001 - the one place internal errors are reported

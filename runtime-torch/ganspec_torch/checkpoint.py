@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import io
 import json
 import math
 import os
@@ -180,22 +181,39 @@ def resolve_checkpoint(path: str) -> str:
     return os.path.join(os.path.dirname(latest), name)
 
 
-def load_checkpoint(path: str, model: Any, device: torch.device) -> tuple[str, int, dict, float | None]:
-    """Restores `model` from a checkpoint's torch.pt; returns (its directory, its step, the random
-    streams, the training seconds its state.json records: None in one written before they were)."""
+def read_checkpoint(path: str) -> tuple[str, bytes, float | None]:
+    """The checkpoint a resume continues (a checkpoint directory, or a run's latest): its directory,
+    its torch.pt's bytes (for restore_checkpoint, on every process) and the training seconds its
+    state.json records (None in one written before they were)."""
     folder = resolve_checkpoint(path)
     file = os.path.join(folder, TORCH_FILE)
     if not os.path.isfile(file):
         raise UserError(f"{folder} has no {TORCH_FILE}: it was not written by the torch target, so it cannot be resumed here")
+    with open(file, "rb") as f:
+        data = f.read()
+    return folder, data, _train_seconds(os.path.join(folder, STATE_FILE))
+
+
+def restore_checkpoint(folder: str, data: bytes, model: Any, device: torch.device) -> tuple[int, dict]:
+    """Restores `model` from the bytes of `folder`'s torch.pt; returns (its step, the random streams)."""
+    file = os.path.join(folder, TORCH_FILE)
     try:
-        state = torch.load(file, map_location=device)
+        state = torch.load(io.BytesIO(data), map_location=device)
     except Exception as err:  # noqa: BLE001 - any unreadable file is the same user problem
         raise UserError(f"corrupt checkpoint file {file} ({str(err).splitlines()[0] if str(err) else type(err).__name__})") from None
     try:
         load_model_state(model, state)
     except (KeyError, RuntimeError, ValueError) as err:
         raise UserError(f"checkpoint {folder} does not fit this module's networks or optimizers ({str(err).splitlines()[0]})") from None
-    return folder, int(state["step"]), state["rng"], _train_seconds(os.path.join(folder, STATE_FILE))
+    return int(state["step"]), state["rng"]
+
+
+def load_checkpoint(path: str, model: Any, device: torch.device) -> tuple[str, int, dict, float | None]:
+    """Restores `model` from a checkpoint in one process (read_checkpoint, then restore_checkpoint):
+    (its directory, its step, the random streams, its training seconds)."""
+    folder, data, seconds = read_checkpoint(path)
+    step, rng = restore_checkpoint(folder, data, model, device)
+    return folder, step, rng, seconds
 
 
 def _train_seconds(file: str) -> float | None:

@@ -1,6 +1,7 @@
-"""Several processes under torchrun (env RANK, WORLD_SIZE, LOCAL_RANK): the process group (gloo on
-CPU, NCCL on CUDA), the spec's batch as the GLOBAL batch (every rank draws the same global batch
-from the same seed and keeps its slice, so 1 and N processes do the same math), gradients
+"""Several processes under torchrun (env RANK, WORLD_SIZE, LOCAL_RANK; GROUP_RANK, the machine,
+when torchrun joins several): the process group (gloo on CPU, NCCL on CUDA), rank 0's decisions
+given to every rank (`from_main`), the spec's batch as the GLOBAL batch (every rank draws the
+same global batch from the same seed and keeps its slice, so 1 and N processes do the same math), gradients
 averaged across ranks by one all_reduce of the updated weights' gradients after each backward
 (as StyleGAN2-ADA does; see runtime-torch/README.md for why not DistributedDataParallel), losses
 averaged into the global means, and batch norm over the global batch (ganspec_torch's layer by
@@ -30,6 +31,7 @@ class Processes:
     rank: int
     world: int
     device: torch.device
+    node: int = 0  # the machine (torchrun's GROUP_RANK)
 
     @property
     def main(self) -> bool:
@@ -59,7 +61,7 @@ def start(device: str) -> Processes:
         # any stop request is (stop.py).
         with held():
             dist.init_process_group("nccl" if device == "cuda" else "gloo")
-    return Processes(rank, world, where)
+    return Processes(rank, world, where, int(os.environ.get("GROUP_RANK", "0")))
 
 
 def local_batch(batch: int, procs: Processes) -> int:
@@ -105,11 +107,11 @@ def mean_losses(losses: dict[str, list[float]], procs: Processes) -> dict[str, l
     return out
 
 
-def first_signal(signum: int, procs: Processes) -> int:
-    """The largest signal number any rank has been sent (0: none), the same on every rank."""
+def largest(number: int, procs: Processes) -> int:
+    """The largest of the ranks' numbers, the same on every rank (the signal any rank has been sent, 0: none)."""
     if procs.world == 1:
-        return signum
-    value = torch.tensor([signum], dtype=torch.int64, device=procs.device)
+        return number
+    value = torch.tensor([number], dtype=torch.int64, device=procs.device)
     dist.all_reduce(value, op=dist.ReduceOp.MAX)
     return int(value.item())
 
@@ -167,6 +169,15 @@ def sync_batch_norm(nets: dict[str, nn.Module], procs: Processes, local: int) ->
         say(f"warning: the module has torch batch norm layers and --nproc {procs.world} runs on CPU, where torch 1.13 cannot synchronise "
             f"them (SyncBatchNorm needs CUDA): each process normalises over its own {local} examples, so training differs from one process",
             sys.stderr)
+
+
+def from_main(value: object, procs: Processes) -> object:
+    """Rank 0's `value` (any picklable object), on every rank."""
+    if procs.world == 1:
+        return value
+    box = [value]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
 
 
 def barrier(procs: Processes) -> None:

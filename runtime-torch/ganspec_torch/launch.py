@@ -1,8 +1,8 @@
-"""torchrun, as gan-train --nproc N starts it: `python3 -m ganspec_torch.launch --nproc_per_node N
--m ganspec_torch train ...` runs torch.distributed.run (the code behind the torchrun script)
-after mending one bug of torch 1.13 under Python 3.11: Std.from_str("0") returns None there
-(3.11 no longer lists a Flag's zero member when iterating it), so torchrun's default
-`--redirects 0` crashes before starting any worker. A Ctrl-C or kill before torchrun starts the
+"""torchrun, as gan-train --nproc N (or --nnodes N) starts it: `python3 -m ganspec_torch.launch
+--nproc_per_node N -m ganspec_torch train ...` runs torch.distributed.run (the code behind the
+torchrun script) after mending one bug of torch 1.13 under Python 3.11: Std.from_str("0") returns
+None there (3.11 no longer lists a Flag's zero member when iterating it), so torchrun's default
+`--redirects 0` crashes before starting any worker; and without the agents' exit barrier (below). A Ctrl-C or kill before torchrun starts the
 workers (while torch loads, during the rendezvous) reaches them as --stop-requested (they save
 step 0 and stop), not as a traceback; from their start on, torchrun passes signals on itself,
 and the workers start as gan-train starts this process, with SIGINT ignored until their stop is
@@ -20,6 +20,7 @@ from ganspec_torch.stop import SAME_STOP_S, STOP_SIGNALS, StopRequest, tell_gan_
 
 _early = StopRequest()
 try:
+    from torch.distributed.elastic.agent.server.api import SimpleElasticAgent
     from torch.distributed.elastic.multiprocessing import api
     from torch.distributed.run import main
 except KeyboardInterrupt:  # a second signal: stop at once (nothing was started)
@@ -56,6 +57,11 @@ def _start_workers(self: api.PContext) -> None:
 
 
 api.PContext.start = _start_workers
+
+# The workers meet at their own end (loop.py's last barrier). torchrun's agents meet once more
+# after them, and on several machines a node whose torchrun ended on a Ctrl-C (a SignalException,
+# which skips that meeting) left node 0's waiting 5 minutes for it: they do not meet again.
+SimpleElasticAgent._exit_barrier = lambda self: None
 
 _terminate = api._terminate_process_handler
 _first_stop: list[float] = []

@@ -14,6 +14,7 @@ the package: build, cycle, tfjs_weights).
 """
 from __future__ import annotations
 
+import hashlib
 import inspect
 import math
 import os
@@ -27,7 +28,7 @@ import torch
 import ganspec_torch as gs
 
 from . import distributed
-from .checkpoint import load_checkpoint, save_checkpoint
+from .checkpoint import read_checkpoint, restore_checkpoint, save_checkpoint
 from .data import DataSource, load_data
 from .errors import UserError
 from .eval_requests import request_eval
@@ -157,34 +158,58 @@ def train_settings(trainer: Any, batch: int, steps: int, seed: int) -> dict:
     return {"batch": batch, "steps": steps, "seed": seed, "data": trainer.data}
 
 
+def _module_sha(module: Any) -> str:
+    with open(module.__file__, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def _plan(module: Any, opts: TrainOptions) -> dict:
+    """Rank 0's decisions, which every process takes: the module's hash, steps, batch and seed, and
+    on a resume the checkpoint (its torch.pt's bytes: other machines need no copy of the run); or
+    the one-line error that stops every process (a run where a fresh one would go, say)."""
+    hp = module.TRAINER.hyperparameters
+    try:
+        plan = {"module": _module_sha(module), "steps": opts.steps or hp.steps, "batch": opts.batch or hp.batch, "seed": opts.seed, "checkpoint": None}
+        if opts.resume or opts.resume_from is not None:
+            folder, data, seconds = read_checkpoint(opts.resume_from or opts.run_dir)
+            plan.update(checkpoint=folder, torch=data, trainSeconds=seconds)
+        else:
+            refuse_existing_run(opts.run_dir)
+        return plan
+    except UserError as err:
+        return {"error": str(err)}
+
+
 def train(module: Any, opts: TrainOptions) -> dict:
     trainer = module.TRAINER
     procs = distributed.start(opts.device)
     log = opts.log if procs.main else (lambda line: None)
-    steps = opts.steps or trainer.hyperparameters.steps
-    batch = opts.batch or trainer.hyperparameters.batch
-    local = distributed.local_batch(batch, procs)
-    seed = opts.seed
     run_dir = opts.run_dir
     launch = opts.launch
+
+    # Only rank 0 looks at the run directory, before anything is written; its decisions reach the
+    # other processes, on other machines too (gan-train --nnodes), whose own options it overrides.
+    plan = distributed.from_main(_plan(module, opts) if procs.main else None, procs)
+    if "error" in plan:
+        raise UserError(plan["error"])
+    other = distributed.largest(0 if plan["module"] == _module_sha(module) else procs.node + 1, procs)
+    if other:
+        raise UserError(f"node {other - 1} compiled another module than node 0: start every node with the same spec, --set and ganspec version")
+    steps, batch, seed = plan["steps"], plan["batch"], plan["seed"]
+    local = distributed.local_batch(batch, procs)
 
     torch.manual_seed(seed)
     model = build_model(trainer, seed, procs.device)
     distributed.sync_batch_norm(model.nets, procs, local)
     generator = torch.Generator().manual_seed(seed)
-    resume = opts.resume or opts.resume_from is not None
+    resume = plan["checkpoint"] is not None
     start, checkpoint, trained_before = 0, "", 0.0  # trained_before: training seconds of the earlier sessions (None: not recorded)
     if resume:
-        checkpoint, start, rng, trained_before = load_checkpoint(opts.resume_from or run_dir, model, procs.device)
+        checkpoint, trained_before = plan["checkpoint"], plan["trainSeconds"]
+        start, rng = restore_checkpoint(checkpoint, plan["torch"], model, procs.device)
         _restore_rng(generator, rng)
         if hasattr(model, "step"):
             model.step = start
-    else:
-        refuse_existing_run(run_dir)
-    # Every rank has looked at the run directory before rank 0 writes to it below: otherwise a
-    # rank that gets here late finds rank 0's files, refuses the "existing run" silently (only
-    # rank 0 prints) and rank 0 fails with gloo's "Connection closed by peer".
-    distributed.barrier(procs)
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
     data = load_data(trainer.data, opts.data_dir, opts.mnist_dir)
@@ -265,7 +290,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
     try:
         # Every rank stops after the same step: on the first signal any of them got. Stopped
         # before a fresh run's first step: step 0's grid and checkpoint, so that --resume continues it.
-        stopping = distributed.first_signal(opts.stop.signum, procs)
+        stopping = distributed.largest(opts.stop.signum, procs)
         if stopping and not checkpoint:
             preview(start)
             checkpoint = save(start)
@@ -285,7 +310,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
                         raise UserError(f"phase {phase.name} gave a {js_number(value)} loss at step {step}; stopped without saving it (last checkpoint: {checkpoint or 'none'})")
                 if values.get(phase.name):
                     last[phase.name] = values[phase.name][-1]
-            stopping = distributed.first_signal(opts.stop.signum, procs)
+            stopping = distributed.largest(opts.stop.signum, procs)
             last_step = step == steps or stopping != 0
             if procs.main:
                 append_line(losses_file, dumps({"step": step, **last}))

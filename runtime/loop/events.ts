@@ -4,7 +4,7 @@
 // a stop asked for (a Ctrl-C), and the end. Appended, never truncated: a resume keeps the
 // history. gan-report reads it.
 // Imports only Node and contract/ (no tfjs: gan-report reads these files without loading it).
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { AnyTrainer } from '../../contract/trainer';
 import { GANSPEC_VERSION } from '../provenance';
@@ -75,12 +75,20 @@ export function appendEvent(runDir: string, event: WithoutTime<RunEvent>): void 
   appendFileSync(join(runDir, EVENTS_FILE), JSON.stringify({ ...event, time: new Date().toISOString() }) + '\n');
 }
 
-/** The run's last event, when its last line reads as one. */
-export function lastEvent(runDir: string): RunEvent | undefined {
+/** The size of the run's events.jsonl in bytes (0: none yet), for lastEvent's `since`. */
+export function eventsSize(runDir: string): number {
+  return statSync(join(runDir, EVENTS_FILE), { throwIfNoEntry: false })?.size ?? 0;
+}
+
+/** The run's last event, when its last line reads as one and was written after the file's first
+ *  `since` bytes (eventsSize before a session: that session's last event). */
+export function lastEvent(runDir: string, since = 0): RunEvent | undefined {
   const file = join(runDir, EVENTS_FILE);
   if (!existsSync(file)) return undefined;
   try {
-    return JSON.parse(readFileSync(file, 'utf8').trimEnd().split('\n').pop()!) as RunEvent;
+    const text = readFileSync(file);
+    if (text.length <= since) return undefined;
+    return JSON.parse(text.toString('utf8').trimEnd().split('\n').pop()!) as RunEvent;
   } catch {
     return undefined; // a torn line
   }

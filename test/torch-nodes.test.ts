@@ -1,0 +1,111 @@
+// gan-train --target torch on several machines (--nnodes 2 --node-rank R --master HOST:PORT), as two
+// gan-train processes on this one, each with its own folder as a second machine would have: the
+// run trains what one process does (losses within 1e-6), node 1 writes nothing, a --resume continues
+// though node 1 holds no checkpoint, a Ctrl-C on node 1 stops every node after the same step (node 0
+// saves it; both exit 130), and a node started with another spec is refused on both, nothing written.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { finished, runCli, type Run } from './helpers';
+import { torchTest } from './torch-runtime';
+
+const RING = 'test/fixtures/torch/tiny-ring.yaml';
+const dir = mkdtempSync(join(tmpdir(), 'ganspec-torch-nodes-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const ENV = { ...process.env, GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => {
+    server.listen(0, done);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => {
+    server.close(() => done());
+  });
+  return port;
+}
+
+/** gan-train as node `rank` of 2 (in its own process group, as a terminal's job), into `out`. */
+function node(rank: number, port: number, out: string, args: string[]) {
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--no-report', '--nnodes', '2', '--node-rank', String(rank),
+    '--master', `127.0.0.1:${port}`, '--out', out, ...args], { env: ENV, detached: true });
+  return { child, done: finished(child) };
+}
+
+/** Both nodes, node 1 started first; their runs. */
+async function bothNodes(args: string[], other: string[] = []): Promise<[Run, Run]> {
+  const port = await freePort();
+  const one = node(1, port, join(dir, 'node-1'), [...args, ...other]);
+  await delay(300);
+  const zero = node(0, port, join(dir, 'run'), args);
+  return Promise.all([zero.done, one.done]);
+}
+
+function losses(run: string): Record<string, number>[] {
+  return readFileSync(join(run, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((r) => 'step' in r);
+}
+
+function assertLossesClose(a: Record<string, number>[], b: Record<string, number>[]): void {
+  assert.equal(a.length, b.length);
+  a.forEach((r, i) => {
+    for (const phase of ['D', 'G']) assert.ok(Math.abs(r[phase]! - b[i]![phase]!) <= 1e-6, `step ${r.step} ${phase}: ${r[phase]} on 2 nodes, ${b[i]![phase]} in 1 process`);
+  });
+}
+
+torchTest('2 nodes of 1 process train what 1 process does, node 1 writing nothing; a --resume continues though node 1 has no checkpoint', async () => {
+  const one = join(dir, 'one');
+  assert.equal(runCli('gan-train', [RING, '--target', 'torch', '--no-report', '--out', one, '--steps', '6'], { GANSPEC_BACKEND: 'cpu' }).status, 0);
+
+  const [zero, other] = await bothNodes(['--steps', '4']);
+  assert.equal(zero.status, 0, zero.stderr);
+  assert.equal(other.status, 0, other.stderr);
+  assert.match(zero.stdout, /^node 1 came \(2 of 2 nodes\)$/m);
+  assert.match(other.stdout, /^done: node 1 trained to step 4 at \d+ ms\/step; node 0 wrote the run$/m);
+  const run = join(dir, 'run');
+  assertLossesClose(losses(run), losses(one).slice(0, 4));
+  assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
+  const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { nproc: number; nnodes: number; backend: string };
+  assert.deepEqual([info.nproc, info.nnodes, info.backend], [1, 2, 'torch-cpu x2']);
+
+  const [zero2, other2] = await bothNodes(['--steps', '6', '--resume']);
+  assert.equal(zero2.status, 0, zero2.stderr);
+  assert.equal(other2.status, 0, other2.stderr);
+  assert.match(zero2.stdout, /resumed from .*step-000004 at step 4/);
+  assertLossesClose(losses(run), losses(one));
+  assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
+});
+
+torchTest('a Ctrl-C on node 1 stops both nodes after the same step: node 0 saves it, and both exit 130', async () => {
+  const port = await freePort();
+  const run = join(dir, 'stopped');
+  const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
+  const zero = node(0, port, run, ['--steps', '100000']);
+  const file = join(run, 'losses.jsonl');
+  for (let waited = 0; !(existsSync(file) && readFileSync(file, 'utf8').split('\n').length > 20); waited += 50) {
+    assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
+    await delay(50);
+  }
+  process.kill(-one.child.pid!, 'SIGINT');
+  const [r0, r1] = await Promise.all([zero.done, one.done]);
+  assert.equal(r1.status, 130, r1.stderr);
+  const step = Number(/^stopped by SIGINT at step (\d+) of 100000; node 0 wrote the checkpoint$/m.exec(r1.stdout)?.[1]);
+  assert.ok(step > 20, r1.stdout);
+  assert.equal(r0.status, 130, r0.stderr);
+  assert.match(r0.stdout, new RegExp(`^stopped by SIGINT at step ${step} of 100000; checkpoint .*step-${String(step).padStart(6, '0')}: continue with --resume$`, 'm'));
+  assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+  assert.equal(losses(run).at(-1)!.step, step);
+});
+
+torchTest('a node started with another spec is refused on both nodes in one line, before anything is written', async () => {
+  rmSync(join(dir, 'run'), { recursive: true, force: true });
+  const [zero, other] = await bothNodes(['--steps', '4'], ['--set', 'networks.G.layers.0.dense.units=16']);
+  const said = 'gan-train: node 1 compiled another PyTorch module than node 0: start every node with the same spec, --set and ganspec version\n';
+  assert.deepEqual([zero.status, zero.stderr, other.status, other.stderr], [1, said, 1, said]);
+  assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
+});
