@@ -4,7 +4,8 @@
 // usable and locked (runtime/run-lock.ts), holds no run (or, with --resume, a run whose spec,
 // batch and seed the checkpoint can continue with: cli/resume-check.ts), and the checkpoint loads; only then are the module and
 // run.json written (atomically). Training that cannot fit in memory at the batch and backend
-// given is refused before anything is written, too.
+// given is refused before anything is written, too. A node other than 0 of a run on several
+// machines (--target torch --nnodes) writes nothing at all: it trains with node 0 (trainOnNode).
 import { existsSync, readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -84,7 +85,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     .option('resume', { type: 'boolean', default: false, describe: 'continue from the run directory’s latest checkpoint' })
     .option('resume-from', { type: 'string', describe: 'continue from this checkpoint of the run (e.g. checkpoints/step-000200, when the latest is damaged); later records are dropped' })
     .option('allow-changes', { type: 'boolean', default: false, describe: 'let --resume continue after a change of learning rates, optimizer settings, repeat, clip, batch, EMA decay, noise parameters or --seed (README: Resuming); run.json records it. Architecture, losses, optimizer kind, random input shapes and data cannot change' })
-    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps (and at step 0 of a fresh run), evaluate the generators (FID, KID, classes, ...) into metrics.jsonl; with --target torch too (one process)' })
+    .option('eval-every', { type: 'number', default: 0, describe: 'every N steps (and at step 0 of a fresh run), evaluate the generators (FID, KID, classes, ...) into metrics.jsonl; with --target torch too (on several machines, node 0 scores)' })
     .option('eval-n', { type: 'number', default: 2000, describe: 'samples per evaluation' })
     .option('report', { type: 'boolean', default: true, describe: 'write report.html (gan-report) into the run directory at every checkpoint; --no-report: not' })
     .option('target', { choices: ['tfjs', 'torch'] as const, default: 'tfjs' as const, describe: 'tfjs: train on TensorFlow.js; torch: compile the spec for PyTorch too and train there (README: Training on PyTorch)' })
