@@ -4,6 +4,7 @@
 import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { compileToModule } from '../compiler/index';
@@ -101,4 +102,17 @@ export function finished(child: ChildProcessWithoutNullStreams): Promise<Run> {
 /** A checkpoint's state.json without its training seconds (a wall time), to compare two runs by. */
 export function untimedState(text: Buffer | string): object {
   return { ...(JSON.parse(text.toString()) as object), trainSeconds: undefined };
+}
+
+/** A TCP port free on this machine now (the system's pick), for a test's server. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => {
+    server.listen(0, done);
+  });
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => {
+    server.close(() => done());
+  });
+  return port;
 }

@@ -10,18 +10,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { meetNodes, type NodeHello } from '../cli/torch-meet';
 import type { Nodes } from '../cli/torch-nodes';
 import { UserError } from '../runtime/errors';
+import { freePort } from './helpers';
 
 const HELLO: NodeHello = { module: 'a'.repeat(64), nproc: 2, device: 'cpu' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => {
-    server.listen(0, '127.0.0.1', done);
-  });
-  const { port } = server.address() as { port: number };
-  await closed(server);
-  return port;
-}
 
 const closed = (server: Server) => new Promise<void>((done) => {
   server.close(() => done());

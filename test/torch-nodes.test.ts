@@ -6,30 +6,17 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { finished, runCli, type Run } from './helpers';
+import { finished, freePort, runCli, type Run } from './helpers';
 import { torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'ganspec-torch-nodes-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const ENV = { ...process.env, GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => {
-    server.listen(0, done);
-  });
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => {
-    server.close(() => done());
-  });
-  return port;
-}
 
 /** gan-train as node `rank` of 2 (in its own process group, as a terminal's job), into `out`. */
 function node(rank: number, port: number, out: string, args: string[]) {
