@@ -115,12 +115,8 @@ function host(nodes: Nodes, mine: NodeHello, stop: AbortSignal | undefined, log:
       return;
     }
     stop?.addEventListener('abort', onStop);
-    server.on('error', (err: NodeJS.ErrnoException) => {
-      done = true;
-      clearTimeout(timer);
-      stop?.removeEventListener('abort', onStop);
-      reject(new UserError(`cannot wait for the other nodes at port ${nodes.port} (${err.code ?? err.message}): give --master a free port of this machine`));
-    });
+    server.on('error', (err: NodeJS.ErrnoException) =>
+      finish(new UserError(`cannot wait for the other nodes at port ${nodes.port} (${err.code ?? err.message}): give --master a free port of this machine`), []));
     server.listen(nodes.port, () => log(`waiting for the other ${nodes.count - 1} node${nodes.count > 2 ? 's' : ''} at port ${nodes.port} (up to ${MEET_TIMEOUT_S / 60} min)`));
   });
 }
