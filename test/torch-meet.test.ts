@@ -2,7 +2,8 @@
 // with every node in this process on 127.0.0.1: every node goes once all have come (node 0 started
 // last too), a node that differs from node 0 (module, --nproc, --device) or repeats a
 // --node-rank is refused in one line on every node concerned, node 0 stopping stops the others,
-// and a stop while waiting ends the wait at once with exit code 130, the port free again.
+// a stop while waiting ends the wait at once with exit code 130, the port free again, and a port
+// node 0 cannot listen at is refused in one line.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { test } from 'node:test';
@@ -92,4 +93,17 @@ test('a stop while the nodes wait ends the wait at once with exit code 130; node
   await delay(300);
   stop1.abort('SIGTERM');
   assert.equal(await waiting, '143 stopped by SIGTERM while the nodes met, before the run began: nothing was written');
+});
+
+test('node 0 refuses a --master port it cannot listen at in one line', async () => {
+  const taken = createServer();
+  await new Promise<void>((done) => {
+    taken.listen(0, done);
+  });
+  const { port } = taken.address() as { port: number };
+  try {
+    assert.equal(await outcome(meetNodes(nodes(port, 2, 0), HELLO, undefined, () => {})), `1 cannot wait for the other nodes at port ${port} (EADDRINUSE): give --master a free port of this machine`);
+  } finally {
+    await closed(taken);
+  }
 });
