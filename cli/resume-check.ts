@@ -3,7 +3,8 @@
 // by resume-policy.ts; a refused change is a one-line UserError no flag overrides, a change that
 // needs --allow-changes is one without it, and every change is returned for run.json's `resumes`.
 // A checkpoint without a spec (a run of a module, or older than spec.json) is compared through
-// run.json's module hash and spec values instead (run-dir.ts resumeChanges). Another backend than
+// run.json's module hash (but for the path the module names its spec by: run-dir.ts sameModule)
+// and spec values instead (run-dir.ts resumeChanges). Another backend than
 // run.json's (another thread count, OpenBLAS on or off, another target device) is accepted, said in
 // one line (the arithmetic differs in its last bits) and recorded. Nothing is written.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,8 @@ export interface ResumeRequest {
   old?: RunInfo;
   /** The spec file and its --set (absent for a module). */
   spec?: { file: string; set: string[]; values: unknown };
-  moduleSha256: string;
+  /** The module given is the one the run trained (run-dir.ts sameModule). */
+  sameModule: boolean;
   batch: number;
   seed: number;
   /** The backend line this resume trains on. */
@@ -55,30 +57,29 @@ export async function checkResume(r: ResumeRequest): Promise<string[]> {
   let flagged: string[];
   let record: string[];
   if (saved.spec && r.spec && before && after) {
-    let specChanges: string[] = [];
-    let refused: string[] = [];
-    flagged = [];
-    if (saved.spec.sha256 !== specSha256(r.spec.values)) {
+    const specChanged = saved.spec.sha256 !== specSha256(r.spec.values);
+    let classified: ReturnType<typeof classifyResume> = [];
+    if (specChanged) {
       const diff = diffSides(before, after, { all: true });
       r.log(`--resume: the spec differs from the one ${relativeTo(r.runDir, saved.dir)} was trained with:`);
       for (const l of renderDiff(diff).trimEnd().split('\n')) r.log(l);
-      const classified = classifyResume(diff);
-      refused = classified.filter((c) => c.verdict === 'refused').map((c) => c.line);
-      flagged = classified.filter((c) => c.verdict === 'flag').map((c) => c.line);
-      specChanges = classified.map((c) => c.line);
-    } else if (r.old?.moduleSha256 !== undefined && r.old.moduleSha256 !== r.moduleSha256) {
-      flagged = ["the compiler's output"];
-      specChanges = flagged;
+      classified = classifyResume(diff);
     }
+    const refused = classified.filter((c) => c.verdict === 'refused').map((c) => c.line);
     if (refused.length > 0) {
       throw new UserError(`--resume: the spec changes ${refused.join(', ')}, which the checkpoint's weights and optimizer state depend on; no flag resumes that: train a new run (another --out)`);
     }
-    const parts = flagged.length > 0 ? [`the spec differs from the checkpoint's (${flagged.join(', ')})`] : [];
-    flagged = [...parts, ...options.refusal];
-    record = [...specChanges, ...options.record];
+    const changedSpec = classified.filter((c) => c.verdict === 'flag').map((c) => c.line);
+    const recompiled = !specChanged && !r.sameModule;
+    flagged = [
+      ...(changedSpec.length > 0 ? [`the spec differs from the checkpoint's (${changedSpec.join(', ')})`] : []),
+      ...(recompiled ? ["the spec is the checkpoint's, but it compiles to another module than the run's (this ganspec's compiler writes another)"] : []),
+      ...options.refusal,
+    ];
+    record = [...classified.map((c) => c.line), ...(recompiled ? ["the compiler's output"] : []), ...options.record];
   } else {
     // No spec to compare (a module, or a checkpoint from before spec.json): the module's hash.
-    const changes = r.old ? resumeChanges(r.old, { moduleSha256: r.moduleSha256, specValues: r.spec?.values, batch: r.batch, seed: r.seed }) : { refusal: [], record: [] };
+    const changes = r.old ? resumeChanges(r.old, { sameModule: r.sameModule, specValues: r.spec?.values, batch: r.batch, seed: r.seed }) : { refusal: [], record: [] };
     flagged = changes.refusal;
     record = changes.record;
   }

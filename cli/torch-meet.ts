@@ -17,7 +17,7 @@ export const MEET_TIMEOUT_S = 600;
 
 /** What each node tells node 0; they must agree. */
 export interface NodeHello {
-  /** The SHA-256 of the PyTorch module the node compiled. */
+  /** The PyTorch module the node compiled, by its identity (run-dir.ts moduleIdentity: its spec may lie elsewhere on each machine). */
   module: string;
   nproc: number;
   device: string;

@@ -26,7 +26,7 @@ import { RUNTIME_TORCH, sigintIgnored, torchPython, torchThreads } from '../runt
 import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 import { rendezvousArgs, type Nodes } from './torch-nodes';
 import { meetNodes } from './torch-meet';
-import { sha256 } from './run-dir';
+import { moduleIdentity } from './run-dir';
 
 export interface TorchLaunch {
   spec: string;
@@ -56,6 +56,8 @@ export interface TorchLaunch {
   eval?: TorchEvalOptions;
   /** Aborted with a signal's name: passed on to Python, which stops after its step with a checkpoint. */
   stop?: AbortSignal;
+  /** Says that the stop reaches the training, once (not when it ends the nodes' meeting: the run had not begun). */
+  stopping?: (signal: string) => void;
   log: (line: string) => void;
 }
 
@@ -95,7 +97,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
   try {
     const module = compileTorchModule(opts.spec, opts.set, opts.strict);
     // On several machines every node's gan-train first waits for the others (a Ctrl-C ends the wait).
-    if (opts.nodes) await meetNodes(opts.nodes, { module: sha256(module.text), nproc: opts.nproc, device: opts.device }, opts.stop, opts.log);
+    if (opts.nodes) await meetNodes(opts.nodes, { module: moduleIdentity(module.text), nproc: opts.nproc, device: opts.device }, opts.stop, opts.log);
     writeFileSync(join(temp, module.file), module.text);
     const launchFile = join(temp, 'launch.json');
     writeFileSync(launchFile, JSON.stringify(opts.launch ? { ...opts.launch, files: { ...opts.files, [module.file]: module.text } } : {}));
@@ -104,6 +106,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     // A signal that came while this process was busy (finding Python, compiling) is read now,
     // before Python starts: passed on at its very start, it would end Python before its stop is in place.
     await delay(5); // (a setImmediate turn does not always read it)
+    if (opts.stop?.aborted) opts.stopping?.(String(opts.stop.reason));
     const train = [
       '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
       '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
@@ -139,6 +142,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // own late while it scores an evaluation, and Python would count it as a second one. The
       // file first: a Python still starting ignores the signal and reads the file instead.
       const passSignal = () => {
+        opts.stopping?.(String(opts.stop!.reason));
         if (existsSync(stopFile)) return;
         writeFileSync(`${stopFile}.tmp`, String(opts.stop!.reason));
         renameSync(`${stopFile}.tmp`, stopFile);
@@ -178,17 +182,17 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
  * writes nothing. A first Ctrl-C or kill stops the whole run after its step (node 0 saves it), a
  * second one at once. Resolves to Python's exit code.
  */
-export async function trainOnNode(opts: Omit<TorchLaunch, 'resume' | 'resumeFrom' | 'launch' | 'files' | 'evalEvery' | 'eval' | 'stop'>): Promise<number> {
+export async function trainOnNode(opts: Omit<TorchLaunch, 'resume' | 'resumeFrom' | 'launch' | 'files' | 'evalEvery' | 'eval' | 'stop' | 'stopping'>): Promise<number> {
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(SIGNAL_EXIT_CODES[signal]);
-    opts.log(`${signal}: stopping the run after this step, which node 0 saves (send it again to stop at once)`);
     stop.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stopping = (signal: string) => opts.log(`${signal}: stopping the run after this step, which node 0 saves (send it again to stop at once)`);
   try {
-    const code = await trainTorch({ ...opts, resume: false, files: {}, stop: stop.signal });
+    const code = await trainTorch({ ...opts, resume: false, files: {}, stop: stop.signal, stopping });
     // Stopped by a signal, the workers exit 128 + its number; torchrun itself exits 1.
     return stop.signal.aborted && code !== 0 ? (SIGNAL_EXIT_CODES[String(stop.signal.reason)] ?? code) : code;
   } finally {

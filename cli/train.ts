@@ -32,7 +32,7 @@ import { progressMeter } from './progress';
 import { checkResume } from './resume-check';
 import { trainOnNode, trainTorch } from './train-torch';
 import { torchNodes } from './torch-nodes';
-import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
+import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sameModule, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
 
 const SPEC_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.js', '.mjs']);
@@ -183,7 +183,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     const resumeFrom = argv.resumeFrom !== undefined ? resumeFromCheckpoint(runDir, argv.resumeFrom) : undefined;
     const spec = isSpec ? { file: input, set, values: specValues } : undefined;
     const changes = resume
-      ? await checkResume({ runDir, checkpoint: resumeFrom, old, spec, moduleSha256, batch, seed: argv.seed, backend, allowChanges: argv.allowChanges, log })
+      ? await checkResume({ runDir, checkpoint: resumeFrom, old, spec, sameModule: old === undefined || sameModule(runDir, old, text), batch, seed: argv.seed, backend, allowChanges: argv.allowChanges, log })
       : [];
     const requestedBackend = argv.backend ?? process.env.GANSPEC_BACKEND;
     const info: RunInfo = {
@@ -211,8 +211,10 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
     // progress, with that step's checkpoint (one while the data load: step 0's, on a fresh run); a
     // second one stops at once.
     const stop = new AbortController();
+    const stopping = (signal: string) => log(`${signal}: stopping after this step, with its checkpoint (send it again to stop at once)`);
+    // (On PyTorch, trainTorch says it once the stop reaches the training: one while the nodes meet ends the run before it began.)
     lock.deferSignals((signal) => {
-      log(`${signal}: stopping after this step, with its checkpoint (send it again to stop at once)`);
+      if (!torch) stopping(signal);
       stop.abort(signal);
     });
     if (torch) {
@@ -230,6 +232,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         // --eval-every: Python stops at each evaluation step; this process scores its snapshot on the best tf.js backend.
         ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
         stop: stop.signal,
+        stopping,
       });
       // Stopped by a signal (this process's, or on another node one that stopped every node): exit
       // as gan-train does on TensorFlow.js (torchrun itself exits 1).

@@ -5,11 +5,12 @@
 // saves it; both exit 130), and a node started with another spec is refused on both, nothing written.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import sharp from 'sharp';
 import { finished, freePort, runCli, type Run } from './helpers';
 import { torchTest } from './torch-runtime';
 
@@ -19,18 +20,18 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const ENV = { ...process.env, GANSPEC_BACKEND: 'cpu', OMP_NUM_THREADS: '1' };
 
 /** gan-train as node `rank` of 2 (in its own process group, as a terminal's job), into `out`. */
-function node(rank: number, port: number, out: string, args: string[]) {
-  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--no-report', '--nnodes', '2', '--node-rank', String(rank),
+function node(rank: number, port: number, out: string, args: string[], spec = RING) {
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), spec, '--target', 'torch', '--no-report', '--nnodes', '2', '--node-rank', String(rank),
     '--master', `127.0.0.1:${port}`, '--out', out, ...args], { env: ENV, detached: true });
   return { child, done: finished(child) };
 }
 
-/** Both nodes, node 1 started first; their runs. */
-async function bothNodes(args: string[], other: string[] = []): Promise<[Run, Run]> {
+/** Both nodes, node 1 started first (with `other` arguments after `args`, and its own spec); their runs. */
+async function bothNodes(args: string[], other: string[] = [], specs: [string, string] = [RING, RING]): Promise<[Run, Run]> {
   const port = await freePort();
-  const one = node(1, port, join(dir, 'node-1'), [...args, ...other]);
+  const one = node(1, port, join(dir, 'node-1'), [...args, ...other], specs[1]);
   await delay(300);
-  const zero = node(0, port, join(dir, 'run'), args);
+  const zero = node(0, port, join(dir, 'run'), args, specs[0]);
   return Promise.all([zero.done, one.done]);
 }
 
@@ -97,4 +98,62 @@ torchTest('a node started with another spec is refused on both nodes in one line
   const said = 'gan-train: node 1 compiled another PyTorch module than node 0: start every node with the same spec, --set and ganspec version\n';
   assert.deepEqual([zero.status, zero.stderr, other.status, other.stderr], [1, said, 1, said]);
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
+});
+
+/** A tiny spec on a folder of four 4x4 grey PNGs in `folder` (pixel 0 of the last one `last`), as a machine holds it. */
+async function folderSpec(folder: string, last: number): Promise<string> {
+  mkdirSync(join(folder, 'images'), { recursive: true });
+  for (let i = 0; i < 4; i++) {
+    const pixels = Buffer.alloc(16, 40 * i);
+    if (i === 3) pixels[0] = last;
+    await sharp(pixels, { raw: { width: 4, height: 4, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
+  }
+  const spec = join(folder, 'tiny-folder.yaml');
+  writeFileSync(spec, `name: tiny-folder
+data: { source: folder, path: images, image: [4, 4, 1], range: [-1, 1] }
+sample: { z: normal(4) }
+networks:
+  G: { inputs: { z: [4] }, layers: [{ dense: { units: 16, activation: tanh } }, { reshape: [4, 4, 1] }] }
+  D: { inputs: { img: image }, layers: [flatten, { dense: { units: 1 } }] }
+losses: { D: 'mse(D(x), 1) + mse(D(G(z)), 0)', G: 'mse(D(G(z)), 1)' }
+preview: { show: [G(z)], rows: 2, cols: 2 }
+schedule: { batch: 8, steps: 2, phases: [{ update: D, optimizer: { adam: { lr: 0.01 } } }, { update: G, optimizer: { adam: { lr: 0.01 } } }] }
+`);
+  return spec;
+}
+
+torchTest('nodes whose spec lies in another folder train together; one whose images differ by a pixel is refused on both in one line, nothing written', async () => {
+  rmSync(join(dir, 'run'), { recursive: true, force: true });
+  const specs: [string, string] = [await folderSpec(join(dir, 'machine-0'), 0), await folderSpec(join(dir, 'machine-1'), 0)];
+  const [zero, other] = await bothNodes([], [], specs);
+  assert.equal(zero.status, 0, zero.stderr);
+  assert.equal(other.status, 0, other.stderr);
+  assert.match(other.stdout, /^done: node 1 trained to step 2 at \d+ ms\/step; node 0 wrote the run$/m);
+
+  rmSync(join(dir, 'run'), { recursive: true, force: true });
+  await folderSpec(join(dir, 'machine-1'), 1);
+  const [zero2, other2] = await bothNodes([], [], specs);
+  const said = 'gan-train: node 1 read other training data than node 0 (data.source folder, data.path images): give every node the same files\n';
+  assert.deepEqual([zero2.status, zero2.stderr, other2.status, other2.stderr], [1, said, 1, said]);
+  assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
+});
+
+torchTest('a Ctrl-C or kill while a node waits for the others ends it in one line, exit 130 or 143, without the line of a stop after a step', async () => {
+  rmSync(join(dir, 'run'), { recursive: true, force: true });
+  for (const [rank, signal] of [[0, 'SIGINT'], [1, 'SIGTERM']] as const) {
+    const alone = node(rank, await freePort(), join(dir, rank === 0 ? 'run' : 'node-1'), []);
+    let out = '';
+    alone.child.stdout.on('data', (s: string) => (out += s));
+    for (let waited = 0; !/^waiting for /m.test(out); waited += 50) {
+      assert.ok(waited < 60_000, `node ${rank} never waited: ${out}`);
+      await delay(50);
+    }
+    process.kill(-alone.child.pid!, signal);
+    const r = await alone.done;
+    assert.equal(r.status, signal === 'SIGINT' ? 130 : 143, r.stderr);
+    assert.equal(r.stderr, `gan-train: stopped by ${signal} while the nodes met, before the run began: nothing was written\n`);
+    assert.doesNotMatch(r.stdout, /stopping/);
+  }
+  assert.deepEqual(readdirSync(join(dir, 'run')), [], 'node 0 wrote nothing');
+  assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
 });

@@ -9,6 +9,7 @@ May import: torch, the standard library, ganspec_torch.errors and ganspec_torch.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import math
 import os
 import struct
@@ -37,14 +38,26 @@ class ImageSet:
 
 @dataclass
 class DataSource:
-    """What a batch draws from: `size` examples (math.inf: drawn afresh), `classes` or None, the real inputs `names`."""
+    """What a batch draws from: `size` examples (math.inf: drawn afresh), `classes` or None, the real
+    inputs `names`, and `content`: the tensors the examples are drawn from (the images and labels
+    within data.limit; none for a drawn source)."""
     size: float
     classes: int | None
     names: list[str]
     draw: Callable[[int, torch.Generator], dict[str, torch.Tensor]]
+    content: tuple[torch.Tensor, ...] = ()
 
     def batch(self, n: int, generator: torch.Generator) -> dict[str, torch.Tensor]:
         return self.draw(n, generator)
+
+    def identity(self) -> str:
+        """The SHA-256 of the examples' shapes and bytes: two machines that read the same data have the same."""
+        h = hashlib.sha256()
+        for t in self.content:
+            t = t.contiguous()
+            h.update(f"{t.dtype}{list(t.shape)};".encode())
+            h.update(t.numpy().data)
+        return h.hexdigest()
 
 
 def default_mnist_dir() -> str:
@@ -162,7 +175,8 @@ def image_source(images: ImageSet, labels: torch.Tensor | None, cfg: dict, origi
         x = image_batch(images, indices, cfg["image"], cfg["range"])
         return {"x": x} if labels is None else {"x": x, "y": labels[indices]}
 
-    return DataSource(size, classes, ["x"] if labels is None else ["x", "y"], draw)
+    used = (images.pixels[:size],) if labels is None else (images.pixels[:size], labels[:size])
+    return DataSource(size, classes, ["x"] if labels is None else ["x", "y"], draw, used)
 
 
 def domain_pair_source(a: ImageSet, b: ImageSet, cfg: dict, origin_a: str, origin_b: str) -> DataSource:
@@ -177,7 +191,7 @@ def domain_pair_source(a: ImageSet, b: ImageSet, cfg: dict, origin_a: str, origi
         ib = torch.randint(0, size_b, (n,), generator=generator)
         return {"a": image_batch(a, ia, cfg["image"], cfg["range"]), "b": image_batch(b, ib, cfg["image"], cfg["range"])}
 
-    return DataSource(min(size_a, size_b), None, ["a", "b"], draw)
+    return DataSource(min(size_a, size_b), None, ["a", "b"], draw, (a.pixels[:size_a], b.pixels[:size_b]))
 
 
 def ring_source(cfg: dict) -> DataSource:

@@ -180,6 +180,15 @@ def from_main(value: object, procs: Processes) -> object:
     return box[0]
 
 
+def differing_node(mine: str, procs: Processes) -> int | None:
+    """The last node whose `mine` differs from rank 0's (a hash of what each process compiled or
+    read), the same on every rank; None when all agree."""
+    if procs.world == 1:
+        return None
+    node = largest(0 if mine == from_main(mine, procs) else procs.node + 1, procs)
+    return node - 1 if node else None
+
+
 def barrier(procs: Processes) -> None:
     if procs.world > 1:
         dist.barrier()

@@ -1,7 +1,8 @@
 """The training side's data and pictures against hand values: PNG reading (each row filter,
 alpha dropped, kinds refused in one line) and writing (tEXt chunks), IDX files (plain, gzipped,
-truncated), a batch's scaling, padding and channels, the ring, image folders' classes, MNIST's
-domain pair, held grid inputs, and the sample grid's pixels. Run by test/torch-runtime.test.ts.
+truncated), a source's identity (the examples within data.limit), a batch's scaling, padding
+and channels, the ring, image folders' classes, MNIST's domain pair, held grid inputs, and the
+sample grid's pixels. Run by test/torch-runtime.test.ts.
 Imports torch and ganspec_torch."""
 import gzip
 import math
@@ -133,6 +134,23 @@ class Batches(unittest.TestCase):
         bold = torch.nn.functional.max_pool2d(odd, 3, stride=1, padding=1)
         self.assertIn(tuple(bold[0].flatten().tolist()), {tuple(x.flatten().tolist()) for x in batch["b"]})
         self.assertGreater(bold.sum().item(), odd.sum().item() * 1.3)
+
+    def test_identity_is_the_examples_within_the_limit(self):
+        idx = tempfile.mkdtemp()
+
+        def source(pixels, limit=None):
+            file = os.path.join(idx, "images")
+            with open(file, "wb") as f:
+                f.write(bytes([0, 0, 8, 3]) + struct.pack(">3I", len(pixels), 1, 2) + bytes(p for pair in pixels for p in pair))
+            return load_data({"source": "idx", "path": file, "image": [1, 2, 1], "range": [0, 1], "limit": limit}, "/")
+
+        same = source([[0, 255], [7, 9]]).identity()
+        self.assertEqual(source([[0, 255], [7, 9]]).identity(), same)
+        self.assertNotEqual(source([[0, 255], [7, 8]]).identity(), same)  # one pixel
+        self.assertNotEqual(source([[0, 255], [7, 9], [1, 1]]).identity(), same)  # one image more
+        self.assertEqual(source([[0, 255], [7, 9], [1, 1]], limit=2).identity(), same)  # beyond data.limit: never drawn
+        ring = {"source": "ring", "image": [1, 1, 2], "range": [-1, 1]}
+        self.assertEqual(load_data(ring, ".").identity(), load_data(ring, "/").identity())
 
 
 class Inputs(unittest.TestCase):
