@@ -14,6 +14,7 @@ import { diffSides, lowerForExplain, renderDiff } from '../compiler/explain/inde
 import type { Side } from '../compiler/explain/diff';
 import { readCheckpointSpec } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
+import type { DataConfig } from '../contract/data';
 import { classifyResume } from './resume-policy';
 import { commandLineChanges, relativeTo, resumeChanges, specSha256, type RunInfo } from './run-dir';
 
@@ -89,4 +90,20 @@ export async function checkResume(r: ResumeRequest): Promise<string[]> {
     record.push(`backend: ${r.old.backend} -> ${r.backend}`);
   }
   return record;
+}
+
+/** Where a spec's data comes from, as the spec says it. */
+export function dataFiles(cfg: DataConfig): string {
+  return `data.source ${cfg.source}${cfg.path ? `, data.path ${cfg.path}` : ''}`;
+}
+
+/**
+ * The change to record when the data a resume loaded (its identity) is not the data run.json
+ * says the run trained on (none for a run.json from before ganspec recorded it); a one-line
+ * UserError without --allow-changes. On PyTorch, ganspec_torch's loop.py checks the same.
+ */
+export function checkResumeData(old: RunInfo | undefined, dataSha256: string, cfg: DataConfig, allowChanges: boolean): string[] {
+  if (old?.dataSha256 === undefined || old.dataSha256 === dataSha256) return [];
+  if (!allowChanges) throw new UserError(`--resume: the training data differs from the run's (${dataFiles(cfg)}); give --allow-changes to resume anyway`);
+  return ['the training data'];
 }

@@ -42,6 +42,8 @@ export interface RunInfo {
   overrides?: Overrides;
   /** SHA-256 of the trainer module's text. */
   moduleSha256?: string;
+  /** The identity of the training data it last trained on (runtime/data/identity.ts). */
+  dataSha256?: string;
   /** The spec after `extends` and `--set`: what the module was compiled from. */
   specValues?: unknown;
   /** specSha256(specValues). */

@@ -63,7 +63,7 @@ export async function main(): Promise<void> {
   const cols = perRow ? trainer.preview.cols : Math.ceil(Math.sqrt(argv.n));
   const rows = Math.ceil(argv.n / cols);
   const data = trainer.preview.real.length > 0 ? await loadData(trainer.data, resolve(runDir, info.dataDir)) : undefined;
-  const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}) }, argv.seed, rows, cols);
+  const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}), identity: () => '' }, argv.seed, rows, cols);
   const out = argv.out ?? join(runDir, 'sample.png');
   await writePreview(trainer, nets, inputs, out, argv.scale, text);
   disposeInputs(inputs);

@@ -47,8 +47,9 @@ export interface TorchLaunch {
   /** No progress lines but the last step's (--quiet). */
   quiet?: boolean;
   /** What Python writes: run.json's content, the provenance, the spec for spec.json, the start
-   *  event's settings and command line (absent on a node other than 0, which writes nothing). */
-  launch?: { runInfo: object; provenance: object; spec: object; settings: object; command: string[] };
+   *  event's settings and command line (absent on a node other than 0, which writes nothing); on a
+   *  resume, the data identity run.json records, which Python checks as checkResumeData does. */
+  launch?: { runInfo: object; provenance: object; spec: object; settings: object; command: string[]; dataCheck?: { sha256: string; allowChanges: boolean } };
   /** Files Python writes into the run directory at its start (the TypeScript module), name to text. */
   files: Record<string, string>;
   /** --eval-every: steps between evaluations (step 0 of a fresh run too), scored here with `eval`. */

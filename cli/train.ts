@@ -29,7 +29,7 @@ import { importTrainer } from '../runtime/trainer-module';
 import { importModuleText, moduleOrFail } from './module';
 import { checkInteger, checkSeed, usageError } from './options';
 import { progressMeter } from './progress';
-import { checkResume } from './resume-check';
+import { checkResume, checkResumeData } from './resume-check';
 import { trainOnNode, trainTorch } from './train-torch';
 import { torchNodes } from './torch-nodes';
 import { prepareRunDir, readRunInfo, relativeTo, resumeFromCheckpoint, runProvenance, sameModule, sha256, specSha256, writeRunInfo, type RunInfo } from './run-dir';
@@ -227,6 +227,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         launch: {
           runInfo: { ...info, ...(resumes ? { resumes } : {}) }, provenance, spec: { sha256: specSha256(specValues), values: specValues },
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),
+          ...(resume && old?.dataSha256 !== undefined ? { dataCheck: { sha256: old.dataSha256, allowChanges: argv.allowChanges } } : {}),
         },
         files: { [basename(modulePath)]: text },
         // --eval-every: Python stops at each evaluation step; this process scores its snapshot on the best tf.js backend.
@@ -248,7 +249,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       return;
     }
     // Every check has passed once the checkpoint has loaded: now the module and run.json.
-    const onStart = async ({ step }: { step: number }) => {
+    const onStart = async ({ step, dataSha256 }: { step: number; dataSha256: string }) => {
+      const dataChanges = resume ? checkResumeData(old, dataSha256, trainer.data, argv.allowChanges) : [];
       if (isSpec) {
         try {
           await writeFileAtomic(modulePath, text);
@@ -256,8 +258,8 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
           throw fileSystemError(err, `cannot write ${modulePath}`);
         }
       }
-      const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes }] : undefined;
-      await writeRunInfo(runDir, { ...info, ...(resumes ? { resumes } : {}) });
+      const resumes = resume ? [...(old?.resumes ?? []), { step, steps, at: new Date().toISOString(), changes: [...changes, ...dataChanges] }] : undefined;
+      await writeRunInfo(runDir, { ...info, dataSha256, ...(resumes ? { resumes } : {}) });
     };
     log(`training ${trainer.name} (${trainer.source}) for ${steps} steps at batch ${batch} into ${runDir}/`);
     // --eval-every also scores step 0 of a fresh run: the untrained reference of the curves.

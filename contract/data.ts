@@ -59,4 +59,5 @@ export interface DataSource {
   readonly classes: number | null;      // number of label classes, null when unlabeled
   readonly names: string[];             // the real inputs a batch provides: ['x','y'], ['x'] or ['a','b']
   batch(n: number, random: () => number): Record<string, tf.Tensor>;  // x: float32 [n,H,W,C] in range; y: int32 [n]; a,b: float32 [n,H,W,C]
+  identity(): string;                   // SHA-256 of the examples drawn from (runtime/data/identity.ts): same data, same identity
 }

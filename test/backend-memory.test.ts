@@ -194,6 +194,7 @@ describe('generated trainers train bit for bit as with tfjs-core\'s backward pas
       classes: 10,
       names: trainer.real.map((r) => r.name),
       batch: (n) => Object.fromEntries(trainer.real.map((r, i) => [r.name, tf.tensor(values(n * r.shape.reduce((a, b) => a * b, 1), 30 + i), [n, ...r.shape])])),
+      identity: () => 'stand-in',
     };
     // The map runs every update, in order, before the first await: all inside withOriginalGradients.
     const losses = await Promise.all(runners.map((r) => updateOnce(trainer, r, nets, data, 2)));

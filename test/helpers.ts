@@ -1,12 +1,14 @@
 // Shared by the tests: the project's spec files and the warnings some of them are known to give,
 // temporary directories, choosing the backend, loading a generated or freshly compiled trainer,
-// and running the CLIs.
+// running the CLIs, and a tiny spec on a folder of images.
 import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import sharp from 'sharp';
 import { compileToModule } from '../compiler/index';
 import { importTrainer } from '../runtime/trainer-module';
 import { selectBackend } from '../runtime/backend/select';
@@ -115,4 +117,38 @@ export async function freePort(): Promise<number> {
     server.close(() => done());
   });
   return port;
+}
+
+/** The pixels of tinyFolderSpec's images: image i all 40 * i, but pixel 0 of the last one, `last`. */
+export function tinyFolderPixels(last: number): Buffer[] {
+  return [0, 1, 2, 3].map((i) => {
+    const pixels = Buffer.alloc(16, 40 * i);
+    if (i === 3) pixels[0] = last;
+    return pixels;
+  });
+}
+
+/** The identity (runtime/data/identity.ts) of tinyFolderSpec's data, computed here by its definition. */
+export function tinyFolderSha256(last: number): string {
+  return createHash('sha256').update('uint8[4, 4, 4, 1];').update(Buffer.concat(tinyFolderPixels(last))).digest('hex');
+}
+
+/** A tiny spec (a dense GAN, 2 steps at batch 8) in `folder` on its images/: four 4x4 grey PNGs of tinyFolderPixels(last). */
+export async function tinyFolderSpec(folder: string, last: number): Promise<string> {
+  mkdirSync(join(folder, 'images'), { recursive: true });
+  for (const [i, pixels] of tinyFolderPixels(last).entries()) {
+    await sharp(pixels, { raw: { width: 4, height: 4, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
+  }
+  const spec = join(folder, 'tiny-folder.yaml');
+  writeFileSync(spec, `name: tiny-folder
+data: { source: folder, path: images, image: [4, 4, 1], range: [-1, 1] }
+sample: { z: normal(4) }
+networks:
+  G: { inputs: { z: [4] }, layers: [{ dense: { units: 16, activation: tanh } }, { reshape: [4, 4, 1] }] }
+  D: { inputs: { img: image }, layers: [flatten, { dense: { units: 1 } }] }
+losses: { D: 'mse(D(x), 1) + mse(D(G(z)), 0)', G: 'mse(D(G(z)), 1)' }
+preview: { show: [G(z)], rows: 2, cols: 2 }
+schedule: { batch: 8, steps: 2, phases: [{ update: D, optimizer: { adam: { lr: 0.01 } } }, { update: G, optimizer: { adam: { lr: 0.01 } } }] }
+`);
+  return spec;
 }

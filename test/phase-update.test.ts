@@ -25,6 +25,7 @@ function standIn(trainer: AnyTrainer): DataSource {
       Object.fromEntries(
         trainer.real.map((r) => [r.name, r.dtype === 'int32' ? tf.randomUniform([n, ...r.shape], 0, 10, 'int32') : tf.randomUniform([n, ...r.shape], -1, 1)]),
       ),
+    identity: () => 'stand-in',
   };
 }
 

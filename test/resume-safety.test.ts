@@ -2,7 +2,8 @@
 // values after `extends` and `--set`, and their hash); gan-train --resume prints the gan-diff of a
 // changed spec and refuses (architecture, losses, optimizer kind, random input shapes, data),
 // accepts silently (steps, preview, checkpoints) or asks for --allow-changes (optimizer settings,
-// repeat, clip, batch, EMA decay), recording every change in run.json; a refusal writes nothing.
+// repeat, clip, batch, EMA decay, and other training data than run.json's identity of it),
+// recording every change in run.json; a refusal writes nothing.
 // Another backend is accepted with one line and recorded.
 // gan-train runs in this process on ring.yaml at batch 8 (4 steps, checkpoints at 2 and 4).
 import assert from 'node:assert/strict';
@@ -15,7 +16,7 @@ import type { SpecDiff } from '../compiler/explain/diff';
 import { classifyResume } from '../cli/resume-policy';
 import { main } from '../cli/train';
 import { UserError } from '../runtime/errors';
-import { tempDir, useBackend } from './helpers';
+import { tempDir, tinyFolderSha256, tinyFolderSpec, useBackend } from './helpers';
 
 const SPEC = 'specs/ring.yaml';
 const SMALL_G = 'networks.G.layers.0.dense.units=64';
@@ -52,7 +53,7 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const read = (file: string) => readFileSync(file, 'utf8');
-const runJson = (dir: string) => JSON.parse(read(join(dir, 'run.json'))) as { specValues: unknown; backend: string; resumes?: { step: number; steps: number; changes: string[] }[] };
+const runJson = (dir: string) => JSON.parse(read(join(dir, 'run.json'))) as { specValues: unknown; backend: string; dataSha256?: string; resumes?: { step: number; steps: number; changes: string[] }[] };
 /** The steps of losses.jsonl's records (its provenance headers have none). */
 const lossSteps = (dir: string) => read(join(dir, 'losses.jsonl')).trim().split('\n').map((l) => (JSON.parse(l) as { step?: number }).step).filter((s) => s !== undefined);
 
@@ -144,6 +145,26 @@ test('a learning rate and a repeat count need --allow-changes: refused without i
   assert.deepEqual(runJson(dir).resumes?.map((r) => r.changes), [['phase D adam.lr: 0.001 -> 0.002', 'phase G repeat: 1 -> 2']]);
   assert.match(read(join(dir, 'ring.mts')), /\blr: 0.002\b/);
   assert.deepEqual(lossSteps(dir), [1, 2, 3, 4, 5, 6]);
+});
+
+test('other training data (one pixel of one image) needs --allow-changes: refused in one line naming the data, nothing written; recorded with it; run.json holds the data\'s identity', async () => {
+  const dir = join(root, 'data');
+  const spec = await tinyFolderSpec(join(root, 'data-spec'), 0);
+  const common = ['--out', dir, '--backend', 'wasm', '--quiet', '--no-report'];
+  assert.equal((await gan([spec, ...common])).error, undefined);
+  assert.equal(runJson(dir).dataSha256, tinyFolderSha256(0));
+  // The same data resumes without a word.
+  assert.equal((await gan([spec, ...common, '--steps', '3', '--resume'])).error, undefined);
+  assert.deepEqual(runJson(dir).resumes?.map((r) => r.changes), [[]]);
+
+  await tinyFolderSpec(join(root, 'data-spec'), 1);
+  const kept = snapshot(dir);
+  assertRefused(await gan([spec, ...common, '--steps', '4', '--resume']),
+    "--resume: the training data differs from the run's (data.source folder, data.path images); give --allow-changes to resume anyway");
+  assert.deepEqual(snapshot(dir), kept);
+  assert.equal((await gan([spec, ...common, '--steps', '4', '--resume', '--allow-changes'])).error, undefined);
+  assert.deepEqual(runJson(dir).resumes?.map((r) => r.changes), [[], ['the training data']]);
+  assert.equal(runJson(dir).dataSha256, tinyFolderSha256(1));
 });
 
 test('the classification table: each kind of change of ring.yaml (and dcgan-ema.yaml) gets its verdict', () => {

@@ -5,13 +5,12 @@
 // saves it; both exit 130), and a node started with another spec is refused on both, nothing written.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import sharp from 'sharp';
-import { finished, freePort, runCli, type Run } from './helpers';
+import { finished, freePort, runCli, tinyFolderSpec, type Run } from './helpers';
 import { torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -100,38 +99,16 @@ torchTest('a node started with another spec is refused on both nodes in one line
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
 });
 
-/** A tiny spec on a folder of four 4x4 grey PNGs in `folder` (pixel 0 of the last one `last`), as a machine holds it. */
-async function folderSpec(folder: string, last: number): Promise<string> {
-  mkdirSync(join(folder, 'images'), { recursive: true });
-  for (let i = 0; i < 4; i++) {
-    const pixels = Buffer.alloc(16, 40 * i);
-    if (i === 3) pixels[0] = last;
-    await sharp(pixels, { raw: { width: 4, height: 4, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
-  }
-  const spec = join(folder, 'tiny-folder.yaml');
-  writeFileSync(spec, `name: tiny-folder
-data: { source: folder, path: images, image: [4, 4, 1], range: [-1, 1] }
-sample: { z: normal(4) }
-networks:
-  G: { inputs: { z: [4] }, layers: [{ dense: { units: 16, activation: tanh } }, { reshape: [4, 4, 1] }] }
-  D: { inputs: { img: image }, layers: [flatten, { dense: { units: 1 } }] }
-losses: { D: 'mse(D(x), 1) + mse(D(G(z)), 0)', G: 'mse(D(G(z)), 1)' }
-preview: { show: [G(z)], rows: 2, cols: 2 }
-schedule: { batch: 8, steps: 2, phases: [{ update: D, optimizer: { adam: { lr: 0.01 } } }, { update: G, optimizer: { adam: { lr: 0.01 } } }] }
-`);
-  return spec;
-}
-
 torchTest('nodes whose spec lies in another folder train together; one whose images differ by a pixel is refused on both in one line, nothing written', async () => {
   rmSync(join(dir, 'run'), { recursive: true, force: true });
-  const specs: [string, string] = [await folderSpec(join(dir, 'machine-0'), 0), await folderSpec(join(dir, 'machine-1'), 0)];
+  const specs: [string, string] = [await tinyFolderSpec(join(dir, 'machine-0'), 0), await tinyFolderSpec(join(dir, 'machine-1'), 0)];
   const [zero, other] = await bothNodes([], [], specs);
   assert.equal(zero.status, 0, zero.stderr);
   assert.equal(other.status, 0, other.stderr);
   assert.match(other.stdout, /^done: node 1 trained to step 2 at \d+ ms\/step; node 0 wrote the run$/m);
 
   rmSync(join(dir, 'run'), { recursive: true, force: true });
-  await folderSpec(join(dir, 'machine-1'), 1);
+  await tinyFolderSpec(join(dir, 'machine-1'), 1);
   const [zero2, other2] = await bothNodes([], [], specs);
   const said = 'gan-train: node 1 read other training data than node 0 (data.source folder, data.path images): give every node the same files\n';
   assert.deepEqual([zero2.status, zero2.stderr, other2.status, other2.stderr], [1, said, 1, said]);

@@ -2,9 +2,9 @@
 // tiny specs of test/fixtures/torch/ (tiny-ring: 8-unit layers on the ring; tiny-mnist: 16-unit
 // layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses,
 // with batch norm too (tiny-ring-bn); a resumed run equals an uninterrupted one bit for bit; a
-// non-finite loss stops it in one line; the torch checkpoint, loaded into the TypeScript networks of
-// the same spec, gives the torch generator's outputs; gan-sample, gan-eval and gan-export work on
-// the torch run. Skipped without a Python with torch (failed when CI is set):
+// non-finite loss stops it in one line; a resume on other data (a tiny image folder) needs
+// --allow-changes; the torch checkpoint, loaded into the TypeScript networks of the same spec,
+// gives the torch generator's outputs; gan-sample, gan-eval and gan-export work on the torch run. Skipped without a Python with torch (failed when CI is set):
 // test/torch-runtime.ts.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { loadCheckpoint } from '../runtime/checkpoint';
 import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
-import { runCli } from './helpers';
+import { runCli, tinyFolderSha256, tinyFolderSpec } from './helpers';
 import { runPython, torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -121,6 +121,22 @@ torchTest('tiny ring: a non-finite loss (NaN or Infinity) stops the run with one
   assert.deepEqual(losses(run).map((l) => l.step), [1, 2, 3, 4]);
   const last = readFileSync(join(run, 'events.jsonl'), 'utf8').trim().split('\n').pop()!;
   assert.deepEqual({ ...JSON.parse(last), time: undefined }, { event: 'nan', step: 5, phase: 'G', value: message[1], time: undefined });
+});
+
+torchTest('tiny folder: run.json holds the identity of the data as the TypeScript side defines it; a --resume on other data is refused in one line without --allow-changes, recorded with it', async () => {
+  const run = join(dir, 'folder');
+  const spec = await tinyFolderSpec(join(dir, 'folder-spec'), 0);
+  train(spec, run);
+  const info = () => JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { dataSha256: string; resumes?: { changes: string[] }[] };
+  assert.equal(info().dataSha256, tinyFolderSha256(0));
+  await tinyFolderSpec(join(dir, 'folder-spec'), 1);
+  const kept = readFileSync(join(run, 'run.json'), 'utf8');
+  const r = runCli('gan-train', [spec, '--target', 'torch', '--out', run, '--no-report', '--steps', '3', '--resume'], cpu);
+  assert.deepEqual([r.status, r.stderr], [1, "gan-train: --resume: the training data differs from the run's (data.source folder, data.path images); give --allow-changes to resume anyway\n"]);
+  assert.equal(readFileSync(join(run, 'run.json'), 'utf8'), kept);
+  assert.deepEqual(losses(run).map((l) => l.step), [1, 2]);
+  train(spec, run, ['--steps', '3', '--resume', '--allow-changes']);
+  assert.deepEqual([info().dataSha256, info().resumes?.map((x) => x.changes)], [tinyFolderSha256(1), [['the training data']]]);
 });
 
 torchTest('tiny mnist: the torch checkpoint in the TypeScript networks gives the torch generator\'s outputs within 1e-4; gan-sample, gan-eval and gan-export read the run', async (python) => {

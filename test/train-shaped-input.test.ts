@@ -88,7 +88,7 @@ test('from the checkpoint: a preview grid with one z per column, and a folder of
   const nets = buildNetworks(trainer);
   const loaded = await loadCheckpoint(join(dir, 'whole'), nets);
   assert.equal(loaded.step, 5);
-  const empty = { size: 0, classes: null, names: [], batch: () => ({}) };
+  const empty = { size: 0, classes: null, names: [], batch: () => ({}), identity: () => '' };
   const inputs = previewInputs(trainer, empty, 1, 2, 3);
   assert.deepEqual(inputs.sampled.z.shape, [6, 4, 4, 1]);
   assert.deepEqual(inputs.sampled.u.shape, [6, 4, 4, 1]);

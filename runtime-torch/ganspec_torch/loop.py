@@ -174,6 +174,17 @@ def _data_files(cfg: dict) -> str:
     return f"data.source {cfg['source']}" + (f", data.path {cfg['path']}" if cfg.get("path") else "")
 
 
+def _resume_data(launch: dict, data_sha: str, cfg: dict) -> dict:
+    """As cli/resume-check.ts checkResumeData: on a resume, data other than what run.json says the
+    run trained on is {"error": its line} without --allow-changes, else {"changes": [...]} to record."""
+    check = launch.get("dataCheck")
+    if not check or check["sha256"] == data_sha:
+        return {}
+    if not check["allowChanges"]:
+        return {"error": f"--resume: the training data differs from the run's ({_data_files(cfg)}); give --allow-changes to resume anyway"}
+    return {"changes": ["the training data"]}
+
+
 def _plan(module: Any, opts: TrainOptions) -> dict:
     """Rank 0's decisions, which every process takes: steps, batch and seed, and
     on a resume the checkpoint (its torch.pt's bytes: other machines need no copy of the run); or
@@ -224,9 +235,13 @@ def train(module: Any, opts: TrainOptions) -> dict:
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
     data = load_data(trainer.data, opts.data_dir, opts.mnist_dir)
-    other = distributed.differing_node(data.identity(), procs)
+    data_sha = data.identity()
+    other = distributed.differing_node(data_sha, procs)
     if other is not None:
         raise UserError(f"node {other} read other training data than node 0 ({_data_files(trainer.data)}): give every node the same files")
+    verdict = distributed.from_main(_resume_data(launch, data_sha, trainer.data) if procs.main else None, procs)
+    if "error" in verdict:
+        raise UserError(verdict["error"])
     fixed = preview_inputs(trainer, data, seed + 1, procs.device)
     provenance = launch.get("provenance") or {"specSha256": None, "moduleSha256": "unknown (run by hand)", "ganspec": "unknown"}
     losses_file = os.path.join(run_dir, "losses.jsonl")
@@ -236,9 +251,10 @@ def train(module: Any, opts: TrainOptions) -> dict:
         for name, text in launch.get("files", {}).items():
             write_atomic(os.path.join(run_dir, name), text)
         if "runInfo" in launch:
-            info = dict(launch["runInfo"])
+            info = {**launch["runInfo"], "dataSha256": data_sha}
             if resume and info.get("resumes"):
-                info["resumes"] = [*info["resumes"][:-1], {**info["resumes"][-1], "step": start}]
+                last = info["resumes"][-1]
+                info["resumes"] = [*info["resumes"][:-1], {**last, "step": start, "changes": [*last["changes"], *verdict.get("changes", [])]}]
             write_json_atomic(os.path.join(run_dir, "run.json"), info)
         if resume:
             log(f"resumed from {checkpoint} at step {start}")

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../errors';
 import type { DataConfig, DataSource } from '../../contract/data';
+import { dataIdentity } from './identity';
 
 export const RING = { modes: 8, radius: 2, std: 0.02 } as const;
 
@@ -37,5 +38,6 @@ export function ringSource(cfg: DataConfig): DataSource {
       }
       return { x: tf.tensor4d(points, [n, 1, 1, 2]), y: tf.tensor1d(labels, 'int32') };
     },
+    identity: () => dataIdentity([]), // drawn afresh: nothing read
   };
 }

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from '../errors';
 import type { DataConfig, DataSource } from '../../contract/data';
+import { dataIdentity, labelPart, type DataPart } from './identity';
 import { checkAdaptable, imageBatch, type ImageSet } from './images';
 
 export type Labels = { values: ArrayLike<number>; classes: number };
@@ -20,6 +21,7 @@ export function imageSource(images: ImageSet, labels: Labels | null, cfg: DataCo
       if (!labels) return { x };
       return { x, y: tf.tensor1d(Int32Array.from(indices, (i) => labels.values[i]), 'int32') };
     },
+    identity: () => dataIdentity(labels ? [imagePart(images, size), labelPart(labels.values, size)] : [imagePart(images, size)]),
   };
 }
 
@@ -39,7 +41,14 @@ export function domainPairSource(a: ImageSet, b: ImageSet, cfg: DataConfig, orig
         b: imageBatch(b, draw(n, sizeB, random), cfg.image, cfg.range),
       };
     },
+    identity: () => dataIdentity([imagePart(a, sizeA), imagePart(b, sizeB)]),
   };
+}
+
+/** The first `count` images as a uint8 part. */
+function imagePart(set: ImageSet, count: number): DataPart {
+  const shape = [count, set.height, set.width, set.channels];
+  return { type: 'uint8', shape, bytes: set.pixels.subarray(0, shape.reduce((a, b) => a * b)) };
 }
 
 function limited(count: number, limit: number | undefined, origin: string): number {

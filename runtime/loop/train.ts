@@ -36,8 +36,9 @@ export interface TrainOptions {
   resume?: boolean;
   /** Resume from this checkpoint directory rather than the run's latest (implies resume). */
   resumeFrom?: string;
-  /** Called once every check has passed, before the loop writes anything (gan-train writes run.json then). */
-  onStart?: (at: { step: number; checkpoint: string }) => Promise<void> | void;
+  /** Called once the checkpoint and the data have loaded, before the loop writes anything, with the
+   *  data's identity (runtime/data/identity.ts); gan-train checks it on a resume, then writes run.json. */
+  onStart?: (at: { step: number; checkpoint: string; dataSha256: string }) => Promise<void> | void;
   /** Seconds between progress lines (0: every step). */
   logEvery?: number;
   log?: (line: string) => void;
@@ -119,7 +120,7 @@ export async function train(trainer: AnyTrainer, opts: TrainOptions): Promise<Tr
   const data = opts.data ?? (await loadData(trainer.data, opts.dataDir, opts.dataProgress));
   const fixed = previewInputs(trainer, data, seed + 1);
   try {
-    await opts.onStart?.({ step: start, checkpoint });
+    if (opts.onStart) await opts.onStart({ step: start, checkpoint, dataSha256: data.identity() });
     if (resume) {
       log(`resumed from ${checkpoint} at step ${start}`);
       if (trainedBefore === undefined) log(`${checkpoint} records no training time (written before ganspec recorded it): trainSeconds counts from this session`);
