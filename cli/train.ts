@@ -164,6 +164,12 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
   log(`backend: ${backend}`);
   if (nodes !== undefined && nodes.rank > 0) {
     log(`node ${nodes.rank} of ${nodes.count}: training ${trainer.name} on PyTorch with node 0 at ${argv.master}, which writes the run and decides the steps, batch, seed and resume`);
+    const leftToNode0 = [
+      argv.steps !== undefined && `--steps ${argv.steps}`, argv.batch !== undefined && `--batch ${argv.batch}`, argv.seed !== 0 && `--seed ${argv.seed}`,
+      argv.resume && '--resume', argv.resumeFrom !== undefined && `--resume-from ${argv.resumeFrom}`, argv.allowChanges && '--allow-changes',
+      argv.evalEvery > 0 && `--eval-every ${argv.evalEvery}`, argv.out !== undefined && `--out ${argv.out}`, !argv.report && '--no-report',
+    ].filter((given) => given !== false);
+    if (leftToNode0.length > 0) log(`node ${nodes.rank} leaves ${leftToNode0.join(', ')} to node 0, which acts on them for every node`);
     process.exitCode = await trainOnNode({ spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, nproc, device, nodes, quiet: argv.quiet, log });
     return;
   }

@@ -54,6 +54,7 @@ torchTest('2 nodes of 1 process train what 1 process does, node 1 writing nothin
   assert.equal(other.status, 0, other.stderr);
   assert.match(zero.stdout, /^node 1 came \(2 of 2 nodes\)$/m);
   assert.match(other.stdout, /^done: node 1 trained to step 4 at \d+ ms\/step; node 0 wrote the run$/m);
+  assert.match(other.stdout, new RegExp(`^node 1 leaves --steps 4, --out ${join(dir, 'node-1')}, --no-report to node 0, which acts on them for every node$`, 'm'));
   const run = join(dir, 'run');
   assertLossesClose(losses(run), losses(one).slice(0, 4));
   assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
