@@ -64,6 +64,7 @@ test('the game fixtures warn with their codes (GS185 a critic pulled the same wa
   assert.deepEqual(codes('helps-critic.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('helps-critic-wgan.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('least-squares-slip.yaml'), ['GS186 /losses/G']);
+  assert.deepEqual(codes('projection-slip.yaml'), ['GS186 /losses/G']);
   assert.deepEqual(codes('critic-same-pull.yaml'), ['GS185 /losses/D_fake']);
   assert.deepEqual(codes('shared-loss.yaml'), ['GS179 /losses/D', 'GS186 /losses/D', 'GS175 /losses/G']);
   assert.deepEqual(codes('condition-mismatch.yaml'), ['GS187 /losses/G', 'GS187 /losses/G']);

@@ -6,7 +6,9 @@
 //   loss does, or further from real data (G: bce(D(G(z)), 0), or G: mean(D(G(z))) against a
 //   critic that pulls D(G(z)) down): it helps the critic instead of fooling it.
 // Only a sure verdict warns: an output a loss reads through a square (other than its distance from
-// a number), a class cross-entropy or a product, or that its terms pull both ways, is left alone.
+// a number), a class cross-entropy or a product, or that its terms pull both ways, is left alone;
+// a head projected by dot() (a projection discriminator's class term, `dot(E(y), D(x).phi)`) is
+// an output of its own, whose pulls are sure.
 // Runs after lower, like flow.ts.
 // May import context, pointer, resolve's types, phase-losses.ts and the expression analyses.
 import type { Context } from '../context';

@@ -68,7 +68,10 @@ export interface Explanation {
 }
 
 export interface GameExplanation {
+  /** `D`, `D.valid`, or `dot(E, D.phi)` (a head projected by another network's output: expr/game.ts). */
   output: string;
+  /** The critic. */
+  net: string;
   /** The critic's own pull on real data: the read as written (`D(x)`) and `up`, `toward 1`, ... */
   real: { read: string; pull: string } | null;
   pairs: { maker: string; read: string; critic: string; makerPull: string | null; verdict: Verdict }[];
@@ -165,6 +168,7 @@ function gameExplanation(ir: ModuleIR, networks: ReadonlySet<string>): GameExpla
   });
   return gameOf(losses, networks).map((o) => ({
     output: o.output,
+    net: o.net,
     real: o.real ? { read: show(o.real.read), pull: pullText(o.real.pull) } : null,
     pairs: o.pairs.map((p) => ({ maker: p.maker, read: show(p.critic.read), critic: pullText(p.critic.pull), makerPull: p.makerPull ? pullText(p.makerPull.pull) : null, verdict: p.verdict })),
   }));

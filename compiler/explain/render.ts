@@ -48,8 +48,7 @@ function phaseText(e: Explanation, p: PhaseExplanation, index: number): string[]
 function gameText(game: GameExplanation[]): string[] {
   if (game.length === 0) return [];
   const out = ["The game (which way minimizing each loss pulls a critic's output):"];
-  for (const g of game) {
-    const net = g.output.split('.')[0]!;
+  for (const { net, ...g } of game) {
     if (g.real) out.push(`  ${g.real.read}: ${net} ${g.real.pull}`);
     for (const p of g.pairs) {
       const maker = p.makerPull === null ? `${p.maker}'s loss does not read it` : `${p.maker} ${p.makerPull}`;

@@ -3,7 +3,9 @@
 // `D(...).valid`) that a phase trains, which way the critic's own losses pull it on real data
 // (`D(x)`: arguments that call no network but those trained with the critic) and on what each
 // other network makes (`D(G(z))`), and which way that network's losses pull it there
-// (expr/pulls.ts). The verdict: the maker plays
+// (expr/pulls.ts). A head read through `dot(E(y), D(x).phi)` (a projection discriminator's class
+// term) is an output of its own, `dot(E, D.phi)`: the product pulls the head itself no single way,
+// but the projection as a whole is pulled as the critic's other outputs are. The verdict: the maker plays
 // against the critic (pulls its output toward the real side), helps it (pulls it the critic's
 // way, or further from real data), the critic cannot tell real from made (pulled the same way on
 // both), or open (a pull with no single direction, or none). Imports the expression syntax tree
@@ -50,7 +52,17 @@ export interface GameOutput {
 interface Read {
   net: string;
   head?: string;
+  /** Read through dot(P, ...): the networks P calls, joined ('' for none). */
+  projection?: string;
   makers: string[];
+}
+
+const sameOutput = (a: Read, b: Read) => a.net === b.net && a.head === b.head && a.projection === b.projection;
+
+/** `D`, `D.valid`, `dot(E, D.phi)`. */
+function outputName(r: Read): string {
+  const read = r.head === undefined ? r.net : `${r.net}.${r.head}`;
+  return r.projection === undefined ? read : `dot(${r.projection || '…'}, ${read})`;
 }
 
 /** `up`, `down`, `toward 0.9`, `no single direction`. */
@@ -64,8 +76,9 @@ export function pullText(p: Pull): string {
 /** The game of the losses, one entry per critic output a phase trains and its losses pull on made data. */
 export function gameOf(losses: readonly GameLoss[], networks: ReadonlySet<string>): GameOutput[] {
   const reads = losses.flatMap((l) => criticReads(l.expr, networks));
-  const outputs = new Map(reads.map((o) => [o.head === undefined ? o.net : `${o.net}.${o.head}`, o]));
-  return [...outputs].flatMap(([output, { net, head }]) => {
+  const outputs = new Map(reads.map((o) => [outputName(o), o]));
+  return [...outputs].flatMap(([output, out]) => {
+    const { net, head } = out;
     const critic = losses.filter((l) => l.updates.some((u) => u.net === net && (u.head === undefined || head === undefined || u.head === head)));
     if (critic.length === 0) return []; // a fixed network (a pretrained scorer): no game
     // Networks the critic's phases train with it (a label embedding in D(x, E(y))) are the critic's side, not makers.
@@ -73,10 +86,10 @@ export function gameOf(losses: readonly GameLoss[], networks: ReadonlySet<string
     const madeBy = (r: Read) => r.makers.filter((m) => !side.has(m));
     const pulled = (ls: readonly GameLoss[], makers: (m: string[]) => boolean) => pullAt(ls, (e) => {
       const r = readOf(e, networks);
-      return r !== undefined && r.net === net && r.head === head && makers(madeBy(r));
+      return r !== undefined && sameOutput(r, out) && makers(madeBy(r));
     });
     const real = pulled(critic, (m) => m.length === 0);
-    const makers = [...new Set(reads.filter((o) => o.net === net && o.head === head).flatMap(madeBy))].sort();
+    const makers = [...new Set(reads.filter((o) => sameOutput(o, out)).flatMap(madeBy))].sort();
     const pairs = makers.flatMap((maker): GamePair[] => {
       const made = (m: string[]) => m.includes(maker);
       const fake = pulled(critic, made);
@@ -111,8 +124,17 @@ function pullAt(losses: readonly GameLoss[], match: (e: Expr) => boolean): PullA
   return { pull, read: firstMatch(first.l.expr, match)!, loss: first.l.loss };
 }
 
-/** A call of a network (or one of its heads), with the networks its arguments call (through detach too). */
+/** A call of a network (or one of its heads), or one projected by dot(), with the networks its arguments call (through detach too). */
 function readOf(e: Expr, networks: ReadonlySet<string>): Read | undefined {
+  if (e.kind === 'call' && e.callee === 'dot' && e.args.length === 2) {
+    for (const [read, by] of [[e.args[1]!, e.args[0]!], [e.args[0]!, e.args[1]!]]) {
+      const inner = readOf(read, networks);
+      if (inner === undefined || inner.projection !== undefined) continue;
+      const projectors = [...new Set(termReaches(by, networks, { throughDetach: true }).map((m) => m.split('.')[0]!))].sort();
+      return { ...inner, projection: projectors.join(', '), makers: [...new Set([...inner.makers, ...projectors])] };
+    }
+    return undefined;
+  }
   const head = e.kind === 'member' ? e.name : undefined;
   const call = e.kind === 'member' ? e.object : e;
   if (call.kind !== 'call' || !networks.has(call.callee)) return undefined;
