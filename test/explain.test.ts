@@ -170,10 +170,10 @@ schedule:
 preview: { show: [G(z)] }
 `;
 
-test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a critic pulled one way on both cannot tell them apart", () => {
+test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a critic pulled one way on both cannot tell them apart; a projection's class term plays as its psi head", () => {
   const game = (file: string) => explainSide(lowered(file)).game;
   assert.deepEqual(game('specs/dcgan.yaml'), [
-    { output: 'D', real: { read: 'D(x)', pull: 'toward 1' }, pairs: [{ maker: 'G', read: 'D(G(z))', critic: 'toward 0', makerPull: 'toward 1', verdict: 'plays against' }] },
+    { output: 'D', net: 'D', real: { read: 'D(x)', pull: 'toward 1' }, pairs: [{ maker: 'G', read: 'D(G(z))', critic: 'toward 0', makerPull: 'toward 1', verdict: 'plays against' }] },
   ]);
   assert.deepEqual(game('specs/cyclegan.yaml').map((g) => `${g.output}: ${g.pairs.map((p) => `${p.maker} ${p.verdict}`).join(', ')}`), ['D_A: G_BA plays against', 'D_B: G_AB plays against']);
   assert.deepEqual(game('test/fixtures/warnings/helps-critic-wgan.yaml')[0]!.pairs.map((p) => [p.critic, p.makerPull, p.verdict]), [['down', 'down', 'helps']]);
@@ -185,6 +185,11 @@ test("the game: DCGAN's G plays against D; a G loss with D's target helps D; a c
   const l = lowerForExplain(file);
   assert.deepEqual(l.diagnostics.map((d) => d.message), []);
   assert.deepEqual(game(file).map((g) => [g.real?.read, g.pairs.map((p) => `${p.maker} ${p.verdict}`)]), [['D(x, E(y))', ['G plays against']]]);
+  // A projection discriminator's class term is an output of its own, pulled as its psi head is.
+  assert.deepEqual(game('specs/variants/projection.yaml').map((g) => [g.output, g.net, g.real?.pull, g.pairs.map((p) => `${p.read}: ${p.critic}, ${p.maker} ${p.makerPull}, ${p.verdict}`)]), [
+    ['D.psi', 'D', 'up', ['D(G(z, y_g)).psi: down, G up, plays against']],
+    ['dot(E, D.phi)', 'D', 'up', ['dot(E(y_g), D(G(z, y_g)).phi): down, G up, plays against']],
+  ]);
   // feature matching's G reads only D's features head: the valid head's game is open.
   assert.deepEqual(game('specs/variants/feature-matching.yaml').map((g) => g.pairs.map((p) => [g.output, p.makerPull, p.verdict])), [[['D.valid', null, 'open']]]);
 });
