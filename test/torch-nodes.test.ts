@@ -2,7 +2,9 @@
 // gan-train processes on this one, each with its own folder as a second machine would have: the
 // run trains what one process does (losses within 1e-6), node 1 writes nothing, a --resume continues
 // though node 1 holds no checkpoint, a Ctrl-C on node 1 stops every node after the same step (node 0
-// saves it; both exit 130), and a node started with another spec is refused on both, nothing written.
+// saves it; both exit 130), a node started with another spec, with other images or with none is
+// refused on both, nothing written (a spec in another folder on each is the same spec), and a stop
+// while a node waits for the others ends it in one line.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -100,7 +102,7 @@ torchTest('a node started with another spec is refused on both nodes in one line
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
 });
 
-torchTest('nodes whose spec lies in another folder train together; one whose images differ by a pixel is refused on both in one line, nothing written', async () => {
+torchTest('nodes whose spec lies in another folder train together; one whose images differ by a pixel, or that has none, is refused on both in one line, nothing written', async () => {
   rmSync(join(dir, 'run'), { recursive: true, force: true });
   const specs: [string, string] = [await tinyFolderSpec(join(dir, 'machine-0'), 0), await tinyFolderSpec(join(dir, 'machine-1'), 0)];
   const [zero, other] = await bothNodes([], [], specs);
@@ -113,6 +115,13 @@ torchTest('nodes whose spec lies in another folder train together; one whose ima
   const [zero2, other2] = await bothNodes([], [], specs);
   const said = 'gan-train: node 1 read other training data than node 0 (data.source folder, data.path images): give every node the same files\n';
   assert.deepEqual([zero2.status, zero2.stderr, other2.status, other2.stderr], [1, said, 1, said]);
+  assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
+
+  // A node without the data: its line on every node, node 0's naming it.
+  rmSync(join(dir, 'machine-1', 'images'), { recursive: true });
+  const [zero3, other3] = await bothNodes([], [], specs);
+  const missing = `${join(dir, 'machine-1', 'images')}: folder not found`;
+  assert.deepEqual([zero3.status, zero3.stderr, other3.status, other3.stderr], [1, `gan-train: node 1: ${missing}\n`, 1, `gan-train: ${missing}\n`]);
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
 });
 

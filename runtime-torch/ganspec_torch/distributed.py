@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 import torch
 import torch.distributed as dist
@@ -24,6 +24,9 @@ from torch import nn
 from .console import say
 from .errors import UserError
 from .stop import held
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -178,6 +181,28 @@ def from_main(value: object, procs: Processes) -> object:
     box = [value]
     dist.broadcast_object_list(box, src=0)
     return box[0]
+
+
+def agreed(work: Callable[[], T], procs: Processes) -> T:
+    """work() on every rank, where a rank may fail alone (it reads its machine's files): a UserError
+    on any stops every rank with the first one's line, which the other nodes name by its node
+    (`node 1: .../images: folder not found`), instead of leaving them to a collective that fails
+    on the closed connection."""
+    try:
+        value, error = work(), None
+    except UserError as err:
+        value, error = None, str(err)
+    if procs.world == 1:
+        if error is not None:
+            raise UserError(error)
+        return value
+    errors: list = [None] * procs.world
+    dist.all_gather_object(errors, (procs.node, error))
+    failed = next(((node, line) for node, line in errors if line is not None), None)
+    if failed is not None:
+        node, line = failed
+        raise UserError(line if node == procs.node else f"node {node}: {line}")
+    return value
 
 
 def differing_node(mine: str, procs: Processes) -> int | None:

@@ -234,7 +234,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
             model.step = start
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
-    data = load_data(trainer.data, opts.data_dir, opts.mnist_dir)
+    data = distributed.agreed(lambda: load_data(trainer.data, opts.data_dir, opts.mnist_dir), procs)
     data_sha = data.identity()
     other = distributed.differing_node(data_sha, procs)
     if other is not None:
