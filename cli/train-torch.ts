@@ -59,6 +59,8 @@ export interface TorchLaunch {
   stop?: AbortSignal;
   /** Says that the stop reaches the training, once (not when it ends the nodes' meeting: the run had not begun). */
   stopping?: (signal: string) => void;
+  /** Told the pid of the Python process (torchrun's, with several), which writes the run: the run lock names it too. */
+  trainerStarted?: (pid: number) => void;
   log: (line: string) => void;
 }
 
@@ -127,6 +129,8 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       PYTHONUNBUFFERED: '1',
       // The stop request's signal, from whichever side had it first (stop.py).
       GANSPEC_STOP_FILE: stopFile,
+      // Python stops after its step when this process ends without stopping it (a SIGKILL): stop.py follow_parent.
+      GANSPEC_PARENT_PID: String(process.pid),
     };
     // Python's output goes straight to gan-train's (so that its last line survives a Ctrl-C,
     // which ends gan-train first); under torchrun, stderr is filtered.
@@ -136,6 +140,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       // Started with SIGINT ignored until stop.py's handlers take over: a Ctrl-C in Python's first
       // milliseconds would otherwise end it before it could save step 0.
       const child = spawn(...sigintIgnored(python, args), { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      if (child.pid !== undefined) opts.trainerStarted?.(child.pid);
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');
       process.on('exit', stop);

@@ -240,6 +240,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
         ...(argv.evalEvery > 0 ? { evalEvery: argv.evalEvery, eval: { trainer, runDir, dataDir, n: argv.evalN, seed: argv.seed, provenance, log } } : {}),
         stop: stop.signal,
         stopping,
+        trainerStarted: (pid) => lock.shareWith(pid),
       });
       // Stopped by a signal (this process's, or on another node one that stopped every node): exit
       // as gan-train does on TensorFlow.js (torchrun itself exits 1).

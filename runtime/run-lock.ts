@@ -1,11 +1,12 @@
 // The exclusive lock of a run directory: one gan-train at a time writes into a run. The lock is a
-// file created with O_EXCL holding {pid, hostname, started}; a second process is refused with the
-// holder's pid. A lock left by a process of this host that is no longer running (killed, power
-// loss) is taken over with a note. The holder releases it on release(), on exit, and on SIGINT/
-// SIGTERM (then exits 130/143), unless the first such signal is deferred to a handler that stops
-// the training between two steps (deferSignals). Imports runtime/errors and runtime/file-errors
-// only.
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+// file created with O_EXCL holding {pid, hostname, started}, and the pid of the process that trains
+// for it where that is another (the PyTorch trainer: `trainer`); a second process is refused with
+// the holder's pid. A lock left by a process of this host that is no longer running (killed, power
+// loss), nor its trainer, is taken over with a note. The holder releases it on release(), on
+// exit, and on SIGINT/SIGTERM (then exits 130/143), unless the first such signal is deferred to a
+// handler that stops the training between two steps (deferSignals). Imports runtime/errors,
+// runtime/file-errors and runtime/atomic-write only.
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from './errors';
@@ -24,6 +25,8 @@ interface LockInfo {
   pid: number;
   hostname: string;
   started: string;
+  /** The process training for it (gan-train --target torch's Python), which writes the run too. */
+  trainer?: number;
 }
 
 export interface RunLock {
@@ -33,6 +36,8 @@ export interface RunLock {
   /** From now on, the first SIGINT or SIGTERM calls `onSignal` (which asks the training to stop
    *  after its step) instead of exiting; a second one exits as always. */
   deferSignals(onSignal: (signal: NodeJS.Signals) => void): void;
+  /** Names `pid` in the lock as the process that trains for this one: the lock is held while either runs. */
+  shareWith(pid: number): void;
 }
 
 function isAlive(pid: number): boolean {
@@ -57,7 +62,8 @@ function readText(file: string): string | undefined {
 function parseLock(text: string): LockInfo | undefined {
   try {
     const info = JSON.parse(text) as Partial<LockInfo>;
-    return Number.isSafeInteger(info.pid) && typeof info.hostname === 'string' && typeof info.started === 'string' ? (info as LockInfo) : undefined;
+    const valid = Number.isSafeInteger(info.pid) && typeof info.hostname === 'string' && typeof info.started === 'string' && (info.trainer === undefined || Number.isSafeInteger(info.trainer));
+    return valid ? (info as LockInfo) : undefined;
   } catch {
     return undefined;
   }
@@ -112,6 +118,7 @@ function removeStale(file: string, stale: string): boolean {
 
 function holding(file: string, text: string): RunLock {
   let held = true;
+  let info = JSON.parse(text) as LockInfo;
   let deferred: ((signal: NodeJS.Signals) => void) | undefined;
   // Exit as the signal would have (128 + its number), without the lock; or, the first time while
   // deferred, leave the stop to the handler.
@@ -145,6 +152,19 @@ function holding(file: string, text: string): RunLock {
     deferSignals: (onSignal) => {
       deferred = onSignal;
     },
+    shareWith: (pid) => {
+      if (!held) return;
+      info = { ...info, trainer: pid };
+      const shared = `${JSON.stringify(info)}\n`;
+      const aside = tempSibling(file);
+      try {
+        writeFileSync(aside, shared);
+        renameSync(aside, file);
+      } catch (err) {
+        throw fileSystemError(err, `cannot update the lock ${file}`);
+      }
+      text = shared;
+    },
   };
 }
 
@@ -173,6 +193,9 @@ export function acquireRunLock(runDir: string, note: (line: string) => void = (l
     }
     if (isAlive(holder.pid)) {
       throw new UserError(`${runDir} is in use by gan-train pid ${holder.pid} (${since}): wait for it to finish, or train into another --out directory`);
+    }
+    if (holder.trainer !== undefined && isAlive(holder.trainer)) {
+      throw new UserError(`${runDir} is in use by pid ${holder.trainer}, which trains for gan-train pid ${holder.pid} (${since}, no longer running): it stops after its step; try again in a moment`);
     }
     if (removeStale(file, current)) note(`took over the lock of pid ${holder.pid} (${since}), which is no longer running`);
   }

@@ -155,6 +155,33 @@ test('the run directory is locked: a second gan-train is refused naming the pid,
   taken.release();
 });
 
+test('a lock shared with a trainer process is held while either runs: refused naming the trainer once gan-train is gone, taken over once both are', async () => {
+  const dir = join(root, 'shared-lock');
+  mkdirSync(dir);
+  const lock = acquireRunLock(dir);
+  const trainer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+  lock.shareWith(trainer.pid!);
+  const info = JSON.parse(read(join(dir, LOCK_FILE))) as { pid: number; started: string; trainer: number };
+  assert.deepEqual([info.pid, info.trainer], [process.pid, trainer.pid]);
+  // As gan-train killed with SIGKILL leaves it: its own pid dead, its trainer still stopping.
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  writeFileSync(join(dir, LOCK_FILE), JSON.stringify({ ...info, pid: dead }));
+  try {
+    assert.throws(() => acquireRunLock(dir), (err: unknown) => err instanceof UserError &&
+      err.message === `${dir} is in use by pid ${trainer.pid}, which trains for gan-train pid ${dead} (started ${info.started}, no longer running): it stops after its step; try again in a moment`);
+  } finally {
+    trainer.kill('SIGKILL');
+  }
+  await new Promise((done) => {
+    trainer.on('exit', done);
+  });
+  const notes: string[] = [];
+  acquireRunLock(dir, (line) => notes.push(line)).release();
+  assert.deepEqual(notes, [`took over the lock of pid ${dead} (started ${info.started}), which is no longer running`]);
+  lock.release(); // no longer its lock: left alone
+  assert.equal(existsSync(join(dir, LOCK_FILE)), false);
+});
+
 test('gan-train releases its lock when stopped with SIGTERM', async () => {
   const dir = join(root, 'sigterm');
   const child = spawn(process.execPath, ['bin/gan-train.js', SPEC, '--steps', '100000', ...common, '--out', dir], { stdio: ['ignore', 'pipe', 'pipe'] });

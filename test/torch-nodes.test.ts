@@ -2,9 +2,10 @@
 // gan-train processes on this one, each with its own folder as a second machine would have: the
 // run trains what one process does (losses within 1e-6), node 1 writes nothing, a --resume continues
 // though node 1 holds no checkpoint, a Ctrl-C on node 1 stops every node after the same step (node 0
-// saves it; both exit 130), a node started with another spec, with other images or with none is
-// refused on both, nothing written (a spec in another folder on each is the same spec), and a stop
-// while a node waits for the others ends it in one line.
+// saves it; both exit 130), so does a SIGKILL of node 1's gan-train (node 0 exits 143), a node
+// started with another spec, with other images or with none is refused on both, nothing written (a
+// spec in another folder on each is the same spec), and a stop while a node waits for the others
+// ends it in one line.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -71,28 +72,37 @@ torchTest('2 nodes of 1 process train what 1 process does, node 1 writing nothin
   assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
 });
 
-torchTest('a Ctrl-C on node 1 stops both nodes after the same step: node 0 saves it, and both exit 130', async () => {
-  const port = await freePort();
-  const run = join(dir, 'stopped');
-  const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
-  const zero = node(0, port, run, ['--steps', '100000']);
-  // 20 steps written (their lines after the provenance header's), then a Ctrl-C to node 1 alone.
-  const file = join(run, 'losses.jsonl');
-  const written = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 2 : 0);
-  for (let waited = 0; written() < 20; waited += 50) {
-    assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
-    await delay(50);
-  }
-  process.kill(-one.child.pid!, 'SIGINT');
-  const [r0, r1] = await Promise.all([zero.done, one.done]);
-  assert.equal(r1.status, 130, r1.stderr);
-  const step = Number(/^stopped by SIGINT at step (\d+) of 100000; node 0 wrote the checkpoint$/m.exec(r1.stdout)?.[1]);
-  assert.ok(step >= 20, r1.stdout);
-  assert.equal(r0.status, 130, r0.stderr);
-  assert.match(r0.stdout, new RegExp(`^stopped by SIGINT at step ${step} of 100000; checkpoint .*step-${String(step).padStart(6, '0')}: continue with --resume$`, 'm'));
-  assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
-  assert.equal(losses(run).at(-1)!.step, step);
-});
+for (const [how, kill, code] of [['a Ctrl-C on node 1', 'SIGINT', 130], ["a SIGKILL of node 1's gan-train", 'SIGKILL', 143]] as const) {
+  torchTest(`${how} stops both nodes after the same step: node 0 saves it, and exits ${code}`, async () => {
+    const port = await freePort();
+    const run = join(dir, `stopped-${kill}`);
+    const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
+    const zero = node(0, port, run, ['--steps', '100000']);
+    // 20 steps written (their lines after the provenance header's), then the signal to node 1 alone:
+    // a Ctrl-C reaches its process group; SIGKILL gan-train alone, whose torchrun then has a SIGTERM.
+    const file = join(run, 'losses.jsonl');
+    const written = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 2 : 0);
+    for (let waited = 0; written() < 20; waited += 50) {
+      assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
+      await delay(50);
+    }
+    if (kill === 'SIGINT') process.kill(-one.child.pid!, 'SIGINT');
+    else one.child.kill('SIGKILL');
+    const [r0, r1] = await Promise.all([zero.done, one.done]);
+    const reason = kill === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+    assert.equal(r0.status, code, r0.stderr);
+    const step = Number(new RegExp(`^stopped by ${reason} at step (\\d+) of 100000; checkpoint .*step-\\d{6}: continue with --resume$`, 'm').exec(r0.stdout)?.[1]);
+    assert.ok(step >= 20, r0.stdout);
+    if (kill === 'SIGINT') {
+      assert.equal(r1.status, 130, r1.stderr);
+      assert.match(r1.stdout, new RegExp(`^stopped by SIGINT at step ${step} of 100000; node 0 wrote the checkpoint$`, 'm'));
+    } else {
+      assert.equal(r1.status, null, 'node 1 was killed');
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+    assert.equal(losses(run).at(-1)!.step, step);
+  });
+}
 
 torchTest('a node started with another spec is refused on both nodes in one line, before anything is written', async () => {
   rmSync(join(dir, 'run'), { recursive: true, force: true });

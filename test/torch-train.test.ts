@@ -3,20 +3,24 @@
 // layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses,
 // with batch norm too (tiny-ring-bn); a resumed run equals an uninterrupted one bit for bit; a
 // non-finite loss stops it in one line; a resume on other data (a tiny image folder) needs
-// --allow-changes; the torch checkpoint, loaded into the TypeScript networks of the same spec,
-// gives the torch generator's outputs; gan-sample, gan-eval and gan-export work on the torch run. Skipped without a Python with torch (failed when CI is set):
-// test/torch-runtime.ts.
+// --allow-changes; gan-train killed with SIGKILL stops its Python after its step (saved); the torch
+// checkpoint, loaded into the TypeScript networks of the same spec, gives the torch generator's
+// outputs; gan-sample, gan-eval and gan-export work on the torch run. Skipped without a Python with
+// torch (failed when CI is set): test/torch-runtime.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
-import { runCli, tinyFolderSha256, tinyFolderSpec } from './helpers';
+import { LOCK_FILE } from '../runtime/run-lock';
+import { finished, runCli, tinyFolderSha256, tinyFolderSpec } from './helpers';
 import { runPython, torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -36,6 +40,15 @@ function losses(run: string): Record<string, number>[] {
 }
 
 const bytes = (file: string) => readFileSync(file);
+/** Whether process `pid` runs (signal 0 reaches it). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 const straight = join(dir, 'ring-1');
 
 torchTest('tiny ring, 4 steps at batch 8: --nproc 1 and --nproc 2 (torchrun, gloo) log the same losses within 1e-5', () => {
@@ -137,6 +150,33 @@ torchTest('tiny folder: run.json holds the identity of the data as the TypeScrip
   assert.deepEqual(losses(run).map((l) => l.step), [1, 2]);
   train(spec, run, ['--steps', '3', '--resume', '--allow-changes']);
   assert.deepEqual([info().dataSha256, info().resumes?.map((x) => x.changes)], [tinyFolderSha256(1), [['the training data']]]);
+});
+
+torchTest('tiny ring: gan-train killed with SIGKILL stops its Python after the step in progress, with that step\'s checkpoint; the lock names Python until then, and a --resume takes it over', async () => {
+  const run = join(dir, 'killed');
+  const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--out', run, '--no-report', '--steps', '100000'], { env: { ...process.env, ...cpu } });
+  const done = finished(child);
+  const written = () => (existsSync(join(run, 'losses.jsonl')) ? losses(run).length : 0);
+  for (let waited = 0; written() < 20; waited += 50) {
+    assert.ok(waited < 60_000, 'gan-train never trained 20 steps');
+    await delay(50);
+  }
+  const lock = JSON.parse(readFileSync(join(run, LOCK_FILE), 'utf8')) as { pid: number; trainer: number };
+  assert.equal(lock.pid, child.pid);
+  child.kill('SIGKILL');
+  await done;
+  for (let waited = 0; alive(lock.trainer); waited += 50) {
+    assert.ok(waited < 30_000, `Python (pid ${lock.trainer}) still runs 30 s after gan-train was killed`);
+    await delay(50);
+  }
+  const step = losses(run).at(-1)!.step!;
+  assert.ok(step >= 20, `stopped at step ${step}`);
+  assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints/latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
+  const last = JSON.parse(readFileSync(join(run, 'events.jsonl'), 'utf8').trim().split('\n').pop()!) as { event: string; step: number; reason: string };
+  assert.deepEqual([last.event, last.step, last.reason], ['stopped', step, 'SIGTERM']);
+  const resumed = train(RING, run, ['--steps', String(step + 2), '--resume']);
+  assert.match(resumed, new RegExp(`^took over the lock of pid ${child.pid} \\(started .*\\), which is no longer running$`, 'm'));
+  assert.deepEqual(losses(run).slice(-3).map((l) => l.step), [step, step + 1, step + 2]);
 });
 
 torchTest('tiny mnist: the torch checkpoint in the TypeScript networks gives the torch generator\'s outputs within 1e-4; gan-sample, gan-eval and gan-export read the run', async (python) => {

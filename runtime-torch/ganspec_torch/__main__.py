@@ -21,7 +21,7 @@ import traceback
 
 from .console import say
 from .errors import UserError
-from .stop import StopRequest
+from .stop import StopRequest, follow_parent
 
 
 def load_module(path: str):
@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     # A Ctrl-C or kill (SIGTERM, as torchrun passes one on) from here on stops after the step in
     # progress (step 0 when training has not begun), or at once when it comes again.
     stop = StopRequest(signal.Signals[args.stop_requested].value if args.stop_requested else 0)
+    follow_parent()
     main_rank = os.environ.get("RANK", "0") == "0"
     # Errors are every process's (rank 0's decisions reach them all): each machine's first says them.
     speaks = os.environ.get("LOCAL_RANK", "0") == "0"

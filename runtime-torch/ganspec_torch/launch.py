@@ -16,9 +16,10 @@ import signal
 import sys
 import time
 
-from ganspec_torch.stop import SAME_STOP_S, STOP_SIGNALS, StopRequest, tell_gan_train
+from ganspec_torch.stop import SAME_STOP_S, STOP_SIGNALS, StopRequest, follow_parent, tell_gan_train
 
 _early = StopRequest()
+follow_parent()  # gan-train killed: a SIGTERM, which torchrun passes on to the workers
 try:
     from torch.distributed.elastic.agent.server.api import SimpleElasticAgent
     from torch.distributed.elastic.multiprocessing import api

@@ -10,13 +10,15 @@ name, from whichever side had it first. This side writes it on its first request
 which may read its own signal seconds late (while it scores an evaluation), passes on nothing that
 would count as a second request. gan-train writes it before passing a signal on, and starts this
 process with SIGINT ignored: a Ctrl-C in its first milliseconds, before these handlers are in
-place, is then not lost but read from the file when they are.
+place, is then not lost but read from the file when they are. Its parent's end is a SIGTERM too
+(follow_parent): a gan-train killed with SIGKILL stops the training after its step.
 
 May import: the standard library.
 """
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import time
@@ -85,3 +87,26 @@ def tell_gan_train(signum: int) -> None:
             os.replace(f"{path}.{os.getpid()}", path)  # whole, for a reader in another process
         except OSError:
             pass  # gan-train then passes the signal on, as it did before the file
+
+
+PARENT_ENV = "GANSPEC_PARENT_PID"
+_PR_SET_PDEATHSIG = 1
+
+
+def follow_parent() -> None:
+    """A SIGTERM to this process when its parent ends (Linux: prctl PR_SET_PDEATHSIG), a stop
+    request as a kill's: gan-train killed with SIGKILL, which runs no clean-up, would otherwise
+    leave this process training on, writing a run whose lock names a dead process. The parent
+    $GANSPEC_PARENT_PID names may have ended before this call: then the request is made here.
+    Where prctl is missing, nothing. The children this process starts (torchrun's workers) follow
+    it in turn: the variable names it for them."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+            return
+    except (OSError, AttributeError):
+        return
+    parent = os.environ.get(PARENT_ENV)
+    os.environ[PARENT_ENV] = str(os.getpid())
+    if parent and parent.isdigit() and os.getppid() != int(parent):
+        os.kill(os.getpid(), signal.SIGTERM)
