@@ -87,6 +87,23 @@ function passOn(line: string): boolean {
   return /^(gan-train: |warning: )/.test(line);
 }
 
+/** How ganspec_torch's __main__ says that a process of the group has gone. */
+const LOST_PEER = 'gan-train: lost the connection to another training process';
+
+/** The signal named by torchrun's report of a worker that a signal ended (`Signal 9 (SIGKILL) received by PID 123`). */
+function workerSignal(line: string): string | undefined {
+  return /Signal \d+ \((SIG[A-Z]+)\) received by PID/.exec(line)?.[1];
+}
+
+/**
+ * The line for a training process that a signal it cannot catch ended (Python handles SIGINT and
+ * SIGTERM as stop requests): SIGKILL, most often from the out-of-memory killer, or a crash.
+ */
+function killedLine(signal: string, node0: boolean): string {
+  const why = signal === 'SIGKILL' ? 'the out-of-memory killer, or a kill' : 'a crash';
+  return `PyTorch's training process ended by ${signal} (${why}): ${node0 ? 'the run keeps what was written; continue it with --resume' : 'node 0 keeps the run'}`;
+}
+
 /** Runs the torch training; resolves to Python's exit code. */
 export async function trainTorch(opts: TorchLaunch): Promise<number> {
   if (!Number.isInteger(opts.nproc) || opts.nproc < 1) throw new UserError(`--nproc must be a positive integer, got ${opts.nproc}`);
@@ -156,11 +173,18 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       };
       if (!opts.stop?.aborted) opts.stop?.addEventListener('abort', passSignal);
       let err = '';
+      let killedBy: string | undefined; // a signal Python cannot take as a stop request ended it (or, under torchrun, a worker)
+      let lostPeer: string | undefined;
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
         err += chunk;
         const lines = err.split('\n');
         err = lines.pop()!;
-        for (const line of lines) if (passOn(line)) process.stderr.write(`${line}\n`);
+        for (const line of lines) {
+          killedBy ??= workerSignal(line);
+          // A process that lost its peer says so; where this machine's torchrun names the peer a signal ended, that line says more.
+          if (line.startsWith(LOST_PEER)) lostPeer = line;
+          else if (passOn(line)) process.stderr.write(`${line}\n`);
+        }
       });
       const detach = () => {
         process.off('exit', stop);
@@ -173,6 +197,9 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
       child.on('close', (code, signal) => {
         detach();
         if (passOn(err)) process.stderr.write(`${err}\n`);
+        killedBy ??= signal !== null && signal !== 'SIGINT' && signal !== 'SIGTERM' ? signal : undefined;
+        if (killedBy !== undefined) return fail(new UserError(killedLine(killedBy, opts.launch !== undefined)));
+        if (lostPeer !== undefined) process.stderr.write(`${lostPeer}\n`);
         done(code ?? (signal === 'SIGINT' ? 130 : 1));
       });
     });

@@ -5,7 +5,7 @@
 // saves it; both exit 130), so does a SIGKILL of node 1's gan-train (node 0 exits 143), a node
 // started with another spec, with other images or with none is refused on both, nothing written (a
 // spec in another folder on each is the same spec), and a stop while a node waits for the others
-// ends it in one line.
+// ends it in one line; node 1's Python killed is one line on each node.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -103,6 +103,25 @@ for (const [how, kill, code] of [['a Ctrl-C on node 1', 'SIGINT', 130], ["a SIGK
     assert.equal(losses(run).at(-1)!.step, step);
   });
 }
+
+torchTest("node 1's Python killed with SIGKILL: node 1 says so, node 0 that it lost the connection, in one line each, exit 1", async () => {
+  const port = await freePort();
+  const run = join(dir, 'lost');
+  const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
+  const zero = node(0, port, run, ['--steps', '100000']);
+  const file = join(run, 'losses.jsonl');
+  for (let waited = 0; !existsSync(file) || losses(run).length < 20; waited += 50) {
+    assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
+    await delay(50);
+  }
+  // Node 1's worker: the child of its torchrun, which is gan-train's child.
+  const children = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').map(Number);
+  process.kill(children(children(one.child.pid!)[0]!)[0]!, 'SIGKILL');
+  const [r0, r1] = await Promise.all([zero.done, one.done]);
+  assert.deepEqual([r1.status, r1.stderr], [1, "gan-train: PyTorch's training process ended by SIGKILL (the out-of-memory killer, or a kill): node 0 keeps the run\n"]);
+  assert.deepEqual([r0.status, r0.stderr], [1, 'gan-train: lost the connection to another training process (it ended, or its machine went away): the run keeps what was written; continue it with --resume\n']);
+  assert.ok(JSON.parse(readFileSync(join(run, 'checkpoints', 'latest'), 'utf8')).step >= 18);
+});
 
 torchTest('a node started with another spec is refused on both nodes in one line, before anything is written', async () => {
   rmSync(join(dir, 'run'), { recursive: true, force: true });

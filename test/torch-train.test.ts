@@ -3,10 +3,10 @@
 // layers on 256 MNIST digits): one process and two (torchrun, gloo on CPU) log the same losses,
 // with batch norm too (tiny-ring-bn); a resumed run equals an uninterrupted one bit for bit; a
 // non-finite loss stops it in one line; a resume on other data (a tiny image folder) needs
-// --allow-changes; gan-train killed with SIGKILL stops its Python after its step (saved); the torch
-// checkpoint, loaded into the TypeScript networks of the same spec, gives the torch generator's
-// outputs; gan-sample, gan-eval and gan-export work on the torch run. Skipped without a Python with
-// torch (failed when CI is set): test/torch-runtime.ts.
+// --allow-changes; gan-train killed with SIGKILL stops its Python after its step (saved), and Python
+// killed so is one line; the torch checkpoint, loaded into the TypeScript networks of the same spec,
+// gives the torch generator's outputs; gan-sample, gan-eval and gan-export work on the torch run.
+// Skipped without a Python with torch (failed when CI is set): test/torch-runtime.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,6 +177,26 @@ torchTest('tiny ring: gan-train killed with SIGKILL stops its Python after the s
   const resumed = train(RING, run, ['--steps', String(step + 2), '--resume']);
   assert.match(resumed, new RegExp(`^took over the lock of pid ${child.pid} \\(started .*\\), which is no longer running$`, 'm'));
   assert.deepEqual(losses(run).slice(-3).map((l) => l.step), [step, step + 1, step + 2]);
+});
+
+torchTest('tiny ring: Python killed with SIGKILL (as by the out-of-memory killer) is one line and exit 1, alone and as a torchrun worker; the run keeps its checkpoints', async () => {
+  for (const nproc of [1, 2]) {
+    const run = join(dir, `oom-${nproc}`);
+    const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--nproc', String(nproc), '--out', run, '--no-report', '--steps', '100000'], { env: { ...process.env, ...cpu } });
+    const done = finished(child);
+    for (let waited = 0; !existsSync(join(run, 'losses.jsonl')) || losses(run).length < 20; waited += 50) {
+      assert.ok(waited < 60_000, 'gan-train never trained 20 steps');
+      await delay(50);
+    }
+    // Python, or under torchrun one of its workers (a child of torchrun's process, which the lock names).
+    const trainer = (JSON.parse(readFileSync(join(run, LOCK_FILE), 'utf8')) as { trainer: number }).trainer;
+    const victim = nproc === 1 ? trainer : Number(readFileSync(`/proc/${trainer}/task/${trainer}/children`, 'utf8').trim().split(' ').at(-1));
+    process.kill(victim, 'SIGKILL');
+    const r = await done;
+    assert.deepEqual([r.status, r.stderr], [1, "gan-train: PyTorch's training process ended by SIGKILL (the out-of-memory killer, or a kill): the run keeps what was written; continue it with --resume\n"], `--nproc ${nproc}`);
+    const latest = JSON.parse(readFileSync(join(run, 'checkpoints/latest'), 'utf8')) as { step: number };
+    assert.ok(latest.step >= 18, `--nproc ${nproc}: last checkpoint at step ${latest.step}`);
+  }
 });
 
 torchTest('tiny mnist: the torch checkpoint in the TypeScript networks gives the torch generator\'s outputs within 1e-4; gan-sample, gan-eval and gan-export read the run', async (python) => {

@@ -4,7 +4,8 @@
 starts it (with --launch, the run.json and provenance it prepared, --prog gan-train, and
 --stop-requested when a Ctrl-C came before Python started). A user mistake prints one line
 (`PROG: message`) and exits 1; other errors print one line too, with the traceback only when
-GANSPEC_DEBUG is set. From its first line on, a Ctrl-C or kill is a request to stop (stop.py),
+GANSPEC_DEBUG is set (a process of the group that went away: `lost the connection to another
+training process`, which gan-train leaves out where its torchrun names the signal that ended it). From its first line on, a Ctrl-C or kill is a request to stop (stop.py),
 read by the loop: torch and the run's data load first, so this file imports torch only then.
 
 May import: the standard library and ganspec_torch's modules (torch once the stop is in place).
@@ -15,6 +16,7 @@ import argparse
 import importlib.util
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -22,6 +24,10 @@ import traceback
 from .console import say
 from .errors import UserError
 from .stop import StopRequest, follow_parent
+
+
+# gloo's error when another process of the group has gone (killed, or its machine lost).
+LOST_PEER = re.compile(r"Connection (reset|closed) by peer")
 
 
 def load_module(path: str):
@@ -115,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # noqa: BLE001 - the one place internal errors are reported
         if os.environ.get("GANSPEC_DEBUG"):
             traceback.print_exc()
+        elif LOST_PEER.search(str(err)):
+            if speaks:
+                say(f"{args.prog}: lost the connection to another training process (it ended, or its machine went away): the run keeps what was written; continue it with --resume", sys.stderr)
         elif main_rank:
             say(f"{args.prog}: internal error: {str(err).splitlines()[0] if str(err) else type(err).__name__} (set GANSPEC_DEBUG=1 for details)", sys.stderr)
         return 1
