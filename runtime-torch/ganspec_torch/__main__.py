@@ -5,8 +5,10 @@ starts it (with --launch, the run.json and provenance it prepared, --prog gan-tr
 --stop-requested when a Ctrl-C came before Python started). A user mistake prints one line
 (`PROG: message`) and exits 1; other errors print one line too, with the traceback only when
 GANSPEC_DEBUG is set (a process of the group that went away: `lost the connection to another
-training process`, which gan-train leaves out where its torchrun names the signal that ended it). From its first line on, a Ctrl-C or kill is a request to stop (stop.py),
-read by the loop: torch and the run's data load first, so this file imports torch only then.
+training process`, which gan-train leaves out where its torchrun names the signal that ended it).
+From its first line on, a Ctrl-C or kill is a request to stop (stop.py), and so is the end of its
+parent (a gan-train killed with SIGKILL), read by the loop: torch and the run's data load first,
+so this file imports torch only then.
 
 May import: the standard library and ganspec_torch's modules (torch once the stop is in place).
 """
