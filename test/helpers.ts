@@ -1,13 +1,15 @@
 // Shared by the tests: the project's spec files and the warnings some of them are known to give,
 // temporary directories, choosing the backend, loading a generated or freshly compiled trainer,
-// running the CLIs, and a tiny spec on a folder of images.
+// running the CLIs and waiting on what they write, and a tiny spec on a folder of images.
+import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import sharp from 'sharp';
 import { compileToModule } from '../compiler/index';
 import { importTrainer } from '../runtime/trainer-module';
@@ -151,4 +153,24 @@ preview: { show: [G(z)], rows: 2, cols: 2 }
 schedule: { batch: 8, steps: 2, phases: [{ update: D, optimizer: { adam: { lr: 0.01 } } }, { update: G, optimizer: { adam: { lr: 0.01 } } }] }
 `);
   return spec;
+}
+
+/** The step records of a run's losses.jsonl (its provenance headers left out); none before the file exists. */
+export function lossRecords(run: string): Record<string, number>[] {
+  const file = join(run, 'losses.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((r) => 'step' in r);
+}
+
+/** Waits, looking every 50 ms, until `done()` holds; fails with `what()` once `ms` have passed. */
+export async function until(done: () => boolean, ms: number, what: () => string): Promise<void> {
+  for (let waited = 0; !done(); waited += 50) {
+    assert.ok(waited < ms, what());
+    await delay(50);
+  }
+}
+
+/** Waits until the run's losses.jsonl holds `steps` steps (at most `ms`). */
+export function untilTrained(run: string, steps: number, ms: number): Promise<void> {
+  return until(() => lossRecords(run).length >= steps, ms, () => `${run} never trained ${steps} steps`);
 }

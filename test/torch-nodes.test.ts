@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { finished, freePort, runCli, tinyFolderSpec, type Run } from './helpers';
+import { finished, freePort, lossRecords, runCli, tinyFolderSpec, until, untilTrained, type Run } from './helpers';
 import { torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -37,10 +37,6 @@ async function bothNodes(args: string[], other: string[] = [], specs: [string, s
   return Promise.all([zero.done, one.done]);
 }
 
-function losses(run: string): Record<string, number>[] {
-  return readFileSync(join(run, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((r) => 'step' in r);
-}
-
 function assertLossesClose(a: Record<string, number>[], b: Record<string, number>[]): void {
   assert.equal(a.length, b.length);
   a.forEach((r, i) => {
@@ -59,7 +55,7 @@ torchTest('2 nodes of 1 process train what 1 process does, node 1 writing nothin
   assert.match(other.stdout, /^done: node 1 trained to step 4 at \d+ ms\/step; node 0 wrote the run$/m);
   assert.match(other.stdout, new RegExp(`^node 1 leaves --steps 4, --out ${join(dir, 'node-1')}, --no-report to node 0, which acts on them for every node$`, 'm'));
   const run = join(dir, 'run');
-  assertLossesClose(losses(run), losses(one).slice(0, 4));
+  assertLossesClose(lossRecords(run), lossRecords(one).slice(0, 4));
   assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
   const info = JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { nproc: number; nnodes: number; backend: string };
   assert.deepEqual([info.nproc, info.nnodes, info.backend], [1, 2, 'torch-cpu x2']);
@@ -68,7 +64,7 @@ torchTest('2 nodes of 1 process train what 1 process does, node 1 writing nothin
   assert.equal(zero2.status, 0, zero2.stderr);
   assert.equal(other2.status, 0, other2.stderr);
   assert.match(zero2.stdout, /resumed from .*step-000004 at step 4/);
-  assertLossesClose(losses(run), losses(one));
+  assertLossesClose(lossRecords(run), lossRecords(one));
   assert.ok(!existsSync(join(dir, 'node-1')), 'node 1 wrote nothing');
 });
 
@@ -78,14 +74,9 @@ for (const [how, kill, code] of [['a Ctrl-C on node 1', 'SIGINT', 130], ["a SIGK
     const run = join(dir, `stopped-${kill}`);
     const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
     const zero = node(0, port, run, ['--steps', '100000']);
-    // 20 steps written (their lines after the provenance header's), then the signal to node 1 alone:
-    // a Ctrl-C reaches its process group; SIGKILL gan-train alone, whose torchrun then has a SIGTERM.
-    const file = join(run, 'losses.jsonl');
-    const written = () => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 2 : 0);
-    for (let waited = 0; written() < 20; waited += 50) {
-      assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
-      await delay(50);
-    }
+    // 20 steps written, then the signal to node 1 alone: a Ctrl-C reaches its process group;
+    // SIGKILL gan-train alone, whose torchrun then has a SIGTERM.
+    await untilTrained(run, 20, 120_000);
     if (kill === 'SIGINT') process.kill(-one.child.pid!, 'SIGINT');
     else one.child.kill('SIGKILL');
     const [r0, r1] = await Promise.all([zero.done, one.done]);
@@ -100,7 +91,7 @@ for (const [how, kill, code] of [['a Ctrl-C on node 1', 'SIGINT', 130], ["a SIGK
       assert.equal(r1.status, null, 'node 1 was killed');
     }
     assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints', 'latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
-    assert.equal(losses(run).at(-1)!.step, step);
+    assert.equal(lossRecords(run).at(-1)!.step, step);
   });
 }
 
@@ -109,11 +100,7 @@ torchTest("node 1's Python killed with SIGKILL: node 1 says so, node 0 that it l
   const run = join(dir, 'lost');
   const one = node(1, port, join(dir, 'node-1'), ['--steps', '100000']);
   const zero = node(0, port, run, ['--steps', '100000']);
-  const file = join(run, 'losses.jsonl');
-  for (let waited = 0; !existsSync(file) || losses(run).length < 20; waited += 50) {
-    assert.ok(waited < 120_000, 'the nodes never trained 20 steps');
-    await delay(50);
-  }
+  await untilTrained(run, 20, 120_000);
   // Node 1's worker: the child of its torchrun, which is gan-train's child.
   const children = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').map(Number);
   process.kill(children(children(one.child.pid!)[0]!)[0]!, 'SIGKILL');
@@ -160,10 +147,7 @@ torchTest('a Ctrl-C or kill while a node waits for the others ends it in one lin
     const alone = node(rank, await freePort(), join(dir, rank === 0 ? 'run' : 'node-1'), []);
     let out = '';
     alone.child.stdout.on('data', (s: string) => (out += s));
-    for (let waited = 0; !/^waiting for /m.test(out); waited += 50) {
-      assert.ok(waited < 60_000, `node ${rank} never waited: ${out}`);
-      await delay(50);
-    }
+    await until(() => /^waiting for /m.test(out), 60_000, () => `node ${rank} never waited: ${out}`);
     process.kill(-alone.child.pid!, signal);
     const r = await alone.done;
     assert.equal(r.status, signal === 'SIGINT' ? 130 : 143, r.stderr);

@@ -9,18 +9,17 @@
 // Skipped without a Python with torch (failed when CI is set): test/torch-runtime.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { LOCK_FILE } from '../runtime/run-lock';
-import { finished, runCli, tinyFolderSha256, tinyFolderSpec } from './helpers';
+import { finished, lossRecords, runCli, tinyFolderSha256, tinyFolderSpec, until, untilTrained } from './helpers';
 import { runPython, torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -33,10 +32,6 @@ function train(spec: string, out: string, args: string[] = []): string {
   const r = runCli('gan-train', [spec, '--target', 'torch', '--out', out, '--no-report', ...args], cpu);
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
-}
-
-function losses(run: string): Record<string, number>[] {
-  return readFileSync(join(run, 'losses.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>).filter((r) => 'step' in r);
 }
 
 const bytes = (file: string) => readFileSync(file);
@@ -55,7 +50,7 @@ torchTest('tiny ring, 4 steps at batch 8: --nproc 1 and --nproc 2 (torchrun, glo
   const two = join(dir, 'ring-2');
   train(RING, straight);
   assert.match(train(RING, two, ['--nproc', '2']), /^backend: torch-cpu x2$/m);
-  const [a, b] = [losses(straight), losses(two)];
+  const [a, b] = [lossRecords(straight), lossRecords(two)];
   assert.deepEqual(a.map((r) => r.step), [1, 2, 3, 4]);
   assert.deepEqual(b.map((r) => r.step), [1, 2, 3, 4]);
   for (let i = 0; i < 4; i++) {
@@ -82,7 +77,7 @@ torchTest('tiny ring with batch norm: --nproc 2 normalises over the global batch
   const two = join(dir, 'bn-2');
   train('test/fixtures/torch/tiny-ring-bn.yaml', one);
   train('test/fixtures/torch/tiny-ring-bn.yaml', two, ['--nproc', '2']);
-  const [a, b] = [losses(one), losses(two)];
+  const [a, b] = [lossRecords(one), lossRecords(two)];
   assert.equal(a.length, 4);
   for (let i = 0; i < 4; i++) for (const phase of ['D', 'G']) assert.ok(Math.abs(a[i]![phase]! - b[i]![phase]!) <= 1e-5, `step ${i + 1} ${phase}: ${a[i]![phase]} vs ${b[i]![phase]}`);
   for (const net of ['G', 'D']) {
@@ -131,7 +126,7 @@ torchTest('tiny ring: a non-finite loss (NaN or Infinity) stops the run with one
   assert.ok(message, r.stderr);
   assert.equal(message[2], join(run, 'checkpoints', 'step-000004'));
   assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints/latest'), 'utf8')), { checkpoint: 'step-000004', step: 4 });
-  assert.deepEqual(losses(run).map((l) => l.step), [1, 2, 3, 4]);
+  assert.deepEqual(lossRecords(run).map((l) => l.step), [1, 2, 3, 4]);
   const last = readFileSync(join(run, 'events.jsonl'), 'utf8').trim().split('\n').pop()!;
   assert.deepEqual({ ...JSON.parse(last), time: undefined }, { event: 'nan', step: 5, phase: 'G', value: message[1], time: undefined });
 });
@@ -147,7 +142,7 @@ torchTest('tiny folder: run.json holds the identity of the data as the TypeScrip
   const r = runCli('gan-train', [spec, '--target', 'torch', '--out', run, '--no-report', '--steps', '3', '--resume'], cpu);
   assert.deepEqual([r.status, r.stderr], [1, "gan-train: --resume: the training data differs from the run's (data.source folder, data.path images); give --allow-changes to resume anyway\n"]);
   assert.equal(readFileSync(join(run, 'run.json'), 'utf8'), kept);
-  assert.deepEqual(losses(run).map((l) => l.step), [1, 2]);
+  assert.deepEqual(lossRecords(run).map((l) => l.step), [1, 2]);
   train(spec, run, ['--steps', '3', '--resume', '--allow-changes']);
   assert.deepEqual([info().dataSha256, info().resumes?.map((x) => x.changes)], [tinyFolderSha256(1), [['the training data']]]);
 });
@@ -156,27 +151,20 @@ torchTest('tiny ring: gan-train killed with SIGKILL stops its Python after the s
   const run = join(dir, 'killed');
   const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--out', run, '--no-report', '--steps', '100000'], { env: { ...process.env, ...cpu } });
   const done = finished(child);
-  const written = () => (existsSync(join(run, 'losses.jsonl')) ? losses(run).length : 0);
-  for (let waited = 0; written() < 20; waited += 50) {
-    assert.ok(waited < 60_000, 'gan-train never trained 20 steps');
-    await delay(50);
-  }
+  await untilTrained(run, 20, 60_000);
   const lock = JSON.parse(readFileSync(join(run, LOCK_FILE), 'utf8')) as { pid: number; trainer: number };
   assert.equal(lock.pid, child.pid);
   child.kill('SIGKILL');
   await done;
-  for (let waited = 0; alive(lock.trainer); waited += 50) {
-    assert.ok(waited < 30_000, `Python (pid ${lock.trainer}) still runs 30 s after gan-train was killed`);
-    await delay(50);
-  }
-  const step = losses(run).at(-1)!.step!;
+  await until(() => !alive(lock.trainer), 30_000, () => `Python (pid ${lock.trainer}) still runs 30 s after gan-train was killed`);
+  const step = lossRecords(run).at(-1)!.step!;
   assert.ok(step >= 20, `stopped at step ${step}`);
   assert.deepEqual(JSON.parse(readFileSync(join(run, 'checkpoints/latest'), 'utf8')), { checkpoint: `step-${String(step).padStart(6, '0')}`, step });
   const last = JSON.parse(readFileSync(join(run, 'events.jsonl'), 'utf8').trim().split('\n').pop()!) as { event: string; step: number; reason: string };
   assert.deepEqual([last.event, last.step, last.reason], ['stopped', step, 'SIGTERM']);
   const resumed = train(RING, run, ['--steps', String(step + 2), '--resume']);
   assert.match(resumed, new RegExp(`^took over the lock of pid ${child.pid} \\(started .*\\), which is no longer running$`, 'm'));
-  assert.deepEqual(losses(run).slice(-3).map((l) => l.step), [step, step + 1, step + 2]);
+  assert.deepEqual(lossRecords(run).slice(-3).map((l) => l.step), [step, step + 1, step + 2]);
 });
 
 torchTest('tiny ring: Python killed with SIGKILL (as by the out-of-memory killer) is one line and exit 1, alone and as a torchrun worker; the run keeps its checkpoints', async () => {
@@ -184,10 +172,7 @@ torchTest('tiny ring: Python killed with SIGKILL (as by the out-of-memory killer
     const run = join(dir, `oom-${nproc}`);
     const child = spawn(process.execPath, [join('bin', 'gan-train.js'), RING, '--target', 'torch', '--nproc', String(nproc), '--out', run, '--no-report', '--steps', '100000'], { env: { ...process.env, ...cpu } });
     const done = finished(child);
-    for (let waited = 0; !existsSync(join(run, 'losses.jsonl')) || losses(run).length < 20; waited += 50) {
-      assert.ok(waited < 60_000, 'gan-train never trained 20 steps');
-      await delay(50);
-    }
+    await untilTrained(run, 20, 60_000);
     // Python, or under torchrun one of its workers (a child of torchrun's process, which the lock names).
     const trainer = (JSON.parse(readFileSync(join(run, LOCK_FILE), 'utf8')) as { trainer: number }).trainer;
     const victim = nproc === 1 ? trainer : Number(readFileSync(`/proc/${trainer}/task/${trainer}/children`, 'utf8').trim().split(' ').at(-1));
