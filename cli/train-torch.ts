@@ -90,9 +90,14 @@ function passOn(line: string): boolean {
 /** How ganspec_torch's __main__ says that a process of the group has gone. */
 const LOST_PEER = 'gan-train: lost the connection to another training process';
 
-/** The signal named by torchrun's report of a worker that a signal ended (`Signal 9 (SIGKILL) received by PID 123`). */
-function workerSignal(line: string): string | undefined {
-  return /Signal \d+ \((SIG[A-Z]+)\) received by PID/.exec(line)?.[1];
+/**
+ * The signal named by torchrun's report of a worker that a signal ended (`Signal 9 (SIGKILL)
+ * received by PID 123`), unless it is SIGTERM or SIGINT: torchrun itself ends the other workers
+ * with SIGTERM once one has failed (torch 2.11 reports them too, before the one that failed).
+ */
+export function workerSignal(line: string): string | undefined {
+  const signal = /Signal \d+ \((SIG[A-Z]+)\) received by PID/.exec(line)?.[1];
+  return signal === 'SIGTERM' || signal === 'SIGINT' ? undefined : signal;
 }
 
 /**

@@ -1,14 +1,15 @@
 // gan-train --target torch's refusals, each one line before anything is compiled for torch or
 // written: the TensorFlow.js loop's --backend, a module instead of a spec, --nproc/--device and
 // the machines' options without --target torch, malformed machines' options, and a batch that
-// --nproc (times --nnodes) does not divide.
+// --nproc (times --nnodes) does not divide. And the signal read off torchrun's report of a failed
+// worker, in the report's order of torch 1.13 and of torch 2.11.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { main } from '../cli/train';
-import { trainTorch } from '../cli/train-torch';
+import { trainTorch, workerSignal } from '../cli/train-torch';
 import { UserError } from '../runtime/errors';
 
 const dir = mkdtempSync(join(tmpdir(), 'ganspec-torch-cli-'));
@@ -59,4 +60,20 @@ test('gan-train --target torch: a batch --nproc (times --nnodes) does not divide
     new UserError('batch 8 cannot be split across 6 processes (--nproc 2 on each of 3 nodes): the spec\'s batch is the global batch, so it must be divisible by --nproc times --nnodes'),
   );
   assert.deepEqual(readdirSync(dir), []);
+});
+
+/** The failures of torchrun's report as it printed them when worker rank 1 was killed with SIGKILL (time, host, error_file cut). */
+const REPORTS = {
+  'torch 1.13 (Debian)': ['Failures:', '[1]:', '  rank      : 1 (local_rank: 1)', '  exitcode  : -9 (pid: 11491)', '  traceback : Signal 9 (SIGKILL) received by PID 11491',
+    'Root Cause (first observed failure):', '[0]:', '  rank      : 0 (local_rank: 0)', '  exitcode  : 1 (pid: 11490)', '  traceback : To enable traceback see: https://pytorch.org/docs/stable/elastic/errors.html'],
+  'torch 2.11 (an H200 machine)': ['Failures:', '[1]:', '  rank      : 0 (local_rank: 0)', '  exitcode  : -15 (pid: 701)', '  traceback : Signal 15 (SIGTERM) received by PID 701',
+    'Root Cause (first observed failure):', '[0]:', '  rank      : 1 (local_rank: 1)', '  exitcode  : -9 (pid: 702)', '  traceback : Signal 9 (SIGKILL) received by PID 702'],
+};
+
+test("torchrun's report of a killed worker gives SIGKILL, not the SIGTERM torchrun sent the others, whichever it lists first", () => {
+  for (const [torch, lines] of Object.entries(REPORTS)) {
+    assert.deepEqual(lines.map(workerSignal).filter((s) => s !== undefined), ['SIGKILL'], torch);
+  }
+  assert.equal(workerSignal('  traceback : Signal 11 (SIGSEGV) received by PID 6175'), 'SIGSEGV');
+  assert.equal(workerSignal('  traceback : Signal 2 (SIGINT) received by PID 6175'), undefined);
 });
