@@ -13,7 +13,8 @@
 #   steps    step times: webgpu against wasm on every core (gan-bench, side by side in one run), and
 #            the generated PyTorch modules on CUDA (bench/torch_step.py)
 # Needs node with ganspec's packages (plus the optional webgpu and @tensorflow/tfjs-backend-webgpu
-# for webgpu, quality on webgpu and steps), and python3 with torch (or GANSPEC_PYTHON).
+# for webgpu, quality on webgpu and steps), and python3 with torch (or GANSPEC_PYTHON). On a
+# machine that reaches no registry: bench/gpu-pack.sh here, then `source .gpu/unpack.sh` there.
 #
 #   bench/gpu-check.sh [part ...]   MIN: minutes at most of each time-to-quality run (default 3)
 #                                   OUT_DIR: where the runs go (default runs/gpu-check)
