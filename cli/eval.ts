@@ -1,7 +1,9 @@
 // gan-eval: scores a trained run's generator(s) with the MNIST evaluator (models/mnist-evaluator):
 // FID and KID against the test split, classes covered, entropy, inception-style score, and, where
 // the trainer's preview shows them, label accuracy, code-to-class maps and translation retention.
-// --n and --out are checked before anything is evaluated.
+// --n and --out are checked before anything is evaluated. Where the references are the run's
+// training data (a source without a test split), a warning says when that data is no longer what
+// the run trained on (run.json's dataSha256).
 import { accessSync, constants, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
@@ -10,14 +12,14 @@ import { hideBin } from 'yargs/helpers';
 import { selectBackend } from '../runtime/backend/select';
 import { loadCheckpoint } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
-import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, MAX_EVAL_SAMPLES, type Metrics } from '../eval';
+import { evaluateReal, evaluateRun, formatMetrics, loadEvaluator, MAX_EVAL_SAMPLES, referenceOf, type Metrics } from '../eval';
 import { samplingNetworks, type WeightsChoice } from '../runtime/loop/ema';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom } from '../runtime/rng';
 import { BASELINE_FILE } from '../report/run-files';
 import { importTrainer } from '../runtime/trainer-module';
 import { checkInteger, checkSeed, usageError, WEIGHTS_OPTION } from './options';
-import { findRunDir, readRunInfo } from './run-dir';
+import { dataFiles, findRunDir, readRunInfo } from './run-dir';
 import { evalSamples } from './eval-samples';
 import { progressMeter } from './progress';
 
@@ -140,6 +142,13 @@ export async function main(): Promise<void> {
   // Real images as many as the generator's samples (translation models use each test image once), so FIDs compare.
   if (argv.baseline) report(`real ${trainer.data.source} images`, await evaluateReal(trainer, { ...opts, n: results[0]?.metrics.n ?? argv.n }));
 
+  if (info.dataSha256 !== undefined) {
+    // Cached: the evaluations above computed these references.
+    const ref = await referenceOf(trainer, evaluator, opts.dataDir, opts.referenceN, progress);
+    if (ref.split === 'train' && ref.data.identity() !== info.dataSha256) {
+      console.error(`warning: ${runDir} trained on other images than its ${dataFiles(trainer.data)} holds now (run.json's dataSha256): FID and KID compare with them as they are now`);
+    }
+  }
   const drawnWith = trainer.ema?.length ? { weights: { choice: argv.weights, drawnWith: weights.drawnWith } } : {};
   const json = JSON.stringify({ model: trainer.name, runDir, evaluator: evaluator.meta.testAccuracy, ...drawnWith, results }, null, 2);
   if (argv.json) console.log(json);

@@ -16,7 +16,7 @@ import { readCheckpointSpec } from '../runtime/checkpoint';
 import { UserError } from '../runtime/errors';
 import type { DataConfig } from '../contract/data';
 import { classifyResume } from './resume-policy';
-import { commandLineChanges, relativeTo, resumeChanges, specSha256, type RunInfo } from './run-dir';
+import { commandLineChanges, dataFiles, relativeTo, resumeChanges, specSha256, type RunInfo } from './run-dir';
 
 /** Spec values lowered as the compiler lowers a file (they are written to a temporary JSON spec). */
 function lowerValues(values: unknown, shownAs: string): Side | undefined {
@@ -90,11 +90,6 @@ export async function checkResume(r: ResumeRequest): Promise<string[]> {
     record.push(`backend: ${r.old.backend} -> ${r.backend}`);
   }
   return record;
-}
-
-/** Where a spec's data comes from, as the spec says it. */
-export function dataFiles(cfg: DataConfig): string {
-  return `data.source ${cfg.source}${cfg.path ? `, data.path ${cfg.path}` : ''}`;
 }
 
 /**

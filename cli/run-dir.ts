@@ -10,6 +10,7 @@ import { UserError } from '../runtime/errors';
 import { fileSystemError } from '../runtime/file-errors';
 import { CHECKPOINTS_DIR, parseStepDirName } from '../runtime/checkpoint/layout';
 import { GANSPEC_VERSION, type Provenance } from '../runtime/provenance';
+import type { DataConfig } from '../contract/data';
 
 /** What the command line set (absent: not given). */
 export interface Overrides {
@@ -231,4 +232,9 @@ export function commandLineChanges(old: RunInfo, now: { batch: number; seed: num
     }
   }
   return { refusal, record };
+}
+
+/** Where a spec's data comes from, as the spec says it. */
+export function dataFiles(cfg: DataConfig): string {
+  return `data.source ${cfg.source}${cfg.path ? `, data.path ${cfg.path}` : ''}`;
 }

@@ -128,7 +128,7 @@ async function resolveEvaluator(e: Evaluator | string | undefined): Promise<Eval
   return typeof e === 'object' ? e : loadEvaluator(e);
 }
 
-/** Evaluator features of the test split's real images (cached per process). */
+/** Evaluator features of the test split's real images, or the training images where the source has no test split (cached per process). */
 export async function referenceOf(
   trainer: Pick<AnyTrainer, 'data' | 'real'>, evaluator: Evaluator, dataDir: string, limit: number, progress?: EvalOptions['progress'],
 ): Promise<Reference> {
@@ -141,9 +141,10 @@ export async function referenceOf(
       const data = await loadData(cfg, dataDir);
       const n = Math.min(limit, data.size);
       const names = imageInputs(trainer, data.names);
+      const what = `features of real ${split === 'test' ? 'test' : 'training'} images`;
       const features: Reference['features'] = Object.fromEntries(names.map((name) => [name, { features: new Float32Array(n * FEATURE_UNITS), n }]));
       for (let start = 0; start < n; start += 500) {
-        progress?.('features of real test images', start, n);
+        progress?.(what, start, n);
         const size = Math.min(500, n - start);
         const batch = data.batch(size, sequential(start, size, data.size));
         try {
@@ -152,7 +153,7 @@ export async function referenceOf(
           tf.dispose(Object.values(batch));
         }
       }
-      progress?.('features of real test images', n, n);
+      progress?.(what, n, n);
       return { data, split, features };
     })();
     references.set(key, ref);

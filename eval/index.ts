@@ -9,7 +9,7 @@ import type { Provenance } from '../runtime/provenance';
 import { evaluateRun, type EvalOptions, type Metrics } from './evaluate';
 import { metricsSummary } from './format';
 
-export { evaluateReal, evaluateRun, type BandMetrics, type EvalOptions, type KidValue, type Metrics } from './evaluate';
+export { evaluateReal, evaluateRun, referenceOf, type BandMetrics, type EvalOptions, type KidValue, type Metrics } from './evaluate';
 export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
 export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from './folder';
 export { bandLine, formatMetrics, metricsSummary } from './format';
