@@ -4,6 +4,8 @@
 #   cuda     the PyTorch target on CUDA: every spec of specs/ trained 20 steps with --device cuda
 #            (all at once), a run resumed on CUDA, a CPU run resumed on CUDA
 #   tests    the suite's torch test files (test/torch-*.test.ts) against that machine's torch
+#   suite    the whole suite's test files (not a default part; bench/gpu-pack.sh --suite packs what
+#            it loads; the browser tests need Chromium, which that machine lacks)
 #   webgpu   which tf backends load (tfjs-node-gpu; webgpu through Dawn's Vulkan, with the adapter it
 #            found), whether webgpu trains as wasm does (bench/agree.ts, 3 steps at batch 4)
 #   quality  time to quality (gan-bench --to-quality, scored every 100 steps) of each ON:SPEC of
@@ -28,6 +30,7 @@ PY="${GANSPEC_PYTHON:-python3}"
 QUALITY="${QUALITY:-cuda:dcgan cuda:acgan webgpu:dcgan}"
 AGREE="${AGREE:-dcgan wgan-gp infogan}"
 PARTS=("${@:-cuda tests webgpu quality steps}")
+CORES=$(nproc)
 part() { echo; echo "## $* ($(date -u +%T))"; }
 quiet() { grep -v '^ \|^$\|Warning\|synchronously\|^(median\|^gan-bench 20'; }
 torch_train() { timeout 120 node bin/gan-train.js "$2" --target torch --device "$1" --no-report "${@:3}" 2>&1; }
@@ -54,10 +57,12 @@ cuda)
   torch_train cpu specs/dcgan.yaml --steps 30 --out "$DIR/resume-cpu" | tail -1
   torch_train cuda specs/dcgan.yaml --steps 60 --out "$DIR/resume-cpu" --resume | tail -2
   ;;
-tests)
-  part "the suite's torch tests against this machine's torch (node --test test/torch-*.test.ts)"
-  GANSPEC_PYTHON="$PY" timeout 300 node --import tsx --test --test-concurrency="$(( ($(nproc) + 1) / 2 ))" --test-reporter=spec test/torch-*.test.ts > "$DIR/torch-tests.log" 2>&1
-  echo "exit $?"; grep -E '^ *✖|^ℹ (tests|pass|fail|duration)' "$DIR/torch-tests.log" | head -40
+tests|suite)
+  if [ "$p" = tests ]; then files=(test/torch-*.test.ts) what="the suite's torch tests"; else files=(test/*.test.ts) what="the whole suite"; fi
+  part "$what against this machine's torch (node --test, $(( CORES > 2 ? CORES / 2 : 2 )) at a time)"
+  GANSPEC_PYTHON="$PY" GLIBC_TUNABLES=glibc.malloc.hugetlb=1 timeout 900 node --import tsx --test --test-concurrency="$(( CORES > 2 ? CORES / 2 : 2 ))" \
+    --test-reporter=spec "${files[@]}" > "$DIR/$p.log" 2>&1
+  echo "exit $?"; grep -E '^ *✖|^ℹ (tests|pass|fail|duration)' "$DIR/$p.log" | head -60
   ;;
 webgpu)
   part which backends load
@@ -96,5 +101,5 @@ steps)
     PYTHONPATH=runtime-torch timeout 120 "$PY" bench/torch_step.py "generated-torch/$m.py" --device cuda --steps 10 --warmup 3 --batch "$([ "$m" = infogan ] && echo 128 || echo 32)" 2>&1 | tail -1
   done
   ;;
-*) echo "unknown part $p (cuda, tests, webgpu, quality, steps)"; exit 2 ;;
+*) echo "unknown part $p (cuda, tests, suite, webgpu, quality, steps)"; exit 2 ;;
 esac; done
