@@ -5,17 +5,16 @@
 // leaves the random stream and tf memory alone; the afterStep hook and the CLI, which warns when a
 // folder run's images (its references) are no longer those it trained on.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import sharp from 'sharp';
 import { loadData } from '../runtime/data';
 import { evalEvery, evaluateReal, evaluateRun, type Metrics, type MetricsRecord } from '../eval';
 import { buildNetworks } from '../runtime/loop/train';
 import { installSeededRandom, rngState } from '../runtime/rng';
 import type { AnyTrainer } from '../contract/trainer';
-import { generatedTrainer, runCli, tempDir, useBackend } from './helpers';
+import { generatedTrainer, runCli, tempDir, tinyFolderSpec, useBackend } from './helpers';
 
 const fast = { n: 500, referenceN: 1000, kidBlock: 250 };
 
@@ -179,37 +178,15 @@ test('gan-eval scores a run with baselines as JSON, and answers a bad run direct
   assert.equal(bad.stderr, 'gan-eval: no/such/run is not a run directory or a checkpoint of one (no run.json found)\n');
 });
 
-/** Four 28x28 grey PNGs in `folder`/images (image i filled with 60 * i; `first` is image 3's first pixel) and a dense GAN on them. */
-async function folderRun(folder: string, first: number): Promise<string> {
-  mkdirSync(join(folder, 'images'), { recursive: true });
-  for (const i of [0, 1, 2, 3]) {
-    const pixels = Buffer.alloc(28 * 28, 60 * i);
-    if (i === 3) pixels[0] = first;
-    await sharp(pixels, { raw: { width: 28, height: 28, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
-  }
-  const spec = join(folder, 'folder-gan.yaml');
-  writeFileSync(spec, `name: folder-gan
-data: { source: folder, path: images, image: [28, 28, 1], range: [-1, 1] }
-sample: { z: normal(8) }
-networks:
-  G: { inputs: { z: [8] }, layers: [{ dense: { units: 784, activation: tanh } }, { reshape: [28, 28, 1] }] }
-  D: { inputs: { img: image }, layers: [flatten, { dense: { units: 1 } }] }
-losses: { D: 'mse(D(x), 1) + mse(D(G(z)), 0)', G: 'mse(D(G(z)), 1)' }
-preview: { show: [G(z)], rows: 2, cols: 2 }
-schedule: { batch: 4, steps: 1, phases: [{ update: D, optimizer: { adam: { lr: 0.01 } } }, { update: G, optimizer: { adam: { lr: 0.01 } } }] }
-`);
-  return spec;
-}
-
 test("gan-eval on a folder run: no warning while its images are the ones it trained on, one line once one pixel differs", async () => {
   const folder = tempDir('gan-eval-folder');
   const run = join(folder, 'run');
-  const trained = runCli('gan-train', [await folderRun(folder, 180), '--out', run, '--no-report']);
+  const trained = runCli('gan-train', [await tinyFolderSpec(folder, 180, 28), '--out', run, '--no-report']);
   assert.equal(trained.status, 0, trained.stderr);
   const args = [run, '--n', '20', '--reference-n', '4', '--json', '--quiet'];
   const same = runCli('gan-eval', args);
   assert.deepEqual([same.status, same.stderr], [0, '']);
-  await folderRun(folder, 181);
+  await tinyFolderSpec(folder, 181, 28);
   const changed = runCli('gan-eval', args);
   assert.equal(changed.status, 0, changed.stderr);
   assert.equal(changed.stderr, `warning: ${run} trained on other images than its data.source folder, data.path images holds now (run.json's dataSha256): FID and KID compare with them as they are now\n`);

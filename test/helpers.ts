@@ -121,10 +121,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The pixels of tinyFolderSpec's images: image i all 40 * i, but pixel 0 of the last one, `last`. */
-export function tinyFolderPixels(last: number): Buffer[] {
+/** The pixels of tinyFolderSpec's side x side images: image i all 40 * i, but pixel 0 of the last one, `last`. */
+export function tinyFolderPixels(last: number, side = 4): Buffer[] {
   return [0, 1, 2, 3].map((i) => {
-    const pixels = Buffer.alloc(16, 40 * i);
+    const pixels = Buffer.alloc(side * side, 40 * i);
     if (i === 3) pixels[0] = last;
     return pixels;
   });
@@ -135,18 +135,21 @@ export function tinyFolderSha256(last: number): string {
   return createHash('sha256').update('uint8[4, 4, 4, 1];').update(Buffer.concat(tinyFolderPixels(last))).digest('hex');
 }
 
-/** A tiny spec (a dense GAN, 2 steps at batch 8) in `folder` on its images/: four 4x4 grey PNGs of tinyFolderPixels(last). */
-export async function tinyFolderSpec(folder: string, last: number): Promise<string> {
+/**
+ * A tiny spec (a dense GAN, 2 steps at batch 8) in `folder` on its images/: four side x side grey
+ * PNGs of tinyFolderPixels(last, side) (28 for images the MNIST evaluator scores).
+ */
+export async function tinyFolderSpec(folder: string, last: number, side = 4): Promise<string> {
   mkdirSync(join(folder, 'images'), { recursive: true });
-  for (const [i, pixels] of tinyFolderPixels(last).entries()) {
-    await sharp(pixels, { raw: { width: 4, height: 4, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
+  for (const [i, pixels] of tinyFolderPixels(last, side).entries()) {
+    await sharp(pixels, { raw: { width: side, height: side, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
   }
   const spec = join(folder, 'tiny-folder.yaml');
   writeFileSync(spec, `name: tiny-folder
-data: { source: folder, path: images, image: [4, 4, 1], range: [-1, 1] }
+data: { source: folder, path: images, image: [${side}, ${side}, 1], range: [-1, 1] }
 sample: { z: normal(4) }
 networks:
-  G: { inputs: { z: [4] }, layers: [{ dense: { units: 16, activation: tanh } }, { reshape: [4, 4, 1] }] }
+  G: { inputs: { z: [4] }, layers: [{ dense: { units: ${side * side}, activation: tanh } }, { reshape: [${side}, ${side}, 1] }] }
   D: { inputs: { img: image }, layers: [flatten, { dense: { units: 1 } }] }
 losses: { D: 'mse(D(x), 1) + mse(D(G(z)), 0)', G: 'mse(D(G(z)), 1)' }
 preview: { show: [G(z)], rows: 2, cols: 2 }
