@@ -30,7 +30,7 @@ PY="${GANSPEC_PYTHON:-python3}"
 QUALITY="${QUALITY:-cuda:dcgan cuda:acgan webgpu:dcgan}"
 AGREE="${AGREE:-dcgan wgan-gp infogan}"
 PARTS=("${@:-cuda tests webgpu quality steps}")
-CORES=$(nproc)
+AT_ONCE=$(( $(nproc) > 2 ? $(nproc) / 2 : 2 ))  # test files run at once
 part() { echo; echo "## $* ($(date -u +%T))"; }
 quiet() { grep -v '^ \|^$\|Warning\|synchronously\|^(median\|^gan-bench 20'; }
 torch_train() { timeout 120 node bin/gan-train.js "$2" --target torch --device "$1" --no-report "${@:3}" 2>&1; }
@@ -59,8 +59,8 @@ cuda)
   ;;
 tests|suite)
   if [ "$p" = tests ]; then files=(test/torch-*.test.ts) what="the suite's torch tests"; else files=(test/*.test.ts) what="the whole suite"; fi
-  part "$what against this machine's torch (node --test, $(( CORES > 2 ? CORES / 2 : 2 )) at a time)"
-  GANSPEC_PYTHON="$PY" GLIBC_TUNABLES=glibc.malloc.hugetlb=1 timeout 900 node --import tsx --test --test-concurrency="$(( CORES > 2 ? CORES / 2 : 2 ))" \
+  part "$what against this machine's torch (node --test, $AT_ONCE at a time)"
+  GANSPEC_PYTHON="$PY" GLIBC_TUNABLES=glibc.malloc.hugetlb=1 timeout 900 node --import tsx --test --test-concurrency="$AT_ONCE" \
     --test-reporter=spec "${files[@]}" > "$DIR/$p.log" 2>&1
   echo "exit $?"; grep -E '^ *✖|^ℹ (tests|pass|fail|duration)' "$DIR/$p.log" | head -60
   ;;
