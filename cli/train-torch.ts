@@ -1,7 +1,7 @@
 // gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
 // usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
-// --target torch writes, into a temporary folder) and runs ganspec_torch's training loop with
-// the Python of runtime/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
+// --target torch writes, into a temporary folder), decodes the spec's image folders as
+// TensorFlow.js does (cli/torch-folders.ts) and runs ganspec_torch's training loop with the Python of runtime/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
 // through ganspec_torch.launch) for more. Python writes the run directory once its own checks
 // have passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
@@ -27,9 +27,14 @@ import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 import { rendezvousArgs, type Nodes } from './torch-nodes';
 import { meetNodes } from './torch-meet';
 import { moduleIdentity } from './run-dir';
+import { progressMeter } from './progress';
+import { decodeFolders } from './torch-folders';
+import type { DataConfig } from '../contract/data';
 
 export interface TorchLaunch {
   spec: string;
+  /** The spec's data: its image folders are decoded here (cli/torch-folders.ts), not by Python. */
+  data: DataConfig;
   set: string[];
   strict: boolean;
   runDir: string;
@@ -124,6 +129,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     // On several machines every node's gan-train first waits for the others (a Ctrl-C ends the wait).
     if (opts.nodes) await meetNodes(opts.nodes, { module: moduleIdentity(module.text), nproc: opts.nproc, device: opts.device }, opts.stop, opts.log);
     writeFileSync(join(temp, module.file), module.text);
+    const folders = await decodeFolders(opts.data, opts.dataDir, temp, progressMeter({ quiet: opts.quiet }));
     const launchFile = join(temp, 'launch.json');
     writeFileSync(launchFile, JSON.stringify(opts.launch ? { ...opts.launch, files: { ...opts.files, [module.file]: module.text } } : {}));
     const evalDir = opts.evalEvery !== undefined && opts.evalEvery > 0 && opts.eval !== undefined ? join(temp, 'eval') : undefined;
@@ -135,6 +141,7 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     const train = [
       '-m', 'ganspec_torch', 'train', join(temp, module.file), '--out', opts.runDir, '--steps', String(opts.steps), '--batch', String(opts.batch),
       '--seed', String(opts.seed), '--device', opts.device, '--data-dir', opts.dataDir, '--mnist-dir', mnistDir(), '--launch', launchFile, '--prog', 'gan-train',
+      ...(folders !== undefined ? ['--decoded-folders', folders] : []),
       ...(opts.quiet ? ['--log-every', 'inf'] : []),
       ...(opts.resumeFrom !== undefined ? ['--resume-from', opts.resumeFrom] : opts.resume ? ['--resume'] : []),
       ...(evalDir !== undefined ? ['--eval-every', String(opts.evalEvery), '--eval-dir', evalDir] : []),

@@ -170,7 +170,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       argv.evalEvery > 0 && `--eval-every ${argv.evalEvery}`, argv.out !== undefined && `--out ${argv.out}`, !argv.report && '--no-report',
     ].filter((given) => given !== false);
     if (leftToNode0.length > 0) log(`node ${nodes.rank} leaves ${leftToNode0.join(', ')} to node 0, which acts on them for every node`);
-    process.exitCode = await trainOnNode({ spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, nproc, device, nodes, quiet: argv.quiet, log });
+    process.exitCode = await trainOnNode({ spec: input, data: trainer.data, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, nproc, device, nodes, quiet: argv.quiet, log });
     return;
   }
   if (nodes !== undefined) log(`node 0 of ${nodes.count}: the nodes meet at ${argv.master}; this one writes the run and decides the steps, batch, seed and resume`);
@@ -229,7 +229,7 @@ export async function main(args: string[] = hideBin(process.argv), log: (line: s
       if (argv.evalEvery > 0) log(`evaluating every ${argv.evalEvery} steps on ${await selectBackend()} (training stopped meanwhile)`);
       const eventsBefore = eventsSize(runDir);
       const code = await trainTorch({
-        spec: input, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, nodes, quiet: argv.quiet, log,
+        spec: input, data: trainer.data, set, strict: argv.strict, runDir, dataDir, steps, batch, seed: argv.seed, resume, resumeFrom, nproc, device, nodes, quiet: argv.quiet, log,
         launch: {
           runInfo: { ...info, ...(resumes ? { resumes } : {}) }, provenance, spec: { sha256: specSha256(specValues), values: specValues },
           settings: trainSettings(trainer, batch, steps, argv.seed), command: commandLine(),

@@ -50,7 +50,7 @@ test('gan-train --target torch: --nnodes, --node-rank and --master are checked i
 
 test('gan-train --target torch: a batch --nproc (times --nnodes) does not divide is refused in one line, before Python starts', async () => {
   const launch = { runInfo: {}, provenance: {}, spec: {}, settings: {}, command: [] };
-  const opts = { spec: SPEC, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, device: 'cpu' as const, launch, files: {}, log: () => {} };
+  const opts = { spec: SPEC, data: { source: 'ring' as const, image: [1, 1, 2] as [number, number, number], range: [-1, 1] as [number, number] }, set: [], strict: false, runDir: join(dir, 'run'), dataDir: '.', steps: 1, batch: 8, seed: 0, resume: false, device: 'cpu' as const, launch, files: {}, log: () => {} };
   await assert.rejects(
     trainTorch({ ...opts, nproc: 3 }),
     new UserError('batch 8 cannot be split across 3 processes: the spec\'s batch is the global batch, so it must be divisible by --nproc'),

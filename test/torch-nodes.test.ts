@@ -128,14 +128,14 @@ torchTest('nodes whose spec lies in another folder train together; one whose ima
 
   rmSync(join(dir, 'run'), { recursive: true, force: true });
   await tinyFolderSpec(join(dir, 'machine-1'), 1);
-  const [zero2, other2] = await bothNodes([], [], specs);
+  const [zero2, other2] = await bothNodes(['--quiet'], [], specs);
   const said = 'gan-train: node 1 read other training data than node 0 (data.source folder, data.path images): give every node the same files\n';
   assert.deepEqual([zero2.status, zero2.stderr, other2.status, other2.stderr], [1, said, 1, said]);
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);
 
   // A node without the data: its line on every node, node 0's naming it.
   rmSync(join(dir, 'machine-1', 'images'), { recursive: true });
-  const [zero3, other3] = await bothNodes([], [], specs);
+  const [zero3, other3] = await bothNodes(['--quiet'], [], specs);
   const missing = `${join(dir, 'machine-1', 'images')}: folder not found`;
   assert.deepEqual([zero3.status, zero3.stderr, other3.status, other3.stderr], [1, `gan-train: node 1: ${missing}\n`, 1, `gan-train: ${missing}\n`]);
   assert.deepEqual(existsSync(join(dir, 'run')) ? readdirSync(join(dir, 'run')) : [], []);

@@ -9,12 +9,14 @@
 // Skipped without a Python with torch (failed when CI is set): test/torch-runtime.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import sharp from 'sharp';
 import { loadCheckpoint } from '../runtime/checkpoint';
+import { loadData } from '../runtime/data/index';
 import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
@@ -139,12 +141,36 @@ torchTest('tiny folder: run.json holds the identity of the data as the TypeScrip
   assert.equal(info().dataSha256, tinyFolderSha256(0));
   await tinyFolderSpec(join(dir, 'folder-spec'), 1);
   const kept = readFileSync(join(run, 'run.json'), 'utf8');
-  const r = runCli('gan-train', [spec, '--target', 'torch', '--out', run, '--no-report', '--steps', '3', '--resume'], cpu);
+  const r = runCli('gan-train', [spec, '--target', 'torch', '--out', run, '--no-report', '--steps', '3', '--resume', '--quiet'], cpu);
   assert.deepEqual([r.status, r.stderr], [1, "gan-train: --resume: the training data differs from the run's (data.source folder, data.path images); give --allow-changes to resume anyway\n"]);
   assert.equal(readFileSync(join(run, 'run.json'), 'utf8'), kept);
   assert.deepEqual(lossRecords(run).map((l) => l.step), [1, 2]);
   train(spec, run, ['--steps', '3', '--resume', '--allow-changes']);
   assert.deepEqual([info().dataSha256, info().resumes?.map((x) => x.changes)], [tinyFolderSha256(1), [['the training data']]]);
+});
+
+torchTest('an image folder of another size and colour (PNG and JPEG classes) trains on the pixels TensorFlow.js reads: run.json has loadData\'s identity; an undecodable file is one line, nothing written', async () => {
+  const folder = join(dir, 'colour');
+  for (const [label, format] of [['a', 'png'], ['b', 'jpeg']] as const) {
+    mkdirSync(join(folder, 'images', label), { recursive: true });
+    for (let i = 0; i < 3; i++) {
+      const pixels = Buffer.from(Array.from({ length: 10 * 10 * 3 }, (_, j) => (j * 37 + i * 11 + label.charCodeAt(0)) % 256));
+      await sharp(pixels, { raw: { width: 10, height: 10, channels: 3 } }).toFormat(format).toFile(join(folder, 'images', label, `${i}.${format === 'jpeg' ? 'jpg' : format}`));
+    }
+  }
+  const spec = join(folder, 'colour.yaml');
+  writeFileSync(spec, readFileSync(await tinyFolderSpec(join(dir, 'colour-template'), 0, 8), 'utf8').replace('name: tiny-folder', 'name: colour'));
+  const data = { source: 'folder' as const, path: 'images', image: [8, 8, 1] as [number, number, number], range: [-1, 1] as [number, number] };
+  const expected = (await loadData(data, folder)).identity();
+  const run = join(dir, 'colour-run');
+  assert.match(train(spec, run), /^done: /m);
+  assert.equal((JSON.parse(readFileSync(join(run, 'run.json'), 'utf8')) as { dataSha256: string }).dataSha256, expected);
+
+  const broken = join(folder, 'images', 'b', '9.jpg');
+  writeFileSync(broken, 'not a JPEG');
+  const r = runCli('gan-train', [spec, '--target', 'torch', '--out', join(dir, 'colour-broken'), '--no-report', '--quiet'], cpu);
+  assert.deepEqual([r.status, r.stderr], [1, `gan-train: ${broken}: cannot decode image (Input file contains unsupported image format)\n`]);
+  assert.deepEqual(existsSync(join(dir, 'colour-broken')) ? readdirSync(join(dir, 'colour-broken')) : [], []);
 });
 
 torchTest('tiny ring: gan-train killed with SIGKILL stops its Python after the step in progress, with that step\'s checkpoint; the lock names Python until then, and a --resume takes it over', async () => {

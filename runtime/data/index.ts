@@ -37,14 +37,14 @@ export async function loadData(cfg: DataConfig, baseDir: string, progress?: Data
       return imageSource(images, labels, cfg, file);
     }
     case 'folder': {
-      const dir = at(required(cfg));
+      const { images: dir } = imageFolders(cfg, baseDir);
       const folder = await readImageFolder(dir, cfg.image, cfg.limit, progress);
       return imageSource(folder.images, folderLabels(folder), cfg, dir);
     }
     case 'domains': {
-      const [dirA, dirB] = ['trainA', 'trainB'].map((name) => join(at(required(cfg)), name));
-      const a = await readImageFolder(dirA, cfg.image, cfg.limit, progress && ((_, done, total) => progress('reading trainA images', done, total)));
-      const b = await readImageFolder(dirB, cfg.image, cfg.limit, progress && ((_, done, total) => progress('reading trainB images', done, total)));
+      const { trainA: dirA, trainB: dirB } = imageFolders(cfg, baseDir);
+      const a = await readImageFolder(dirA, cfg.image, cfg.limit, folderProgress('trainA', progress));
+      const b = await readImageFolder(dirB, cfg.image, cfg.limit, folderProgress('trainB', progress));
       return domainPairSource(a.images, b.images, cfg, dirA, dirB);
     }
     case 'mnist-domains': {
@@ -61,6 +61,21 @@ export async function loadData(cfg: DataConfig, baseDir: string, progress?: Data
     case 'ring':
       return ringSource(cfg);
   }
+}
+
+/**
+ * The image folders a data source reads, by role: `images` for a folder source, `trainA` and
+ * `trainB` for domains; none for the others. The torch target's gan-train decodes them alike.
+ */
+export function imageFolders(cfg: DataConfig, baseDir: string): Record<string, string> {
+  if (cfg.source === 'folder') return { images: resolve(baseDir, required(cfg)) };
+  if (cfg.source === 'domains') return Object.fromEntries(['trainA', 'trainB'].map((role) => [role, join(resolve(baseDir, required(cfg)), role)]));
+  return {};
+}
+
+/** The progress of reading one of several folders, named by its role (`reading trainA images`). */
+export function folderProgress(role: string, progress?: DataProgress): DataProgress | undefined {
+  return progress && ((_, done, total) => progress(role === 'images' ? 'reading images' : `reading ${role} images`, done, total));
 }
 
 function required(cfg: DataConfig): string {
