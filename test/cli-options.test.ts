@@ -59,6 +59,22 @@ test("a missing operand, a failed check and a choice not offered are one line to
   assert.equal((await failing(['bin/gan-sample.js', 'runs/x', '--format', 'jpg'])).stderr, 'gan-sample: Invalid values: Argument: format, Given: "jpg", Choices: "grid", "png" (gan-sample --help lists the options)\n');
 });
 
+test('gan-train answers a usage mistake before it loads TensorFlow.js or the compiler; training loads them (cli/train-run.ts)', async () => {
+  // In a fresh process: the modules of tfjs, ts-morph and TypeScript loaded after each step.
+  const script = `
+    import { createRequire } from 'node:module';
+    const loaded = () => Object.keys(createRequire(process.cwd() + '/').cache).filter((k) => /node_modules\\/(@tensorflow|ts-morph|typescript)\\//.test(k)).length;
+    const { main } = await import('./cli/train.ts');
+    const refused = await main(['specs/gan.yaml', '--steps', '0']).then(() => 'trained', (err) => err.message);
+    const before = loaded();
+    await import('./cli/train-run.ts');
+    console.log(JSON.stringify({ refused, before, after: loaded() }));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, timeout: 120_000 });
+  const r = JSON.parse(stdout) as { refused: string; before: number; after: number };
+  assert.deepEqual([r.refused, r.before], ['--steps must be a positive integer, got 0', 0]);
+  assert.ok(r.after > 0, 'cli/train-run.ts loads TensorFlow.js');
+});
+
 test('--seed that is not a whole number is refused before anything is written', async () => {
   const out = join(tempDir('seed'), 'run');
   const r = await failing(['bin/gan-train.js', 'specs/gan.yaml', '--seed', '1.5', '--steps', '1', '--out', out]);
