@@ -177,7 +177,8 @@ export async function runTraining({ argv, input, isSpec, set, resume, torch, nod
       const last = lastEvent(runDir, eventsBefore);
       if ((code === 0 || last?.event === 'stopped') && argv.report) await refreshReport(runDir)();
       process.exitCode = last?.event === 'stopped' ? (SIGNAL_EXIT_CODES[last.reason] ?? code) : code;
-      // The signal reached Python in its first milliseconds, before its stop was in place.
+      // Python ended after a stop request but before it saved step 0 (a second signal stopped it at
+      // once; torchrun then exits 1): the exit of the signal, with what happened.
       if (stop.signal.aborted && code !== 0 && !resume && last === undefined) {
         const reason = String(stop.signal.reason);
         log(`stopped by ${reason} as PyTorch started, before it could save step 0: nothing was written`);

@@ -22,7 +22,7 @@ import { compileToModule } from '../compiler/index';
 import { UserError } from '../runtime/errors';
 import { SIGNAL_EXIT_CODES } from '../runtime/run-lock';
 import { printDiagnostics } from './output';
-import { RUNTIME_TORCH, sigintIgnored, torchPython, torchThreads } from '../runtime/torch-python';
+import { RUNTIME_TORCH, stopSignalsIgnored, torchPython, torchThreads } from '../runtime/torch-python';
 import { serveTorchEvals, type TorchEvalOptions } from './torch-eval';
 import { rendezvousArgs, type Nodes } from './torch-nodes';
 import { meetNodes } from './torch-meet';
@@ -166,9 +166,9 @@ export async function trainTorch(opts: TorchLaunch): Promise<number> {
     const filter = torchrun && !process.env.GANSPEC_DEBUG;
     if (evalDir !== undefined) mkdirSync(evalDir);
     const code = await new Promise<number>((done, fail) => {
-      // Started with SIGINT ignored until stop.py's handlers take over: a Ctrl-C in Python's first
-      // milliseconds would otherwise end it before it could save step 0.
-      const child = spawn(...sigintIgnored(python, args), { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
+      // Started with SIGINT and SIGTERM ignored until stop.py's handlers take over: a Ctrl-C or kill
+      // in Python's first milliseconds would otherwise end it before it could save step 0.
+      const child = spawn(...stopSignalsIgnored(python, args), { cwd: resolve('.'), env, stdio: ['ignore', 'inherit', filter ? 'pipe' : 'inherit'] });
       if (child.pid !== undefined) opts.trainerStarted?.(child.pid);
       // gan-train exiting (a kill) stops the training between two writes.
       const stop = () => child.kill('SIGTERM');

@@ -17,17 +17,18 @@ export const RUNTIME_TORCH = join(dirname(dirname(fileURLToPath(import.meta.url)
 
 const HAS_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 3)";
 
-/** `python args` started with SIGINT ignored, which Python keeps (it installs its KeyboardInterrupt
- *  only over the default): a Ctrl-C to the process group in its first milliseconds cannot end it
- *  before it has put its own handler in place (ganspec_torch's stop.py), or end a probe. */
-export function sigintIgnored(python: string, args: string[]): [string, string[]] {
-  return ['/bin/sh', ['-c', 'trap "" INT; exec "$0" "$@"', python, ...args]];
+/** `python args` started with SIGINT and SIGTERM ignored, which Python keeps (it installs its
+ *  KeyboardInterrupt only over SIGINT's default): a Ctrl-C or kill to the process group in its
+ *  first milliseconds cannot end it before it has put its own handlers in place (ganspec_torch's
+ *  stop.py, which reads the request from gan-train's stop file), or end a probe. */
+export function stopSignalsIgnored(python: string, args: string[]): [string, string[]] {
+  return ['/bin/sh', ['-c', 'trap "" INT TERM; exec "$0" "$@"', python, ...args]];
 }
 
 function hasTorch(python: string): boolean {
   // 0: torch is there; 3: it is not; anything else (a SIGTERM, a crash as it started) says nothing: asked again.
   for (let tries = 0; tries < 2; tries++) {
-    const probe = spawnSync(...sigintIgnored(python, ['-c', HAS_TORCH]), { stdio: 'ignore' });
+    const probe = spawnSync(...stopSignalsIgnored(python, ['-c', HAS_TORCH]), { stdio: 'ignore' });
     if (probe.status === 0 || probe.status === 3) return probe.status === 0;
   }
   return false;

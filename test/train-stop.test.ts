@@ -255,11 +255,11 @@ const stopInPlace = (find: () => number | undefined) => withSignal(find, ['SigCg
 
 /** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group a
  *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once `when` resolves; the run. */
-async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>, env: Record<string, string> = CPU): Promise<Run> {
+async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>, env: Record<string, string> = CPU, signal: NodeJS.Signals = 'SIGINT'): Promise<Run> {
   const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...env }, detached: true });
   const done = finished(child);
   await when(child);
-  process.kill(-child.pid!, 'SIGINT');
+  process.kill(-child.pid!, signal);
   return done;
 }
 
@@ -275,9 +275,9 @@ async function ctrlCAtStart(args: string[], module: string): Promise<{ torchLoad
 }
 
 /** A run stopped before its first step: gan-train's last line, events, checkpoint and grid of step 0. */
-function assertStep0(r: Run, runDir: string): void {
+function assertStep0(r: Run, runDir: string, signal: NodeJS.Signals = 'SIGINT'): void {
   assert.equal(r.stderr, '');
-  assert.equal(stopStep(r, runDir, 'SIGINT'), 0);
+  assert.equal(stopStep(r, runDir, signal), 0);
   assert.deepEqual(runEvents(runDir).map((e) => `${e.event} ${e.step}`), ['start 0', 'checkpoint 0', 'stopped 0']);
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'checkpoints', 'latest'), 'utf8')), { checkpoint: 'step-000000', step: 0 });
   assert.ok(existsSync(join(runDir, 'samples', 'step-000000.png')));
@@ -347,15 +347,16 @@ function slowStart(dir: string): Record<string, string> {
   return { ...CPU, PYTHONPATH: dir };
 }
 
-for (const nproc of [1, 2]) {
+for (const [nproc, signal] of [[1, 'SIGINT'], [2, 'SIGINT'], [1, 'SIGTERM'], [2, 'SIGTERM']] as const) {
   const who = nproc === 1 ? 'Python' : 'both torchrun workers';
-  torchTest(`gan-train --target torch${nproc > 1 ? ' --nproc 2' : ''}: a Ctrl-C while ${who} still start${nproc > 1 ? '' : 's'} (before the stop is in place) is not lost: step 0 saved, exit 130 with one line`, async () => {
+  const what = signal === 'SIGINT' ? 'a Ctrl-C' : 'a SIGTERM to the process group';
+  torchTest(`gan-train --target torch${nproc > 1 ? ' --nproc 2' : ''}: ${what} while ${who} still start${nproc > 1 ? '' : 's'} (before the stop is in place) is not lost: step 0 saved, exit ${signal === 'SIGINT' ? 130 : 143} with one line`, async () => {
     const dir = tempDir('stop-torch-first-ms');
     const runDir = join(dir, 'run');
     const env = slowStart(dir);
     const r = await ctrlC([RING, '--target', 'torch', '--nproc', String(nproc), '--no-report', '--steps', String(STEPS), '--out', runDir], () =>
-      until(() => (readdirSync(dir).filter((f) => f.startsWith('started.')).length === nproc ? true : undefined), `${who} never started`).then(() => {}), env);
-    assertStep0(r, runDir);
+      until(() => (readdirSync(dir).filter((f) => f.startsWith('started.')).length === nproc ? true : undefined), `${who} never started`).then(() => {}), env, signal);
+    assertStep0(r, runDir, signal);
   });
 }
 

@@ -5,8 +5,8 @@ None there (3.11 no longer lists a Flag's zero member when iterating it), so tor
 `--redirects 0` crashes before starting any worker; and without the agents' exit barrier (below). A Ctrl-C or kill before torchrun starts the
 workers (while torch loads, during the rendezvous) reaches them as --stop-requested (they save
 step 0 and stop), not as a traceback; from their start on, torchrun passes signals on itself,
-and the workers start as gan-train starts this process, with SIGINT ignored until their stop is
-in place.
+and the workers start as gan-train starts this process, with SIGINT and SIGTERM ignored until
+their stop is in place.
 
 May import: torch, the standard library and ganspec_torch.stop.
 """
@@ -48,11 +48,12 @@ _start = api.PContext.start
 def _start_workers(self: api.PContext) -> None:
     """PContext.start, the workers told of a stop request that came before it (start() then puts
     torchrun's handlers in place of the early one; the workers inherit no blocked signal) and
-    started with SIGINT ignored, as gan-train starts this process, until their stop is in place:
-    a Ctrl-C in their first milliseconds reaches them through the stop file (stop.py)."""
+    started with SIGINT and SIGTERM ignored, as gan-train starts this process, until their stop is
+    in place: a Ctrl-C or kill in their first milliseconds reaches them through the stop file
+    (stop.py), which torchrun's handler writes (_terminate_once)."""
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     told = ("--stop-requested", signal.Signals(_early.signum).name) if _early.signum else ()
-    self.args = {rank: ("-c", 'trap "" INT; exec "$0" "$@"', self.entrypoint, *args, *told) for rank, args in self.args.items()}
+    self.args = {rank: ("-c", 'trap "" INT TERM; exec "$0" "$@"', self.entrypoint, *args, *told) for rank, args in self.args.items()}
     self.entrypoint = "/bin/sh"
     _start(self)
 

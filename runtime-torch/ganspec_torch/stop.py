@@ -9,8 +9,8 @@ The file $GANSPEC_STOP_FILE names (gan-train's, one per training) holds the requ
 name, from whichever side had it first. This side writes it on its first request, so gan-train,
 which may read its own signal seconds late (while it scores an evaluation), passes on nothing that
 would count as a second request. gan-train writes it before passing a signal on, and starts this
-process with SIGINT ignored: a Ctrl-C in its first milliseconds, before these handlers are in
-place, is then not lost but read from the file when they are. Its parent's end is a SIGTERM too
+process with SIGINT and SIGTERM ignored: a Ctrl-C or kill in its first milliseconds, before these
+handlers are in place, is then not lost but read from the file when they are. Its parent's end is a SIGTERM too
 (follow_parent): a gan-train killed with SIGKILL stops the training after its step.
 
 May import: the standard library.

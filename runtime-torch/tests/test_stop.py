@@ -50,7 +50,7 @@ class Stop(unittest.TestCase):
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "stop-requested")
             with open(path, "w", encoding="utf-8") as f:
-                f.write("SIGTERM")  # passed on while this process still started, its SIGINT ignored
+                f.write("SIGTERM")  # passed on while this process still started, its SIGINT and SIGTERM ignored
             with mock.patch.dict(os.environ, {STOP_FILE_ENV: path}):
                 stop = StopRequest()
             try:
