@@ -1,24 +1,13 @@
-// gan-sample: draws a sample grid from a trained run (its latest checkpoint) or from one
-// checkpoint, using the run's trainer module and its preview layout.
-import { join, resolve } from 'node:path';
+// gan-sample: parses and checks its options, then draws (cli/sample-run.ts), loaded only then:
+// TensorFlow.js takes most of a second to load, so that --help and a usage mistake answer
+// without it. Imports yargs and cli/options; cli/sample-run only when drawing.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { selectBackend } from '../runtime/backend/select';
-import { loadCheckpoint } from '../runtime/checkpoint';
-import { loadData } from '../runtime/data';
-import { installSeededRandom } from '../runtime/rng';
-import { samplingNetworks } from '../runtime/loop/ema';
-import { buildNetworks } from '../runtime/loop/train';
-import { disposeInputs, previewInputs, writePreview } from '../runtime/loop/preview';
-import { importTrainer } from '../runtime/trainer-module';
 import { checkInteger, checkOutExtension, checkSeed, usageError, WEIGHTS_OPTION } from './options';
-import { provenanceText } from '../runtime/provenance';
-import { findRunDir, readRunInfo, runProvenance } from './run-dir';
-import { progressMeter } from './progress';
-import { sampleFolder } from './sample-folder';
 
-export async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+/** gan-sample's options, parsed (--help, and a usage mistake in one line, end here). */
+function parse(args: string[]) {
+  return yargs(args)
     .scriptName('gan-sample')
     .usage('$0 <run dir | checkpoint dir> [--n 64] [--out FILE.png]\n\nDraws a grid of samples from a trained generator (the latest checkpoint of a run, or the checkpoint given).')
     .option('n', { type: 'number', default: 64, describe: 'number of samples per band of the grid' })
@@ -38,34 +27,17 @@ export async function main(): Promise<void> {
     .wrap(100)
     .help()
     .parseAsync();
+}
+
+export type SampleArgs = Awaited<ReturnType<typeof parse>>;
+
+export async function main(): Promise<void> {
+  const argv = await parse(hideBin(process.argv));
   const maxN = argv.format === 'png' ? 100000 : 1024;
   checkInteger('n', argv.n, 1, maxN);
   checkInteger('scale', argv.scale, 1, 16);
   checkSeed(argv.seed);
   if (argv.format === 'grid') checkOutExtension(argv.out, ['.png'], 'the PNG file of the grid');
-  const target = String(argv._[0]);
-  const runDir = findRunDir(target);
-  const info = readRunInfo(runDir);
-  console.log(`backend: ${await selectBackend(argv.backend)}`);
-  const trainer = await importTrainer(join(runDir, info.module));
-  installSeededRandom(argv.seed);
-  const built = buildNetworks(trainer);
-  const loaded = await loadCheckpoint(resolve(target), built);
-  const { nets, note } = samplingNetworks(trainer, built, argv.weights);
-  if (note) console.log(note);
-  const text = provenanceText(runProvenance(info));
-  if (argv.format === 'png') {
-    const progress = progressMeter({ quiet: argv.quiet });
-    console.log(`${await sampleFolder(trainer, nets, { ...argv, dataDir: resolve(runDir, info.dataDir), progress, text })} from ${loaded.dir} (step ${loaded.step})`);
-    return;
-  }
-  const perRow = trainer.preview.perRow.length > 0;
-  const cols = perRow ? trainer.preview.cols : Math.ceil(Math.sqrt(argv.n));
-  const rows = Math.ceil(argv.n / cols);
-  const data = trainer.preview.real.length > 0 ? await loadData(trainer.data, resolve(runDir, info.dataDir)) : undefined;
-  const inputs = previewInputs(trainer, data ?? { size: 0, classes: null, names: [], batch: () => ({}), identity: () => '' }, argv.seed, rows, cols);
-  const out = argv.out ?? join(runDir, 'sample.png');
-  await writePreview(trainer, nets, inputs, out, argv.scale, text);
-  disposeInputs(inputs);
-  console.log(`wrote ${out}: ${rows}x${cols} per band (${trainer.preview.bands.map((b) => b.text).join(' | ')}) from ${loaded.dir} (step ${loaded.step})`);
+  const { runSample } = await import('./sample-run');
+  await runSample(argv);
 }

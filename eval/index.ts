@@ -13,11 +13,8 @@ export { evaluateReal, evaluateRun, referenceOf, type BandMetrics, type EvalOpti
 export { DEFAULT_EVALUATOR_DIR, Evaluator, loadEvaluator, toEvaluatorInput } from './evaluator';
 export { evaluateFolder, LABELS_FILE, readLabels, type FolderEvalOptions } from './folder';
 export { bandLine, formatMetrics, metricsSummary } from './format';
-export { protocolDifferences, type MetricProtocol } from './protocol';
+export { MAX_EVAL_SAMPLES, protocolDifferences, type MetricProtocol } from './protocol';
 export * from './stats';
-
-/** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
-export const MAX_EVAL_SAMPLES = 100_000;
 
 export interface EvalEveryOptions extends EvalOptions {
   /** Appends each result as a JSON line to <runDir>/metrics.jsonl. */

@@ -1,8 +1,11 @@
 // The metric protocol of an evaluation: what its numbers depend on besides the generator (the
 // evaluator's weights, the samples per band, each reference's split and size, the KID block), and
 // the check that two results were made under the same one before they are put side by side
-// (gan-report's tables). Imports eval/ types only.
+// (gan-report's tables), and the most samples per band. Imports eval/ types only.
 import type { Metrics } from './evaluate';
+
+/** The most samples per band an evaluation draws (gan-eval --n, gan-train --eval-n): 10x the MNIST test split. */
+export const MAX_EVAL_SAMPLES = 100_000;
 
 export interface MetricProtocol {
   /** SHA-256 of the evaluator's weights file (null: an evaluator given in memory, not loaded from files). */
