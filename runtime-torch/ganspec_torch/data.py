@@ -239,9 +239,12 @@ def _image_files(folder: str) -> list[str]:
 
 
 def _read_raw(file: str, dtype: torch.dtype, shape: list[int]) -> torch.Tensor:
+    """A raw file of `shape` elements, read straight into the tensor's memory (one copy of a large data set)."""
+    raw = bytearray(math.prod(shape) * torch.empty(0, dtype=dtype).element_size())
     with open(file, "rb") as f:
-        raw = f.read()
-    return torch.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)
+        if f.readinto(raw) != len(raw) or f.read(1):
+            raise UserError(f"{file}: holds other than the {len(raw)} bytes gan-train wrote")
+    return torch.frombuffer(raw, dtype=dtype).reshape(shape)
 
 
 def read_decoded_folder(entry: dict) -> tuple[ImageSet, torch.Tensor | None]:
