@@ -1,16 +1,17 @@
 // gan-train --target torch: after gan-train's own checks (the spec compiles, the run directory is
 // usable and locked, resume checks), compiles the spec for PyTorch as well (what gan-compile
 // --target torch writes, into a temporary folder), decodes the spec's image folders as
-// TensorFlow.js does (cli/torch-folders.ts) and runs ganspec_torch's training loop with the Python of runtime/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
-// through ganspec_torch.launch) for more. Python writes the run directory once its own checks
-// have passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
+// TensorFlow.js does (cli/torch-folders.ts) and runs ganspec_torch's training loop with the Python
+// of runtime/torch-python.ts: directly for --nproc 1, under torchrun (torch.distributed.run,
+// through ganspec_torch.launch) for more. Python writes the run directory once its own checks have
+// passed: both modules (the TypeScript one for gan-sample, gan-eval and gan-export, named by
 // run.json's `module`; the Python one, run.json's `torchModule`), run.json, then the run. Its
 // output is gan-train's; under torchrun only its one-line errors and warnings are passed on, not
 // torchrun's own report of a failed worker (GANSPEC_DEBUG=1 shows everything). The exit code is
-// Python's. A signal gan-train defers (a first Ctrl-C) is passed on to Python unless Python has
-// it already (a Ctrl-C reaches the whole process group; Python then leaves a file), and Python
-// stops after its step with that step's checkpoint (step 0's before a fresh run's first step); one
-// that came before Python started is passed as --stop-requested. With --eval-every, Python stops at each
+// Python's. A signal gan-train defers (a first Ctrl-C) is passed on to Python unless Python has it
+// already (a Ctrl-C reaches the whole process group; Python then leaves a file), and Python stops
+// after its step with that step's checkpoint (step 0's before a fresh run's first step); one that
+// came before Python started is passed as --stop-requested. With --eval-every, Python stops at each
 // evaluation step and this process scores its snapshot (cli/torch-eval.ts) into metrics.jsonl.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
