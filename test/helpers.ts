@@ -144,8 +144,13 @@ export async function tinyFolderSpec(folder: string, last: number, side = 4): Pr
   for (const [i, pixels] of tinyFolderPixels(last, side).entries()) {
     await sharp(pixels, { raw: { width: side, height: side, channels: 1 } }).png().toFile(join(folder, 'images', `${i}.png`));
   }
-  const spec = join(folder, 'tiny-folder.yaml');
-  writeFileSync(spec, `name: tiny-folder
+  return writeTinyFolderSpec(folder, side);
+}
+
+/** tinyFolderSpec's spec alone, `name`.yaml in `folder`, on side x side grey images in its images/; its path. */
+export function writeTinyFolderSpec(folder: string, side: number, name = 'tiny-folder'): string {
+  const spec = join(folder, `${name}.yaml`);
+  writeFileSync(spec, `name: ${name}
 data: { source: folder, path: images, image: [${side}, ${side}, 1], range: [-1, 1] }
 sample: { z: normal(4) }
 networks:

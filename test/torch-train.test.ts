@@ -21,7 +21,7 @@ import { pngText, readPng } from '../runtime/images/png';
 import { buildNetworks } from '../runtime/loop/train';
 import { importTrainer } from '../runtime/trainer-module';
 import { LOCK_FILE } from '../runtime/run-lock';
-import { finished, lossRecords, runCli, tinyFolderSha256, tinyFolderSpec, until, untilTrained } from './helpers';
+import { finished, lossRecords, runCli, tinyFolderSha256, tinyFolderSpec, until, untilTrained, writeTinyFolderSpec } from './helpers';
 import { runPython, torchTest } from './torch-runtime';
 
 const RING = 'test/fixtures/torch/tiny-ring.yaml';
@@ -158,8 +158,7 @@ torchTest('an image folder of another size and colour (PNG and JPEG classes) tra
       await sharp(pixels, { raw: { width: 10, height: 10, channels: 3 } }).toFormat(format).toFile(join(folder, 'images', label, `${i}.${format === 'jpeg' ? 'jpg' : format}`));
     }
   }
-  const spec = join(folder, 'colour.yaml');
-  writeFileSync(spec, readFileSync(await tinyFolderSpec(join(dir, 'colour-template'), 0, 8), 'utf8').replace('name: tiny-folder', 'name: colour'));
+  const spec = writeTinyFolderSpec(folder, 8, 'colour');
   const data = { source: 'folder' as const, path: 'images', image: [8, 8, 1] as [number, number, number], range: [-1, 1] as [number, number] };
   const expected = (await loadData(data, folder)).identity();
   const run = join(dir, 'colour-run');
