@@ -253,8 +253,8 @@ const withSignal = (find: () => number | undefined, sets: string[], never: strin
 /** Waits for `find` to return a process that catches SIGTERM (ganspec_torch's stop is in place). */
 const stopInPlace = (find: () => number | undefined) => withSignal(find, ['SigCgt'], 'ganspec_torch never put its stop in place');
 
-/** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group a
- *  SIGINT (a Ctrl-C: it reaches gan-train and Python) once `when` resolves; the run. */
+/** Starts gan-train in its own process group, as a terminal's foreground job, and sends the group
+ *  `signal` (SIGINT: a Ctrl-C; it reaches gan-train and Python) once `when` resolves; the run. */
 async function ctrlC(args: string[], when: (child: ChildProcessWithoutNullStreams) => Promise<void>, env: Record<string, string> = CPU, signal: NodeJS.Signals = 'SIGINT'): Promise<Run> {
   const child = spawn(process.execPath, [join('bin', 'gan-train.js'), ...args], { env: { ...process.env, ...env }, detached: true });
   const done = finished(child);

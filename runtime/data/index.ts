@@ -73,9 +73,9 @@ export function imageFolders(cfg: DataConfig, baseDir: string): Record<string, s
   return {};
 }
 
-/** The progress of reading one of several folders, named by its role (`reading trainA images`). */
+/** The progress of reading a folder of imageFolders(): a domain's says its role (`reading trainA images`). */
 export function folderProgress(role: string, progress?: DataProgress): DataProgress | undefined {
-  return progress && ((_, done, total) => progress(role === 'images' ? 'reading images' : `reading ${role} images`, done, total));
+  return role === 'images' ? progress : progress && ((_, done, total) => progress(`reading ${role} images`, done, total));
 }
 
 function required(cfg: DataConfig): string {
